@@ -1,0 +1,85 @@
+"""Observer Portal: a multilingual portal for a centre assisting election observers and media."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from observer_portal.config import build_config
+from observer_portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application; `config` overrides settings read from the environment."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="static",
+    )
+    settings = build_config(app.instance_path, _environ_with(config))
+    app.config.update(settings)
+    if config:
+        app.config.update(config)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from observer_portal.auth.sessions import init_sessions
+    from observer_portal.cli import register_cli
+    from observer_portal.errors import init_errors
+    from observer_portal.permissions import init_permissions
+    from observer_portal.security import init_security
+    from observer_portal.templating import init_templating
+
+    init_sessions(app)
+    init_permissions(app)
+    init_security(app)
+    init_errors(app)
+    init_templating(app)
+    register_cli(app)
+    return app
+
+
+def _environ_with(config: dict[str, Any] | None) -> dict[str, str] | None:
+    """Let a test pass PORTAL_ENV / SECRET_KEY / DATABASE_URL through `config`."""
+    if not config:
+        return None
+    import os
+
+    environ = dict(os.environ)
+    for key in ("PORTAL_ENV", "SECRET_KEY", "DATABASE_URL"):
+        if key in config:
+            environ[key] = str(config[key])
+    return environ
+
+
+def _init_extensions(app: Flask) -> None:
+    from observer_portal import database
+    from observer_portal.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    database.configure_sqlite(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from observer_portal.auth import bp as auth_bp
+    from observer_portal.main import bp as main_bp
+    from observer_portal.staff import bp as staff_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(staff_bp)

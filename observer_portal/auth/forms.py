@@ -1,0 +1,105 @@
+"""Sign-in, sign-up, profile and password forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
+
+from observer_portal.forms import MultiCheckboxField, StrongPassword
+from observer_portal.models import Role
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(max=256)], render_kw={"autocomplete": "current-password"}
+    )
+    submit = SubmitField(_l("Sign in"))
+
+
+class SignUpForm(FlaskForm):
+    role = RadioField(
+        _l("I am"),
+        choices=[(Role.OBSERVER.value, _l("an election observer")), (Role.MEDIA.value, _l("a media representative"))],
+        validators=[InputRequired()],
+    )
+    display_name = StringField(
+        _l("Full name"), validators=[DataRequired(), Length(max=120)], render_kw={"autocomplete": "name"}
+    )
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        description=_l("At least 8 characters. A long phrase is easier to remember and harder to guess."),
+        validators=[DataRequired(), StrongPassword()],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords do not match."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    organisation = StringField(
+        _l("Mission or media outlet"),
+        description=_l("For example OSCE/ODIHR EOM, CIS Observer Mission, or the name of your newspaper."),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "organization", "list": "organisation-list"},
+    )
+    accreditation_number = StringField(
+        _l("Accreditation or press card number"),
+        description=_l("As printed on your CEC accreditation or press card. Leave empty if you do not have it yet."),
+        validators=[Optional(), Length(max=64)],
+        render_kw={"spellcheck": "false"},
+    )
+    nationality = SelectField(_l("Nationality"), validators=[Optional()], render_kw={"autocomplete": "country"})
+    phone = StringField(
+        _l("Phone (optional)"), validators=[Optional(), Length(max=40)], render_kw={"autocomplete": "tel", "type": "tel"}
+    )
+    centre = SelectField(_l("Centre you will visit"), coerce=int, validators=[InputRequired()])
+    languages = MultiCheckboxField(_l("Languages you speak"))
+    consent = BooleanField(
+        _l("I agree that the centre stores these details to assist me during the election mission."),
+        validators=[DataRequired(message=_l("Please confirm to create an account."))],
+    )
+    submit = SubmitField(_l("Create account"))
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(
+        _l("Full name"), validators=[DataRequired(), Length(max=120)], render_kw={"autocomplete": "name"}
+    )
+    preferred_locale = SelectField(_l("Preferred language of the portal"), validators=[Optional()])
+    submit = SubmitField(_l("Save profile"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
+    password = PasswordField(
+        _l("New password"),
+        description=_l("At least 8 characters. A long phrase is easier to remember and harder to guess."),
+        validators=[DataRequired(), StrongPassword(email_field=None)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords do not match."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Change password"))
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only a CSRF token and a button, for POST-only actions (logout, toggles)."""
+
+    submit = SubmitField(_l("Confirm"))

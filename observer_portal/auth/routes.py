@@ -1,0 +1,169 @@
+"""Sign in and out, sign up as observer or media, profile, password, duty toggle."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from observer_portal.auth import bp
+from observer_portal.auth.forms import ConfirmForm, LoginForm, PasswordChangeForm, ProfileForm, SignUpForm
+from observer_portal.auth.redirects import safe_next
+from observer_portal.auth.sessions import end_session, start_session
+from observer_portal.extensions import db, limiter
+from observer_portal.i18n import LOCALES, country_choices, language_choices
+from observer_portal.models import Organisation, Role
+from observer_portal.permissions import public, roles_required, signed_in
+from observer_portal.services import ServiceError
+from observer_portal.services import accounts
+from observer_portal.services.centres import centre_choices
+
+log = logging.getLogger("observer_portal.auth")
+
+
+def _login_failed(_response) -> bool:
+    """Only failed sign-ins count against the rate limit."""
+    return bool(g.get("login_failed"))
+
+
+def _email_key() -> str:
+    """Per-account limit key; hashed so no address is stored in the limiter."""
+    email = (request.form.get("email") or "").strip().lower()
+    return "login:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def show_form_error(form, error: ServiceError) -> None:
+    """Attach a service refusal to the field it concerns, or to the form as a whole."""
+    if error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_login_failed, key_func=_email_key)
+def login():
+    next_url = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(db.session, form.email.data, form.password.data)
+        db.session.commit()
+        if user is None:
+            g.login_failed = True
+            log.info("sign-in failed")
+            form.form_errors.append(str(_l("The e-mail address or password is not correct.")))
+        else:
+            start_session(user)
+            log.info("sign-in succeeded: user=%s", user.id)
+            return redirect(next_url or url_for("main.home"))
+    return render_template("auth/login.html", form=form, next_url=next_url)
+
+
+@bp.post("/logout")
+@signed_in
+def logout():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        current_user.rotate_session_token()
+        db.session.commit()
+        end_session()
+        flash(_l("You have signed out."), "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"], methods=["POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignUpForm()
+    form.centre.choices = centre_choices(db.session)
+    form.nationality.choices = [("", _l("Choose a country"))] + country_choices()
+    form.languages.choices = language_choices()
+    if request.method == "GET":
+        form.languages.data = [str(get_locale())]
+    if form.validate_on_submit():
+        data = accounts.SignUp(
+            email=form.email.data,
+            password=form.password.data,
+            display_name=form.display_name.data,
+            role=Role(form.role.data),
+            centre_id=form.centre.data,
+            organisation_name=form.organisation.data,
+            accreditation_number=form.accreditation_number.data or "",
+            nationality=form.nationality.data or "",
+            phone=form.phone.data or "",
+            languages=form.languages.data or [],
+            preferred_locale=str(get_locale()),
+        )
+        try:
+            user = accounts.sign_up(db.session, data)
+        except ServiceError as error:
+            db.session.rollback()
+            show_form_error(form, error)
+        else:
+            db.session.commit()
+            start_session(user)
+            flash(_l("Welcome! Your account has been created."), "success")
+            return redirect(url_for("main.home"))
+    organisations = db.session.scalars(select(Organisation.name).order_by(Organisation.name).limit(200)).all()
+    return render_template("auth/signup.html", form=form, organisations=organisations)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@signed_in
+def account():
+    form = ProfileForm(obj=current_user)
+    form.preferred_locale.choices = [("", _l("Decide from my browser"))] + list(LOCALES.items())
+    if request.method == "GET":
+        form.preferred_locale.data = current_user.preferred_locale or ""
+    if form.validate_on_submit():
+        accounts.update_profile(db.session, current_user, form.display_name.data, form.preferred_locale.data or None)
+        db.session.commit()
+        flash(_l("Your profile has been saved."), "success")
+        lang = current_user.preferred_locale
+        return redirect(url_for("auth.account", lang=lang) if lang else url_for("auth.account"))
+    return render_template("auth/account.html", form=form, duty_form=ConfirmForm(prefix="duty"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(db.session, current_user, form.current_password.data, form.password.data)
+        except ServiceError as error:
+            db.session.rollback()
+            show_form_error(form, error)
+        else:
+            db.session.commit()
+            start_session(current_user)  # this browser stays signed in with the new token
+            flash(_l("Your password has been changed. Other devices have been signed out."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.post("/account/duty")
+@roles_required(Role.VOLUNTEER)
+def toggle_duty():
+    form = ConfirmForm(prefix="duty")
+    if form.validate_on_submit():
+        accounts.set_on_duty(db.session, current_user, not current_user.on_duty)
+        db.session.commit()
+        flash(_l("You are now on duty.") if current_user.on_duty else _l("You are now off duty."), "success")
+    return redirect(url_for("auth.account"))

@@ -1,0 +1,72 @@
+"""Session rules: token-based user loading, absolute timeout, a fresh session on login.
+
+Flask's signed-cookie session cannot be revoked by itself, so the session stores the
+user's rotating `session_token` (see `User.get_id`). Logging out, changing the password
+or being deactivated rotates the token, and every cookie holding the old one stops
+working (ASVS 7.4.1–7.4.3). The idle timeout is `PERMANENT_SESSION_LIFETIME`, refreshed
+on each request; the absolute timeout is checked here.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from observer_portal.extensions import db, login_manager
+from observer_portal.i18n import SESSION_KEY
+from observer_portal.models import User
+
+AUTH_AT = "auth_at"
+
+
+@login_manager.user_loader
+def load_user(token: str) -> User | None:
+    if not token:
+        return None
+    return db.session.scalar(select(User).where(User.session_token == token, User.active.is_(True)))
+
+
+def start_session(user: User) -> None:
+    """Replace whatever session the browser had with a new, authenticated one."""
+    lang = session.get(SESSION_KEY)
+    session.clear()
+    if lang:
+        session[SESSION_KEY] = lang
+    session.permanent = True
+    login_user(user)
+    session[AUTH_AT] = int(time.time())
+
+
+def end_session() -> None:
+    lang = session.get(SESSION_KEY)
+    logout_user()
+    session.clear()
+    if lang:
+        session[SESSION_KEY] = lang
+
+
+def _enforce_absolute_timeout():
+    if not current_user.is_authenticated:
+        return None
+    started = session.get(AUTH_AT, 0)
+    limit = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
+    if time.time() - started <= limit:
+        return None
+    end_session()
+    flash(_l("Your session has ended. Please sign in again."), "info")
+    return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+
+
+def init_sessions(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    from observer_portal.i18n import remember_explicit_locale
+
+    app.before_request(remember_explicit_locale)
+    app.before_request(_enforce_absolute_timeout)

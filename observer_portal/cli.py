@@ -1,0 +1,81 @@
+"""Command line: `flask --app app users create ...`, `flask --app app demo`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from observer_portal.extensions import db
+from observer_portal.i18n import SPOKEN_LANGUAGES
+from observer_portal.models import Centre, Proficiency, Role
+from observer_portal.services import ServiceError, accounts
+from observer_portal.services.demo import DEMO_PASSWORD, load_demo
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+def _parse_languages(value: str) -> dict[str, Proficiency | None]:
+    skills: dict[str, Proficiency | None] = {}
+    for item in filter(None, (part.strip().lower() for part in value.split(","))):
+        code, _, level = item.partition(":")
+        if code not in SPOKEN_LANGUAGES:
+            raise click.BadParameter(f"unknown language {code!r}; choose from {', '.join(SPOKEN_LANGUAGES)}")
+        try:
+            skills[code] = Proficiency(level) if level else Proficiency.FLUENT
+        except ValueError:
+            raise click.BadParameter(f"unknown proficiency {level!r}") from None
+    return skills
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role if r.is_staff]), required=True)
+@click.option("--name", required=True, help="Display name.")
+@click.option("--password", help="Prompted for (hidden) when not given.")
+@click.option("--languages", default="", help="Comma-separated, e.g. en,ru or de:fluent,kk:native.")
+@click.option("--centre", "centre_slug", help="Centre slug, e.g. atyrau (not needed for admin).")
+@click.option("--on-duty", is_flag=True, help="Volunteers only: start on duty.")
+def create_user(email, role, name, password, languages, centre_slug, on_duty):
+    """Create a volunteer, coordinator or admin account."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    centre_id = None
+    if centre_slug:
+        centre = db.session.scalar(select(Centre).where(Centre.slug == centre_slug))
+        if centre is None:
+            raise click.BadParameter(f"no centre with slug {centre_slug!r}", param_hint="--centre")
+        centre_id = centre.id
+    data = accounts.StaffAccount(
+        email=email,
+        display_name=name,
+        role=Role(role),
+        centre_id=centre_id,
+        password=password,
+        languages=_parse_languages(languages),
+        on_duty=on_duty,
+    )
+    try:
+        user = accounts.create_staff(db.session, None, data)
+    except ServiceError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from None
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
+
+
+@click.command("demo")
+@click.option("--password", default=DEMO_PASSWORD, show_default=True, help="Password of every demo account.")
+def demo_command(password):
+    """Load demo data from the seed story (safe to run again)."""
+    result = load_demo(db.session, password)
+    db.session.commit()
+    click.echo(f"Demo data ready ({result.created} new rows). Demo accounts, password {password!r}:")
+    for email, role in result.accounts:
+        click.echo(f"  {role:<12} {email}")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)

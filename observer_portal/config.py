@@ -1,0 +1,112 @@
+"""Settings read from the environment, validated once at start-up.
+
+`PORTAL_ENV` picks the profile: `production` (the default: strict), `development`
+(`make run`: a generated secret key kept in `instance/`, cookies without `Secure`)
+or `testing`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ENVIRONMENTS = ("production", "development", "testing")
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment cannot produce a safe configuration."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for PostgreSQL URLs given in the usual short forms."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _development_secret(instance_path: Path) -> str:
+    """A per-checkout random key so `make run` needs no setup and never ships a known key."""
+    key_file = instance_path / "dev-secret-key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def build_config(instance_path: str, environ: dict[str, str] | None = None) -> dict:
+    """Return the Flask config mapping for the given environment variables."""
+    env = dict(os.environ if environ is None else environ)
+    profile = env.get("PORTAL_ENV", "production").strip().lower()
+    if profile not in ENVIRONMENTS:
+        raise ConfigError(f"PORTAL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {profile!r}")
+    production = profile == "production"
+
+    secret_key = env.get("SECRET_KEY", "")
+    if not secret_key:
+        if production:
+            raise ConfigError(
+                "SECRET_KEY is not set. Set it to a long random value "
+                '(python -c "import secrets; print(secrets.token_urlsafe(48))"), '
+                "or use PORTAL_ENV=development for a local run."
+            )
+        secret_key = _development_secret(Path(instance_path))
+    elif production and len(secret_key) < 32:
+        raise ConfigError("SECRET_KEY must be at least 32 characters long in production.")
+
+    default_db = "sqlite:///" + str(Path(instance_path) / "observer_portal.sqlite3")
+    database_url = normalise_database_url(env.get("DATABASE_URL") or default_db)
+
+    secure_cookies = _bool(env.get("SESSION_COOKIE_SECURE"), production)
+    idle_minutes = int(env.get("SESSION_IDLE_MINUTES", "120"))
+    absolute_hours = int(env.get("SESSION_ABSOLUTE_HOURS", "12"))
+
+    return {
+        "PORTAL_ENV": profile,
+        "TESTING": profile == "testing",
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Sessions: short idle timeout (refreshed on each request), absolute cap checked
+        # in auth.sessions, no remember-me cookie at all.
+        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=idle_minutes),
+        "SESSION_ABSOLUTE_LIFETIME": timedelta(hours=absolute_hours),
+        "SESSION_COOKIE_NAME": "__Host-portal" if secure_cookies else "portal_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=1),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        "WTF_CSRF_ENABLED": _bool(env.get("WTF_CSRF_ENABLED"), True),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "WTF_I18N_ENABLED": True,
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour"),
+        "SIGNUP_RATE_LIMIT": env.get("SIGNUP_RATE_LIMIT", "10 per hour"),
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": env.get("DEFAULT_TIMEZONE", "Asia/Atyrau"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
+        # argon2id; the defaults are argon2-cffi's RFC 9106 low-memory profile (64 MiB, t=3).
+        "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", "3")),
+        "ARGON2_MEMORY_COST": int(env.get("ARGON2_MEMORY_COST", "65536")),
+        "ARGON2_PARALLELISM": int(env.get("ARGON2_PARALLELISM", "4")),
+        "PAGE_SIZE": int(env.get("PAGE_SIZE", "25")),
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
+    }

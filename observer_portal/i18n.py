@@ -1,0 +1,84 @@
+"""Supported UI locales, spoken languages, and how a request's locale is chosen.
+
+Order (DESIGN §4): explicit choice (`?lang=` or the switcher, remembered in the
+session) > the signed-in user's preference > `Accept-Language` > English.
+Every candidate is checked against the allowlist before it reaches Babel, so a
+hostile `?lang=../../etc` is ignored rather than turned into a 500.
+"""
+
+from __future__ import annotations
+
+from babel import Locale
+from flask import current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+#: UI locales with their names written in that language (for the switcher).
+LOCALES: dict[str, str] = {
+    "en": "English",
+    "de": "Deutsch",
+    "fr": "Français",
+    "ru": "Русский",
+    "kk": "Қазақша",
+}
+DEFAULT_LOCALE = "en"
+SESSION_KEY = "lang"
+
+#: Languages people can speak or ask help in (a superset of the UI locales).
+SPOKEN_LANGUAGES: tuple[str, ...] = (
+    "en", "de", "fr", "ru", "kk", "es", "it", "pl", "tr", "uk", "zh", "ar",
+)  # fmt: skip
+
+
+def valid_locale(code: str | None) -> str | None:
+    return code if code in LOCALES else None
+
+
+def remember_explicit_locale() -> None:
+    """Store a valid `?lang=` in the session so the choice survives navigation."""
+    code = valid_locale(request.args.get("lang"))
+    if code and session.get(SESSION_KEY) != code:
+        session[SESSION_KEY] = code
+
+
+def select_locale() -> str:
+    """Flask-Babel locale selector."""
+    explicit = valid_locale(request.args.get("lang")) or valid_locale(session.get(SESSION_KEY))
+    if explicit:
+        return explicit
+    if current_user and current_user.is_authenticated:
+        preferred = valid_locale(current_user.preferred_locale)
+        if preferred:
+            return preferred
+    return request.accept_languages.best_match(tuple(LOCALES), default=DEFAULT_LOCALE)
+
+
+def select_timezone() -> str:
+    """Show times in the timezone of the user's centre, else the configured default."""
+    if current_user and current_user.is_authenticated and current_user.centre:
+        return current_user.centre.timezone
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def language_name(code: str) -> str:
+    """Name of a spoken language in the current UI locale ("Deutsch" → "German")."""
+    try:
+        name = Locale.parse(code).get_display_name(get_locale())
+    except (ValueError, LookupError):
+        return code
+    return name[:1].upper() + name[1:] if name else code
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return [(code, language_name(code)) for code in SPOKEN_LANGUAGES]
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """ISO 3166 two-letter countries, named and sorted in the current locale."""
+    territories = get_locale().territories
+    countries = [(code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha()]
+    return sorted(countries, key=lambda item: item[1].casefold())
+
+
+def country_name(code: str) -> str:
+    return get_locale().territories.get(code, code) if code else ""

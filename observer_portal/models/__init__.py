@@ -1,0 +1,28 @@
+"""All models, imported here so Alembic and the app see the whole metadata."""
+
+from observer_portal.models.audit import AuditEvent
+from observer_portal.models.base import Base
+from observer_portal.models.centre import Centre
+from observer_portal.models.user import Proficiency, Role, User, VolunteerLanguage
+from observer_portal.models.visitor import (
+    Organisation,
+    OrganisationKind,
+    VisitorKind,
+    VisitorLanguage,
+    VisitorProfile,
+)
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Centre",
+    "Organisation",
+    "OrganisationKind",
+    "Proficiency",
+    "Role",
+    "User",
+    "VisitorKind",
+    "VisitorLanguage",
+    "VisitorProfile",
+    "VolunteerLanguage",
+]

@@ -1,0 +1,72 @@
+"""Observer missions and media outlets, and the people who visit the centre."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from observer_portal.models.base import Base, UTCDateTime, utcnow
+from observer_portal.models.user import User, _enum
+
+
+class OrganisationKind(enum.StrEnum):
+    OBSERVER_MISSION = "observer_mission"
+    MEDIA_OUTLET = "media_outlet"
+    OTHER = "other"
+
+
+class VisitorKind(enum.StrEnum):
+    OBSERVER = "observer"
+    MEDIA = "media"
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind, "organisation_kind"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.name!r}>"
+
+
+class VisitorProfile(Base):
+    """An observer or journalist, with or without a login of their own."""
+
+    __tablename__ = "visitor_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
+    kind: Mapped[VisitorKind] = mapped_column(_enum(VisitorKind, "visitor_kind"), index=True)
+    full_name: Mapped[str] = mapped_column(String(120), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # Accreditation number for observers, press card number for media; unique when given.
+    accreditation_number: Mapped[str | None] = mapped_column(String(64), unique=True)
+    nationality: Mapped[str] = mapped_column(String(2), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User | None] = relationship(back_populates="visitor_profile")
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+    languages: Mapped[list[VisitorLanguage]] = relationship(
+        cascade="all, delete-orphan", order_by="VisitorLanguage.language"
+    )
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [lang.language for lang in self.languages]
+
+
+class VisitorLanguage(Base):
+    __tablename__ = "visitor_languages"
+    __table_args__ = (UniqueConstraint("visitor_id", "language", name="uq_visitor_languages_visitor_language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("visitor_profiles.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(8))

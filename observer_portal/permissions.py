@@ -1,0 +1,109 @@
+"""Who may open which view, declared as data on each view and enforced centrally.
+
+Every view carries an `access` declaration (`@public`, `@signed_in` or
+`@roles_required(...)`). `enforce_access` runs before every request and fails
+closed: a view registered without a declaration makes `create_app` raise, so a
+route can never be added and forgotten. Tests walk `view_access(app)` to check
+the whole route × role matrix.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Flask, abort, current_app, request
+from flask_login import current_user
+
+from observer_portal.extensions import login_manager
+from observer_portal.models import Role, User
+
+log = logging.getLogger("observer_portal.access")
+
+F = TypeVar("F", bound=Callable)
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+STAFF = (Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
+MANAGERS = (Role.COORDINATOR, Role.ADMIN)
+VISITORS = (Role.OBSERVER, Role.MEDIA)
+
+#: Endpoints served by Flask itself or extensions (no personal data behind them).
+BUILTIN_PUBLIC_ENDPOINTS = frozenset({"static"})
+
+
+def _declare(view: F, access: str | frozenset[Role]) -> F:
+    view.access = access  # type: ignore[attr-defined]
+    return view
+
+
+def public(view: F) -> F:
+    return _declare(view, PUBLIC)
+
+
+def signed_in(view: F) -> F:
+    return _declare(view, SIGNED_IN)
+
+
+def roles_required(*roles: Role) -> Callable[[F], F]:
+    if not roles:
+        raise ValueError("roles_required needs at least one role")
+
+    def decorator(view: F) -> F:
+        return _declare(view, frozenset(roles))
+
+    return decorator
+
+
+def view_access(app: Flask) -> dict[str, str | frozenset[Role]]:
+    """Endpoint → declared access, for the whole app."""
+    table: dict[str, str | frozenset[Role]] = {}
+    for endpoint, view in app.view_functions.items():
+        if endpoint in BUILTIN_PUBLIC_ENDPOINTS:
+            table[endpoint] = PUBLIC
+            continue
+        access = getattr(view, "access", None)
+        if access is None:
+            raise RuntimeError(f"view {endpoint!r} declares no access rule (use @public, @signed_in or @roles_required)")
+        table[endpoint] = access
+    return table
+
+
+def enforce_access():
+    """`before_request` hook: refuse anonymous (401 → login) and wrong roles (403)."""
+    if request.endpoint is None:  # 404 / 405: let Flask answer
+        return None
+    view = current_app.view_functions[request.endpoint]
+    access = PUBLIC if request.endpoint in BUILTIN_PUBLIC_ENDPOINTS else getattr(view, "access", None)
+    if access == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if access == SIGNED_IN or (isinstance(access, frozenset) and current_user.role in access):
+        return None
+    log.warning("access refused: user=%s role=%s endpoint=%s", current_user.id, current_user.role, request.endpoint)
+    abort(403)
+
+
+def can_manage_user(actor: User, target: User) -> bool:
+    """Coordinators manage staff and visitors of their own centre; admins manage everyone."""
+    if actor.role == Role.ADMIN:
+        return True
+    if actor.role != Role.COORDINATOR or target.role == Role.ADMIN:
+        return False
+    return target.centre_id is not None and target.centre_id == actor.centre_id
+
+
+def assignable_roles(actor: User) -> tuple[Role, ...]:
+    """Roles a manager may give to staff accounts they create or edit."""
+    if actor.role == Role.ADMIN:
+        return (Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
+    if actor.role == Role.COORDINATOR:
+        return (Role.VOLUNTEER, Role.COORDINATOR)
+    return ()
+
+
+def init_permissions(app: Flask) -> None:
+    view_access(app)  # raises if any view lacks a declaration
+    app.before_request(enforce_access)
+    app.jinja_env.globals.update(Role=Role, STAFF=STAFF, MANAGERS=MANAGERS, VISITORS=VISITORS)

@@ -1,0 +1,158 @@
+"""Idempotent demo data built from the seed story (Atyrau and Karaganda, November 2022).
+
+Running it twice changes nothing: every row is looked up by its natural key
+(centre slug, organisation name, e-mail) before it is created.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from observer_portal.models import (
+    Centre,
+    Organisation,
+    OrganisationKind,
+    Proficiency,
+    Role,
+    User,
+    VisitorKind,
+    VisitorLanguage,
+    VisitorProfile,
+)
+from observer_portal.models.base import utcnow
+from observer_portal.security import hash_password
+from observer_portal.services.accounts import set_languages
+
+DEMO_PASSWORD = "Atyrau-Centre-2022"  # noqa: S105 - documented demo credential
+
+CENTRES = [
+    {
+        "slug": "atyrau",
+        "name": "Centre for Assistance to International Observers and Media Representatives",
+        "region": "Atyrau",
+        "address": "H. Dosmukhamedov Atyrau State University, 1 Student Avenue, Atyrau",
+        "timezone": "Asia/Atyrau",
+        "phone": "+7 7122 27 63 00",
+        "email": "observers.atyrau@example.org",
+        "opening_hours": "08:00–22:00",
+    },
+    {
+        "slug": "karaganda",
+        "name": "Karaganda Regional Centre for Observers and Media",
+        "region": "Karaganda",
+        "address": "Regional akimat, Karaganda",
+        "timezone": "Asia/Almaty",
+        "phone": "+7 7212 56 00 00",
+        "email": "observers.karaganda@example.org",
+        "opening_hours": "09:00–20:00",
+    },
+]
+
+ORGANISATIONS = [
+    ("OSCE/ODIHR Election Observation Mission", OrganisationKind.OBSERVER_MISSION),
+    ("CIS Observer Mission", OrganisationKind.OBSERVER_MISSION),
+    ("Deutsche Welle", OrganisationKind.MEDIA_OUTLET),
+    ("Kazinform", OrganisationKind.MEDIA_OUTLET),
+]
+
+F, N, W, B = Proficiency.FLUENT, Proficiency.NATIVE, Proficiency.WORKING, Proficiency.BASIC
+
+# email, name, role, centre, languages, on duty
+STAFF = [
+    ("coordinator@atyrau.example.org", "Aigerim Nurlanovna", Role.COORDINATOR, "atyrau", {"kk": N, "ru": N, "en": F}, False),
+    ("coordinator@karaganda.example.org", "Daulet Serikov", Role.COORDINATOR, "karaganda", {"kk": N, "ru": N, "en": W}, False),
+    ("admin@example.org", "Portal Administrator", Role.ADMIN, None, {"en": F, "ru": F}, False),
+    ("aruzhan@atyrau.example.org", "Aruzhan Bekova", Role.VOLUNTEER, "atyrau", {"kk": N, "ru": F, "en": F}, True),
+    ("timur@atyrau.example.org", "Timur Akhmetov", Role.VOLUNTEER, "atyrau", {"kk": N, "ru": N, "en": F}, True),
+    ("dana@atyrau.example.org", "Dana Ermekova", Role.VOLUNTEER, "atyrau", {"kk": F, "ru": N, "de": F}, True),
+    ("nurlan@atyrau.example.org", "Nurlan Saparov", Role.VOLUNTEER, "atyrau", {"kk": N, "ru": F, "de": W}, False),
+    ("madina@atyrau.example.org", "Madina Zhumabayeva", Role.VOLUNTEER, "atyrau", {"kk": N, "ru": F, "fr": F}, True),
+    ("yerlan@atyrau.example.org", "Yerlan Tulegenov", Role.VOLUNTEER, "atyrau", {"ru": N, "fr": W, "en": W}, False),
+]
+
+# email, name, role, organisation, accreditation, nationality, languages
+VISITORS = [
+    ("h.mueller@osce.example.org", "Hannah Müller", Role.OBSERVER, "OSCE/ODIHR Election Observation Mission", "ODIHR-LTO-0142", "DE", ["de", "en"]),
+    ("c.dubois@osce.example.org", "Claire Dubois", Role.OBSERVER, "OSCE/ODIHR Election Observation Mission", "ODIHR-LTO-0157", "FR", ["fr", "en"]),
+    ("a.petrov@cis.example.org", "Andrei Petrov", Role.OBSERVER, "CIS Observer Mission", "CIS-LTO-0031", "BY", ["ru"]),
+    ("j.smith@dw.example.org", "James Smith", Role.MEDIA, "Deutsche Welle", "PRESS-DW-2211", "GB", ["en", "de"]),
+]
+
+
+@dataclass
+class DemoResult:
+    created: int
+    accounts: list[tuple[str, str]]  # (email, role)
+
+
+def load_demo(session: Session, password: str = DEMO_PASSWORD) -> DemoResult:
+    created = 0
+    centres: dict[str, Centre] = {}
+    for data in CENTRES:
+        centre = session.scalar(select(Centre).where(Centre.slug == data["slug"]))
+        if centre is None:
+            centre = Centre(**data)
+            session.add(centre)
+            created += 1
+        centres[data["slug"]] = centre
+
+    organisations: dict[str, Organisation] = {}
+    for name, kind in ORGANISATIONS:
+        organisation = session.scalar(select(Organisation).where(Organisation.name == name))
+        if organisation is None:
+            organisation = Organisation(name=name, kind=kind)
+            session.add(organisation)
+            created += 1
+        organisations[name] = organisation
+    session.flush()
+
+    password_hash = hash_password(password)  # one hash shared by the demo accounts: it is one password
+    accounts: list[tuple[str, str]] = []
+    for email, name, role, centre_slug, languages, on_duty in STAFF:
+        accounts.append((email, role.value))
+        if session.scalar(select(User.id).where(User.email == email)):
+            continue
+        user = User(
+            email=email,
+            display_name=name,
+            role=role,
+            password_hash=password_hash,
+            centre=centres[centre_slug] if centre_slug else None,
+            on_duty=on_duty,
+            password_changed_at=utcnow(),
+        )
+        session.add(user)
+        set_languages(session, user, languages)
+        created += 1
+
+    for email, name, role, org_name, accreditation, nationality, languages in VISITORS:
+        accounts.append((email, role.value))
+        if session.scalar(select(User.id).where(User.email == email)):
+            continue
+        user = User(
+            email=email,
+            display_name=name,
+            role=role,
+            password_hash=password_hash,
+            centre=centres["atyrau"],
+            preferred_locale=languages[0] if languages[0] in {"en", "de", "fr", "ru", "kk"} else None,
+            password_changed_at=utcnow(),
+        )
+        session.add(
+            VisitorProfile(
+                user=user,
+                kind=VisitorKind(role.value),
+                full_name=name,
+                organisation=organisations[org_name],
+                accreditation_number=accreditation,
+                nationality=nationality,
+                contact_email=email,
+                languages=[VisitorLanguage(language=code) for code in languages],
+            )
+        )
+        created += 1
+    session.flush()
+    return DemoResult(created=created, accounts=accounts)

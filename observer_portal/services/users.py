@@ -1,0 +1,44 @@
+"""Listing accounts for coordinators: filters and keyset pagination."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from observer_portal.models import Role, User
+
+
+@dataclass(frozen=True)
+class UserFilter:
+    centre_id: int | None  # None: every centre (admins)
+    q: str = ""
+    role: Role | None = None
+    active: bool | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    next_cursor: int | None
+
+
+def list_users(session: Session, flt: UserFilter, before_id: int | None, size: int) -> Page:
+    """Newest accounts first; `before_id` is the keyset cursor (never OFFSET)."""
+    stmt = select(User).options(selectinload(User.languages)).order_by(User.id.desc()).limit(size + 1)
+    if flt.centre_id is not None:
+        stmt = stmt.where(User.centre_id == flt.centre_id)
+    if flt.role is not None:
+        stmt = stmt.where(User.role == flt.role)
+    if flt.active is not None:
+        stmt = stmt.where(User.active.is_(flt.active))
+    if flt.q:
+        pattern = "%" + flt.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(or_(User.display_name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\")))
+    if before_id is not None:
+        stmt = stmt.where(User.id < before_id)
+    rows = list(session.scalars(stmt))
+    more = len(rows) > size
+    items = rows[:size]
+    return Page(items, items[-1].id if more and items else None)

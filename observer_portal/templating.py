@@ -1,0 +1,39 @@
+"""Template helpers: the language switcher, locale-aware formatting, page titles."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, request
+from flask_babel import format_decimal, get_locale
+
+from observer_portal.forms import PROFICIENCY_LABELS
+from observer_portal.i18n import LOCALES, country_name, language_name
+from observer_portal.labels import ROLE_LABELS
+
+
+def switch_language_url(code: str) -> str:
+    """The current page in another language (GET parameters kept, `lang` replaced)."""
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    args.append(("lang", code))
+    return f"{request.path}?{urlencode(args)}"
+
+
+def current_locale_code() -> str:
+    return str(get_locale() or "en")
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        LOCALES=LOCALES,
+        switch_language_url=switch_language_url,
+        current_locale_code=current_locale_code,
+        language_name=language_name,
+        country_name=country_name,
+        format_number=format_decimal,
+        ROLE_LABELS=ROLE_LABELS,
+        PROFICIENCY_LABELS=PROFICIENCY_LABELS,
+    )
+    app.jinja_env.filters.update(language_name=language_name, country_name=country_name)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
