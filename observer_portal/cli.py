@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from observer_portal.extensions import db
@@ -66,6 +66,7 @@ def create_user(email, role, name, password, languages, centre_slug, on_duty):
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--password", default=DEMO_PASSWORD, show_default=True, help="Password of every demo account.")
 def demo_command(password):
     """Load demo data from the seed story (safe to run again)."""

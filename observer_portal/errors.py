@@ -20,18 +20,21 @@ MESSAGES = {
     405: (_l("Method not allowed"), _l("This page cannot be used in that way.")),
     413: (_l("Too large"), _l("What you sent is larger than the centre accepts. Please send something smaller.")),
     429: (_l("Too many attempts"), _l("Too many attempts in a short time. Please wait a minute and try again.")),
-    500: (_l("Something went wrong"), _l("An unexpected error occurred. The centre staff have been notified; please try again.")),
+    500: (
+        _l("Something went wrong"),
+        _l("An unexpected error occurred. The centre staff have been notified; please try again."),
+    ),
 }
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
 def render_error(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
-    if _wants_json():
+    if wants_json():
         return jsonify(error=str(title), message=str(detail or message), status=code), code
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
@@ -48,7 +51,9 @@ def handle_http_exception(error: HTTPException):
 
 def handle_csrf_error(error: CSRFError):
     log.info("CSRF check failed on %s", request.endpoint)
-    return render_error(400, str(_l("Your form expired or was sent from another site. Please reload the page and try again.")))
+    return render_error(
+        400, str(_l("Your form expired or was sent from another site. Please reload the page and try again."))
+    )
 
 
 def handle_unexpected(error: Exception):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SelectMultipleField, ValidationError, widgets
+from wtforms.fields.choices import SelectChoice
 
 from observer_portal.i18n import SPOKEN_LANGUAGES
 from observer_portal.models import Proficiency
@@ -15,6 +16,11 @@ PROFICIENCY_LABELS = {
     Proficiency.WORKING: _l("Working knowledge"),
     Proficiency.BASIC: _l("Basic"),
 }
+
+
+def as_choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices (tuples are deprecated since WTForms 3.3)."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -45,7 +51,9 @@ def language_skill_field_name(code: str) -> str:
 
 def add_language_skill_fields(form_class: type) -> type:
     """Add one proficiency select per spoken language (`lang_en`, `lang_de`, ...)."""
-    choices = [("", _l("Does not speak"))] + [(level.value, label) for level, label in PROFICIENCY_LABELS.items()]
+    choices = as_choices(
+        [("", _l("Does not speak"))] + [(level.value, label) for level, label in PROFICIENCY_LABELS.items()]
+    )
     for code in SPOKEN_LANGUAGES:
         setattr(form_class, language_skill_field_name(code), SelectField(code, choices=choices, default=""))
     return form_class

@@ -9,7 +9,7 @@ hostile `?lang=../../etc` is ignored rather than turned into a 500.
 from __future__ import annotations
 
 from babel import Locale
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -43,6 +43,8 @@ def remember_explicit_locale() -> None:
 
 def select_locale() -> str:
     """Flask-Babel locale selector."""
+    if not has_request_context():  # command line, background work
+        return DEFAULT_LOCALE
     explicit = valid_locale(request.args.get("lang")) or valid_locale(session.get(SESSION_KEY))
     if explicit:
         return explicit
@@ -55,6 +57,8 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     """Show times in the timezone of the user's centre, else the configured default."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_TIMEZONE"]
     if current_user and current_user.is_authenticated and current_user.centre:
         return current_user.centre.timezone
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]

@@ -64,7 +64,9 @@ def view_access(app: Flask) -> dict[str, str | frozenset[Role]]:
             continue
         access = getattr(view, "access", None)
         if access is None:
-            raise RuntimeError(f"view {endpoint!r} declares no access rule (use @public, @signed_in or @roles_required)")
+            raise RuntimeError(
+                f"view {endpoint!r} declares no access rule (use @public, @signed_in or @roles_required)"
+            )
         table[endpoint] = access
     return table
 

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
-from observer_portal.forms import MultiCheckboxField, StrongPassword
+from observer_portal.forms import MultiCheckboxField, StrongPassword, as_choices
 from observer_portal.models import Role
 
 
@@ -26,7 +26,9 @@ class LoginForm(FlaskForm):
 class SignUpForm(FlaskForm):
     role = RadioField(
         _l("I am"),
-        choices=[(Role.OBSERVER.value, _l("an election observer")), (Role.MEDIA.value, _l("a media representative"))],
+        choices=as_choices(
+            [(Role.OBSERVER.value, _l("an election observer")), (Role.MEDIA.value, _l("a media representative"))]
+        ),
         validators=[InputRequired()],
     )
     display_name = StringField(
@@ -62,7 +64,9 @@ class SignUpForm(FlaskForm):
     )
     nationality = SelectField(_l("Nationality"), validators=[Optional()], render_kw={"autocomplete": "country"})
     phone = StringField(
-        _l("Phone (optional)"), validators=[Optional(), Length(max=40)], render_kw={"autocomplete": "tel", "type": "tel"}
+        _l("Phone (optional)"),
+        validators=[Optional(), Length(max=40)],
+        render_kw={"autocomplete": "tel", "type": "tel"},
     )
     centre = SelectField(_l("Centre you will visit"), coerce=int, validators=[InputRequired()])
     languages = MultiCheckboxField(_l("Languages you speak"))

@@ -16,11 +16,11 @@ from observer_portal.auth.forms import ConfirmForm, LoginForm, PasswordChangeFor
 from observer_portal.auth.redirects import safe_next
 from observer_portal.auth.sessions import end_session, start_session
 from observer_portal.extensions import db, limiter
+from observer_portal.forms import as_choices
 from observer_portal.i18n import LOCALES, country_choices, language_choices
 from observer_portal.models import Organisation, Role
 from observer_portal.permissions import public, roles_required, signed_in
-from observer_portal.services import ServiceError
-from observer_portal.services import accounts
+from observer_portal.services import ServiceError, accounts
 from observer_portal.services.centres import centre_choices
 
 log = logging.getLogger("observer_portal.auth")
@@ -91,9 +91,9 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignUpForm()
-    form.centre.choices = centre_choices(db.session)
-    form.nationality.choices = [("", _l("Choose a country"))] + country_choices()
-    form.languages.choices = language_choices()
+    form.centre.choices = as_choices(centre_choices(db.session))
+    form.nationality.choices = as_choices([("", _l("Choose a country"))] + country_choices())
+    form.languages.choices = as_choices(language_choices())
     if request.method == "GET":
         form.languages.data = [str(get_locale())]
     if form.validate_on_submit():
@@ -128,7 +128,7 @@ def signup():
 @signed_in
 def account():
     form = ProfileForm(obj=current_user)
-    form.preferred_locale.choices = [("", _l("Decide from my browser"))] + list(LOCALES.items())
+    form.preferred_locale.choices = as_choices([("", _l("Decide from my browser"))] + list(LOCALES.items()))
     if request.method == "GET":
         form.preferred_locale.data = current_user.preferred_locale or ""
     if form.validate_on_submit():
@@ -152,7 +152,7 @@ def change_password():
             show_form_error(form, error)
         else:
             db.session.commit()
-            start_session(current_user)  # this browser stays signed in with the new token
+            start_session(current_user._get_current_object())  # this browser stays signed in, new token
             flash(_l("Your password has been changed. Other devices have been signed out."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/password.html", form=form)

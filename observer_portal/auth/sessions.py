@@ -16,8 +16,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from observer_portal.errors import render_error, wants_json
 from observer_portal.extensions import db, login_manager
-from observer_portal.i18n import SESSION_KEY
+from observer_portal.i18n import SESSION_KEY, remember_explicit_locale
 from observer_portal.models import User
 
 AUTH_AT = "auth_at"
@@ -61,12 +62,19 @@ def _enforce_absolute_timeout():
     return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
 
 
+@login_manager.unauthorized_handler
+def unauthorized():
+    """401 for API clients; browsers go to the sign-in page and come back afterwards."""
+    if wants_json() or request.method != "GET":
+        return render_error(401)
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
 def init_sessions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-    from observer_portal.i18n import remember_explicit_locale
-
     app.before_request(remember_explicit_locale)
     app.before_request(_enforce_absolute_timeout)

@@ -62,8 +62,22 @@ F, N, W, B = Proficiency.FLUENT, Proficiency.NATIVE, Proficiency.WORKING, Profic
 
 # email, name, role, centre, languages, on duty
 STAFF = [
-    ("coordinator@atyrau.example.org", "Aigerim Nurlanovna", Role.COORDINATOR, "atyrau", {"kk": N, "ru": N, "en": F}, False),
-    ("coordinator@karaganda.example.org", "Daulet Serikov", Role.COORDINATOR, "karaganda", {"kk": N, "ru": N, "en": W}, False),
+    (
+        "coordinator@atyrau.example.org",
+        "Aigerim Nurlanovna",
+        Role.COORDINATOR,
+        "atyrau",
+        {"kk": N, "ru": N, "en": F},
+        False,
+    ),
+    (
+        "coordinator@karaganda.example.org",
+        "Daulet Serikov",
+        Role.COORDINATOR,
+        "karaganda",
+        {"kk": N, "ru": N, "en": W},
+        False,
+    ),
     ("admin@example.org", "Portal Administrator", Role.ADMIN, None, {"en": F, "ru": F}, False),
     ("aruzhan@atyrau.example.org", "Aruzhan Bekova", Role.VOLUNTEER, "atyrau", {"kk": N, "ru": F, "en": F}, True),
     ("timur@atyrau.example.org", "Timur Akhmetov", Role.VOLUNTEER, "atyrau", {"kk": N, "ru": N, "en": F}, True),
@@ -75,8 +89,24 @@ STAFF = [
 
 # email, name, role, organisation, accreditation, nationality, languages
 VISITORS = [
-    ("h.mueller@osce.example.org", "Hannah Müller", Role.OBSERVER, "OSCE/ODIHR Election Observation Mission", "ODIHR-LTO-0142", "DE", ["de", "en"]),
-    ("c.dubois@osce.example.org", "Claire Dubois", Role.OBSERVER, "OSCE/ODIHR Election Observation Mission", "ODIHR-LTO-0157", "FR", ["fr", "en"]),
+    (
+        "h.mueller@osce.example.org",
+        "Hannah Müller",
+        Role.OBSERVER,
+        "OSCE/ODIHR Election Observation Mission",
+        "ODIHR-LTO-0142",
+        "DE",
+        ["de", "en"],
+    ),
+    (
+        "c.dubois@osce.example.org",
+        "Claire Dubois",
+        Role.OBSERVER,
+        "OSCE/ODIHR Election Observation Mission",
+        "ODIHR-LTO-0157",
+        "FR",
+        ["fr", "en"],
+    ),
     ("a.petrov@cis.example.org", "Andrei Petrov", Role.OBSERVER, "CIS Observer Mission", "CIS-LTO-0031", "BY", ["ru"]),
     ("j.smith@dw.example.org", "James Smith", Role.MEDIA, "Deutsche Welle", "PRESS-DW-2211", "GB", ["en", "de"]),
 ]

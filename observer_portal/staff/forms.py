@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from observer_portal.forms import StrongPassword, add_language_skill_fields
+from observer_portal.forms import StrongPassword, add_language_skill_fields, as_choices
 
 
 @add_language_skill_fields
@@ -43,7 +43,7 @@ class UserFilterForm(FlaskForm):
     role = SelectField(_l("Role"), validators=[Optional()])
     status = SelectField(
         _l("Status"),
-        choices=[("", _l("All")), ("active", _l("Active")), ("inactive", _l("Deactivated"))],
+        choices=as_choices([("", _l("All")), ("active", _l("Active")), ("inactive", _l("Deactivated"))]),
         validators=[Optional()],
     )
     submit = SubmitField(_l("Filter"))

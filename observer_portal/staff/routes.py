@@ -9,8 +9,8 @@ from flask_login import current_user
 from observer_portal.auth.forms import ConfirmForm
 from observer_portal.auth.routes import show_form_error
 from observer_portal.extensions import db
+from observer_portal.forms import as_choices, fill_language_skills, language_skill_fields, read_language_skills
 from observer_portal.labels import ROLE_LABELS
-from observer_portal.forms import fill_language_skills, language_skill_fields, read_language_skills
 from observer_portal.models import Role, User
 from observer_portal.permissions import MANAGERS, assignable_roles, can_manage_user, roles_required
 from observer_portal.services import ServiceError, accounts
@@ -38,13 +38,12 @@ def _managed_user(user_id: int) -> User:
 
 
 def _prepare(form: StaffEditForm) -> None:
-    form.role.choices = [(role.value, ROLE_LABELS[role]) for role in assignable_roles(current_user)]
+    form.role.choices = as_choices((role.value, ROLE_LABELS[role]) for role in assignable_roles(current_user))
     if current_user.role == Role.ADMIN:
-        form.centre.choices = [("", _l("No centre (administrator)"))] + [
-            (str(cid), label) for cid, label in centre_choices(db.session)
-        ]
+        form.centre.choices = as_choices([("", _l("No centre (administrator)"))] + centre_choices(db.session))
     else:
-        form.centre.choices = [(str(current_user.centre_id), current_user.centre.name if current_user.centre else "")]
+        centre = current_user.centre
+        form.centre.choices = as_choices([(current_user.centre_id, centre.name if centre else "")])
 
 
 def _centre_id(form: StaffEditForm) -> int | None:
@@ -57,7 +56,7 @@ def _centre_id(form: StaffEditForm) -> int | None:
 @roles_required(*MANAGERS)
 def users():
     form = UserFilterForm(request.args)
-    form.role.choices = [("", _l("All"))] + [(role.value, label) for role, label in ROLE_LABELS.items()]
+    form.role.choices = as_choices([("", _l("All"))] + [(role.value, label) for role, label in ROLE_LABELS.items()])
     flt = UserFilter(centre_id=_scope_centre())
     if form.validate():
         flt = UserFilter(
@@ -69,7 +68,12 @@ def users():
     page = list_users(db.session, flt, _cursor(), current_app.config["PAGE_SIZE"])
     next_args = {k: v for k, v in request.args.items() if k != "before"}
     return render_template(
-        "staff/users.html", form=form, page=page, role_labels=ROLE_LABELS, next_args=next_args, action_form=ConfirmForm()
+        "staff/users.html",
+        form=form,
+        page=page,
+        role_labels=ROLE_LABELS,
+        next_args=next_args,
+        action_form=ConfirmForm(),
     )
 
 
@@ -110,7 +114,9 @@ def create_user():
 def edit_user(user_id: int):
     user = _managed_user(user_id)
     if not user.role.is_staff:
-        return render_template("staff/visitor_account.html", user=user, role_labels=ROLE_LABELS, action_form=ConfirmForm())
+        return render_template(
+            "staff/visitor_account.html", user=user, role_labels=ROLE_LABELS, action_form=ConfirmForm()
+        )
     form = StaffEditForm(obj=user)
     _prepare(form)
     if request.method == "GET":

@@ -1,0 +1,67 @@
+# Observer Portal — `make run` serves the demo, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := app
+
+.PHONY: run test test-sqlite test-postgres test-browser install install-dev system-deps lint i18n i18n-extract i18n-update translations clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+install: $(VENV)/.runtime translations
+install-dev: $(VENV)/.dev translations
+
+## Compile the gettext catalogs (.mo files are build products, not committed).
+translations: | $(VENV)/.runtime
+	$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v '^compiling' || true
+	@ls translations/*/LC_MESSAGES/messages.mo >/dev/null
+
+## Serve the demo on http://127.0.0.1:5000 (development profile, SQLite in instance/).
+run: install
+	PORTAL_ENV=development $(BIN)/flask db upgrade
+	PORTAL_ENV=development $(BIN)/flask demo
+	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	PORTAL_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## The whole suite: SQLite, then PostgreSQL on a throwaway local server, browser tests included.
+test: install-dev system-deps
+	scripts/run-tests.sh
+
+test-sqlite: install-dev
+	$(BIN)/pytest
+
+test-postgres: install-dev system-deps
+	scripts/with-postgres.sh $(BIN)/pytest
+
+test-browser: install-dev system-deps
+	$(BIN)/pytest -m browser
+
+system-deps:
+	scripts/install-system-deps.sh
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check observer_portal tests app.py
+
+## Extract UI strings, merge them into every catalog, compile.
+i18n: i18n-update translations
+i18n-extract: | $(VENV)/.runtime
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location --sort-output \
+	  --project "Observer Portal" -o translations/messages.pot .
+i18n-update: i18n-extract
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	find translations -name '*.mo' -delete

@@ -1,0 +1,96 @@
+"""Shared fixtures: a real database (SQLite file, or PostgreSQL via TEST_DATABASE_URL),
+the schema built by the Alembic migrations, a real test client with CSRF switched on,
+and helpers to make users and sign in through the real login form."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from observer_portal import create_app
+from observer_portal.extensions import db, limiter
+from observer_portal.models import User
+from observer_portal.models.base import Base
+from tests.helpers import PASSWORD, database_url, login, make_config, make_user
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory) -> str:
+    return database_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def app(db_url) -> Iterator[Flask]:
+    app = create_app(make_config(db_url))
+    with app.app_context():
+        Base.metadata.drop_all(db.engine)
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()  # the schema the tests use is the one the migrations build
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def wipe(app: Flask) -> None:
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
+            else:
+                for name in tables:
+                    conn.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 - names come from our metadata
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(app) -> Iterator[None]:
+    """Every test starts with empty tables and fresh rate-limit counters."""
+    wipe(app)
+    limiter.reset()
+    yield
+    with app.app_context():
+        db.session.remove()
+
+
+@pytest.fixture
+def app_ctx(app) -> Iterator[Flask]:
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_client(app):
+    return app.test_client
+
+
+@pytest.fixture
+def login_as(app):
+    """`client, user = login_as("coordinator")` — a fresh client signed in through the form."""
+
+    def _login_as(role: str, **user_kwargs):
+        client = app.test_client()
+        if role == "anonymous":
+            return client, None
+        with app.app_context():
+            user = make_user(role, **user_kwargs)
+            email, user_id = user.email, user.id
+        response = login(client, email, user_kwargs.get("password", PASSWORD))
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            db.session.expunge(user)
+        return client, user
+
+    return _login_as

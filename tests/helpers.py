@@ -1,0 +1,105 @@
+"""Helpers shared by the tests: users, centres, CSRF-aware form posts."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from flask.testing import FlaskClient
+
+from observer_portal.extensions import db
+from observer_portal.models import Centre, Proficiency, Role, User, VisitorKind, VisitorProfile, VolunteerLanguage
+from observer_portal.security import hash_password
+
+PASSWORD = "correct horse battery staple"
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-production-0123456789"
+ROLES = ("anonymous", "observer", "media", "volunteer", "coordinator", "admin")
+
+
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "portal.sqlite3")
+
+
+def make_config(url: str, **overrides) -> dict:
+    config = {
+        "PORTAL_ENV": "testing",
+        "SECRET_KEY": TEST_SECRET,
+        "DATABASE_URL": url,
+        "SQLALCHEMY_DATABASE_URI": url,
+        # argon2id with small costs keeps the suite fast; production costs are tested separately.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "ARGON2_PARALLELISM": 1,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+CSRF_RE = re.compile(r'<input[^>]*name="(?:[\w-]+-)?csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token in page"
+    return match.group(1)
+
+
+def post_form(client: FlaskClient, url: str, data: dict, *, page: str | None = None, **kwargs):
+    """POST like a browser: fetch the form page first and send its CSRF token along."""
+    html = client.get(page or url).get_data(as_text=True)
+    payload = {"csrf_token": csrf_from(html), **data}
+    return client.post(url, data=payload, **kwargs)
+
+
+def make_centre(slug: str = "atyrau", **kwargs) -> Centre:
+    centre = db.session.query(Centre).filter_by(slug=slug).one_or_none()
+    if centre:
+        return centre
+    defaults = {"name": f"Centre {slug.title()}", "region": slug.title(), "timezone": "Asia/Atyrau"}
+    defaults.update(kwargs)
+    centre = Centre(slug=slug, **defaults)
+    db.session.add(centre)
+    db.session.commit()
+    return centre
+
+
+def make_user(
+    role: Role | str,
+    email: str | None = None,
+    *,
+    password: str = PASSWORD,
+    centre: str | None = "atyrau",
+    languages: dict[str, Proficiency] | None = None,
+    on_duty: bool = False,
+    active: bool = True,
+    name: str | None = None,
+    preferred_locale: str | None = None,
+) -> User:
+    role = Role(role)
+    centre_obj = make_centre(centre) if centre else None
+    count = db.session.query(User).count()
+    user = User(
+        email=email or f"{role.value}{count + 1}@example.org",
+        display_name=name or f"{role.value.title()} {count + 1}",
+        role=role,
+        password_hash=hash_password(password),
+        centre=centre_obj,
+        on_duty=on_duty,
+        active=active,
+        preferred_locale=preferred_locale,
+    )
+    for code, level in (languages or {}).items():
+        user.languages.append(VolunteerLanguage(language=code, proficiency=level))
+    if role.is_visitor:
+        db.session.add(VisitorProfile(user=user, kind=VisitorKind(role.value), full_name=user.display_name))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD):
+    return post_form(client, "/login", {"email": email, "password": password})

@@ -1,0 +1,76 @@
+"""Every route answers the right status for every role.
+
+The table must name every endpoint of the app: adding a route without deciding who
+may use it fails `test_table_covers_every_route`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from observer_portal.extensions import db
+from observer_portal.permissions import view_access
+from tests.helpers import ROLES, csrf_from, make_centre, make_user
+
+ANON, OBS, MEDIA, VOL, COORD, ADMIN = ROLES
+EVERYONE = dict.fromkeys(ROLES, 200)
+
+
+def expect(anonymous, observer, media, volunteer, coordinator, admin):
+    return dict(zip(ROLES, (anonymous, observer, media, volunteer, coordinator, admin), strict=True))
+
+
+MANAGER_PAGE = expect(302, 403, 403, 403, 200, 200)
+MANAGER_ACTION = expect(401, 403, 403, 403, 302, 302)
+SIGNED_IN_PAGE = expect(302, 200, 200, 200, 200, 200)
+ANON_ONLY_PAGE = expect(200, 302, 302, 302, 302, 302)
+
+# endpoint: (method, url template, expected status per role)
+MATRIX = {
+    "main.home": ("GET", "/", EVERYONE),
+    "main.centre": ("GET", "/centres/atyrau", EVERYONE),
+    "static": ("GET", "/static/css/portal.css", EVERYONE),
+    "auth.login": ("GET", "/login", ANON_ONLY_PAGE),
+    "auth.signup": ("GET", "/signup", ANON_ONLY_PAGE),
+    "auth.account": ("GET", "/account", SIGNED_IN_PAGE),
+    "auth.change_password": ("GET", "/account/password", SIGNED_IN_PAGE),
+    "auth.logout": ("POST", "/logout", expect(401, 302, 302, 302, 302, 302)),
+    "auth.toggle_duty": ("POST", "/account/duty", expect(401, 403, 403, 302, 403, 403)),
+    "staff.users": ("GET", "/staff/", MANAGER_PAGE),
+    "staff.create_user": ("GET", "/staff/new", MANAGER_PAGE),
+    "staff.edit_user": ("GET", "/staff/{target}", MANAGER_PAGE),
+    "staff.deactivate_user": ("POST", "/staff/{target}/deactivate", MANAGER_ACTION),
+    "staff.activate_user": ("POST", "/staff/{target}/activate", MANAGER_ACTION),
+    "staff.audit": ("GET", "/staff/audit", MANAGER_PAGE),
+}
+
+
+def test_table_covers_every_route(app):
+    assert set(view_access(app)) == set(MATRIX), "add new routes to MATRIX with the status each role gets"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_route_answers_role(app, login_as, endpoint, role):
+    method, template, expected = MATRIX[endpoint]
+    with app.app_context():
+        make_centre("atyrau")
+        target = make_user("volunteer", "target@example.org").id
+        db.session.remove()
+    client, _user = login_as(role)
+    url = template.format(target=target)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        token = csrf_from(client.get("/login" if role == ANON else "/").get_data(as_text=True))
+        response = client.post(url, data={"csrf_token": token})
+    response.close()
+    assert response.status_code == expected[role], f"{role} {method} {url}"
+    if response.status_code == 302 and expected is SIGNED_IN_PAGE and role == ANON:
+        assert "/login?next=" in response.headers["Location"]
+
+
+def test_unauthenticated_json_client_gets_401(client):
+    response = client.get("/account", headers={"Accept": "application/json"})
+    assert response.status_code == 401
+    assert response.get_json()["status"] == 401

@@ -1,0 +1,81 @@
+"""The Alembic migrations build exactly the schema the models describe, and undo it."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from observer_portal import create_app
+from observer_portal.extensions import db
+from observer_portal.models.base import Base
+from tests.helpers import make_config
+
+
+@pytest.fixture
+def empty_database(db_url, tmp_path):
+    """A brand-new empty database of the same kind as the suite's (SQLite file or PostgreSQL)."""
+    url = make_url(db_url)
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    name = f"migrations_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_upgrade_matches_models_and_downgrade_round_trips(empty_database):
+    app = create_app(make_config(empty_database))
+    with app.app_context():
+        upgrade()
+        tables = set(inspect(db.engine).get_table_names())
+        assert {t.name for t in Base.metadata.sorted_tables} <= tables
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            diff = compare_metadata(context, Base.metadata)
+        assert diff == [], f"models and migrations disagree: {diff}"
+
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+
+        upgrade()
+        assert {t.name for t in Base.metadata.sorted_tables} <= set(inspect(db.engine).get_table_names())
+        db.engine.dispose()
+
+
+def test_database_enforces_lowercase_unique_email(app_ctx):
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (email, password_hash, display_name, role, active, on_duty, session_token, "
+                "created_at, updated_at) VALUES ('UPPER@example.org', 'x', 'x', 'observer', true, false, 't1', "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+
+
+def test_database_refuses_unknown_role(app_ctx):
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (email, password_hash, display_name, role, active, on_duty, session_token, "
+                "created_at, updated_at) VALUES ('x@example.org', 'x', 'x', 'superuser', true, false, 't2', "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
