@@ -1,0 +1,119 @@
+"""Key journeys a person makes, in a real browser, with the keyboard where it matters."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from observer_portal.i18n import LOCALES
+from tests.helpers import PASSWORD, make_centre, make_user
+
+
+def setup_people(app):
+    with app.app_context():
+        make_centre("atyrau", name="Atyrau Centre", region="Atyrau")
+        make_user("coordinator", "coord@example.org", name="Aigerim Coordinator")
+        make_user("volunteer", "vol@example.org", name="Dana Volunteer")
+
+
+def test_keyboard_only_sign_in(app, live_server, page: Page):
+    setup_people(app)
+    page.goto(f"{live_server}/login")
+    for _ in range(40):  # Tab through the page until the e-mail field has focus
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.name") == "email":
+            break
+    else:
+        raise AssertionError("the e-mail field cannot be reached with Tab")
+    page.keyboard.type("coord@example.org")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "password"
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Hello, Aigerim Coordinator")).to_be_visible()
+    assert page.url == f"{live_server}/"
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(app, live_server, page: Page):
+    page.goto(f"{live_server}/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == "#main"
+    expect(page.locator(".skip-link")).to_be_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_focus_is_visible(app, live_server, page: Page):
+    page.goto(f"{live_server}/login")
+    page.locator("#email").focus()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+
+
+def test_observer_signs_up_in_german(app, live_server, page: Page):
+    with app.app_context():
+        make_centre("atyrau", name="Atyrau Centre", region="Atyrau")
+    page.goto(f"{live_server}/?lang=de")
+    page.get_by_role("navigation", name="Hauptmenü").get_by_role("link", name="Registrieren").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Konto erstellen")
+    page.get_by_label("Wahlbeobachter/in").check()
+    page.get_by_label("Vollständiger Name").fill("Hannah Müller")
+    page.get_by_label("E-Mail-Adresse").fill("hannah@osce.example.org")
+    page.get_by_label("Passwort", exact=True).fill("wahlbeobachtung in atyrau")
+    page.get_by_label("Passwort wiederholen").fill("wahlbeobachtung in atyrau")
+    page.get_by_label("Mission oder Medienhaus").fill("OSCE/ODIHR Election Observation Mission")
+    page.get_by_label("Staatsangehörigkeit").select_option("DE")
+    page.get_by_label("Ich bin einverstanden").check()
+    page.get_by_role("button", name="Konto anlegen").click()
+    expect(page.get_by_role("heading", name="Hallo, Hannah Müller")).to_be_visible()
+    expect(page.get_by_text("Willkommen! Ihr Konto wurde erstellt.")).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == "de"
+
+
+def test_signup_errors_are_announced_and_linked(app, live_server, page: Page):
+    with app.app_context():
+        make_centre("atyrau")
+    page.goto(f"{live_server}/signup?lang=fr")
+    page.get_by_role("button", name="Créer le compte").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Il y a un problème")
+    email = page.locator("#email")
+    assert email.get_attribute("aria-invalid") == "true"
+    described = email.get_attribute("aria-describedby")
+    assert "email-error" in described
+
+
+def test_language_switcher_on_every_page(app, live_server, page: Page):
+    setup_people(app)
+    pages = ["/", "/login", "/signup", "/centres/atyrau", "/nowhere"]
+    for path in pages:
+        page.goto(f"{live_server}{path}")
+        switcher = page.get_by_role("navigation", name="Choose language")
+        for code, name in LOCALES.items():
+            expect(switcher.get_by_role("link", name=name)).to_have_attribute("hreflang", code)
+    page.goto(f"{live_server}/login")
+    page.get_by_role("link", name="Қазақша").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Кіру")
+    page.get_by_role("link", name="Басты бет").click()  # the choice is remembered
+    assert page.locator("html").get_attribute("lang") == "kk"
+
+
+def test_coordinator_adds_a_volunteer(app, live_server, page: Page):
+    setup_people(app)
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail address").fill("coord@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Accounts").first.click()
+    page.get_by_role("link", name="Add a volunteer or coordinator").click()
+    page.get_by_label("Full name").fill("Madina Zhumabayeva")
+    page.get_by_label("E-mail address").fill("madina@example.org")
+    page.get_by_label("Initial password").fill("a volunteer passphrase")
+    page.get_by_label("French").select_option("fluent")
+    page.get_by_label("Kazakh").select_option("native")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_text("Account created for Madina Zhumabayeva.")).to_be_visible()
+    row = page.get_by_role("row", name=re.compile("Madina Zhumabayeva"))
+    expect(row).to_contain_text("FR, KK")
