@@ -77,9 +77,11 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from observer_portal.auth import bp as auth_bp
+    from observer_portal.briefings import bp as briefings_bp
     from observer_portal.main import bp as main_bp
     from observer_portal.staff import bp as staff_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(briefings_bp)

@@ -45,6 +45,14 @@ def _development_secret(instance_path: Path) -> str:
     return key
 
 
+def _translator(value: str) -> str:
+    provider = value.strip().lower() or "none"
+    allowed = ("none", "libre", "google", "mymemory", "deepl")
+    if provider not in allowed:
+        raise ConfigError(f"TRANSLATOR must be one of {', '.join(allowed)}, not {provider!r}")
+    return provider
+
+
 def build_config(instance_path: str, environ: dict[str, str] | None = None) -> dict:
     """Return the Flask config mapping for the given environment variables."""
     env = dict(os.environ if environ is None else environ)
@@ -67,6 +75,9 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
 
     default_db = "sqlite:///" + str(Path(instance_path) / "observer_portal.sqlite3")
     database_url = normalise_database_url(env.get("DATABASE_URL") or default_db)
+
+    if _translator(env.get("TRANSLATOR", "none")) == "libre" and not env.get("TRANSLATOR_URL"):
+        raise ConfigError("TRANSLATOR=libre needs TRANSLATOR_URL, the address of your LibreTranslate server.")
 
     secure_cookies = _bool(env.get("SESSION_COOKIE_SECURE"), production)
     idle_minutes = int(env.get("SESSION_IDLE_MINUTES", "120"))
@@ -107,6 +118,10 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "ARGON2_MEMORY_COST": int(env.get("ARGON2_MEMORY_COST", "65536")),
         "ARGON2_PARALLELISM": int(env.get("ARGON2_PARALLELISM", "4")),
         "PAGE_SIZE": int(env.get("PAGE_SIZE", "25")),
+        "TRANSLATOR": _translator(env.get("TRANSLATOR", "none")),
+        "TRANSLATOR_URL": env.get("TRANSLATOR_URL", ""),
+        "TRANSLATOR_API_KEY": env.get("TRANSLATOR_API_KEY", ""),
+        "TRANSLATOR_TIMEOUT": float(env.get("TRANSLATOR_TIMEOUT", "10")),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
     }

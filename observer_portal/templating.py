@@ -9,7 +9,8 @@ from flask_babel import format_decimal, get_locale
 
 from observer_portal.forms import PROFICIENCY_LABELS
 from observer_portal.i18n import LOCALES, country_name, language_name
-from observer_portal.labels import ROLE_LABELS
+from observer_portal.labels import ROLE_LABELS, TOPIC_LABELS, TRANSLATION_STATE_LABELS
+from observer_portal.services.markdown_text import render_markdown
 
 
 def switch_language_url(code: str) -> str:
@@ -33,7 +34,9 @@ def init_templating(app: Flask) -> None:
         format_number=format_decimal,
         ROLE_LABELS=ROLE_LABELS,
         PROFICIENCY_LABELS=PROFICIENCY_LABELS,
+        TOPIC_LABELS=TOPIC_LABELS,
+        TRANSLATION_STATE_LABELS=TRANSLATION_STATE_LABELS,
     )
-    app.jinja_env.filters.update(language_name=language_name, country_name=country_name)
+    app.jinja_env.filters.update(language_name=language_name, country_name=country_name, markdown=render_markdown)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from pytest_httpserver import HTTPServer
 from sqlalchemy import text
 
 from observer_portal import create_app
@@ -94,3 +95,14 @@ def login_as(app):
         return client, user
 
     return _login_as
+
+
+@pytest.fixture(scope="session")
+def make_httpserver() -> Iterator[HTTPServer]:
+    """The LibreTranslate stand-in: threaded, so a deliberately slow answer never delays the next test."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()

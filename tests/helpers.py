@@ -103,3 +103,25 @@ def make_user(
 
 def login(client: FlaskClient, email: str, password: str = PASSWORD):
     return post_form(client, "/login", {"email": email, "password": password})
+
+
+def dangerous_markup(html: str) -> list[str]:
+    """Real tags or attributes in `html` that could run script (escaped text is harmless)."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Finder(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in {"script", "iframe", "object", "embed"}:
+                found.append(f"<{tag}>")
+            for name, value in attrs:
+                if name.startswith("on"):
+                    found.append(f"{tag} {name}=")
+                if name in {"href", "src", "action", "formaction"} and (value or "").strip().lower().startswith(
+                    ("javascript:", "data:text/html", "vbscript:")
+                ):
+                    found.append(f"{tag} {name}={value}")
+
+    Finder().feed(html)
+    return found

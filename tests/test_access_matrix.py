@@ -7,9 +7,12 @@ may use it fails `test_table_covers_every_route`.
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from observer_portal.extensions import db
+from observer_portal.models import BriefingVersion, Proficiency
 from observer_portal.permissions import view_access
+from tests.briefing_helpers import make_briefing
 from tests.helpers import ROLES, csrf_from, make_centre, make_user
 
 ANON, OBS, MEDIA, VOL, COORD, ADMIN = ROLES
@@ -42,6 +45,19 @@ MATRIX = {
     "staff.deactivate_user": ("POST", "/staff/{target}/deactivate", MANAGER_ACTION),
     "staff.activate_user": ("POST", "/staff/{target}/activate", MANAGER_ACTION),
     "staff.audit": ("GET", "/staff/audit", MANAGER_PAGE),
+    "briefings.index": ("GET", "/briefings/", EVERYONE),
+    "briefings.detail": ("GET", "/briefings/atyrau/overview", EVERYONE),
+    "briefings.wish": ("POST", "/briefings/{briefing}/wish/kk", expect(401, 302, 302, 302, 302, 302)),
+    "briefings.manage": ("GET", "/briefings/manage", expect(302, 403, 403, 200, 200, 200)),
+    "briefings.create": ("GET", "/briefings/new", MANAGER_PAGE),
+    "briefings.edit": ("GET", "/briefings/{briefing}/edit", MANAGER_PAGE),
+    "briefings.publish": ("POST", "/briefings/{briefing}/publish", MANAGER_ACTION),
+    "briefings.unpublish": ("POST", "/briefings/{briefing}/unpublish", MANAGER_ACTION),
+    "briefings.history": ("GET", "/briefings/{briefing}/history", MANAGER_PAGE),
+    "briefings.restore": ("POST", "/briefings/{briefing}/history/{version}/restore", MANAGER_ACTION),
+    # the test volunteer speaks German (see below)
+    "briefings.translate": ("GET", "/briefings/{briefing}/translate/de", expect(302, 403, 403, 200, 200, 200)),
+    "briefings.machine": ("POST", "/briefings/{briefing}/translate/de/machine", expect(401, 403, 403, 302, 302, 302)),
 }
 
 
@@ -54,11 +70,14 @@ def test_table_covers_every_route(app):
 def test_route_answers_role(app, login_as, endpoint, role):
     method, template, expected = MATRIX[endpoint]
     with app.app_context():
-        make_centre("atyrau")
+        centre = make_centre("atyrau")
         target = make_user("volunteer", "target@example.org").id
+        briefing = make_briefing(centre, slug="overview").id
+        version = db.session.scalar(select(BriefingVersion.id))
         db.session.remove()
-    client, _user = login_as(role)
-    url = template.format(target=target)
+    extra = {"languages": {"de": Proficiency.FLUENT}} if role == VOL else {}
+    client, _user = login_as(role, **extra)
+    url = template.format(target=target, briefing=briefing, version=version)
     if method == "GET":
         response = client.get(url)
     else:

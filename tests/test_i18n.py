@@ -21,8 +21,32 @@ HOME_HEADINGS = {
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "translations"
 # Words that really are spelled the same in English and the target language.
 SAME_AS_ENGLISH = {
-    "de": {"Administrator", "Name", "Region: %(region)s", "Status"},
-    "fr": {"Action", "Centre", "Centres", "Contacts", "E-mail", "Pages"},
+    "de": {
+        "Administrator",
+        "Briefing",
+        "Briefings",
+        "Name",
+        "Original",
+        "Original (%(language)s)",
+        "Region",
+        "Region: %(region)s",
+        "Status",
+        "Text",
+        "Version %(n)s.",
+    },
+    "fr": {
+        "Action",
+        "Actions",
+        "Centre",
+        "Centres",
+        "Contacts",
+        "E-mail",
+        "Original",
+        "Original (%(language)s)",
+        "Pages",
+        "Version %(n)s.",
+        "original, version %(n)s",
+    },
     "ru": set(),
     "kk": set(),
 }

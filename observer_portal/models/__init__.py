@@ -2,6 +2,17 @@
 
 from observer_portal.models.audit import AuditEvent
 from observer_portal.models.base import Base
+from observer_portal.models.briefing import (
+    Briefing,
+    BriefingFigure,
+    BriefingTopic,
+    BriefingTranslation,
+    BriefingVersion,
+    ReviewState,
+    TranslationMemory,
+    TranslationOrigin,
+    TranslationWish,
+)
 from observer_portal.models.centre import Centre
 from observer_portal.models.user import Proficiency, Role, User, VolunteerLanguage
 from observer_portal.models.visitor import (
@@ -15,6 +26,15 @@ from observer_portal.models.visitor import (
 __all__ = [
     "AuditEvent",
     "Base",
+    "Briefing",
+    "BriefingFigure",
+    "BriefingTopic",
+    "BriefingTranslation",
+    "BriefingVersion",
+    "ReviewState",
+    "TranslationMemory",
+    "TranslationOrigin",
+    "TranslationWish",
     "Centre",
     "Organisation",
     "OrganisationKind",

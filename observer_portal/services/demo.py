@@ -25,6 +25,7 @@ from observer_portal.models import (
 from observer_portal.models.base import utcnow
 from observer_portal.security import hash_password
 from observer_portal.services.accounts import set_languages
+from observer_portal.services.demo_briefings import load_demo_briefings
 
 DEMO_PASSWORD = "Atyrau-Centre-2022"  # noqa: S105 - documented demo credential
 
@@ -184,5 +185,11 @@ def load_demo(session: Session, password: str = DEMO_PASSWORD) -> DemoResult:
             )
         )
         created += 1
+    session.flush()
+    coordinators = {
+        slug: session.scalar(select(User).where(User.role == Role.COORDINATOR, User.centre_id == centre.id))
+        for slug, centre in centres.items()
+    }
+    created += load_demo_briefings(session, coordinators)
     session.flush()
     return DemoResult(created=created, accounts=accounts)

@@ -1,0 +1,327 @@
+"""Briefing pages: public reading, coordinator editing, volunteer translation review."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from observer_portal.auth.forms import ConfirmForm
+from observer_portal.auth.routes import show_form_error
+from observer_portal.briefings import bp
+from observer_portal.briefings.forms import FIGURE_ROWS, BriefingFilterForm, BriefingForm, TranslationForm
+from observer_portal.extensions import db
+from observer_portal.forms import as_choices
+from observer_portal.i18n import LOCALES
+from observer_portal.labels import TOPIC_LABELS
+from observer_portal.models import Briefing, BriefingTopic
+from observer_portal.permissions import MANAGERS, STAFF, public, roles_required, signed_in
+from observer_portal.services import ServiceError
+from observer_portal.services import briefings as service
+from observer_portal.services.centres import all_centres
+from observer_portal.services.machine_translation import MachineTranslationError, translator_from_config
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+def _cursor() -> int | None:
+    value = request.args.get("before", "")
+    return int(value) if value.isdigit() else None
+
+
+def _briefing_or_404(briefing_id: int) -> Briefing:
+    briefing = service.get_briefing(db.session, briefing_id)
+    if briefing is None:
+        abort(404)
+    return briefing
+
+
+def _editable(briefing_id: int) -> Briefing:
+    briefing = _briefing_or_404(briefing_id)
+    if not service.can_edit(current_user, briefing.centre_id):
+        abort(404)
+    return briefing
+
+
+def _scope_centre() -> int | None:
+    return None if current_user.role.value == "admin" else current_user.centre_id
+
+
+@bp.get("/")
+@public
+def index():
+    centres = all_centres(db.session)
+    form = BriefingFilterForm(request.args)
+    form.centre.choices = as_choices([("", _l("All regions"))] + [(c.slug, c.region) for c in centres])
+    form.topic.choices = as_choices([("", _l("All topics"))] + list(TOPIC_LABELS.items()))
+    centre_slug = topic = None
+    if form.validate():
+        centre_slug = form.centre.data or None
+        topic = BriefingTopic(form.topic.data) if form.topic.data else None
+    items, next_cursor = service.published_briefings(
+        db.session, centre_slug=centre_slug, topic=topic, before_id=_cursor(), size=current_app.config["PAGE_SIZE"]
+    )
+    locale = _locale()
+    rows = [(b, service.text_for(b, locale), service.translation_state(b, locale)) for b in items]
+    centre_names = {c.id: c for c in centres}
+    next_args = {k: v for k, v in request.args.items() if k != "before"}
+    return render_template(
+        "briefings/index.html", form=form, rows=rows, centres=centre_names, next_cursor=next_cursor, next_args=next_args
+    )
+
+
+@bp.get("/<centre_slug>/<slug>")
+@public
+def detail(centre_slug: str, slug: str):
+    briefing = service.find_briefing(db.session, centre_slug, slug)
+    if briefing is None or not (briefing.published or service.can_view_unpublished(current_user, briefing)):
+        abort(404)
+    locale = _locale()
+    return render_template(
+        "briefings/detail.html",
+        briefing=briefing,
+        text=service.text_for(briefing, locale),
+        state=service.translation_state(briefing, locale),
+        locale=locale,
+        wish_form=ConfirmForm(prefix="wish"),
+        can_translate=current_user.is_authenticated and service.can_translate(current_user, briefing, locale),
+    )
+
+
+@bp.post("/<int:briefing_id>/wish/<locale>")
+@signed_in
+def wish(briefing_id: int, locale: str):
+    briefing = _briefing_or_404(briefing_id)
+    if not briefing.published or locale not in LOCALES:
+        abort(404)
+    form = ConfirmForm(prefix="wish")
+    if form.validate_on_submit():
+        try:
+            added = service.record_wish(db.session, current_user, briefing, locale)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(
+                _l("Thank you. The centre has been told that you would like this briefing in your language.")
+                if added
+                else _l("You have already asked for this translation. The centre will let volunteers know."),
+                "success",
+            )
+    return redirect(url_for("briefings.detail", centre_slug=briefing.centre.slug, slug=briefing.slug))
+
+
+@bp.get("/manage")
+@roles_required(*STAFF)
+def manage():
+    briefings = service.centre_briefings(db.session, _scope_centre())
+    wishes = service.wish_counts(db.session, [b.id for b in briefings])
+    states = {b.id: {code: service.translation_state(b, code) for code in LOCALES} for b in briefings}
+    return render_template(
+        "briefings/manage.html",
+        briefings=briefings,
+        states=states,
+        wishes=wishes,
+        action_form=ConfirmForm(),
+        can_edit=lambda b: service.can_edit(current_user, b.centre_id),
+        can_translate=lambda b, code: service.can_translate(current_user, b, code),
+    )
+
+
+def _read_input(form: BriefingForm) -> service.BriefingInput:
+    figures = [
+        service.FigureInput(entry.form.label.data.strip(), entry.form.value.data, (entry.form.unit.data or "").strip())
+        for entry in form.figures
+        if entry.form.label.data and entry.form.value.data is not None
+    ]
+    return service.BriefingInput(
+        slug=form.slug.data,
+        topic=BriefingTopic(form.topic.data),
+        title=form.title.data,
+        body=form.body.data,
+        original_locale=form.original_locale.data,
+        figures=figures,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def create():
+    if current_user.centre_id is None:
+        flash(_l("Administrators without a centre cannot write briefings; sign in as a coordinator."), "error")
+        return redirect(url_for("briefings.manage"))
+    form = BriefingForm()
+    if request.method == "GET":
+        form.original_locale.data = _locale()
+    if form.validate_on_submit():
+        try:
+            briefing = service.create_briefing(db.session, current_user, current_user.centre_id, _read_input(form))
+        except ServiceError as error:
+            db.session.rollback()
+            show_form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_l("Briefing saved. It is not published yet."), "success")
+            return redirect(url_for("briefings.edit", briefing_id=briefing.id))
+    return render_template("briefings/edit.html", form=form, briefing=None)
+
+
+@bp.route("/<int:briefing_id>/edit", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def edit(briefing_id: int):
+    briefing = _editable(briefing_id)
+    form = BriefingForm()
+    if request.method == "GET":
+        original = briefing.original
+        form.title.data, form.body.data, form.slug.data = original.title, original.body, briefing.slug
+        form.topic.data, form.original_locale.data = briefing.topic.value, briefing.original_locale
+        for entry, figure in zip(form.figures, briefing.figures[:FIGURE_ROWS], strict=False):
+            entry.form.label.data, entry.form.value.data, entry.form.unit.data = figure.label, figure.value, figure.unit
+    if form.validate_on_submit():
+        try:
+            changed = service.update_briefing(db.session, current_user, briefing, _read_input(form))
+        except ServiceError as error:
+            db.session.rollback()
+            show_form_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _l("Saved as version %(n)s. Translations are now marked as outdated.", n=briefing.version)
+                if changed
+                else _l("Nothing had changed."),
+                "success",
+            )
+            return redirect(url_for("briefings.edit", briefing_id=briefing.id))
+    return render_template("briefings/edit.html", form=form, briefing=briefing, action_form=ConfirmForm())
+
+
+def _set_published(briefing_id: int, published: bool):
+    briefing = _editable(briefing_id)
+    if ConfirmForm().validate_on_submit():
+        service.set_published(db.session, current_user, briefing, published)
+        db.session.commit()
+        flash(_l("The briefing is now public.") if published else _l("The briefing is no longer public."), "success")
+    return redirect(url_for("briefings.manage"))
+
+
+@bp.post("/<int:briefing_id>/publish")
+@roles_required(*MANAGERS)
+def publish(briefing_id: int):
+    return _set_published(briefing_id, True)
+
+
+@bp.post("/<int:briefing_id>/unpublish")
+@roles_required(*MANAGERS)
+def unpublish(briefing_id: int):
+    return _set_published(briefing_id, False)
+
+
+@bp.get("/<int:briefing_id>/history")
+@roles_required(*MANAGERS)
+def history(briefing_id: int):
+    briefing = _editable(briefing_id)
+    return render_template(
+        "briefings/history.html",
+        briefing=briefing,
+        versions=service.history(db.session, briefing),
+        action_form=ConfirmForm(),
+    )
+
+
+@bp.post("/<int:briefing_id>/history/<int:version_id>/restore")
+@roles_required(*MANAGERS)
+def restore(briefing_id: int, version_id: int):
+    briefing = _editable(briefing_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            service.restore_version(db.session, current_user, briefing, version_id)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_l("The earlier version has been restored as a new version."), "success")
+    return redirect(url_for("briefings.history", briefing_id=briefing.id))
+
+
+def _translatable(briefing_id: int, locale: str) -> Briefing:
+    briefing = _briefing_or_404(briefing_id)
+    if locale not in LOCALES or not service.can_translate(current_user, briefing, locale):
+        abort(404)
+    return briefing
+
+
+@bp.route("/<int:briefing_id>/translate/<locale>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def translate(briefing_id: int, locale: str):
+    briefing = _translatable(briefing_id, locale)
+    translation = briefing.translation(locale)
+    form = TranslationForm()
+    if request.method == "GET":
+        if translation is not None:
+            form.title.data, form.body.data = translation.title, translation.body
+        for figure in briefing.figures:
+            label, unit = translation.figure_label(figure) if translation else ("", "")
+            form.figures.append_entry({"figure_id": str(figure.id), "label": label, "unit": unit})
+    if form.validate_on_submit():
+        labels = {
+            entry.form.figure_id.data: {
+                "label": (entry.form.label.data or "").strip(),
+                "unit": (entry.form.unit.data or "").strip(),
+            }
+            for entry in form.figures
+            if entry.form.figure_id.data
+        }
+        try:
+            service.save_translation(
+                db.session, current_user, briefing, locale, title=form.title.data, body=form.body.data,
+                figure_labels=labels, reviewed=bool(form.save_reviewed.data),
+            )  # fmt: skip
+        except ServiceError as error:
+            db.session.rollback()
+            show_form_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _l("Translation saved and marked as reviewed.") if form.save_reviewed.data else _l("Draft saved."),
+                "success",
+            )
+            return redirect(url_for("briefings.translate", briefing_id=briefing.id, locale=locale))
+    translator = translator_from_config(current_app.config)
+    diff = service.original_diff(db.session, briefing, translation) if translation and translation.is_outdated else []
+    figures = list(zip(briefing.figures, form.figures, strict=False))
+    return render_template(
+        "briefings/translate.html",
+        briefing=briefing,
+        original=briefing.original,
+        translation=translation,
+        state=service.translation_state(briefing, locale),
+        locale=locale,
+        form=form,
+        figures=figures,
+        diff=diff,
+        translator=translator,
+        machine_form=ConfirmForm(prefix="machine"),
+    )
+
+
+@bp.post("/<int:briefing_id>/translate/<locale>/machine")
+@roles_required(*STAFF)
+def machine(briefing_id: int, locale: str):
+    briefing = _translatable(briefing_id, locale)
+    if ConfirmForm(prefix="machine").validate_on_submit():
+        translator = translator_from_config(current_app.config)
+        try:
+            service.machine_draft(db.session, current_user, briefing, locale, translator)
+        except (ServiceError, MachineTranslationError) as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(
+                _l("A machine draft is ready. Check it against the original before marking it as reviewed."), "success"
+            )
+    return redirect(url_for("briefings.translate", briefing_id=briefing.id, locale=locale))

@@ -1,0 +1,412 @@
+"""Briefings: publishing, editing with history, translations and their review states."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from observer_portal.i18n import LOCALES
+from observer_portal.models import (
+    Briefing,
+    BriefingFigure,
+    BriefingTopic,
+    BriefingTranslation,
+    BriefingVersion,
+    Centre,
+    ReviewState,
+    Role,
+    TranslationOrigin,
+    TranslationWish,
+    User,
+)
+from observer_portal.models.base import utcnow
+from observer_portal.services import ServiceError
+from observer_portal.services.audit import record
+from observer_portal.services.machine_translation import MachineTranslator
+from observer_portal.services.markdown_text import translate_markdown
+from observer_portal.services.translation_memory import remember, translate_cached
+
+# States a reader or a reviewer sees for one locale of one briefing.
+ORIGINAL, REVIEWED, MACHINE_DRAFT, HUMAN_DRAFT, OUTDATED, MISSING = (
+    "original", "reviewed", "machine_draft", "human_draft", "outdated", "missing",
+)  # fmt: skip
+
+
+@dataclass
+class FigureInput:
+    label: str
+    value: Decimal
+    unit: str = ""
+
+
+@dataclass
+class BriefingInput:
+    slug: str
+    topic: BriefingTopic
+    title: str
+    body: str
+    original_locale: str
+    figures: list[FigureInput] = field(default_factory=list)
+
+
+def _with_content():
+    return (selectinload(Briefing.translations), selectinload(Briefing.figures))
+
+
+def translation_state(briefing: Briefing, locale: str) -> str:
+    if locale == briefing.original_locale:
+        return ORIGINAL
+    translation = briefing.translation(locale)
+    if translation is None:
+        return MISSING
+    if translation.is_outdated:
+        return OUTDATED
+    if translation.state == ReviewState.REVIEWED:
+        return REVIEWED
+    return MACHINE_DRAFT if translation.origin == TranslationOrigin.MACHINE else HUMAN_DRAFT
+
+
+def text_for(briefing: Briefing, locale: str) -> BriefingTranslation:
+    """The translation to show in `locale`: its own text when there is one, else the original."""
+    return briefing.translation(locale) or briefing.original
+
+
+# ---------------------------------------------------------------- reading
+
+
+def published_briefings(
+    session: Session, *, centre_slug: str | None, topic: BriefingTopic | None, before_id: int | None, size: int
+) -> tuple[list[Briefing], int | None]:
+    """Published briefings, newest first, keyset-paginated, with their texts (3 queries)."""
+    stmt = (
+        select(Briefing)
+        .join(Centre, Briefing.centre_id == Centre.id)
+        .where(Briefing.published.is_(True))
+        .options(selectinload(Briefing.translations))
+        .order_by(Briefing.id.desc())
+        .limit(size + 1)
+    )
+    if centre_slug:
+        stmt = stmt.where(Centre.slug == centre_slug)
+    if topic:
+        stmt = stmt.where(Briefing.topic == topic)
+    if before_id:
+        stmt = stmt.where(Briefing.id < before_id)
+    rows = list(session.scalars(stmt))
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (rows[-1].id if more and rows else None)
+
+
+def find_briefing(session: Session, centre_slug: str, slug: str) -> Briefing | None:
+    """One briefing with its centre, texts and figures: three queries whatever their number."""
+    return session.scalar(
+        select(Briefing)
+        .join(Centre, Briefing.centre_id == Centre.id)
+        .where(Centre.slug == centre_slug, Briefing.slug == slug)
+        .options(*_with_content())
+    )
+
+
+def get_briefing(session: Session, briefing_id: int) -> Briefing | None:
+    return session.scalar(select(Briefing).where(Briefing.id == briefing_id).options(*_with_content()))
+
+
+def centre_briefings(session: Session, centre_id: int | None) -> list[Briefing]:
+    """Every briefing of a centre (all centres for None), drafts included, for staff."""
+    stmt = select(Briefing).options(*_with_content()).order_by(Briefing.centre_id, Briefing.topic, Briefing.id)
+    if centre_id is not None:
+        stmt = stmt.where(Briefing.centre_id == centre_id)
+    return list(session.scalars(stmt))
+
+
+def wish_counts(session: Session, briefing_ids: list[int]) -> dict[tuple[int, str], int]:
+    if not briefing_ids:
+        return {}
+    rows = session.execute(
+        select(TranslationWish.briefing_id, TranslationWish.locale, func.count())
+        .where(TranslationWish.briefing_id.in_(briefing_ids))
+        .group_by(TranslationWish.briefing_id, TranslationWish.locale)
+    )
+    return {(briefing_id, locale): count for briefing_id, locale, count in rows}
+
+
+# ---------------------------------------------------------------- permissions
+
+
+def can_edit(user: User, briefing_centre_id: int) -> bool:
+    return user.role == Role.ADMIN or (user.role == Role.COORDINATOR and user.centre_id == briefing_centre_id)
+
+
+def can_translate(user: User, briefing: Briefing, locale: str) -> bool:
+    """Coordinators of the centre, admins, and volunteers of the centre who speak the locale."""
+    if locale not in LOCALES or locale == briefing.original_locale:
+        return False
+    if can_edit(user, briefing.centre_id):
+        return True
+    return user.role == Role.VOLUNTEER and user.centre_id == briefing.centre_id and locale in user.language_codes
+
+
+def can_view_unpublished(user, briefing: Briefing) -> bool:
+    return bool(user and user.is_authenticated and user.role.is_staff and (
+        user.role == Role.ADMIN or user.centre_id == briefing.centre_id
+    ))  # fmt: skip
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _snapshot(session: Session, actor: User | None, briefing: Briefing, translation: BriefingTranslation) -> None:
+    figures = (
+        [{"label": f.label, "value": str(f.value), "unit": f.unit} for f in briefing.figures]
+        if translation.is_original
+        else [{"id": key, **value} for key, value in sorted((translation.figure_labels or {}).items())]
+    )
+    session.add(
+        BriefingVersion(
+            briefing_id=briefing.id,
+            locale=translation.locale,
+            source_version=translation.source_version,
+            title=translation.title,
+            body=translation.body,
+            figures=figures,
+            origin=translation.origin,
+            state=translation.state,
+            saved_by_id=actor.id if actor else None,
+        )
+    )
+
+
+def _check_input(session: Session, centre_id: int, data: BriefingInput, briefing_id: int | None = None) -> None:
+    if data.original_locale not in LOCALES:
+        raise ServiceError(_l("Choose a language from the list."), field="original_locale")
+    clash = select(Briefing.id).where(Briefing.centre_id == centre_id, Briefing.slug == data.slug)
+    if briefing_id is not None:
+        clash = clash.where(Briefing.id != briefing_id)
+    if session.scalar(clash):
+        raise ServiceError(_l("Another briefing of this centre already uses this address."), field="slug")
+
+
+def _apply_figures(briefing: Briefing, figures: list[FigureInput]) -> bool:
+    """Update figures in place by position (ids stay stable for translated labels)."""
+    changed = False
+    for position, data in enumerate(figures):
+        if position < len(briefing.figures):
+            figure = briefing.figures[position]
+            if (figure.label, figure.value, figure.unit) != (data.label, data.value, data.unit):
+                figure.label, figure.value, figure.unit = data.label, data.value, data.unit
+                changed = True
+        else:
+            briefing.figures.append(
+                BriefingFigure(position=position, label=data.label, value=data.value, unit=data.unit)
+            )
+            changed = True
+    while len(briefing.figures) > len(figures):
+        briefing.figures.pop()
+        changed = True
+    return changed
+
+
+def create_briefing(session: Session, actor: User | None, centre_id: int, data: BriefingInput) -> Briefing:
+    _check_input(session, centre_id, data)
+    briefing = Briefing(
+        centre_id=centre_id,
+        slug=data.slug,
+        topic=data.topic,
+        original_locale=data.original_locale,
+        version=1,
+        created_by_id=actor.id if actor else None,
+        figures=[],
+        translations=[],
+    )
+    _apply_figures(briefing, data.figures)
+    original = BriefingTranslation(
+        locale=data.original_locale,
+        title=data.title.strip(),
+        body=data.body,
+        origin=TranslationOrigin.ORIGINAL,
+        state=ReviewState.REVIEWED,
+        source_version=1,
+        updated_by_id=actor.id if actor else None,
+    )
+    briefing.translations.append(original)
+    session.add(briefing)
+    session.flush()
+    _snapshot(session, actor, briefing, original)
+    record(session, actor, "briefing.created", briefing)
+    return briefing
+
+
+def update_briefing(session: Session, actor: User, briefing: Briefing, data: BriefingInput) -> bool:
+    """Save the original; returns True when the text or figures changed (a new version)."""
+    if data.original_locale != briefing.original_locale:
+        raise ServiceError(_l("The original language of a briefing cannot change."), field="original_locale")
+    _check_input(session, briefing.centre_id, data, briefing.id)
+    original = briefing.original
+    briefing.slug, briefing.topic = data.slug, data.topic
+    changed = _apply_figures(briefing, data.figures)
+    if (original.title, original.body) != (data.title.strip(), data.body):
+        original.title, original.body = data.title.strip(), data.body
+        changed = True
+    if changed:
+        briefing.version += 1
+        original.source_version = briefing.version
+        original.updated_by_id = actor.id
+        session.flush()
+        _snapshot(session, actor, briefing, original)
+    record(session, actor, "briefing.updated", briefing, version=briefing.version)
+    return changed
+
+
+def set_published(session: Session, actor: User, briefing: Briefing, published: bool) -> None:
+    if briefing.published != published:
+        briefing.published = published
+        record(session, actor, "briefing.published" if published else "briefing.unpublished", briefing)
+
+
+def save_translation(
+    session: Session,
+    actor: User,
+    briefing: Briefing,
+    locale: str,
+    *,
+    title: str,
+    body: str,
+    figure_labels: dict[str, dict[str, str]],
+    reviewed: bool,
+) -> BriefingTranslation:
+    """A person's translation: stored as human work, marked reviewed when they say so."""
+    if not can_translate(actor, briefing, locale):
+        raise ServiceError(_l("You cannot translate this briefing into that language."))
+    valid_ids = {str(f.id) for f in briefing.figures}
+    labels = {key: value for key, value in figure_labels.items() if key in valid_ids}
+    translation = briefing.translation(locale)
+    if translation is None:
+        translation = BriefingTranslation(locale=locale, origin=TranslationOrigin.HUMAN, title="", body="")
+        briefing.translations.append(translation)
+    translation.title, translation.body, translation.figure_labels = title.strip(), body, labels
+    translation.origin = TranslationOrigin.HUMAN
+    translation.source_version = briefing.version
+    translation.updated_by_id = actor.id
+    if reviewed:
+        translation.state = ReviewState.REVIEWED
+        translation.reviewed_by_id, translation.reviewed_at = actor.id, utcnow()
+    else:
+        translation.state = ReviewState.DRAFT
+    session.flush()
+    _snapshot(session, actor, briefing, translation)
+    if reviewed:
+        original = briefing.original
+        remember(session, original.body, body, briefing.original_locale, locale, TranslationOrigin.HUMAN)
+    record(session, actor, "briefing.translation_saved", briefing, locale=locale, reviewed=reviewed)
+    return translation
+
+
+def machine_draft(
+    session: Session, actor: User, briefing: Briefing, locale: str, translator: MachineTranslator
+) -> BriefingTranslation:
+    """Make (or refresh) a machine draft. Raises MachineTranslationError and writes nothing on failure."""
+    if not can_translate(actor, briefing, locale):
+        raise ServiceError(_l("You cannot translate this briefing into that language."))
+    existing = briefing.translation(locale)
+    if existing is not None and existing.state == ReviewState.REVIEWED and not existing.is_outdated:
+        raise ServiceError(
+            _l("This translation has been reviewed. Edit it instead of replacing it with a machine draft.")
+        )
+    original, source = briefing.original, briefing.original_locale
+
+    def line(text: str) -> str:
+        return translate_cached(session, translator, text, source, locale)
+
+    # Everything is translated before anything is written: a failure half-way loses nothing.
+    title = line(original.title)
+    body = translate_markdown(original.body, line)
+    labels = {
+        str(figure.id): {"label": line(figure.label), "unit": line(figure.unit) if figure.unit else ""}
+        for figure in briefing.figures
+    }
+    if existing is None:
+        existing = BriefingTranslation(locale=locale, title="", body="", origin=TranslationOrigin.MACHINE)
+        briefing.translations.append(existing)
+    existing.title, existing.body, existing.figure_labels = title, body, labels
+    existing.origin, existing.state = TranslationOrigin.MACHINE, ReviewState.DRAFT
+    existing.source_version = briefing.version
+    existing.updated_by_id = actor.id
+    existing.reviewed_by_id, existing.reviewed_at = None, None
+    session.flush()
+    _snapshot(session, actor, briefing, existing)
+    record(session, actor, "briefing.machine_draft", briefing, locale=locale, provider=translator.provider)
+    return existing
+
+
+def record_wish(session: Session, user: User, briefing: Briefing, locale: str) -> bool:
+    """Remember that `user` wants this briefing in `locale`; False if they had asked already."""
+    if locale not in LOCALES or translation_state(briefing, locale) not in (MISSING, OUTDATED):
+        raise ServiceError(_l("This briefing is already available in that language."))
+    exists = session.scalar(
+        select(TranslationWish.id).where(
+            TranslationWish.briefing_id == briefing.id,
+            TranslationWish.locale == locale,
+            TranslationWish.requested_by_id == user.id,
+        )
+    )
+    if exists:
+        return False
+    session.add(TranslationWish(briefing_id=briefing.id, locale=locale, requested_by_id=user.id))
+    return True
+
+
+def history(session: Session, briefing: Briefing, locale: str | None = None) -> list[BriefingVersion]:
+    stmt = select(BriefingVersion).where(BriefingVersion.briefing_id == briefing.id).order_by(BriefingVersion.id.desc())
+    if locale:
+        stmt = stmt.where(BriefingVersion.locale == locale)
+    return list(session.scalars(stmt.limit(200)))
+
+
+def restore_version(session: Session, actor: User, briefing: Briefing, version_id: int) -> None:
+    version = session.get(BriefingVersion, version_id)
+    if version is None or version.briefing_id != briefing.id:
+        raise ServiceError(_l("That version does not exist."))
+    if version.locale == briefing.original_locale:
+        figures = [FigureInput(f["label"], Decimal(f["value"]), f.get("unit", "")) for f in version.figures]
+        data = BriefingInput(
+            slug=briefing.slug,
+            topic=briefing.topic,
+            title=version.title,
+            body=version.body,
+            original_locale=briefing.original_locale,
+            figures=figures,
+        )
+        update_briefing(session, actor, briefing, data)
+    else:
+        labels = {str(f["id"]): {"label": f.get("label", ""), "unit": f.get("unit", "")} for f in version.figures}
+        save_translation(
+            session, actor, briefing, version.locale, title=version.title, body=version.body,
+            figure_labels=labels, reviewed=False,
+        )  # fmt: skip
+    record(session, actor, "briefing.restored", briefing, locale=version.locale, version_id=version.id)
+
+
+def original_diff(session: Session, briefing: Briefing, translation: BriefingTranslation) -> list[str]:
+    """What changed in the original since this translation was made (unified diff lines)."""
+    base = session.scalar(
+        select(BriefingVersion)
+        .where(
+            BriefingVersion.briefing_id == briefing.id,
+            BriefingVersion.locale == briefing.original_locale,
+            BriefingVersion.source_version == translation.source_version,
+        )
+        .order_by(BriefingVersion.id.desc())
+        .limit(1)
+    )
+    if base is None:
+        return []
+    original = briefing.original
+    before = [base.title, ""] + base.body.splitlines()
+    after = [original.title, ""] + original.body.splitlines()
+    return list(difflib.unified_diff(before, after, lineterm="", n=1))[2:]

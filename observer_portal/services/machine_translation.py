@@ -1,0 +1,181 @@
+"""Machine translation drafts through deep-translator, behind one small interface.
+
+`translate(text, source, target) -> str`, with the provider chosen by configuration
+(`TRANSLATOR` = none | libre | google | mymemory | deepl). Two things deep-translator
+1.11.4 does not do are done here:
+
+* **Deadlines.** No provider passes `timeout=` to `requests`, so a backend that accepts
+  the connection and never answers would block a worker forever. Each provider module's
+  `requests` is replaced by a thin proxy that adds socket timeouts, and every call also
+  runs in a small thread pool with an overall deadline.
+* **Errors.** Connection failures surface as `requests.exceptions.ConnectionError`
+  (not the built-in one its own `except` expects). Every failure becomes a
+  `MachineTranslationError` with a translatable message; nothing is written.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextvars
+import logging
+from dataclasses import dataclass
+from types import ModuleType
+
+import requests
+from deep_translator import deepl, google, libre, mymemory
+from deep_translator.exceptions import (
+    AuthorizationException,
+    LanguageNotSupportedException,
+    ServerException,
+    TooManyRequests,
+    TranslationNotFound,
+)
+from flask_babel import lazy_gettext as _l
+
+log = logging.getLogger("observer_portal.machine_translation")
+
+PROVIDERS = ("none", "libre", "google", "mymemory", "deepl")
+#: Providers that send the text to a third party (the UI says so before sending).
+THIRD_PARTY = frozenset({"google", "mymemory", "deepl"})
+#: Languages each provider handles among those the portal uses (LibreTranslate has no Kazakh).
+SUPPORTED = {
+    "libre": frozenset({"en", "de", "fr", "ru", "es", "it", "pl", "tr", "uk", "zh", "ar"}),
+    "google": frozenset({"en", "de", "fr", "ru", "kk", "es", "it", "pl", "tr", "uk", "zh", "ar"}),
+    "mymemory": frozenset({"en", "de", "fr", "ru", "kk", "es", "it", "pl", "tr", "uk", "zh", "ar"}),
+    "deepl": frozenset({"en", "de", "fr", "ru", "es", "it", "pl", "tr", "uk", "zh"}),
+}
+# deep-translator's own language codes where they differ from ours
+_PROVIDER_CODES = {"mymemory": {"en": "en-GB", "de": "de-DE", "fr": "fr-FR", "ru": "ru-RU", "kk": "kk-KZ"}}
+
+_socket_timeout: contextvars.ContextVar[float] = contextvars.ContextVar("mt_socket_timeout", default=10.0)
+_pool = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="machine-translation")
+
+
+class MachineTranslationError(Exception):
+    """A draft could not be made; `message` is shown to the person who asked."""
+
+    def __init__(self, message, reason: str):
+        super().__init__(f"{reason}: {message}")
+        self.message = message
+        self.reason = reason
+
+
+class _RequestsWithTimeout:
+    """Stands in for the `requests` module inside deep-translator's provider modules."""
+
+    def __getattr__(self, name: str):
+        return getattr(requests, name)
+
+    def get(self, url, **kwargs):
+        kwargs.setdefault("timeout", _socket_timeout.get())
+        return requests.get(url, **kwargs)  # noqa: S113 - timeout set just above
+
+    def post(self, url, **kwargs):
+        kwargs.setdefault("timeout", _socket_timeout.get())
+        return requests.post(url, **kwargs)  # noqa: S113 - timeout set just above
+
+
+def _install_timeouts(*modules: ModuleType) -> None:
+    for module in modules:
+        if not isinstance(module.requests, _RequestsWithTimeout):
+            module.requests = _RequestsWithTimeout()
+
+
+_install_timeouts(libre, google, mymemory, deepl)
+
+
+@dataclass(frozen=True)
+class MachineTranslator:
+    provider: str
+    timeout: float = 10.0
+    url: str = ""
+    api_key: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return self.provider != "none"
+
+    @property
+    def third_party(self) -> bool:
+        return self.provider in THIRD_PARTY
+
+    def supports(self, source: str, target: str) -> bool:
+        languages = SUPPORTED.get(self.provider, frozenset())
+        return source in languages and target in languages and source != target
+
+    def translate(self, text: str, source: str, target: str) -> str:
+        """Translate plain text within `timeout` seconds, or raise MachineTranslationError."""
+        if not self.enabled:
+            raise MachineTranslationError(_l("Machine translation is not configured."), "not_configured")
+        if not self.supports(source, target):
+            raise MachineTranslationError(
+                _l("The machine translation service cannot translate this language pair. Please ask a volunteer."),
+                "unsupported",
+            )
+        if not text.strip():
+            return text
+        context = contextvars.copy_context()
+        context.run(_socket_timeout.set, self.timeout)
+        future = _pool.submit(context.run, self._call, text, source, target)
+        try:
+            result = future.result(timeout=self.timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            log.warning("machine translation timed out after %ss (%s)", self.timeout, self.provider)
+            raise MachineTranslationError(
+                _l("The machine translation service did not answer in time. Nothing was changed; try again later."),
+                "timeout",
+            ) from None
+        except requests.exceptions.Timeout:
+            raise MachineTranslationError(
+                _l("The machine translation service did not answer in time. Nothing was changed; try again later."),
+                "timeout",
+            ) from None
+        except (requests.exceptions.RequestException, ServerException, TooManyRequests, ConnectionError) as error:
+            log.warning("machine translation failed (%s): %s", self.provider, type(error).__name__)
+            raise MachineTranslationError(
+                _l("The machine translation service is unavailable. Nothing was changed; try again later."),
+                "unavailable",
+            ) from None
+        except AuthorizationException:
+            raise MachineTranslationError(
+                _l("The machine translation service refused our key. Ask an administrator to check it."),
+                "unauthorised",
+            ) from None
+        except (TranslationNotFound, LanguageNotSupportedException):
+            raise MachineTranslationError(
+                _l("The machine translation service returned no translation for this text."), "no_result"
+            ) from None
+        if not isinstance(result, str) or not result.strip():
+            raise MachineTranslationError(
+                _l("The machine translation service returned no translation for this text."), "no_result"
+            )
+        return result
+
+    def _call(self, text: str, source: str, target: str) -> str:
+        codes = _PROVIDER_CODES.get(self.provider, {})
+        src, tgt = codes.get(source, source), codes.get(target, target)
+        if self.provider == "libre":
+            url = self.url if self.url.endswith("/") else self.url + "/"
+            engine = libre.LibreTranslator(source=src, target=tgt, api_key=self.api_key or "none", custom_url=url)
+        elif self.provider == "google":
+            engine = google.GoogleTranslator(source=src, target=tgt)
+        elif self.provider == "mymemory":
+            engine = mymemory.MyMemoryTranslator(source=src, target=tgt)
+        elif self.provider == "deepl":
+            engine = deepl.DeeplTranslator(source=src, target=tgt, api_key=self.api_key, use_free_api=True)
+        else:  # pragma: no cover - guarded by `enabled`
+            raise ValueError(self.provider)
+        return engine.translate(text)
+
+
+def translator_from_config(config) -> MachineTranslator:
+    provider = (config.get("TRANSLATOR") or "none").lower()
+    if provider not in PROVIDERS:
+        provider = "none"
+    return MachineTranslator(
+        provider=provider,
+        timeout=float(config.get("TRANSLATOR_TIMEOUT", 10)),
+        url=config.get("TRANSLATOR_URL", ""),
+        api_key=config.get("TRANSLATOR_API_KEY", ""),
+    )

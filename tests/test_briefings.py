@@ -1,0 +1,253 @@
+"""Briefings: reading in five languages, safe Markdown, editing with history, review states."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import event, func, select
+
+from observer_portal.extensions import db
+from observer_portal.models import (
+    Briefing,
+    BriefingTranslation,
+    BriefingVersion,
+    Proficiency,
+    ReviewState,
+    TranslationOrigin,
+    TranslationWish,
+)
+from observer_portal.services.markdown_text import render_markdown
+from tests.briefing_helpers import make_briefing
+from tests.helpers import dangerous_markup, make_centre, post_form
+
+DETAIL = "/briefings/atyrau/atyrau-overview"
+
+
+def figure_values(html: str) -> list[str]:
+    return re.findall(r'class="figure-value">([^<]+)<', html)
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en", ["768,778", "642"]),
+        ("de", ["768.778", "642"]),
+        ("fr", ["768\u202f778", "642"]),
+        ("ru", ["768\xa0778", "642"]),
+        ("kk", ["768\xa0778", "642"]),
+    ],
+)
+def test_key_figures_are_formatted_per_locale(app, client, locale, expected):
+    with app.app_context():
+        make_briefing(make_centre("atyrau"))
+    html = client.get(f"{DETAIL}?lang={locale}").get_data(as_text=True)
+    assert figure_values(html) == expected
+
+
+HOSTILE_BODY = """## Hello
+
+<script>alert("body")</script>
+
+[click me](javascript:alert(1)) and <img src=x onerror="alert(2)">
+
+<a href="javascript:alert(3)">raw link</a> [safe](https://example.org)
+"""
+
+
+@pytest.mark.parametrize("html", [render_markdown(HOSTILE_BODY)])
+def test_markdown_is_sanitised(html):
+    assert dangerous_markup(html) == []
+    assert "<img" not in html
+    assert 'href="https://example.org"' in html
+
+
+def test_hostile_body_never_reaches_the_page(app, client):
+    with app.app_context():
+        make_briefing(make_centre("atyrau"), body=HOSTILE_BODY, title='"><script>alert(4)</script>')
+    html = client.get(DETAIL).get_data(as_text=True)
+    assert dangerous_markup(html) == []
+    assert "&lt;script&gt;alert(4)" in html  # the title is escaped, not executed
+
+
+class QueryCounter:
+    def __init__(self, engine):
+        self.engine, self.count = engine, 0
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+    def _count(self, *args, **kwargs):
+        self.count += 1
+
+
+def _queries_for_detail(app, client, locale="de") -> int:
+    with app.app_context(), QueryCounter(db.engine) as counter:
+        assert client.get(f"{DETAIL}?lang={locale}").status_code == 200
+    return counter.count
+
+
+def test_detail_page_issues_a_constant_number_of_queries(app, client):
+    with app.app_context():
+        briefing = make_briefing(make_centre("atyrau"), figures=[("One", 1, "")])
+        briefing_id = briefing.id
+    small = _queries_for_detail(app, client)
+    with app.app_context():
+        briefing = db.session.get(Briefing, briefing_id)
+        for i in range(2, 12):
+            briefing.figures.append(type(briefing.figures[0])(position=i, label=f"Figure {i}", value=i, unit=""))
+        for locale in ("de", "fr", "ru", "kk"):
+            briefing.translations.append(
+                BriefingTranslation(
+                    locale=locale, title=f"T {locale}", body="x", origin=TranslationOrigin.HUMAN,
+                    state=ReviewState.REVIEWED, source_version=1,
+                )
+            )  # fmt: skip
+        db.session.commit()
+    large = _queries_for_detail(app, client)
+    assert small == large
+    assert large <= 4
+
+
+def test_missing_translation_shows_original_with_notice_and_wish_button(app, login_as):
+    client, _ = login_as("observer")
+    with app.app_context():
+        briefing_id = make_briefing(make_centre("atyrau")).id
+    html = client.get(f"{DETAIL}?lang=kk").get_data(as_text=True)
+    assert 'lang="en"' in html  # the original text is marked as English for screen readers
+    assert "Atyrau region: overview" in html
+    response = post_form(client, f"/briefings/{briefing_id}/wish/kk", {}, page=f"{DETAIL}?lang=kk")
+    assert response.status_code == 302
+    post_form(client, f"/briefings/{briefing_id}/wish/kk", {}, page=f"{DETAIL}?lang=kk")  # asking twice counts once
+    with app.app_context():
+        assert db.session.scalar(select(func.count(TranslationWish.id))) == 1
+
+
+def test_unpublished_briefing_is_hidden_from_the_public(app, client, login_as):
+    with app.app_context():
+        make_briefing(make_centre("atyrau"), published=False)
+    assert client.get(DETAIL).status_code == 404
+    assert "atyrau-overview" not in client.get("/briefings/").get_data(as_text=True)
+    staff, _ = login_as("volunteer")
+    assert staff.get(DETAIL).status_code == 200
+
+
+def test_coordinator_writes_publishes_and_edits_with_history(app, login_as):
+    client, _ = login_as("coordinator")
+    form = {
+        "title": "Contacts and hotlines",
+        "slug": "atyrau-contacts",
+        "topic": "contacts",
+        "original_locale": "en",
+        "body": "Call **109**.",
+        "figures-0-label": "Call centres",
+        "figures-0-value": "8",
+        "figures-0-unit": "",
+    }
+    response = post_form(client, "/briefings/new", form)
+    assert response.status_code == 302
+    with app.app_context():
+        briefing = db.session.scalar(select(Briefing))
+        briefing_id = briefing.id
+        assert [(f.label, int(f.value)) for f in briefing.figures] == [("Call centres", 8)]
+        assert briefing.published is False
+    post_form(client, f"/briefings/{briefing_id}/publish", {}, page="/briefings/manage")
+    # a reviewed German translation, then the original changes: German becomes outdated
+    post_form(
+        client, f"/briefings/{briefing_id}/translate/de",
+        {"title": "Kontakte", "body": "Rufen Sie **109** an.", "figures-0-figure_id": "1",
+         "figures-0-label": "Callcenter", "save_reviewed": "1"},
+    )  # fmt: skip
+    german = client.get("/briefings/atyrau/atyrau-contacts?lang=de").get_data(as_text=True)
+    assert "Rufen Sie <strong>109</strong> an." in german
+    assert "Callcenter" in german
+    response = post_form(client, f"/briefings/{briefing_id}/edit", {**form, "body": "Call **109**, day and night."})
+    assert response.status_code == 302
+    with app.app_context():
+        briefing = db.session.get(Briefing, briefing_id)
+        assert briefing.version == 2
+        assert briefing.translation("de").is_outdated
+        versions = db.session.scalars(select(BriefingVersion).where(BriefingVersion.locale == "en")).all()
+        assert [v.body for v in versions] == ["Call **109**.", "Call **109**, day and night."]
+        first_version_id = versions[0].id
+    german = client.get("/briefings/atyrau/atyrau-contacts?lang=de").get_data(as_text=True)
+    assert "Das Original wurde geändert" in german
+    workspace = client.get(f"/briefings/{briefing_id}/translate/de").get_data(as_text=True)
+    assert "+Call **109**, day and night." in workspace  # the reviewer sees what changed
+    # restore the first wording: it becomes version 3
+    post_form(
+        client,
+        f"/briefings/{briefing_id}/history/{first_version_id}/restore",
+        {},
+        page=f"/briefings/{briefing_id}/history",
+    )
+    with app.app_context():
+        briefing = db.session.get(Briefing, briefing_id)
+        assert briefing.version == 3
+        assert briefing.original.body == "Call **109**."
+
+
+def test_invalid_briefing_input_writes_nothing(app, login_as):
+    client, _ = login_as("coordinator")
+    response = post_form(
+        client,
+        "/briefings/new",
+        {"title": "", "slug": "Not A Slug!", "topic": "nonsense", "original_locale": "xx", "body": "x" * 20001,
+         "figures-0-label": "Voters", "figures-0-value": "many"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "There is a problem" in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Briefing.id))) == 0
+
+
+def test_volunteer_translates_only_into_languages_they_speak(app, login_as):
+    client, _ = login_as("volunteer", languages={"de": Proficiency.FLUENT, "ru": Proficiency.NATIVE})
+    with app.app_context():
+        briefing_id = make_briefing(make_centre("atyrau")).id
+        other = make_briefing(make_centre("karaganda"), slug="elsewhere").id
+    assert client.get(f"/briefings/{briefing_id}/translate/de").status_code == 200
+    assert client.get(f"/briefings/{briefing_id}/translate/fr").status_code == 404
+    assert client.get(f"/briefings/{briefing_id}/translate/en").status_code == 404  # the original itself
+    assert client.get(f"/briefings/{other}/translate/de").status_code == 404  # another centre
+    assert client.get(f"/briefings/{briefing_id}/edit").status_code == 403
+    response = post_form(
+        client, f"/briefings/{briefing_id}/translate/ru",
+        {"title": "Обзор", "body": "Текст.", "save_reviewed": "1"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    with app.app_context():
+        translation = db.session.scalar(select(BriefingTranslation).where(BriefingTranslation.locale == "ru"))
+        assert translation.state == ReviewState.REVIEWED
+        assert translation.origin == TranslationOrigin.HUMAN
+
+
+def test_machine_draft_without_a_provider_says_so(app, login_as):
+    client, _ = login_as("coordinator")
+    with app.app_context():
+        briefing_id = make_briefing(make_centre("atyrau")).id
+    response = post_form(
+        client, f"/briefings/{briefing_id}/translate/de/machine", {}, page=f"/briefings/{briefing_id}/translate/de"
+    )
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Machine translation is not configured." in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count(BriefingTranslation.id))) == 1
+
+
+def test_index_filters_by_region_and_topic(app, client):
+    with app.app_context():
+        make_briefing(make_centre("atyrau"), title="Atyrau overview")
+        make_briefing(make_centre("karaganda"), slug="k-access", title="Karaganda accessibility", topic="accessibility")
+    html = client.get("/briefings/?centre=karaganda").get_data(as_text=True)
+    assert "Karaganda accessibility" in html
+    assert "Atyrau overview" not in html
+    html = client.get("/briefings/?topic=overview").get_data(as_text=True)
+    assert "Atyrau overview" in html
+    assert "Karaganda accessibility" not in html
+    assert client.get("/briefings/?topic=<script>").status_code == 200
