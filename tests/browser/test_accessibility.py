@@ -6,8 +6,12 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
+from sqlalchemy import select
 
+from observer_portal.extensions import db
 from observer_portal.i18n import LOCALES
+from observer_portal.models import Briefing, User
+from observer_portal.services.demo_briefings import load_demo_briefings
 from tests.helpers import PASSWORD, make_centre, make_user
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -43,19 +47,29 @@ def seed(app) -> dict[str, int]:
         make_centre(
             "atyrau", name="Atyrau Centre", region="Atyrau", phone="+7 7122 00 00 00", opening_hours="08:00–22:00"
         )
+        make_centre("karaganda", name="Karaganda Centre", region="Karaganda")
         make_user("coordinator", "coordinator@example.org")
         volunteer = make_user(
             "volunteer", "volunteer@example.org", on_duty=True, languages={"de": "fluent", "ru": "native"}
         )
         observer = make_user("observer", "observer@example.org")
-        return {"volunteer": volunteer.id, "observer": observer.id}
+        coordinator = db.session.scalar(select(User).where(User.email == "coordinator@example.org"))
+        load_demo_briefings(db.session, {"atyrau": coordinator})
+        db.session.commit()
+        ids = {slug: id_ for slug, id_ in db.session.execute(select(Briefing.slug, Briefing.id))}
+        return {
+            "volunteer": volunteer.id,
+            "observer": observer.id,
+            "briefing": ids["atyrau-overview"],
+            "contacts": ids["atyrau-contacts"],
+        }
 
 
 def sign_in(page: Page, base: str, email: str) -> None:
     page.goto(f"{base}/login")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{base}/")
 
 
