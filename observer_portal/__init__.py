@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from observer_portal.config import build_config
-from observer_portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from observer_portal.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -73,11 +73,14 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
     login_manager.init_app(app)
+    mail.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
+    from observer_portal.assistance import bp as assistance_bp
     from observer_portal.auth import bp as auth_bp
     from observer_portal.briefings import bp as briefings_bp
+    from observer_portal.inventory import bp as inventory_bp
     from observer_portal.main import bp as main_bp
     from observer_portal.staff import bp as staff_bp
 
@@ -85,3 +88,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(briefings_bp)
+    app.register_blueprint(assistance_bp)
+    app.register_blueprint(inventory_bp)

@@ -77,6 +77,22 @@ def demo_command(password):
         click.echo(f"  {role:<12} {email}")
 
 
+loans_cli = AppGroup("loans", help="Equipment loans.")
+
+
+@loans_cli.command("notify-overdue")
+def notify_overdue_command():
+    """Notify lenders, borrowers and coordinators of overdue loans (once per loan); run from cron."""
+    from observer_portal.services.inventory import notify_overdue
+    from observer_portal.services.notifications import send_emails
+
+    created = notify_overdue(db.session)
+    db.session.commit()
+    send_emails(db.session, created)
+    click.echo(f"{len(created)} notification(s) created.")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(loans_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)

@@ -124,4 +124,14 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "TRANSLATOR_TIMEOUT": float(env.get("TRANSLATOR_TIMEOUT", "10")),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
+        # E-mail copies of notifications (optional): Flask-Mailman settings, always with a timeout.
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_BACKEND": "smtp",  # also under test: mail goes to a real (local) SMTP server
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), False),
+        "MAIL_USE_SSL": _bool(env.get("MAIL_USE_SSL"), False),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "observer-portal@localhost"),
+        "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", "5")),
     }

@@ -2,7 +2,17 @@
 
 from flask_babel import lazy_gettext as _l
 
-from observer_portal.models import BriefingTopic, OrganisationKind, Role
+from observer_portal.models import (
+    BriefingTopic,
+    Condition,
+    EquipmentKind,
+    LocationKind,
+    OrganisationKind,
+    Priority,
+    RequestKind,
+    RequestStatus,
+    Role,
+)
 
 ROLE_LABELS = {
     Role.OBSERVER: _l("Observer"),
@@ -34,4 +44,73 @@ TRANSLATION_STATE_LABELS = {
     "human_draft": _l("Draft, not yet reviewed"),
     "outdated": _l("Outdated"),
     "missing": _l("Missing"),
+}
+
+REQUEST_KIND_LABELS = {
+    RequestKind.EQUIPMENT: _l("Office equipment"),
+    RequestKind.INTERNET: _l("Internet access"),
+    RequestKind.TRANSLATION: _l("Translation"),
+    RequestKind.INTERPRETATION: _l("Interpreter"),
+    RequestKind.OTHER: _l("Other help"),
+}
+
+STATUS_LABELS = {
+    RequestStatus.NEW: _l("Waiting for a volunteer"),
+    RequestStatus.ASSIGNED: _l("Assigned"),
+    RequestStatus.IN_PROGRESS: _l("In progress"),
+    RequestStatus.DONE: _l("Done"),
+    RequestStatus.CANCELLED: _l("Cancelled"),
+    RequestStatus.UNROUTABLE: _l("Nobody available yet"),
+}
+
+PRIORITY_LABELS = {
+    Priority.URGENT: _l("Urgent"),
+    Priority.HIGH: _l("High"),
+    Priority.NORMAL: _l("Normal"),
+}
+
+LOCATION_LABELS = {
+    LocationKind.CENTRE: _l("At the centre"),
+    LocationKind.POLLING_STATION: _l("At a polling station"),
+    LocationKind.HOTEL: _l("At my hotel"),
+    LocationKind.OTHER: _l("Somewhere else"),
+}
+
+EQUIPMENT_KIND_LABELS = {
+    EquipmentKind.LAPTOP: _l("Laptop"),
+    EquipmentKind.PRINTER: _l("Printer"),
+    EquipmentKind.SCANNER: _l("Scanner"),
+    EquipmentKind.PROJECTOR: _l("Projector"),
+    EquipmentKind.ROUTER: _l("Wi-Fi router"),
+    EquipmentKind.SIM_CARD: _l("SIM card"),
+    EquipmentKind.MODEM: _l("Mobile modem"),
+    EquipmentKind.OTHER: _l("Other equipment"),
+}
+
+CONDITION_LABELS = {
+    Condition.GOOD: _l("Good"),
+    Condition.WORN: _l("Worn"),
+    Condition.DAMAGED: _l("Damaged"),
+    Condition.OUT_OF_SERVICE: _l("Out of service"),
+}
+
+ACTION_LABELS = {
+    "created": _l("Request filed"),
+    "claim": _l("Taken by a volunteer"),
+    "assign": _l("Assigned"),
+    "start": _l("Work started"),
+    "complete": _l("Marked as done"),
+    "decline": _l("Given back to the pool"),
+    "cancel": _l("Cancelled"),
+    "commented": _l("Comment"),
+}
+
+ACTION_BUTTONS = {
+    "claim": _l("Take this request"),
+    "assign": _l("Assign"),
+    "start": _l("Start working on it"),
+    "complete": _l("Mark as done"),
+    "decline": _l("Give it back to the pool"),
+    "cancel": _l("Cancel the request"),
+    "comment": _l("Add comment"),
 }

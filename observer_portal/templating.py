@@ -7,9 +7,9 @@ from urllib.parse import urlencode
 from flask import Flask, request
 from flask_babel import format_decimal, get_locale
 
+from observer_portal import labels
 from observer_portal.forms import PROFICIENCY_LABELS
 from observer_portal.i18n import LOCALES, country_name, language_name
-from observer_portal.labels import ROLE_LABELS, TOPIC_LABELS, TRANSLATION_STATE_LABELS
 from observer_portal.services.markdown_text import render_markdown
 
 
@@ -24,7 +24,20 @@ def current_locale_code() -> str:
     return str(get_locale() or "en")
 
 
+def unread_notifications() -> dict:
+    """One COUNT per page for signed-in people (indexed on user and read state)."""
+    from flask_login import current_user
+
+    from observer_portal.extensions import db
+    from observer_portal.services.notifications import unread_count
+
+    if current_user and current_user.is_authenticated:
+        return {"unread_notifications": unread_count(db.session, current_user.id)}
+    return {"unread_notifications": 0}
+
+
 def init_templating(app: Flask) -> None:
+    app.context_processor(unread_notifications)
     app.jinja_env.globals.update(
         LOCALES=LOCALES,
         switch_language_url=switch_language_url,
@@ -32,10 +45,8 @@ def init_templating(app: Flask) -> None:
         language_name=language_name,
         country_name=country_name,
         format_number=format_decimal,
-        ROLE_LABELS=ROLE_LABELS,
         PROFICIENCY_LABELS=PROFICIENCY_LABELS,
-        TOPIC_LABELS=TOPIC_LABELS,
-        TRANSLATION_STATE_LABELS=TRANSLATION_STATE_LABELS,
+        **{name: value for name, value in vars(labels).items() if name.endswith(("_LABELS", "_BUTTONS"))},
     )
     app.jinja_env.filters.update(language_name=language_name, country_name=country_name, markdown=render_markdown)
     app.jinja_env.trim_blocks = True

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from observer_portal.extensions import db
 from observer_portal.models import BriefingVersion, Proficiency
 from observer_portal.permissions import view_access
+from tests.assistance_helpers import make_item, make_request
 from tests.briefing_helpers import make_briefing
 from tests.helpers import ROLES, csrf_from, make_centre, make_user
 
@@ -58,6 +59,21 @@ MATRIX = {
     # the test volunteer speaks German (see below)
     "briefings.translate": ("GET", "/briefings/{briefing}/translate/de", expect(302, 403, 403, 200, 200, 200)),
     "briefings.machine": ("POST", "/briefings/{briefing}/translate/de/machine", expect(401, 403, 403, 302, 302, 302)),
+    "main.notifications": ("GET", "/notifications", SIGNED_IN_PAGE),
+    "main.notifications_read": ("POST", "/notifications/read", expect(401, 302, 302, 302, 302, 302)),
+    "assistance.mine": ("GET", "/requests/", expect(302, 200, 200, 403, 403, 403)),
+    "assistance.create": ("GET", "/requests/new", expect(302, 200, 200, 403, 403, 403)),
+    "assistance.create_for_visitor": ("GET", "/requests/new-for-visitor", expect(302, 403, 403, 200, 200, 200)),
+    "assistance.queue": ("GET", "/requests/queue", expect(302, 403, 403, 200, 200, 200)),
+    # the request belongs to another observer of the centre: other visitors get 404
+    "assistance.detail": ("GET", "/requests/{request}", expect(302, 404, 404, 200, 200, 200)),
+    "assistance.act": ("POST", "/requests/{request}/comment", expect(401, 404, 404, 302, 302, 302)),
+    "inventory.index": ("GET", "/inventory/", expect(302, 403, 403, 200, 200, 200)),
+    "inventory.create": ("GET", "/inventory/new", MANAGER_PAGE),
+    "inventory.detail": ("GET", "/inventory/{item}", expect(302, 403, 403, 200, 200, 200)),
+    "inventory.edit": ("GET", "/inventory/{item}/edit", MANAGER_PAGE),
+    "inventory.checkout": ("POST", "/inventory/{item}/checkout", expect(401, 403, 403, 422, 422, 422)),
+    "inventory.checkin": ("POST", "/inventory/{item}/checkin", expect(401, 403, 403, 302, 302, 302)),
 }
 
 
@@ -74,10 +90,12 @@ def test_route_answers_role(app, login_as, endpoint, role):
         target = make_user("volunteer", "target@example.org").id
         briefing = make_briefing(centre, slug="overview").id
         version = db.session.scalar(select(BriefingVersion.id))
+        request_id = make_request(make_user("observer", "owner@example.org")).id
+        item = make_item(centre.id).id
         db.session.remove()
     extra = {"languages": {"de": Proficiency.FLUENT}} if role == VOL else {}
     client, _user = login_as(role, **extra)
-    url = template.format(target=target, briefing=briefing, version=version)
+    url = template.format(target=target, briefing=briefing, version=version, request=request_id, item=item)
     if method == "GET":
         response = client.get(url)
     else:

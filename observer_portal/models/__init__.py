@@ -1,5 +1,14 @@
 """All models, imported here so Alembic and the app see the whole metadata."""
 
+from observer_portal.models.assistance import (
+    OPEN_STATUSES,
+    LocationKind,
+    Priority,
+    RequestEvent,
+    RequestKind,
+    RequestStatus,
+    ServiceRequest,
+)
 from observer_portal.models.audit import AuditEvent
 from observer_portal.models.base import Base
 from observer_portal.models.briefing import (
@@ -14,6 +23,8 @@ from observer_portal.models.briefing import (
     TranslationWish,
 )
 from observer_portal.models.centre import Centre
+from observer_portal.models.inventory import Condition, EquipmentItem, EquipmentKind, Loan
+from observer_portal.models.notification import Notification
 from observer_portal.models.user import Proficiency, Role, User, VolunteerLanguage
 from observer_portal.models.visitor import (
     Organisation,
@@ -24,6 +35,18 @@ from observer_portal.models.visitor import (
 )
 
 __all__ = [
+    "OPEN_STATUSES",
+    "Condition",
+    "EquipmentItem",
+    "EquipmentKind",
+    "Loan",
+    "LocationKind",
+    "Notification",
+    "Priority",
+    "RequestEvent",
+    "RequestKind",
+    "RequestStatus",
+    "ServiceRequest",
     "AuditEvent",
     "Base",
     "Briefing",

@@ -25,6 +25,7 @@ from observer_portal.models import (
 from observer_portal.models.base import utcnow
 from observer_portal.security import hash_password
 from observer_portal.services.accounts import set_languages
+from observer_portal.services.demo_assistance import load_demo_assistance
 from observer_portal.services.demo_briefings import load_demo_briefings
 
 DEMO_PASSWORD = "Atyrau-Centre-2022"  # noqa: S105 - documented demo credential
@@ -191,5 +192,6 @@ def load_demo(session: Session, password: str = DEMO_PASSWORD) -> DemoResult:
         for slug, centre in centres.items()
     }
     created += load_demo_briefings(session, coordinators)
+    created += load_demo_assistance(session)
     session.flush()
     return DemoResult(created=created, accounts=accounts)

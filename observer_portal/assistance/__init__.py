@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("assistance", __name__, url_prefix="/requests")
+
+from observer_portal.assistance import routes  # noqa: E402,F401

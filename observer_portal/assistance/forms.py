@@ -1,0 +1,57 @@
+"""Forms to ask for help, work the queue and move a request along."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from observer_portal.forms import as_choices
+from observer_portal.labels import LOCATION_LABELS, PRIORITY_LABELS, REQUEST_KIND_LABELS
+from observer_portal.services.assistance import GENERAL_KINDS, MAX_DETAILS
+
+
+class RequestForm(FlaskForm):
+    kind = SelectField(
+        _l("What do you need?"),
+        choices=as_choices((kind.value, REQUEST_KIND_LABELS[kind]) for kind in GENERAL_KINDS),
+        validators=[DataRequired()],
+    )
+    details = TextAreaField(
+        _l("Details"),
+        description=_l("For example: a printer for 20 pages tonight, a SIM card with data for three days."),
+        validators=[DataRequired(), Length(max=MAX_DETAILS)],
+        render_kw={"rows": 5},
+    )
+    location_kind = SelectField(_l("Where"), choices=as_choices((k.value, v) for k, v in LOCATION_LABELS.items()))
+    location = StringField(
+        _l("Address, hotel or polling station number (optional)"), validators=[Optional(), Length(max=200)]
+    )
+    needed_by = DateTimeLocalField(_l("Needed by (local time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    priority = SelectField(
+        _l("Urgency"), choices=as_choices((str(int(k)), v) for k, v in PRIORITY_LABELS.items()), default="2"
+    )
+    submit = SubmitField(_l("Send request"))
+
+
+class StaffRequestForm(RequestForm):
+    visitor = SelectField(_l("Visitor"), validators=[DataRequired()])
+    submit = SubmitField(_l("File request"))
+
+
+class ActionForm(FlaskForm):
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_DETAILS)], render_kw={"rows": 3})
+    assignee = SelectField(_l("Assign to"), choices=[], validators=[Optional()])
+
+
+class QueueFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    kind = SelectField(_l("Kind"), validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()])
+    mine = BooleanField(_l("Assigned to me"))
+    unassigned = BooleanField(_l("Not yet taken"))
+    overdue = BooleanField(_l("Overdue"))
+    submit = SubmitField(_l("Filter"))

@@ -1,0 +1,169 @@
+"""Asking for help, the volunteer queue, and one page per request with its history."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from observer_portal.assistance import bp
+from observer_portal.assistance.forms import ActionForm, QueueFilterForm, RequestForm, StaffRequestForm
+from observer_portal.auth.routes import show_form_error
+from observer_portal.extensions import db
+from observer_portal.forms import as_choices
+from observer_portal.labels import REQUEST_KIND_LABELS, STATUS_LABELS
+from observer_portal.models import LocationKind, Priority, RequestKind, RequestStatus, User, VisitorProfile
+from observer_portal.permissions import STAFF, VISITORS, roles_required, signed_in
+from observer_portal.services import ServiceError
+from observer_portal.services import assistance as service
+from observer_portal.services.notifications import send_emails
+from observer_portal.services.workflow import Action
+from observer_portal.timezones import local_in, local_to_utc
+
+
+def _read(form: RequestForm) -> service.RequestInput:
+    return service.RequestInput(
+        kind=RequestKind(form.kind.data),
+        details=form.details.data or "",
+        needed_by=local_to_utc(form.needed_by.data),
+        location_kind=LocationKind(form.location_kind.data),
+        location=form.location.data or "",
+        priority=Priority(int(form.priority.data or Priority.NORMAL)),
+    )
+
+
+def _file(form: RequestForm, visitor: VisitorProfile | None = None):
+    try:
+        filed = service.create_request(db.session, current_user, _read(form), visitor=visitor)
+    except ServiceError as error:
+        db.session.rollback()
+        show_form_error(form, error)
+        return None
+    db.session.commit()
+    flash(_l("Request #%(id)s has been sent to the centre.", id=filed.id), "success")
+    return redirect(url_for("assistance.detail", request_id=filed.id))
+
+
+@bp.get("/")
+@roles_required(*VISITORS)
+def mine():
+    before = request.args.get("before", "")
+    rows, next_cursor = service.my_requests(
+        db.session, current_user, int(before) if before.isdigit() else None, current_app.config["PAGE_SIZE"]
+    )
+    return render_template("assistance/mine.html", rows=rows, next_cursor=next_cursor)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*VISITORS)
+def create():
+    form = RequestForm()
+    if request.method == "GET":
+        form.needed_by.data = local_in(4)
+        if request.args.get("kind") in {k.value for k in service.GENERAL_KINDS}:
+            form.kind.data = request.args["kind"]
+    if form.validate_on_submit():
+        done = _file(form)
+        if done:
+            return done
+    return render_template("assistance/new.html", form=form, for_visitor=False)
+
+
+@bp.route("/new-for-visitor", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def create_for_visitor():
+    form = StaffRequestForm()
+    visitors = service.centre_visitors(db.session, current_user.centre_id)
+    form.visitor.choices = as_choices(
+        [("", _l("Choose a visitor"))]
+        + [(v.id, f"{v.full_name} ({v.organisation.name})" if v.organisation else v.full_name) for v in visitors]
+    )
+    if request.method == "GET":
+        form.needed_by.data = local_in(4)
+        form.visitor.data = request.args.get("visitor", "")
+    if form.validate_on_submit():
+        visitor = db.session.get(VisitorProfile, int(form.visitor.data))
+        done = _file(form, visitor)
+        if done:
+            return done
+    return render_template("assistance/new.html", form=form, for_visitor=True)
+
+
+@bp.get("/queue")
+@roles_required(*STAFF)
+def queue():
+    form = QueueFilterForm(request.args)
+    form.kind.choices = as_choices([("", _l("All kinds"))] + [(k.value, v) for k, v in REQUEST_KIND_LABELS.items()])
+    form.status.choices = as_choices([("", _l("All open"))] + [(k.value, v) for k, v in STATUS_LABELS.items()])
+    flt = service.QueueFilter()
+    if form.validate():
+        flt = service.QueueFilter(
+            kind=RequestKind(form.kind.data) if form.kind.data else None,
+            status=RequestStatus(form.status.data) if form.status.data else None,
+            mine=form.mine.data,
+            unassigned=form.unassigned.data,
+            overdue=form.overdue.data,
+        )
+    rows, cursor = service.queue(
+        db.session, current_user, flt, service.Cursor.decode(request.args.get("after")), current_app.config["PAGE_SIZE"]
+    )
+    next_args = {k: v for k, v in request.args.items() if k != "after"}
+    return render_template(
+        "assistance/queue.html", form=form, rows=rows, cursor=cursor, next_args=next_args, claim_form=ActionForm()
+    )
+
+
+def _visible(request_id: int):
+    found = service.get_request(db.session, request_id)
+    if found is None or not service.can_view(current_user, found):
+        abort(404)  # another person's request is not even confirmed to exist
+    return found
+
+
+@bp.get("/<int:request_id>")
+@signed_in
+def detail(request_id: int):
+    found = _visible(request_id)
+    form = ActionForm()
+    actions = service.actions_for(current_user, found)
+    if Action.ASSIGN in actions:
+        form.assignee.choices = as_choices(
+            [(u.id, u.display_name) for u in service.assignable_staff(db.session, found.centre_id)]
+        )
+    return render_template("assistance/detail.html", req=found, form=form, actions=actions, Action=Action)
+
+
+@bp.post("/<int:request_id>/<action>")
+@signed_in
+def act(request_id: int, action: str):
+    found = _visible(request_id)
+    try:
+        chosen = Action(action)
+    except ValueError:
+        abort(404)
+    form = ActionForm()
+    assignee = None
+    if chosen == Action.ASSIGN:
+        form.assignee.choices = as_choices(
+            [(u.id, u.display_name) for u in service.assignable_staff(db.session, found.centre_id)]
+        )
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(url_for("assistance.detail", request_id=found.id))
+    if chosen == Action.ASSIGN and form.assignee.data:
+        assignee = db.session.get(User, int(form.assignee.data))
+    try:
+        outcome = service.perform(db.session, current_user, found, chosen, note=form.note.data or "", assignee=assignee)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        send_emails(db.session, outcome.notifications)
+        flash(_l("Done."), "success")
+    target = request.form.get("next")
+    if target == "queue":
+        return redirect(url_for("assistance.queue"))
+    return redirect(url_for("assistance.detail", request_id=found.id))

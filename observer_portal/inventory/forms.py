@@ -1,0 +1,44 @@
+"""Forms for the equipment inventory and loans."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from observer_portal.forms import as_choices
+from observer_portal.labels import CONDITION_LABELS, EQUIPMENT_KIND_LABELS
+
+
+class ItemForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=as_choices(EQUIPMENT_KIND_LABELS.items()), validators=[DataRequired()])
+    asset_tag = StringField(
+        _l("Asset tag"), description=_l("The label stuck on the item, e.g. ATR-LAP-03."),
+        validators=[DataRequired(), Length(max=40)],
+    )  # fmt: skip
+    description = StringField(_l("Description"), validators=[Optional(), Length(max=200)])
+    condition = SelectField(_l("Condition"), choices=as_choices(CONDITION_LABELS.items()))
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
+    submit = SubmitField(_l("Save item"))
+
+
+class CheckoutForm(FlaskForm):
+    borrower = SelectField(_l("Borrower"), validators=[DataRequired()])
+    due_at = DateTimeLocalField(_l("Back by (local time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    request_id = SelectField(_l("For request (optional)"), validators=[Optional()])
+    notes = StringField(_l("Notes"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Lend"))
+
+
+class CheckinForm(FlaskForm):
+    condition = SelectField(_l("Condition on return"), choices=as_choices(CONDITION_LABELS.items()))
+    submit = SubmitField(_l("Check in"))
+
+
+class InventoryFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    kind = SelectField(_l("Kind"), validators=[Optional()])
+    submit = SubmitField(_l("Filter"))

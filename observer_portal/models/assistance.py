@@ -1,0 +1,117 @@
+"""Service requests (one queue, one workflow for every kind of help) and their history."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from observer_portal.models.base import Base, UTCDateTime, utcnow
+from observer_portal.models.centre import Centre
+from observer_portal.models.user import User, _enum
+
+if TYPE_CHECKING:
+    from observer_portal.models.visitor import VisitorProfile
+
+
+class RequestKind(enum.StrEnum):
+    EQUIPMENT = "equipment"
+    INTERNET = "internet"
+    TRANSLATION = "translation"
+    INTERPRETATION = "interpretation"
+    OTHER = "other"
+
+
+class RequestStatus(enum.StrEnum):
+    NEW = "new"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    UNROUTABLE = "unroutable"
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (RequestStatus.DONE, RequestStatus.CANCELLED)
+
+
+OPEN_STATUSES = tuple(s for s in RequestStatus if s.is_open)
+
+
+class Priority(enum.IntEnum):
+    """Stored as a number so the queue can sort by it with an index (0 comes first)."""
+
+    URGENT = 0
+    HIGH = 1
+    NORMAL = 2
+
+
+class LocationKind(enum.StrEnum):
+    CENTRE = "centre"
+    POLLING_STATION = "polling_station"
+    HOTEL = "hotel"
+    OTHER = "other"
+
+
+class ServiceRequest(Base):
+    __tablename__ = "service_requests"
+    __table_args__ = (
+        # the volunteer queue: per centre and status, in urgency order
+        Index("ix_service_requests_queue", "centre_id", "status", "priority", "needed_by", "id"),
+        Index("ix_service_requests_assignee_status", "assignee_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    kind: Mapped[RequestKind] = mapped_column(_enum(RequestKind, "request_kind"), index=True)
+    status: Mapped[RequestStatus] = mapped_column(_enum(RequestStatus, "request_status"), default=RequestStatus.NEW)
+    priority: Mapped[int] = mapped_column(Integer, default=Priority.NORMAL)
+    details: Mapped[str] = mapped_column(Text)
+    location_kind: Mapped[LocationKind] = mapped_column(
+        _enum(LocationKind, "location_kind"), default=LocationKind.CENTRE
+    )
+    location: Mapped[str] = mapped_column(String(200), default="")
+    needed_by: Mapped[datetime] = mapped_column(UTCDateTime)
+    # who asked: a signed-in observer/journalist, or a walk-in visitor filed by a volunteer
+    requester_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    visitor_id: Mapped[int | None] = mapped_column(ForeignKey("visitor_profiles.id"), index=True)
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    centre: Mapped[Centre] = relationship(lazy="joined")
+    requester: Mapped[User | None] = relationship(foreign_keys=[requester_id])
+    visitor: Mapped[VisitorProfile | None] = relationship(foreign_keys=[visitor_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    events: Mapped[list[RequestEvent]] = relationship(
+        back_populates="request", order_by="RequestEvent.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status.is_open and self.needed_by < utcnow()
+
+
+class RequestEvent(Base):
+    """Every change to a request: who did what, from which status to which, and why."""
+
+    __tablename__ = "request_events"
+    __table_args__ = (Index("ix_request_events_request", "request_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    request: Mapped[ServiceRequest] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship(lazy="joined")

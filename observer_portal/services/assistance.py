@@ -1,0 +1,329 @@
+"""Service requests: filing, the queue, and every move through the workflow.
+
+State changes are conditional UPDATEs (`... WHERE id = :id AND status = :seen`), so two
+people acting at once can never both win: the loser gets a clear message and the
+request's history records only what really happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_, select, tuple_, update
+from sqlalchemy.orm import Session, selectinload
+
+from observer_portal.models import (
+    OPEN_STATUSES,
+    LocationKind,
+    Notification,
+    Priority,
+    RequestEvent,
+    RequestKind,
+    RequestStatus,
+    Role,
+    ServiceRequest,
+    User,
+    VisitorProfile,
+)
+from observer_portal.models.base import utcnow
+from observer_portal.services import ServiceError
+from observer_portal.services.notifications import REQUEST_ASSIGNED, REQUEST_STATUS, notify
+from observer_portal.services.workflow import Action, Relation, TransitionRefused, allowed_actions, next_status
+
+MAX_DETAILS = 4000
+#: kinds filed through the general help form (translation has its own form)
+GENERAL_KINDS = (RequestKind.EQUIPMENT, RequestKind.INTERNET, RequestKind.OTHER)
+
+
+@dataclass
+class RequestInput:
+    kind: RequestKind
+    details: str
+    needed_by: datetime
+    location_kind: LocationKind = LocationKind.CENTRE
+    location: str = ""
+    priority: Priority = Priority.NORMAL
+
+
+@dataclass
+class Outcome:
+    """What a workflow step did, and the notifications to e-mail after commit."""
+
+    request: ServiceRequest
+    notifications: list[Notification]
+
+
+def relations(user: User, request: ServiceRequest) -> frozenset[Relation]:
+    found: set[Relation] = set()
+    if request.requester_id is not None and request.requester_id == user.id:
+        found.add(Relation.REQUESTER)
+    if request.assignee_id is not None and request.assignee_id == user.id:
+        found.add(Relation.ASSIGNEE)
+    if user.active and user.role == Role.ADMIN:
+        found.add(Relation.MANAGER)
+    elif user.active and user.centre_id == request.centre_id:
+        if user.role == Role.COORDINATOR:
+            found.add(Relation.MANAGER)
+        if user.role in (Role.VOLUNTEER, Role.COORDINATOR):
+            found.add(Relation.STAFF)
+    return frozenset(found) or frozenset({Relation.OTHER})
+
+
+def can_view(user: User, request: ServiceRequest) -> bool:
+    return relations(user, request) != frozenset({Relation.OTHER})
+
+
+def actions_for(user: User, request: ServiceRequest) -> list[Action]:
+    return allowed_actions(request.status, relations(user, request))
+
+
+def _validate(data: RequestInput, now: datetime) -> None:
+    if not data.details.strip():
+        raise ServiceError(_l("Describe what you need."), field="details")
+    if len(data.details) > MAX_DETAILS:
+        raise ServiceError(_l("Use at most %(n)d characters.", n=MAX_DETAILS), field="details")
+    if data.needed_by < now - timedelta(minutes=5):
+        raise ServiceError(_l("The time must be in the future."), field="needed_by")
+    if data.needed_by > now + timedelta(days=60):
+        raise ServiceError(_l("Choose a time within the next 60 days."), field="needed_by")
+
+
+def _event(request: ServiceRequest, actor: User | None, action: str, old: str | None, new: str | None, note: str = ""):
+    request.events.append(
+        RequestEvent(actor_id=actor.id if actor else None, action=action, from_status=old, to_status=new, note=note)
+    )
+
+
+def create_request(
+    session: Session, actor: User, data: RequestInput, *, visitor: VisitorProfile | None = None
+) -> ServiceRequest:
+    """File a request: an observer/journalist for themselves, or staff for a walk-in visitor."""
+    now = utcnow()
+    _validate(data, now)
+    if actor.role.is_visitor:
+        centre_id, requester_id, filed_by = actor.centre_id, actor.id, None
+        visitor = actor.visitor_profile
+    elif actor.role.is_staff:
+        if visitor is None:
+            raise ServiceError(_l("Choose the visitor this request is for."), field="visitor")
+        centre_id, requester_id, filed_by = actor.centre_id, visitor.user_id, actor.id
+    else:  # pragma: no cover - roles are exhaustive
+        raise ServiceError(_l("You cannot file requests."))
+    if centre_id is None:
+        raise ServiceError(_l("Your account is not linked to a centre. Ask the centre staff for help."))
+    request = ServiceRequest(
+        centre_id=centre_id,
+        kind=data.kind,
+        status=RequestStatus.NEW,
+        priority=int(data.priority),
+        details=data.details.strip(),
+        location_kind=data.location_kind,
+        location=data.location.strip(),
+        needed_by=data.needed_by,
+        requester_id=requester_id,
+        visitor_id=visitor.id if visitor else None,
+        filed_by_id=filed_by,
+        events=[],
+    )
+    _event(request, actor, "created", None, RequestStatus.NEW.value)
+    session.add(request)
+    session.flush()
+    return request
+
+
+def perform(
+    session: Session,
+    actor: User,
+    request: ServiceRequest,
+    action: Action,
+    *,
+    note: str = "",
+    assignee: User | None = None,
+) -> Outcome:
+    """Apply one workflow action, atomically; raises ServiceError with a clear message."""
+    old = request.status
+    try:
+        new = next_status(old, action, relations(actor, request))
+    except TransitionRefused as refused:
+        if refused.reason == "role":
+            raise ServiceError(_l("You cannot do that with this request.")) from None
+        raise ServiceError(_l("This request is no longer in a state that allows that.")) from None
+    note = note.strip()
+    if len(note) > MAX_DETAILS:
+        raise ServiceError(_l("Use at most %(n)d characters.", n=MAX_DETAILS), field="note")
+    if action == Action.DECLINE and not note:
+        raise ServiceError(_l("Say why you are giving the request back."), field="note")
+    if action == Action.COMMENT:
+        if not note:
+            raise ServiceError(_l("Write a comment first."), field="note")
+        _event(request, actor, "commented", None, None, note)
+        return Outcome(request, _notify_requester(session, actor, request, comment=True))
+
+    now = utcnow()
+    values: dict = {"status": new, "updated_at": now}
+    conditions = [ServiceRequest.id == request.id, ServiceRequest.status == old]
+    notifications: list[Notification] = []
+    if action == Action.CLAIM:
+        values.update(assignee_id=actor.id, assigned_at=now)
+        conditions.append(ServiceRequest.assignee_id.is_(None))
+    elif action == Action.ASSIGN:
+        if assignee is None or not _can_be_assigned(assignee, request):
+            raise ServiceError(_l("Choose an active volunteer or coordinator of this centre."), field="assignee")
+        values.update(assignee_id=assignee.id, assigned_at=now)
+    elif action == Action.DECLINE:
+        values.update(assignee_id=None, assigned_at=None)
+    elif action == Action.COMPLETE:
+        values.update(completed_at=now)
+
+    result = session.execute(
+        update(ServiceRequest).where(*conditions).values(**values), execution_options={"synchronize_session": False}
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        if action == Action.CLAIM:
+            raise ServiceError(_l("Someone else has just taken this request."))
+        raise ServiceError(_l("Someone else changed this request a moment ago. Please look at it again."))
+    session.expire(request)
+    request = session.get(ServiceRequest, request.id)
+    _event(request, actor, action.value, old.value, new.value, note)
+    if action in (Action.CLAIM, Action.ASSIGN) and request.assignee_id != actor.id:
+        notifications.append(
+            notify(session, request.assignee_id, REQUEST_ASSIGNED, link=f"/requests/{request.id}",
+                   params={"id": request.id, "kind": request.kind.value})
+        )  # fmt: skip
+    if new != old:
+        notifications += _notify_requester(session, actor, request)
+    return Outcome(request, [n for n in notifications if n is not None])
+
+
+def _notify_requester(session: Session, actor: User, request: ServiceRequest, comment: bool = False):
+    if request.requester_id is None or request.requester_id == actor.id or comment:
+        return []
+    return [
+        notify(session, request.requester_id, REQUEST_STATUS, link=f"/requests/{request.id}",
+               params={"id": request.id, "status": request.status.value})
+    ]  # fmt: skip
+
+
+def _can_be_assigned(user: User, request: ServiceRequest) -> bool:
+    return user.active and user.role in (Role.VOLUNTEER, Role.COORDINATOR) and user.centre_id == request.centre_id
+
+
+def assignable_staff(session: Session, centre_id: int) -> list[User]:
+    return list(
+        session.scalars(
+            select(User)
+            .where(
+                User.centre_id == centre_id,
+                User.active.is_(True),
+                User.role.in_([Role.VOLUNTEER, Role.COORDINATOR]),
+            )
+            .order_by(User.display_name)
+        )
+    )
+
+
+# ---------------------------------------------------------------- lists
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    kind: RequestKind | None = None
+    status: RequestStatus | None = None
+    mine: bool = False
+    unassigned: bool = False
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class Cursor:
+    priority: int
+    needed_by: datetime
+    id: int
+
+    def encode(self) -> str:
+        return f"{self.priority}_{int(self.needed_by.timestamp() * 1_000_000)}_{self.id}"
+
+    @classmethod
+    def decode(cls, value: str | None) -> Cursor | None:
+        try:
+            priority, micros, id_ = (int(part) for part in (value or "").split("_"))
+        except ValueError:
+            return None
+        from datetime import UTC
+
+        return cls(priority, datetime.fromtimestamp(micros / 1_000_000, tz=UTC), id_)
+
+
+def queue(
+    session: Session, user: User, flt: QueueFilter, cursor: Cursor | None, size: int
+) -> tuple[list[ServiceRequest], Cursor | None]:
+    """The centre's requests in urgency order (priority, then deadline), keyset-paginated."""
+    stmt = (
+        select(ServiceRequest)
+        .options(selectinload(ServiceRequest.assignee), selectinload(ServiceRequest.requester))
+        .order_by(ServiceRequest.priority, ServiceRequest.needed_by, ServiceRequest.id)
+        .limit(size + 1)
+    )
+    if user.role != Role.ADMIN:
+        stmt = stmt.where(ServiceRequest.centre_id == user.centre_id)
+    if flt.status:
+        stmt = stmt.where(ServiceRequest.status == flt.status)
+    else:
+        stmt = stmt.where(ServiceRequest.status.in_(OPEN_STATUSES))
+    if flt.kind:
+        stmt = stmt.where(ServiceRequest.kind == flt.kind)
+    if flt.mine:
+        stmt = stmt.where(ServiceRequest.assignee_id == user.id)
+    if flt.unassigned:
+        stmt = stmt.where(ServiceRequest.assignee_id.is_(None))
+    if flt.overdue:
+        stmt = stmt.where(ServiceRequest.needed_by < utcnow(), ServiceRequest.status.in_(OPEN_STATUSES))
+    if cursor:
+        stmt = stmt.where(
+            tuple_(ServiceRequest.priority, ServiceRequest.needed_by, ServiceRequest.id)
+            > tuple_(cursor.priority, cursor.needed_by, cursor.id)
+        )
+    rows = list(session.scalars(stmt))
+    more = len(rows) > size
+    rows = rows[:size]
+    last = rows[-1] if rows and more else None
+    return rows, (Cursor(last.priority, last.needed_by, last.id) if last else None)
+
+
+def my_requests(session: Session, user: User, before_id: int | None, size: int):
+    stmt = (
+        select(ServiceRequest)
+        .where(ServiceRequest.requester_id == user.id)
+        .order_by(ServiceRequest.id.desc())
+        .limit(size + 1)
+    )
+    if before_id:
+        stmt = stmt.where(ServiceRequest.id < before_id)
+    rows = list(session.scalars(stmt))
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (rows[-1].id if more and rows else None)
+
+
+def get_request(session: Session, request_id: int) -> ServiceRequest | None:
+    return session.scalar(
+        select(ServiceRequest)
+        .where(ServiceRequest.id == request_id)
+        .options(
+            selectinload(ServiceRequest.events),
+            selectinload(ServiceRequest.assignee),
+            selectinload(ServiceRequest.requester),
+            selectinload(ServiceRequest.visitor),
+        )
+    )
+
+
+def centre_visitors(session: Session, centre_id: int | None, limit: int = 500) -> list[VisitorProfile]:
+    """Visitors the front desk can file a request for: signed-up visitors of the centre and walk-ins."""
+    stmt = select(VisitorProfile).outerjoin(User, VisitorProfile.user_id == User.id).order_by(VisitorProfile.full_name)
+    if centre_id is not None:
+        stmt = stmt.where(or_(User.centre_id == centre_id, and_(VisitorProfile.user_id.is_(None))))
+    return list(session.scalars(stmt.limit(limit)))

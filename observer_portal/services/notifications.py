@@ -1,0 +1,108 @@
+"""In-app notifications (and an e-mail copy when SMTP is configured).
+
+Rows store a kind and parameters; the sentence is built when shown, in the reader's
+language. E-mail goes out after the change is committed, with a timeout, and a mail
+failure never undoes or blocks the change itself."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from flask import current_app, url_for
+from flask_babel import force_locale, format_datetime
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from observer_portal.models import Notification, User
+from observer_portal.models.base import utcnow
+
+log = logging.getLogger("observer_portal.notifications")
+
+REQUEST_ASSIGNED = "request_assigned"
+REQUEST_STATUS = "request_status"
+LOAN_OVERDUE = "loan_overdue"
+REQUEST_UNROUTABLE = "request_unroutable"
+
+
+def notify(
+    session: Session, user_id: int | None, kind: str, *, params: dict[str, Any], link: str = ""
+) -> Notification | None:
+    if user_id is None:
+        return None
+    notification = Notification(user_id=user_id, kind=kind, params=params, link=link)
+    session.add(notification)
+    return notification
+
+
+def message(notification: Notification) -> str:
+    """The notification's sentence in the current locale."""
+    from observer_portal.labels import EQUIPMENT_KIND_LABELS, REQUEST_KIND_LABELS, STATUS_LABELS
+
+    p = dict(notification.params or {})
+    if notification.kind == REQUEST_ASSIGNED:
+        kind = REQUEST_KIND_LABELS.get(p.get("kind"), p.get("kind", ""))
+        return str(_l("Request #%(id)s (%(kind)s) has been assigned to you.", id=p.get("id"), kind=kind))
+    if notification.kind == REQUEST_STATUS:
+        status = STATUS_LABELS.get(p.get("status"), p.get("status", ""))
+        return str(_l("Your request #%(id)s is now: %(status)s.", id=p.get("id"), status=status))
+    if notification.kind == REQUEST_UNROUTABLE:
+        return str(_l("Request #%(id)s could not be routed to anyone.", id=p.get("id")))
+    if notification.kind == LOAN_OVERDUE:
+        from datetime import datetime
+
+        item = EQUIPMENT_KIND_LABELS.get(p.get("kind"), p.get("kind", ""))
+        due = format_datetime(datetime.fromisoformat(p["due"]), "short") if p.get("due") else ""
+        return str(_l("%(item)s %(tag)s was due back on %(due)s.", item=item, tag=p.get("tag", ""), due=due))
+    return notification.kind
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count(Notification.id)).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+def recent(session: Session, user_id: int, limit: int = 50) -> list[Notification]:
+    return list(
+        session.scalars(
+            select(Notification).where(Notification.user_id == user_id).order_by(Notification.id.desc()).limit(limit)
+        )
+    )
+
+
+def mark_all_read(session: Session, user_id: int) -> None:
+    session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+
+
+def send_emails(session: Session, notifications: Iterable[Notification | None]) -> int:
+    """E-mail copies of committed notifications, when MAIL_SERVER is set. Returns how many were sent."""
+    if not current_app.config.get("MAIL_SERVER"):
+        return 0
+    from flask_mailman import EmailMessage
+
+    sent = 0
+    for notification in filter(None, notifications):
+        user = session.get(User, notification.user_id)
+        if user is None or not user.active:
+            continue
+        with force_locale(user.preferred_locale or "en"):
+            body = message(notification)
+            if notification.link:
+                body += "\n\n" + url_for("main.home", _external=True).rstrip("/") + notification.link
+            subject = str(_l("Observer Portal: %(text)s", text=message(notification)))[:150]
+        try:
+            EmailMessage(subject=subject, body=body, to=[user.email]).send()
+            sent += 1
+        except Exception as error:  # a mail failure must never break the change it reports
+            log.warning("notification e-mail not sent: %s", type(error).__name__)
+    return sent
