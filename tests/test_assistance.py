@@ -149,7 +149,7 @@ def test_full_workflow_with_history_and_notifications(app, login_as):
     assert f"Ihre Anfrage #{req_id} ist jetzt: Erledigt." in listing
     # finished: the requester can no longer cancel
     response = post_form(observer, f"/requests/{req_id}/cancel", {}, page=page)
-    assert "no longer in a state" in observer.get(response.headers["Location"]).get_data(as_text=True)
+    assert "nicht mehr in einem Zustand" in observer.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_decline_needs_a_reason_and_returns_to_the_pool(app, login_as):
@@ -344,7 +344,7 @@ def test_notification_emails_go_through_smtp(db_url, smtp_server):
     envelope = smtp_server.messages[0]
     assert envelope.rcpt_tos == [observer_email]
     message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-    assert f"Votre demande #{req_id}" in message.get_body().get_content()
+    assert f"Votre demande n° {req_id}" in message.get_body().get_content()
     assert "Votre demande" in message["Subject"]
 
 
