@@ -117,3 +117,40 @@ def test_coordinator_adds_a_volunteer(app, live_server, page: Page):
     expect(page.get_by_text("Account created for Madina Zhumabayeva.")).to_be_visible()
     row = page.get_by_role("row", name=re.compile("Madina Zhumabayeva"))
     expect(row).to_contain_text("FR, KK")
+
+
+def test_observer_asks_for_a_printer_and_a_volunteer_delivers(app, live_server, browser):
+    with app.app_context():
+        make_centre("atyrau", name="Atyrau Centre", region="Atyrau")
+        make_user("observer", "hannah@osce.example.org", name="Hannah Müller", preferred_locale="de")
+        make_user("volunteer", "timur@example.org", name="Timur")
+    observer = browser.new_context().new_page()
+    observer.goto(f"{live_server}/login")
+    observer.get_by_label("E-mail address").fill("hannah@osce.example.org")
+    observer.get_by_label("Password").fill(PASSWORD)
+    observer.get_by_role("button", name="Sign in").click()  # her profile says German: from now on, German
+    observer.get_by_role("link", name="Meine Anfragen").click()
+    observer.get_by_role("link", name="Um Hilfe bitten").click()
+    observer.get_by_label("Was brauchen Sie?").select_option("equipment")
+    observer.get_by_label("Einzelheiten").fill("Ein Drucker für 20 Seiten heute Abend.")
+    observer.get_by_role("button", name="Anfrage senden").click()
+    expect(observer.locator("dd strong")).to_have_text("Wartet auf eine freiwillige Person")
+    request_url = observer.url
+
+    volunteer = browser.new_context().new_page()
+    volunteer.goto(f"{live_server}/login?lang=en")
+    volunteer.get_by_label("E-mail address").fill("timur@example.org")
+    volunteer.get_by_label("Password").fill(PASSWORD)
+    volunteer.get_by_role("button", name="Sign in").click()
+    volunteer.get_by_role("link", name="Request queue").click()
+    volunteer.get_by_role("button", name=re.compile("Take it")).click()
+    volunteer.goto(request_url)
+    volunteer.get_by_role("button", name="Start working on it").click()
+    volunteer.get_by_label(re.compile("^Note")).fill("Printer ATR-PRN-01 is ready at the desk.")
+    volunteer.get_by_role("button", name="Mark as done").click()
+    expect(volunteer.locator("dd strong")).to_have_text("Done")
+
+    observer.goto(request_url)
+    expect(observer.locator("dd strong")).to_have_text("Erledigt")
+    expect(observer.get_by_text("Printer ATR-PRN-01 is ready at the desk.")).to_be_visible()
+    expect(observer.get_by_role("link", name=re.compile("Benachrichtigungen"))).to_contain_text("3")
