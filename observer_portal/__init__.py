@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from observer_portal.auth import bp as auth_bp
     from observer_portal.briefings import bp as briefings_bp
     from observer_portal.inventory import bp as inventory_bp
+    from observer_portal.language_help import bp as language_help_bp
     from observer_portal.main import bp as main_bp
     from observer_portal.staff import bp as staff_bp
 
@@ -90,3 +91,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(briefings_bp)
     app.register_blueprint(assistance_bp)
     app.register_blueprint(inventory_bp)
+    app.register_blueprint(language_help_bp)

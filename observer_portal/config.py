@@ -53,6 +53,16 @@ def _translator(value: str) -> str:
     return provider
 
 
+def _languages(value: str) -> list[str]:
+    from observer_portal.i18n import SPOKEN_LANGUAGES
+
+    codes = [code.strip().lower() for code in value.split(",") if code.strip()]
+    unknown = [code for code in codes if code not in SPOKEN_LANGUAGES]
+    if unknown or len(codes) < 2:
+        raise ConfigError(f"TRANSLATION_LANGUAGES needs two or more of {', '.join(SPOKEN_LANGUAGES)}; got {value!r}")
+    return codes
+
+
 def build_config(instance_path: str, environ: dict[str, str] | None = None) -> dict:
     """Return the Flask config mapping for the given environment variables."""
     env = dict(os.environ if environ is None else environ)
@@ -119,6 +129,8 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "ARGON2_PARALLELISM": int(env.get("ARGON2_PARALLELISM", "4")),
         "PAGE_SIZE": int(env.get("PAGE_SIZE", "25")),
         "TRANSLATOR": _translator(env.get("TRANSLATOR", "none")),
+        # Languages offered for translation and interpretation requests (any two form a pair).
+        "TRANSLATION_LANGUAGES": _languages(env.get("TRANSLATION_LANGUAGES", "en,de,fr,ru,kk")),
         "TRANSLATOR_URL": env.get("TRANSLATOR_URL", ""),
         "TRANSLATOR_API_KEY": env.get("TRANSLATOR_API_KEY", ""),
         "TRANSLATOR_TIMEOUT": float(env.get("TRANSLATOR_TIMEOUT", "10")),

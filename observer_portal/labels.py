@@ -114,3 +114,33 @@ ACTION_BUTTONS = {
     "cancel": _l("Cancel the request"),
     "comment": _l("Add comment"),
 }
+
+HELP_MODE_LABELS = {
+    "written": _l("Translate a text I paste here"),
+    "document": _l("Translate a document (.txt or .docx)"),
+    "interpretation": _l("An interpreter at a meeting"),
+    "phone": _l("Help with a phone call"),
+}
+
+
+def unroutable_message(reason: dict | None) -> str:
+    """Why nobody could take a language job, in the reader's language."""
+    from observer_portal.i18n import language_name
+
+    if not reason:
+        return ""
+    code, params = reason.get("code"), {k: language_name(v) for k, v in (reason.get("params") or {}).items()}
+    messages = {
+        "nobody_on_duty": _l("No volunteer is on duty at the moment."),
+        "nobody_speaks": _l("No on-duty volunteer speaks %(language)s.", **params) if "language" in params else "",
+        "nobody_speaks_both": _l("No on-duty volunteer speaks both %(source)s and %(target)s.", **params)
+        if "source" in params
+        else "",
+        "all_declined": _l("Everyone on duty who speaks %(source)s and %(target)s has declined.", **params)
+        if "source" in params
+        else "",
+        "all_busy": _l("Everyone who speaks %(source)s and %(target)s is already booked at that time.", **params)
+        if "source" in params
+        else "",
+    }
+    return str(messages.get(code, code))

@@ -45,6 +45,7 @@ def init_templating(app: Flask) -> None:
         language_name=language_name,
         country_name=country_name,
         format_number=format_decimal,
+        unroutable_message=labels.unroutable_message,
         PROFICIENCY_LABELS=PROFICIENCY_LABELS,
         **{name: value for name, value in vars(labels).items() if name.endswith(("_LABELS", "_BUTTONS"))},
     )

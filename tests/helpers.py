@@ -52,7 +52,22 @@ def post_form(client: FlaskClient, url: str, data: dict, *, page: str | None = N
     """POST like a browser: fetch the form page first and send its CSRF token along."""
     html = client.get(page or url).get_data(as_text=True)
     payload = {"csrf_token": csrf_from(html), **data}
-    return client.post(url, data=payload, **kwargs)
+    if kwargs.get("content_type") != "multipart/form-data":
+        return client.post(url, data=payload, **kwargs)
+    return post_multipart(client, url, payload)
+
+
+def post_multipart(client: FlaskClient, url: str, payload: dict):
+    """POST files; the test client spools big bodies to temporary files, closed here."""
+    from werkzeug.test import EnvironBuilder
+
+    builder = EnvironBuilder(path=url, method="POST", data=payload)
+    environ = builder.get_environ()
+    try:
+        return client.open(environ)
+    finally:
+        environ["wsgi.input"].close()
+        builder.close()
 
 
 def make_centre(slug: str = "atyrau", **kwargs) -> Centre:

@@ -6,17 +6,22 @@ may use it fails `test_table_covers_every_route`.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from observer_portal.extensions import db
-from observer_portal.models import BriefingVersion, Proficiency
+from observer_portal.models import BriefingVersion, HelpMode, Proficiency, TranslationJob, User
+from observer_portal.models.base import utcnow
 from observer_portal.permissions import view_access
+from observer_portal.services.language_help import JobInput, file_job
 from tests.assistance_helpers import make_item, make_request
 from tests.briefing_helpers import make_briefing
 from tests.helpers import ROLES, csrf_from, make_centre, make_user
 
 ANON, OBS, MEDIA, VOL, COORD, ADMIN = ROLES
+LANGUAGES = ("en", "de", "fr", "ru", "kk")
 EVERYONE = dict.fromkeys(ROLES, 200)
 
 
@@ -74,6 +79,17 @@ MATRIX = {
     "inventory.edit": ("GET", "/inventory/{item}/edit", MANAGER_PAGE),
     "inventory.checkout": ("POST", "/inventory/{item}/checkout", expect(401, 403, 403, 422, 422, 422)),
     "inventory.checkin": ("POST", "/inventory/{item}/checkin", expect(401, 403, 403, 302, 302, 302)),
+    "language_help.create": ("GET", "/language-help/new", expect(302, 200, 200, 403, 403, 403)),
+    "language_help.jobs": ("GET", "/language-help/jobs", expect(302, 403, 403, 200, 200, 403)),
+    # the job (ru → de) belongs to another observer and is unassigned: only managers may work on it
+    "language_help.work": ("GET", "/language-help/{job}/work", expect(302, 403, 403, 404, 200, 200)),
+    "language_help.machine": ("POST", "/language-help/{job}/machine", expect(401, 403, 403, 404, 302, 302)),
+    "language_help.result": ("GET", "/language-help/{job}/result.txt", expect(302, 404, 404, 200, 200, 200)),
+    "language_help.document": ("GET", "/language-help/{job}/document", expect(302, 404, 404, 200, 200, 200)),
+    "language_help.bookings": ("GET", "/language-help/bookings", expect(302, 403, 403, 200, 200, 403)),
+    "language_help.rotate_feed": ("POST", "/language-help/bookings/feed", expect(401, 403, 403, 302, 302, 403)),
+    "language_help.calendar": ("GET", "/language-help/calendar/{calendar}.ics", EVERYONE),
+    "language_help.coverage": ("GET", "/language-help/coverage", MANAGER_PAGE),
 }
 
 
@@ -90,12 +106,22 @@ def test_route_answers_role(app, login_as, endpoint, role):
         target = make_user("volunteer", "target@example.org").id
         briefing = make_briefing(centre, slug="overview").id
         version = db.session.scalar(select(BriefingVersion.id))
-        request_id = make_request(make_user("observer", "owner@example.org")).id
+        owner = make_user("observer", "owner@example.org")
+        request_id = make_request(owner).id
         item = make_item(centre.id).id
+        job_request, _ = file_job(db.session, owner, JobInput("ru", "de", HelpMode.DOCUMENT, utcnow() + timedelta(hours=3),
+                                                              document_name="a.txt", document_data=b"text"), LANGUAGES)  # fmt: skip
+        job = db.session.get(TranslationJob, job_request.id)
+        job.final_text = "Text"
+        calendar = db.session.get(User, target).calendar_token = "calendar-token-for-the-matrix-test"
+        db.session.commit()
+        job = job.request_id
         db.session.remove()
     extra = {"languages": {"de": Proficiency.FLUENT}} if role == VOL else {}
     client, _user = login_as(role, **extra)
-    url = template.format(target=target, briefing=briefing, version=version, request=request_id, item=item)
+    url = template.format(
+        target=target, briefing=briefing, version=version, request=request_id, item=item, job=job, calendar=calendar
+    )
     if method == "GET":
         response = client.get(url)
     else:

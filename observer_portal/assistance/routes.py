@@ -14,7 +14,7 @@ from observer_portal.forms import as_choices
 from observer_portal.labels import REQUEST_KIND_LABELS, STATUS_LABELS
 from observer_portal.models import LocationKind, Priority, RequestKind, RequestStatus, User, VisitorProfile
 from observer_portal.permissions import STAFF, VISITORS, roles_required, signed_in
-from observer_portal.services import ServiceError
+from observer_portal.services import ServiceError, language_help
 from observer_portal.services import assistance as service
 from observer_portal.services.notifications import send_emails
 from observer_portal.services.workflow import Action
@@ -130,7 +130,8 @@ def detail(request_id: int):
         form.assignee.choices = as_choices(
             [(u.id, u.display_name) for u in service.assignable_staff(db.session, found.centre_id)]
         )
-    return render_template("assistance/detail.html", req=found, form=form, actions=actions, Action=Action)
+    job = language_help.job_of(db.session, found) if found.kind in language_help.ROUTED_KINDS else None
+    return render_template("assistance/detail.html", req=found, job=job, form=form, actions=actions, Action=Action)
 
 
 @bp.post("/<int:request_id>/<action>")
@@ -155,7 +156,9 @@ def act(request_id: int, action: str):
     if chosen == Action.ASSIGN and form.assignee.data:
         assignee = db.session.get(User, int(form.assignee.data))
     try:
-        outcome = service.perform(db.session, current_user, found, chosen, note=form.note.data or "", assignee=assignee)
+        outcome = language_help.perform_any(
+            db.session, current_user, found, chosen, note=form.note.data or "", assignee=assignee
+        )
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")

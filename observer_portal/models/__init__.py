@@ -24,6 +24,7 @@ from observer_portal.models.briefing import (
 )
 from observer_portal.models.centre import Centre
 from observer_portal.models.inventory import Condition, EquipmentItem, EquipmentKind, Loan
+from observer_portal.models.language_help import HelpMode, InterpretationBooking, RoutingAttempt, TranslationJob
 from observer_portal.models.notification import Notification
 from observer_portal.models.user import Proficiency, Role, User, VolunteerLanguage
 from observer_portal.models.visitor import (
@@ -37,6 +38,10 @@ from observer_portal.models.visitor import (
 __all__ = [
     "OPEN_STATUSES",
     "Condition",
+    "HelpMode",
+    "InterpretationBooking",
+    "RoutingAttempt",
+    "TranslationJob",
     "EquipmentItem",
     "EquipmentKind",
     "Loan",

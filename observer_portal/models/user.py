@@ -74,6 +74,8 @@ class User(UserMixin, Base):
     # Rotated on logout, password change and deactivation: the user loader only
     # accepts the current token, so older session cookies stop working at once.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    # Secret part of the interpreter's calendar feed URL (calendar apps cannot sign in); rotatable.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -27,6 +27,7 @@ from observer_portal.security import hash_password
 from observer_portal.services.accounts import set_languages
 from observer_portal.services.demo_assistance import load_demo_assistance
 from observer_portal.services.demo_briefings import load_demo_briefings
+from observer_portal.services.demo_language_help import load_demo_language_help
 
 DEMO_PASSWORD = "Atyrau-Centre-2022"  # noqa: S105 - documented demo credential
 
@@ -193,5 +194,6 @@ def load_demo(session: Session, password: str = DEMO_PASSWORD) -> DemoResult:
     }
     created += load_demo_briefings(session, coordinators)
     created += load_demo_assistance(session)
+    created += load_demo_language_help(session)
     session.flush()
     return DemoResult(created=created, accounts=accounts)

@@ -13,9 +13,10 @@ from observer_portal.forms import as_choices, fill_language_skills, language_ski
 from observer_portal.labels import ROLE_LABELS
 from observer_portal.models import Role, User
 from observer_portal.permissions import MANAGERS, assignable_roles, can_manage_user, roles_required
-from observer_portal.services import ServiceError, accounts
+from observer_portal.services import ServiceError, accounts, language_help
 from observer_portal.services.audit import recent_events_query
 from observer_portal.services.centres import centre_choices
+from observer_portal.services.notifications import send_emails
 from observer_portal.services.users import UserFilter, list_users
 from observer_portal.staff import bp
 from observer_portal.staff.forms import StaffCreateForm, StaffEditForm, UserFilterForm
@@ -124,6 +125,7 @@ def edit_user(user_id: int):
         form.centre.data = str(user.centre_id or "")
         fill_language_skills(form, user)
     if form.validate_on_submit():
+        was_on_duty = user.on_duty
         try:
             accounts.update_staff(
                 db.session,
@@ -139,7 +141,9 @@ def edit_user(user_id: int):
             db.session.rollback()
             show_form_error(form, error)
         else:
+            notifications = language_help.on_duty_changed(db.session, user) if user.on_duty != was_on_duty else []
             db.session.commit()
+            send_emails(db.session, notifications)
             flash(_l("Changes to %(name)s saved.", name=user.display_name), "success")
             return redirect(url_for("staff.users"))
     return render_template(

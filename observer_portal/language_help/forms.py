@@ -1,0 +1,46 @@
+"""Forms for asking for a translation or an interpreter, and for doing the work."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateTimeLocalField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from observer_portal.forms import as_choices
+from observer_portal.labels import HELP_MODE_LABELS
+from observer_portal.services.language_help import MAX_TEXT
+
+
+class LanguageHelpForm(FlaskForm):
+    source = SelectField(_l("From"), validators=[DataRequired()])
+    target = SelectField(_l("Into"), validators=[DataRequired()])
+    mode = RadioField(
+        _l("What kind of help"), choices=as_choices(HELP_MODE_LABELS.items()), validators=[InputRequired()]
+    )
+    text = TextAreaField(_l("Text to translate"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 8})
+    document = FileField(
+        _l("Document"), description=_l("Plain text (.txt) or Word (.docx), at most 1 MB."),
+        render_kw={"accept": ".txt,.docx,text/plain,application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+    )  # fmt: skip
+    starts_at = DateTimeLocalField(_l("Meeting starts (local time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    ends_at = DateTimeLocalField(_l("Meeting ends (local time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    place = StringField(_l("Place of the meeting"), validators=[Optional(), Length(max=200)])
+    needed_by = DateTimeLocalField(
+        _l("Needed by (local time)"), description=_l("For written translations and phone calls."),
+        format="%Y-%m-%dT%H:%M", validators=[Optional()],
+    )  # fmt: skip
+    notes = TextAreaField(
+        _l("Anything the volunteer should know (optional)"), validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 3},
+    )  # fmt: skip
+    submit = SubmitField(_l("Send request"))
+
+
+class WorkForm(FlaskForm):
+    final_text = TextAreaField(
+        _l("Your translation"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 14}
+    )
+    save = SubmitField(_l("Save translation"))
+    deliver = SubmitField(_l("Save and deliver to the requester"))

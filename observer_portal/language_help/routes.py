@@ -1,0 +1,227 @@
+"""Asking for a translation or an interpreter; volunteers' jobs, bookings and calendar
+feed; the coordinator's language coverage."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from observer_portal.assistance.forms import ActionForm
+from observer_portal.auth.forms import ConfirmForm
+from observer_portal.auth.routes import show_form_error
+from observer_portal.extensions import db
+from observer_portal.forms import as_choices
+from observer_portal.i18n import language_name
+from observer_portal.language_help import bp
+from observer_portal.language_help.calendar import bookings_calendar
+from observer_portal.language_help.forms import LanguageHelpForm, WorkForm
+from observer_portal.models import HelpMode, Role, User
+from observer_portal.models.base import utcnow
+from observer_portal.permissions import MANAGERS, VISITORS, public, roles_required, signed_in
+from observer_portal.services import ServiceError, assistance
+from observer_portal.services import language_help as service
+from observer_portal.services.machine_translation import MachineTranslationError, translator_from_config
+from observer_portal.services.notifications import send_emails
+from observer_portal.services.workflow import Action, Relation
+from observer_portal.timezones import local_in, local_to_utc
+
+
+def _languages() -> tuple[str, ...]:
+    return tuple(current_app.config["TRANSLATION_LANGUAGES"])
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*VISITORS)
+def create():
+    form = LanguageHelpForm()
+    choices = as_choices((code, language_name(code)) for code in _languages())
+    form.source.choices, form.target.choices = choices, list(choices)
+    if request.method == "GET":
+        form.needed_by.data = local_in(6)
+        form.mode.data = HelpMode.WRITTEN.value
+        spoken = current_user.visitor_profile.language_codes if current_user.visitor_profile else []
+        form.target.data = next((code for code in spoken if code in _languages()), "en")
+        form.source.data = "ru" if form.target.data != "ru" else "kk"
+    if form.validate_on_submit():
+        upload = form.document.data
+        data = service.JobInput(
+            source=form.source.data,
+            target=form.target.data,
+            mode=HelpMode(form.mode.data),
+            needed_by=local_to_utc(form.needed_by.data) if form.needed_by.data else local_to_utc(local_in(6)),
+            text=form.text.data or "",
+            document_name=upload.filename if upload else "",
+            document_data=upload.read(service.MAX_DOCUMENT_BYTES + 1) if upload else None,
+            starts_at=local_to_utc(form.starts_at.data) if form.starts_at.data else None,
+            ends_at=local_to_utc(form.ends_at.data) if form.ends_at.data else None,
+            place=form.place.data or "",
+            notes=form.notes.data or "",
+        )
+        try:
+            filed, notifications = service.file_job(db.session, current_user, data, _languages())
+        except ServiceError as error:
+            db.session.rollback()
+            show_form_error(form, error)
+        else:
+            db.session.commit()
+            send_emails(db.session, notifications)
+            flash(_l("Request #%(id)s has been sent to the centre.", id=filed.id), "success")
+            return redirect(url_for("assistance.detail", request_id=filed.id))
+    return render_template(
+        "language_help/new.html", form=form
+    ), 200 if request.method == "GET" or form.errors == {} else 422
+
+
+@bp.get("/jobs")
+@roles_required(Role.VOLUNTEER, Role.COORDINATOR)
+def jobs():
+    rows = service.my_jobs(db.session, current_user)
+    return render_template("language_help/jobs.html", rows=rows, jobs=service.jobs_by_request(db.session, rows))
+
+
+def _workable(request_id: int):
+    found = assistance.get_request(db.session, request_id)
+    if found is None or found.kind not in service.ROUTED_KINDS:
+        abort(404)
+    relations = assistance.relations(current_user, found)
+    if not ({Relation.ASSIGNEE, Relation.MANAGER} & relations):
+        abort(404)
+    return found
+
+
+@bp.route("/<int:request_id>/work", methods=["GET", "POST"])
+@roles_required(Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
+def work(request_id: int):
+    found = _workable(request_id)
+    job = service.job_of(db.session, found)
+    form = WorkForm()
+    if request.method == "GET":
+        form.final_text.data = job.final_text or job.machine_draft
+    if form.validate_on_submit():
+        try:
+            service.save_final_text(db.session, current_user, found, form.final_text.data or "")
+            notifications = []
+            if form.deliver.data:
+                outcome = service.perform_any(db.session, current_user, found, Action.COMPLETE)
+                notifications = outcome.notifications
+        except ServiceError as error:
+            db.session.rollback()
+            show_form_error(form, error)
+        else:
+            db.session.commit()
+            send_emails(db.session, notifications)
+            flash(_l("Delivered to the requester.") if form.deliver.data else _l("Translation saved."), "success")
+            return redirect(url_for("language_help.work", request_id=found.id))
+    translator = translator_from_config(current_app.config)
+    return render_template(
+        "language_help/work.html", req=found, job=job, form=form, translator=translator,
+        machine_form=ConfirmForm(prefix="machine"),
+    )  # fmt: skip
+
+
+@bp.post("/<int:request_id>/machine")
+@roles_required(Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
+def machine(request_id: int):
+    found = _workable(request_id)
+    if ConfirmForm(prefix="machine").validate_on_submit():
+        try:
+            service.make_machine_draft(db.session, current_user, found, translator_from_config(current_app.config))
+        except (ServiceError, MachineTranslationError) as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_l("A machine draft is ready. Check every sentence before you deliver."), "success")
+    return redirect(url_for("language_help.work", request_id=found.id))
+
+
+def _readable(request_id: int):
+    found = assistance.get_request(db.session, request_id)
+    if found is None or found.kind not in service.ROUTED_KINDS or not assistance.can_view(current_user, found):
+        abort(404)
+    return found, service.job_of(db.session, found)
+
+
+def _download(body: bytes, filename: str, mimetype: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<int:request_id>/result.txt")
+@signed_in
+def result(request_id: int):
+    found, job = _readable(request_id)
+    if not job.final_text:
+        abort(404)
+    return _download(job.final_text.encode("utf-8"), f"translation-{found.id}-{job.target_lang}.txt", "text/plain")
+
+
+@bp.get("/<int:request_id>/document")
+@signed_in
+def document(request_id: int):
+    found, job = _readable(request_id)
+    if not job.document_data:
+        abort(404)
+    kinds = {
+        "txt": ("text/plain", "txt"),
+        "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    }
+    mimetype, extension = kinds.get(job.document_type, ("application/octet-stream", "bin"))
+    return _download(job.document_data, f"request-{found.id}.{extension}", mimetype)
+
+
+@bp.get("/bookings")
+@roles_required(Role.VOLUNTEER, Role.COORDINATOR)
+def bookings():
+    rows = service.upcoming_bookings(db.session, current_user.id)
+    feed = (
+        url_for("language_help.calendar", token=current_user.calendar_token, _external=True)
+        if current_user.calendar_token
+        else None
+    )
+    return render_template("language_help/bookings.html", rows=rows, feed=feed, form=ConfirmForm())
+
+
+@bp.post("/bookings/feed")
+@roles_required(Role.VOLUNTEER, Role.COORDINATOR)
+def rotate_feed():
+    if ConfirmForm().validate_on_submit():
+        current_user.calendar_token = secrets.token_urlsafe(32)
+        db.session.commit()
+        flash(_l("A new calendar address has been made. The old one no longer works."), "success")
+    return redirect(url_for("language_help.bookings"))
+
+
+@bp.get("/calendar/<token>.ics")
+@public
+def calendar(token: str):
+    """The interpreter's bookings for calendar apps (which cannot sign in): the secret token is the key."""
+    if len(token) < 20:
+        abort(404)
+    user = db.session.scalar(select(User).where(User.calendar_token == token, User.active.is_(True)))
+    if user is None:
+        abort(404)
+    rows = service.upcoming_bookings(db.session, user.id, since=utcnow() - timedelta(days=30))
+    body = bookings_calendar(rows, service.jobs_by_request(db.session, [b.request for b in rows]))
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'attachment; filename="bookings.ics"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/coverage")
+@roles_required(*MANAGERS)
+def coverage():
+    centre_id = current_user.centre_id
+    if centre_id is None:
+        flash(_l("Administrators see coverage per centre: sign in as a coordinator."), "error")
+        return redirect(url_for("main.home"))
+    data = service.coverage(db.session, centre_id, _languages())
+    return render_template("language_help/coverage.html", data=data, form=ActionForm())

@@ -1,0 +1,314 @@
+"""Translation and interpretation requests routed to volunteers by language, end to end."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import docx
+import pytest
+from icalendar import Calendar
+from sqlalchemy import func, select
+
+from observer_portal.extensions import db
+from observer_portal.models import (
+    HelpMode,
+    InterpretationBooking,
+    Proficiency,
+    RequestStatus,
+    ServiceRequest,
+    TranslationJob,
+    TranslationMemory,
+    User,
+)
+from observer_portal.models.base import utcnow
+from observer_portal.services import ServiceError
+from observer_portal.services.language_help import JobInput, file_job, perform_any
+from observer_portal.services.workflow import Action
+from tests.helpers import csrf_from, make_user, post_form, post_multipart
+from tests.test_assistance import _race, local
+
+F, N = Proficiency.FLUENT, Proficiency.NATIVE
+LANGS = ("en", "de", "fr", "ru", "kk")
+
+
+def volunteer(name, languages, on_duty=True, centre="atyrau"):
+    return make_user("volunteer", name=name, languages=dict.fromkeys(languages, F), on_duty=on_duty, centre=centre)
+
+
+def written(source="ru", target="de", text="Протокол № 12", hours=5):
+    return JobInput(
+        source=source, target=target, mode=HelpMode.WRITTEN, text=text, needed_by=utcnow() + timedelta(hours=hours)
+    )
+
+
+def interpretation(start_hours=24, length=2, source="en", target="ru"):
+    start = utcnow() + timedelta(hours=start_hours)
+    return JobInput(source=source, target=target, mode=HelpMode.INTERPRETATION, needed_by=start, starts_at=start,
+                    ends_at=start + timedelta(hours=length), place="Regional TEC")  # fmt: skip
+
+
+def test_observer_asks_in_german_and_reads_the_result(app, login_as):
+    """The whole flow once: asked in German, routed to the German speaker, done, read."""
+    observer, observer_user = login_as("observer", preferred_locale="de")
+    with app.app_context():
+        volunteer("Timur", ["ru", "kk", "en"])
+        dana = volunteer("Dana", ["ru", "kk", "de"])
+        volunteer("Nurlan", ["ru", "de"], on_duty=False)
+        dana_email = dana.email
+    form = {"source": "ru", "target": "de", "mode": "written", "text": "Явка избирателей — 41,2 %.",
+            "needed_by": local(5, app), "notes": "Protokoll"}  # fmt: skip
+    response = post_form(observer, "/language-help/new", form)
+    assert response.status_code == 302
+    request_page = response.headers["Location"]
+    html = observer.get(request_page).get_data(as_text=True)
+    assert "Russisch → Deutsch" in html
+    assert "Dana" in html  # routed to the only German speaker on duty
+
+    from tests.helpers import login
+
+    dana_client = observer.application.test_client()
+    login(dana_client, dana_email)
+    request_id = int(request_page.rsplit("/", 1)[1])
+    jobs = dana_client.get("/language-help/jobs").get_data(as_text=True)
+    assert f"#{request_id}" in jobs
+    response = post_form(
+        dana_client, f"/language-help/{request_id}/work",
+        {"final_text": "Wahlbeteiligung: 41,2 %.", "deliver": "1"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    html = observer.get(request_page).get_data(as_text=True)
+    assert "Erledigt" in html
+    assert "Wahlbeteiligung: 41,2 %." in html
+    download = observer.get(f"/language-help/{request_id}/result.txt")
+    assert download.get_data(as_text=True) == "Wahlbeteiligung: 41,2 %."
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    with app.app_context():
+        assert db.session.scalar(select(TranslationMemory.target_text)) == "Wahlbeteiligung: 41,2 %."
+
+
+def test_routing_prefers_the_least_loaded_and_declines_move_on(app_ctx):
+    observer = make_user("observer")
+    a = volunteer("A", ["en", "ru"])
+    b = volunteer("B", ["en", "ru"])
+    volunteer("C", ["de", "ru"])
+    first, _ = file_job(db.session, observer, written("en", "ru"), LANGS)
+    second, _ = file_job(db.session, observer, written("en", "ru"), LANGS)
+    db.session.commit()
+    assert {first.assignee_id, second.assignee_id} == {a.id, b.id}  # one each: fewest open assignments
+    holder = db.session.get(User, first.assignee_id)
+    perform_any(db.session, holder, first, Action.DECLINE, note="I am at a polling station")
+    db.session.commit()
+    first = db.session.get(ServiceRequest, first.id)
+    assert first.assignee_id not in (None, holder.id)  # the other English speaker
+    other = db.session.get(User, first.assignee_id)
+    perform_any(db.session, other, first, Action.DECLINE, note="Busy")
+    db.session.commit()
+    first = db.session.get(ServiceRequest, first.id)
+    assert first.status == RequestStatus.UNROUTABLE  # everyone declined; nobody asked twice
+    assert db.session.get(TranslationJob, first.id).unroutable_reason["code"] == "all_declined"
+
+
+def test_unroutable_is_explained_and_rerouted_when_someone_comes_on_duty(app, login_as):
+    coordinator, _ = login_as("coordinator")
+    with app.app_context():
+        observer = make_user("observer")
+        volunteer("Dana", ["ru", "de"])
+        yerlan = volunteer("Yerlan", ["fr", "de"], on_duty=False)
+        request, _ = file_job(db.session, observer, written("de", "fr"), LANGS)
+        db.session.commit()
+        request_id, yerlan_id = request.id, yerlan.id
+        assert request.status == RequestStatus.UNROUTABLE
+    html = coordinator.get("/language-help/coverage?lang=en").get_data(as_text=True)
+    assert "No on-duty volunteer speaks French." in html
+    html = coordinator.get("/language-help/coverage?lang=de").get_data(as_text=True)
+    assert "Deutsch" in html
+    # the coordinator puts Yerlan on duty: the job finds him
+    post_form(coordinator, f"/staff/{yerlan_id}", {"display_name": "Yerlan", "role": "volunteer", "on_duty": "y",
+                                                   "lang_fr": "fluent", "lang_de": "fluent"})  # fmt: skip
+    with app.app_context():
+        request = db.session.get(ServiceRequest, request_id)
+        assert (request.status, request.assignee_id) == (RequestStatus.ASSIGNED, yerlan_id)
+
+
+def test_going_off_duty_releases_jobs_not_yet_started(app, login_as):
+    dana_client, dana = login_as("volunteer", languages={"ru": N, "de": F}, on_duty=True)
+    with app.app_context():
+        observer = make_user("observer")
+        nurlan = volunteer("Nurlan", ["ru", "de"])
+        jobs = [file_job(db.session, observer, written(), LANGS)[0] for _ in range(2)]
+        db.session.commit()
+        mine = [j.id for j in jobs if j.assignee_id == dana.id]
+        assert mine
+        nurlan_id = nurlan.id
+    post_form(dana_client, "/account/duty", {}, page="/account")
+    with app.app_context():
+        for request_id in mine:
+            assert db.session.get(ServiceRequest, request_id).assignee_id == nurlan_id
+
+
+def test_interpretation_bookings_never_overlap(app_ctx):
+    observer = make_user("observer")
+    only = volunteer("Aruzhan", ["en", "ru"])
+    first, _ = file_job(db.session, observer, interpretation(24, 2), LANGS)
+    db.session.commit()
+    assert first.assignee_id == only.id
+    clash, _ = file_job(db.session, observer, interpretation(25, 2), LANGS)  # overlaps the first
+    after, _ = file_job(db.session, observer, interpretation(26, 1), LANGS)  # starts when the first ends
+    db.session.commit()
+    assert clash.status == RequestStatus.UNROUTABLE
+    assert db.session.get(TranslationJob, clash.id).unroutable_reason["code"] == "all_busy"
+    assert after.assignee_id == only.id
+    coordinator = make_user("coordinator")
+    with pytest.raises(ServiceError):
+        perform_any(db.session, coordinator, clash, Action.ASSIGN, assignee=only)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(InterpretationBooking.id))) == 2
+
+
+def test_overlapping_bookings_are_refused_under_concurrency(app):
+    """Twenty coordinators assign the same interpreter to twenty overlapping meetings at once."""
+    with app.app_context():
+        observer = make_user("observer")
+        make_user("volunteer", name="Busy", languages={"fr": F})  # speaks neither: requests stay unroutable
+        interpreter = make_user("volunteer", name="Aruzhan", languages={"en": F, "ru": N}, on_duty=False)
+        coordinators = [make_user("coordinator").id for _ in range(20)]
+        requests = [file_job(db.session, observer, interpretation(24 + i * 0.1, 2), LANGS)[0].id for i in range(20)]
+        db.session.commit()
+        interpreter_id = interpreter.id
+
+    def assign(index: int) -> None:
+        actor = db.session.get(User, coordinators[index])
+        request = db.session.get(ServiceRequest, requests[index])
+        perform_any(db.session, actor, request, Action.ASSIGN, assignee=db.session.get(User, interpreter_id))
+        db.session.commit()
+
+    results = _race(app, 20, assign)
+    assert sorted(results) == ["lost"] * 19 + ["won"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(InterpretationBooking.id))) == 1
+
+
+def _docx_bytes(text: str) -> bytes:
+    document = docx.Document()
+    document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_documents_are_read_and_bad_files_refused(app, login_as):
+    client, _ = login_as("observer")
+    base = {"source": "ru", "target": "en", "mode": "document", "needed_by": local(5, app)}
+    ok = post_form(client, "/language-help/new", {**base, "document": (io.BytesIO(_docx_bytes("Явка 41,2 %")), "protocol.docx")},
+                   content_type="multipart/form-data")  # fmt: skip
+    assert ok.status_code == 302
+    cases = [
+        ((io.BytesIO(b"MZ\x90\x00"), "virus.exe"), "Send a plain text (.txt) or Word (.docx) file."),
+        ((io.BytesIO(b"not a zip"), "fake.docx"), "This is not a Word (.docx) document."),
+        ((io.BytesIO("Привет".encode("cp1251")), "old.txt"), "This .txt file is not UTF-8 text."),
+        ((io.BytesIO(b"x" * (1024 * 1024 + 1)), "big.txt"), "The file is larger than 1 MB."),
+        ((io.BytesIO(b""), "empty.txt"), "The file is empty."),
+    ]
+    for upload, message in cases:
+        response = post_form(
+            client, "/language-help/new", {**base, "document": upload}, content_type="multipart/form-data"
+        )
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ServiceRequest.id))) == 1
+        job = db.session.scalar(select(TranslationJob))
+        assert job.source_text == "Явка 41,2 %"
+        assert job.document_type == "docx"
+
+
+def test_a_body_over_the_limit_gets_413(app, login_as):
+    client, _ = login_as("observer")
+    token = csrf_from(client.get("/language-help/new").get_data(as_text=True))
+    response = post_multipart(
+        client,
+        "/language-help/new",
+        {"csrf_token": token, "mode": "document", "document": (io.BytesIO(b"x" * (3 * 1024 * 1024)), "a.txt")},
+    )
+    assert response.status_code == 413
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ServiceRequest.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"target": "ru"}, "Choose two different languages."),
+        ({"source": "xx"}, "Not a valid choice"),
+        ({"text": ""}, "Paste the text to translate."),
+        ({"mode": "interpretation", "place": ""}, "Give the start and end of the meeting."),
+    ],
+)
+def test_bad_requests_write_nothing(app, login_as, overrides, message):
+    client, _ = login_as("observer")
+    form = {"source": "ru", "target": "en", "mode": "written", "text": "Текст", "needed_by": local(5, app), **overrides}
+    response = post_form(client, "/language-help/new", form)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ServiceRequest.id))) == 0
+
+
+def test_nobody_else_reads_a_translation(app, login_as):
+    owner, owner_user = login_as("observer")
+    stranger, _ = login_as("media")
+    outsider, _ = login_as("volunteer", centre="karaganda", languages={"ru": N, "de": F})
+    with app.app_context():
+        volunteer("Dana", ["ru", "de"])
+        request, _ = file_job(db.session, db.session.get(User, owner_user.id), written(), LANGS)
+        job = db.session.get(TranslationJob, request.id)
+        job.final_text = "Geheim"
+        db.session.commit()
+        request_id = request.id
+    assert owner.get(f"/language-help/{request_id}/result.txt").status_code == 200
+    for client in (stranger, outsider):
+        assert client.get(f"/language-help/{request_id}/result.txt").status_code == 404
+        assert client.get(f"/requests/{request_id}").status_code == 404
+    assert outsider.get(f"/language-help/{request_id}/work").status_code == 404
+
+
+def test_calendar_feed_lists_bookings(app, login_as):
+    client, interpreter = login_as("volunteer", languages={"en": F, "ru": N}, on_duty=True)
+    with app.app_context():
+        request, _ = file_job(db.session, make_user("observer"), interpretation(30, 2), LANGS)
+        db.session.commit()
+    assert "Regional TEC" not in client.get("/language-help/bookings").get_data(as_text=True)
+    post_form(client, "/language-help/bookings/feed", {}, page="/language-help/bookings")
+    html = client.get("/language-help/bookings").get_data(as_text=True)
+    import re
+
+    feed = re.search(r'href="http://localhost(/language-help/calendar/[^"]+\.ics)"', html).group(1)
+    anonymous = app.test_client()
+    response = anonymous.get(feed)
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    calendar = Calendar.from_ical(response.data)
+    events = [c for c in calendar.walk("VEVENT")]
+    assert len(events) == 1
+    assert str(events[0]["location"]) == "Regional TEC"
+    assert anonymous.get("/language-help/calendar/not-the-right-token-at-all.ics").status_code == 404
+    post_form(client, "/language-help/bookings/feed", {}, page="/language-help/bookings")  # rotate
+    assert anonymous.get(feed).status_code == 404
+
+
+def test_coverage_matrix_and_load(app, login_as):
+    coordinator, coordinator_user = login_as("coordinator")
+    with app.app_context():
+        volunteer("A", ["en", "ru"])
+        volunteer("B", ["en", "ru"])
+        volunteer("C", ["de", "ru"])
+        volunteer("D", ["fr", "en"], on_duty=False)
+        from observer_portal.services.language_help import coverage
+
+        data = coverage(db.session, coordinator_user.centre_id, LANGS)
+        assert data.matrix[("en", "ru")] == 2
+        assert data.matrix[("de", "ru")] == 1
+        assert data.matrix[("en", "fr")] == 0
+    html = coordinator.get("/language-help/coverage").get_data(as_text=True)
+    assert 'class="gap"' in html
