@@ -61,6 +61,24 @@ def _clean_state(app) -> Iterator[None]:
 
 
 @pytest.fixture
+def make_app(db_url):
+    """Another app on the same database with different settings; its engine is closed afterwards."""
+    apps: list[Flask] = []
+
+    def factory(**overrides) -> Flask:
+        url = overrides.pop("url", db_url)
+        created = create_app(make_config(url, **overrides))
+        apps.append(created)
+        return created
+
+    yield factory
+    for created in apps:
+        with created.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def app_ctx(app) -> Iterator[Flask]:
     with app.app_context():
         yield app

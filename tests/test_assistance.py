@@ -315,12 +315,9 @@ def test_losing_claim_gets_a_clear_message(app, login_as):
     assert "no longer in a state that allows that" in html or "Someone else has just taken" in html
 
 
-def _mail_app(db_url, port: int, timeout: float = 5):
+def _mail_app(make_app, port: int, timeout: float = 5):
     """Flask-Mailman reads its settings when the app is created: build an app that mails."""
-    from observer_portal import create_app
-    from tests.helpers import make_config
-
-    return create_app(make_config(db_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=timeout))
+    return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=timeout)
 
 
 def _claim_with_mail(mail_app):
@@ -336,8 +333,8 @@ def _claim_with_mail(mail_app):
     return req_id, observer_email, response
 
 
-def test_notification_emails_go_through_smtp(db_url, smtp_server):
-    mail_app = _mail_app(db_url, smtp_server.port)
+def test_notification_emails_go_through_smtp(make_app, smtp_server):
+    mail_app = _mail_app(make_app, smtp_server.port)
     req_id, observer_email, response = _claim_with_mail(mail_app)
     assert response.status_code == 302
     assert len(smtp_server.messages) == 1
@@ -348,14 +345,14 @@ def test_notification_emails_go_through_smtp(db_url, smtp_server):
     assert "Votre demande" in message["Subject"]
 
 
-def test_a_dead_mail_server_never_breaks_the_change(db_url):
+def test_a_dead_mail_server_never_breaks_the_change(make_app):
     import socket
     import time
 
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         dead_port = probe.getsockname()[1]
-    mail_app = _mail_app(db_url, dead_port, timeout=2)
+    mail_app = _mail_app(make_app, dead_port, timeout=2)
     started = time.monotonic()
     req_id, _, response = _claim_with_mail(mail_app)
     assert response.status_code == 302

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from observer_portal import create_app
 from observer_portal.permissions import public
-from tests.helpers import make_config
 
 PAGES = ["/", "/login", "/signup", "/centres/atyrau", "/does-not-exist"]
 
@@ -60,8 +58,8 @@ def test_oversized_body_gets_413(client):
     assert "Trop volumineux" in response.get_data(as_text=True)
 
 
-def test_unexpected_error_gives_generic_translated_500(db_url):
-    app = create_app(make_config(db_url))
+def test_unexpected_error_gives_generic_translated_500(make_app):
+    app = make_app()
 
     @app.get("/boom")
     @public
@@ -75,10 +73,10 @@ def test_unexpected_error_gives_generic_translated_500(db_url):
     assert "Что-то пошло не так" in html
 
 
-def test_undeclared_view_is_refused_at_start_up(db_url):
+def test_undeclared_view_is_refused_at_start_up(make_app):
     from observer_portal.permissions import view_access
 
-    app = create_app(make_config(db_url))
+    app = make_app()
 
     @app.get("/forgotten")
     def forgotten():

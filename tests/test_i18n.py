@@ -39,6 +39,7 @@ SAME_AS_ENGLISH = {
     },
     "fr": {
         "Description",
+        "Document",
         "Note",
         "Notes",
         "Notifications",
