@@ -254,8 +254,10 @@ def _book(session: Session, request: ServiceRequest, job: TranslationJob, volunt
     if job.starts_at is None or job.ends_at is None:
         return True
     # PostgreSQL: lock the volunteer's row so two bookings for them cannot interleave.
+    # FOR NO KEY UPDATE, because the request UPDATE already holds a KEY SHARE lock on this
+    # row (its foreign key); a plain FOR UPDATE would deadlock two concurrent bookers.
     # SQLite: the request UPDATE before this already holds the database's write lock.
-    session.execute(select(User.id).where(User.id == volunteer_id).with_for_update())
+    session.execute(select(User.id).where(User.id == volunteer_id).with_for_update(key_share=True))
     clash = session.scalar(
         select(InterpretationBooking.id).where(
             InterpretationBooking.volunteer_id == volunteer_id,
