@@ -32,14 +32,19 @@ ROLE_PAGES = {
         "/staff/audit", "/briefings/manage", "/briefings/new", "/briefings/{briefing}/edit",
         "/briefings/{briefing}/history", "/briefings/{briefing}/translate/de", "/briefings/{contacts}/translate/ru",
         "/requests/queue", "/requests/{walk_in}", "/inventory/", "/inventory/new", "/inventory/{item}",
-        "/inventory/{item}/edit", "/notifications",
+        "/inventory/{item}/edit", "/notifications", "/language-help/coverage", "/requests/{unroutable}",
+        "/language-help/{language_job}/work",
     ],
     "volunteer": [
         "/account", "/briefings/manage", "/briefings/{briefing}/translate/de", "/requests/queue",
         "/requests/queue?overdue=y", "/requests/new-for-visitor", "/requests/{open}", "/inventory/",
-        "/inventory/{free_item}",
+        "/inventory/{free_item}", "/language-help/jobs", "/language-help/{language_job}/work",
+        "/language-help/bookings",
     ],
-    "observer": ["/account", "/briefings/atyrau/atyrau-overview", "/requests/", "/requests/new", "/requests/{own}", "/notifications"],
+    "observer": [
+        "/account", "/briefings/atyrau/atyrau-overview", "/requests/", "/requests/new", "/requests/{own}",
+        "/notifications", "/language-help/new", "/requests/{language_job}",
+    ],
 }  # fmt: skip
 
 
@@ -69,7 +74,17 @@ def seed(app) -> dict[str, int]:
         own = db.session.scalar(select(ServiceRequest.id).where(ServiceRequest.requester_id == hannah.id))
         walk_in = db.session.scalar(select(ServiceRequest.id).where(ServiceRequest.filed_by_id.is_not(None)))
         open_request = db.session.scalar(select(ServiceRequest.id).where(ServiceRequest.status == "new"))
+        from observer_portal.models import TranslationJob
+
+        language_job = db.session.scalar(
+            select(ServiceRequest.id)
+            .join(TranslationJob, TranslationJob.request_id == ServiceRequest.id)
+            .where(ServiceRequest.assignee_id == user(ACCOUNTS["volunteer"]).id)
+        )
+        unroutable = db.session.scalar(select(ServiceRequest.id).where(ServiceRequest.status == "unroutable"))
         return {
+            "language_job": language_job,
+            "unroutable": unroutable,
             "volunteer": user(ACCOUNTS["volunteer"]).id,
             "observer": hannah.id,
             "briefing": briefing("atyrau-overview"),
@@ -121,4 +136,8 @@ def test_signed_in_pages_have_no_wcag_violations(app, live_server, page: Page, r
         page.fill("#details", "")
         page.click("main button[type=submit]")
         found["/requests/new (errors)"] = violations(page)
+        page.goto(f"{live_server}/language-help/new?lang={locale}")
+        page.fill("#text", "")
+        page.click("main button[type=submit]")
+        found["/language-help/new (errors)"] = violations(page)
     assert {path: v for path, v in found.items() if v} == {}

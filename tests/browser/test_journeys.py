@@ -154,3 +154,56 @@ def test_observer_asks_for_a_printer_and_a_volunteer_delivers(app, live_server, 
     expect(observer.locator("dd strong")).to_have_text("Erledigt")
     expect(observer.get_by_text("Printer ATR-PRN-01 is ready at the desk.")).to_be_visible()
     expect(observer.get_by_role("link", name=re.compile("Benachrichtigungen"))).to_contain_text("3")
+
+
+def test_observer_in_german_gets_a_translation_from_the_german_speaking_volunteer(app, live_server, browser):
+    """Sign up in German, read a briefing, ask for a translation, follow it; the routed
+    volunteer sees the job, translates and delivers; the observer reads the result."""
+    from observer_portal.models import Proficiency
+    from tests.briefing_helpers import make_briefing
+
+    with app.app_context():
+        centre = make_centre("atyrau", name="Atyrau Centre", region="Atyrau")
+        make_briefing(centre)
+        make_user("volunteer", "timur@example.org", name="Timur", on_duty=True,
+                  languages={"ru": Proficiency.NATIVE, "en": Proficiency.FLUENT})  # fmt: skip
+        make_user("volunteer", "dana@example.org", name="Dana", on_duty=True,
+                  languages={"ru": Proficiency.NATIVE, "de": Proficiency.FLUENT})  # fmt: skip
+    observer = browser.new_context().new_page()
+    observer.goto(f"{live_server}/signup?lang=de")
+    observer.get_by_label("Wahlbeobachter/in").check()
+    observer.get_by_label("Vollständiger Name").fill("Hannah Müller")
+    observer.get_by_label("E-Mail-Adresse").fill("hannah@osce.example.org")
+    observer.get_by_label("Passwort", exact=True).fill("wahlbeobachtung in atyrau")
+    observer.get_by_label("Passwort wiederholen").fill("wahlbeobachtung in atyrau")
+    observer.get_by_label("Mission oder Medienhaus").fill("OSCE/ODIHR")
+    observer.get_by_label("Ich bin einverstanden").check()
+    observer.get_by_role("button", name="Konto anlegen").click()
+    observer.get_by_role("navigation", name="Hauptmenü").get_by_role("link", name="Briefings").click()
+    observer.get_by_role("link", name="Atyrau region: overview").click()
+    expect(observer.locator(".figure-value").first).to_have_text("768.778")
+    observer.get_by_role("link", name="Meine Anfragen").click()
+    observer.get_by_role("link", name="Übersetzung oder Dolmetscher anfragen").click()
+    observer.get_by_label("Aus").select_option("ru")
+    observer.get_by_label("In", exact=True).select_option("de")
+    observer.get_by_label("Zu übersetzender Text").fill("Явка избирателей на 12:00 — 41,2 %.")
+    observer.get_by_role("button", name="Anfrage senden").click()
+    expect(observer.locator("dd strong")).to_have_text("Zugewiesen")
+    expect(observer.get_by_text("Dana")).to_be_visible()
+    request_url = observer.url
+
+    dana = browser.new_context().new_page()
+    dana.goto(f"{live_server}/login?lang=ru")
+    dana.get_by_label("Адрес электронной почты").fill("dana@example.org")
+    dana.get_by_label("Пароль").fill(PASSWORD)
+    dana.get_by_role("button", name="Войти").click()
+    dana.get_by_role("link", name="Языковые задания").click()
+    dana.get_by_role("link", name=re.compile(r"#\d+")).click()
+    expect(dana.locator("pre[lang=ru]")).to_contain_text("Явка избирателей")
+    dana.get_by_role("textbox", name="Ваш перевод").fill("Wahlbeteiligung um 12:00 Uhr: 41,2 %.")
+    dana.get_by_role("button", name="Сохранить и отправить заявителю").click()
+    expect(dana.get_by_text("Отправлено заявителю.")).to_be_visible()
+
+    observer.goto(request_url)
+    expect(observer.locator("dd strong")).to_have_text("Erledigt")
+    expect(observer.get_by_text("Wahlbeteiligung um 12:00 Uhr: 41,2 %.")).to_be_visible()
