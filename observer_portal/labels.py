@@ -129,18 +129,17 @@ def unroutable_message(reason: dict | None) -> str:
 
     if not reason:
         return ""
-    code, params = reason.get("code"), {k: language_name(v) for k, v in (reason.get("params") or {}).items()}
-    messages = {
-        "nobody_on_duty": _l("No volunteer is on duty at the moment."),
-        "nobody_speaks": _l("No on-duty volunteer speaks %(language)s.", **params) if "language" in params else "",
-        "nobody_speaks_both": _l("No on-duty volunteer speaks both %(source)s and %(target)s.", **params)
-        if "source" in params
-        else "",
-        "all_declined": _l("Everyone on duty who speaks %(source)s and %(target)s has declined.", **params)
-        if "source" in params
-        else "",
-        "all_busy": _l("Everyone who speaks %(source)s and %(target)s is already booked at that time.", **params)
-        if "source" in params
-        else "",
-    }
-    return str(messages.get(code, code))
+    code = reason.get("code")
+    params = {key: language_name(value) for key, value in (reason.get("params") or {}).items()}
+    if code == "nobody_on_duty":
+        return str(_l("No volunteer is on duty at the moment."))
+    if code == "nobody_speaks":
+        return str(_l("No on-duty volunteer speaks %(language)s.", language=params.get("language", "")))
+    pair = {"source": params.get("source", ""), "target": params.get("target", "")}
+    if code == "nobody_speaks_both":
+        return str(_l("No on-duty volunteer speaks both %(source)s and %(target)s.", **pair))
+    if code == "all_declined":
+        return str(_l("Everyone on duty who speaks %(source)s and %(target)s has declined.", **pair))
+    if code == "all_busy":
+        return str(_l("Everyone who speaks %(source)s and %(target)s is already booked at that time.", **pair))
+    return str(code)

@@ -72,9 +72,9 @@ def create():
             send_emails(db.session, notifications)
             flash(_l("Request #%(id)s has been sent to the centre.", id=filed.id), "success")
             return redirect(url_for("assistance.detail", request_id=filed.id))
-    return render_template(
-        "language_help/new.html", form=form
-    ), 200 if request.method == "GET" or form.errors == {} else 422
+    # a POST that renders the form again was refused: say so with 422
+    status = 422 if request.method == "POST" else 200
+    return render_template("language_help/new.html", form=form), status
 
 
 @bp.get("/jobs")

@@ -8,7 +8,7 @@ request's history records only what really happened.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select, tuple_, update
@@ -252,8 +252,6 @@ class Cursor:
             priority, micros, id_ = (int(part) for part in (value or "").split("_"))
         except ValueError:
             return None
-        from datetime import UTC
-
         return cls(priority, datetime.fromtimestamp(micros / 1_000_000, tz=UTC), id_)
 
 

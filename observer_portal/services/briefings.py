@@ -161,7 +161,7 @@ def can_view_unpublished(user, briefing: Briefing) -> bool:
 # ---------------------------------------------------------------- writing
 
 
-def _snapshot(session: Session, actor: User | None, briefing: Briefing, translation: BriefingTranslation) -> None:
+def snapshot(session: Session, actor: User | None, briefing: Briefing, translation: BriefingTranslation) -> None:
     figures = (
         [{"label": f.label, "value": str(f.value), "unit": f.unit} for f in briefing.figures]
         if translation.is_original
@@ -237,7 +237,7 @@ def create_briefing(session: Session, actor: User | None, centre_id: int, data: 
     briefing.translations.append(original)
     session.add(briefing)
     session.flush()
-    _snapshot(session, actor, briefing, original)
+    snapshot(session, actor, briefing, original)
     record(session, actor, "briefing.created", briefing)
     return briefing
 
@@ -258,7 +258,7 @@ def update_briefing(session: Session, actor: User, briefing: Briefing, data: Bri
         original.source_version = briefing.version
         original.updated_by_id = actor.id
         session.flush()
-        _snapshot(session, actor, briefing, original)
+        snapshot(session, actor, briefing, original)
     record(session, actor, "briefing.updated", briefing, version=briefing.version)
     return changed
 
@@ -299,7 +299,7 @@ def save_translation(
     else:
         translation.state = ReviewState.DRAFT
     session.flush()
-    _snapshot(session, actor, briefing, translation)
+    snapshot(session, actor, briefing, translation)
     if reviewed:
         original = briefing.original
         remember(session, original.body, body, briefing.original_locale, locale, TranslationOrigin.HUMAN)
@@ -339,7 +339,7 @@ def machine_draft(
     existing.updated_by_id = actor.id
     existing.reviewed_by_id, existing.reviewed_at = None, None
     session.flush()
-    _snapshot(session, actor, briefing, existing)
+    snapshot(session, actor, briefing, existing)
     record(session, actor, "briefing.machine_draft", briefing, locale=locale, provider=translator.provider)
     return existing
 

@@ -18,7 +18,7 @@ from observer_portal.models import (
     User,
 )
 from observer_portal.models.base import utcnow
-from observer_portal.services.briefings import BriefingInput, FigureInput, _snapshot, create_briefing
+from observer_portal.services.briefings import BriefingInput, FigureInput, create_briefing, snapshot
 
 ATYRAU_OVERVIEW = """## The region on election day
 
@@ -215,7 +215,7 @@ def _add_translation(session: Session, briefing: Briefing, locale: str, **fields
     translation = BriefingTranslation(locale=locale, **fields)
     briefing.translations.append(translation)
     session.flush()
-    _snapshot(session, None, briefing, translation)
+    snapshot(session, None, briefing, translation)
 
 
 def load_demo_briefings(session: Session, coordinators: dict[str, User]) -> int:
@@ -277,4 +277,4 @@ def _demo_translations(session: Session, briefing: Briefing) -> None:
         original.body = ATYRAU_CONTACTS_V2
         briefing.version = original.source_version = 2
         session.flush()
-        _snapshot(session, None, briefing, original)
+        snapshot(session, None, briefing, original)

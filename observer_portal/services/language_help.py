@@ -41,7 +41,7 @@ from observer_portal.services.machine_translation import MachineTranslator
 from observer_portal.services.notifications import REQUEST_ASSIGNED, REQUEST_UNROUTABLE, notify
 from observer_portal.services.routing import Candidate, choose, why_unroutable
 from observer_portal.services.translation_memory import remember, translate_cached
-from observer_portal.services.workflow import Action
+from observer_portal.services.workflow import Action, Relation
 
 ROUTED_KINDS = (RequestKind.TRANSLATION, RequestKind.INTERPRETATION)
 MAX_TEXT = 20_000
@@ -450,7 +450,7 @@ def on_duty_changed(session: Session, user: User) -> list[Notification]:
 
 def save_final_text(session: Session, actor: User, request: ServiceRequest, text: str) -> None:
     job = job_of(session, request)
-    if not (request.assignee_id == actor.id or assistance.Relation.MANAGER in assistance.relations(actor, request)):
+    if not (request.assignee_id == actor.id or Relation.MANAGER in assistance.relations(actor, request)):
         raise ServiceError(_l("You cannot do that with this request."))
     if not request.status.is_open:
         raise ServiceError(_l("This request is no longer in a state that allows that."))
@@ -462,7 +462,7 @@ def save_final_text(session: Session, actor: User, request: ServiceRequest, text
 def make_machine_draft(session: Session, actor: User, request: ServiceRequest, translator: MachineTranslator) -> None:
     """Attach a machine draft, paragraph by paragraph through the translation memory."""
     job = job_of(session, request)
-    if not (request.assignee_id == actor.id or assistance.Relation.MANAGER in assistance.relations(actor, request)):
+    if not (request.assignee_id == actor.id or Relation.MANAGER in assistance.relations(actor, request)):
         raise ServiceError(_l("You cannot do that with this request."))
     lines = [
         translate_cached(session, translator, line, job.source_lang, job.target_lang) if line.strip() else line
