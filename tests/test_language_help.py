@@ -312,3 +312,44 @@ def test_coverage_matrix_and_load(app, login_as):
         assert data.matrix[("en", "fr")] == 0
     html = coordinator.get("/language-help/coverage").get_data(as_text=True)
     assert 'class="gap"' in html
+
+
+def test_asking_for_a_briefing_translation_routes_one_job_and_delivery_updates_the_briefing(app, login_as):
+    from observer_portal.models import BriefingTranslation, ReviewState, TranslationOrigin, TranslationWish
+    from tests.briefing_helpers import make_briefing
+    from tests.helpers import login
+
+    reader, _ = login_as("observer")
+    other_reader, _ = login_as("media")
+    with app.app_context():
+        from tests.helpers import make_centre
+
+        briefing = make_briefing(make_centre("atyrau"), title="Atyrau region: overview", body="The region votes.")
+        briefing_id = briefing.id
+        kazakh = volunteer("Aruzhan", ["en", "kk"])
+        kazakh_email = kazakh.email
+    page = "/briefings/atyrau/atyrau-overview?lang=kk"
+    response = post_form(reader, f"/briefings/{briefing_id}/wish/kk", {}, page=page)
+    assert response.status_code == 302
+    post_form(other_reader, f"/briefings/{briefing_id}/wish/kk", {}, page=page)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(TranslationWish.id))) == 2
+        jobs = db.session.scalars(select(TranslationJob).where(TranslationJob.briefing_id == briefing_id)).all()
+        assert len(jobs) == 1  # one job however many readers ask
+        request = db.session.get(ServiceRequest, jobs[0].request_id)
+        assert request.assignee_id is not None
+        assert (jobs[0].source_lang, jobs[0].target_lang) == ("en", "kk")
+        request_id = request.id
+    aruzhan = app.test_client()
+    login(aruzhan, kazakh_email)
+    post_form(
+        aruzhan, f"/language-help/{request_id}/work",
+        {"final_text": "Атырау облысы: шолу\nОблыс дауыс береді.", "deliver": "1"},
+    )  # fmt: skip
+    with app.app_context():
+        translation = db.session.scalar(select(BriefingTranslation).where(BriefingTranslation.locale == "kk"))
+        assert translation.title == "Атырау облысы: шолу"
+        assert translation.body.strip() == "Облыс дауыс береді."
+        assert (translation.origin, translation.state) == (TranslationOrigin.HUMAN, ReviewState.DRAFT)
+    html = reader.get(page).get_data(as_text=True)
+    assert "Атырау облысы: шолу" in html

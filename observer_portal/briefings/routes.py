@@ -17,10 +17,11 @@ from observer_portal.i18n import LOCALES
 from observer_portal.labels import TOPIC_LABELS
 from observer_portal.models import Briefing, BriefingTopic
 from observer_portal.permissions import MANAGERS, STAFF, public, roles_required, signed_in
-from observer_portal.services import ServiceError
+from observer_portal.services import ServiceError, language_help
 from observer_portal.services import briefings as service
 from observer_portal.services.centres import all_centres
 from observer_portal.services.machine_translation import MachineTranslationError, translator_from_config
+from observer_portal.services.notifications import send_emails
 
 
 def _locale() -> str:
@@ -101,16 +102,30 @@ def wish(briefing_id: int, locale: str):
     if form.validate_on_submit():
         try:
             added = service.record_wish(db.session, current_user, briefing, locale)
+            job, notifications = language_help.file_briefing_job(db.session, current_user, briefing, locale)
         except ServiceError as error:
+            db.session.rollback()
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(
-                _l("Thank you. The centre has been told that you would like this briefing in your language.")
-                if added
-                else _l("You have already asked for this translation. The centre will let volunteers know."),
-                "success",
-            )
+            send_emails(db.session, notifications)
+            if job is not None:
+                flash(
+                    _l(
+                        "Thank you. Request #%(id)s asks a volunteer to translate this briefing; you can follow it in your requests.",
+                        id=job.id,
+                    ),
+                    "success",
+                )
+            elif added:
+                flash(
+                    _l("Thank you. A volunteer is already translating this briefing; we have added your name."),
+                    "success",
+                )
+            else:
+                flash(
+                    _l("You have already asked for this translation. The centre will let volunteers know."), "success"
+                )
     return redirect(url_for("briefings.detail", centre_slug=briefing.centre.slug, slug=briefing.slug))
 
 

@@ -46,6 +46,8 @@ class TranslationJob(Base):
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     place: Mapped[str] = mapped_column(String(200), default="")
+    # set when the job is the translation of a briefing a reader asked for
+    briefing_id: Mapped[int | None] = mapped_column(ForeignKey("briefings.id", ondelete="SET NULL"), index=True)
     # why nobody could take it: {"code": ..., "params": {...}}, worded in the reader's language
     unroutable_reason: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 

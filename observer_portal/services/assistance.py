@@ -97,11 +97,19 @@ def _event(request: ServiceRequest, actor: User | None, action: str, old: str | 
 
 
 def create_request(
-    session: Session, actor: User, data: RequestInput, *, visitor: VisitorProfile | None = None
+    session: Session,
+    actor: User,
+    data: RequestInput,
+    *,
+    visitor: VisitorProfile | None = None,
+    centre_id: int | None = None,
 ) -> ServiceRequest:
-    """File a request: an observer/journalist for themselves, or staff for a walk-in visitor."""
+    """File a request: an observer/journalist for themselves, or staff for a walk-in visitor.
+
+    `centre_id` sends it to another centre than the actor's (a briefing of that centre)."""
     now = utcnow()
     _validate(data, now)
+    target_centre = centre_id
     if actor.role.is_visitor:
         centre_id, requester_id, filed_by = actor.centre_id, actor.id, None
         visitor = actor.visitor_profile
@@ -111,6 +119,8 @@ def create_request(
         centre_id, requester_id, filed_by = actor.centre_id, visitor.user_id, actor.id
     else:  # pragma: no cover - roles are exhaustive
         raise ServiceError(_l("You cannot file requests."))
+    if target_centre is not None:
+        centre_id = target_centre
     if centre_id is None:
         raise ServiceError(_l("Your account is not linked to a centre. Ask the centre staff for help."))
     request = ServiceRequest(

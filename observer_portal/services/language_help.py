@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from observer_portal.models import (
     OPEN_STATUSES,
+    Briefing,
     HelpMode,
     InterpretationBooking,
     Notification,
@@ -37,6 +38,7 @@ from observer_portal.models import (
 )
 from observer_portal.models.base import utcnow
 from observer_portal.services import ServiceError, assistance
+from observer_portal.services import briefings as briefing_service
 from observer_portal.services.machine_translation import MachineTranslator
 from observer_portal.services.notifications import REQUEST_ASSIGNED, REQUEST_UNROUTABLE, notify
 from observer_portal.services.routing import Candidate, choose, why_unroutable
@@ -180,6 +182,62 @@ def file_job(
     )
     session.flush()
     return request, route(session, request)
+
+
+def file_briefing_job(
+    session: Session, reader: User, briefing: Briefing, locale: str
+) -> tuple[ServiceRequest | None, list[Notification]]:
+    """A reader asked for a briefing in their language: give the work to a volunteer of the
+    briefing's centre who speaks it — once per briefing and language, however many ask."""
+    waiting = session.scalar(
+        select(ServiceRequest.id)
+        .join(TranslationJob, TranslationJob.request_id == ServiceRequest.id)
+        .where(
+            TranslationJob.briefing_id == briefing.id,
+            TranslationJob.target_lang == locale,
+            ServiceRequest.status.in_(OPEN_STATUSES),
+        )
+    )
+    if waiting:
+        return None, []
+    original = briefing.original
+    request = assistance.create_request(
+        session,
+        reader,
+        assistance.RequestInput(
+            kind=RequestKind.TRANSLATION,
+            details=f"{original.title} ({briefing.original_locale} → {locale})",
+            needed_by=utcnow() + timedelta(hours=24),
+        ),
+        centre_id=briefing.centre_id,
+    )
+    session.add(
+        TranslationJob(
+            request_id=request.id,
+            source_lang=briefing.original_locale,
+            target_lang=locale,
+            mode=HelpMode.WRITTEN,
+            source_text=f"{original.title}\n\n{original.body}",
+            briefing_id=briefing.id,
+        )
+    )
+    session.flush()
+    return request, route(session, request)
+
+
+def _deliver_to_briefing(session: Session, actor: User, job: TranslationJob) -> None:
+    """A delivered briefing translation becomes the briefing's text in that language (a
+    draft, marked as not yet reviewed, until a reviewer confirms it): first line = title."""
+    briefing = session.get(Briefing, job.briefing_id)
+    if briefing is None:
+        return
+    title, _, body = job.final_text.strip().partition("\n")
+    if not briefing_service.can_translate(actor, briefing, job.target_lang):
+        raise ServiceError(_l("You cannot translate this briefing into that language."))
+    briefing_service.save_translation(
+        session, actor, briefing, job.target_lang, title=title.strip()[:200] or briefing.original.title,
+        body=body.strip() + "\n", figure_labels={}, reviewed=False,
+    )  # fmt: skip
 
 
 def job_of(session: Session, request: ServiceRequest) -> TranslationJob:
@@ -398,6 +456,8 @@ def perform_any(
         _unbook(session, request.id)
     elif action == Action.COMPLETE and job.mode.is_written:
         remember(session, job.source_text, job.final_text, job.source_lang, job.target_lang, TranslationOrigin.HUMAN)
+        if job.briefing_id is not None:
+            _deliver_to_briefing(session, actor, job)
     return outcome
 
 
