@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: run test test-sqlite test-postgres test-browser install install-dev system-deps lint i18n i18n-extract i18n-update translations clean
+.PHONY: serve run test test-sqlite test-postgres test-browser install install-dev system-deps lint i18n i18n-extract i18n-update translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ run: install
 	PORTAL_ENV=development $(BIN)/flask demo
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
 	PORTAL_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## Production-style: gunicorn with several workers (needs SECRET_KEY and usually DATABASE_URL).
+serve: install
+	$(BIN)/flask db upgrade
+	$(BIN)/gunicorn --config deploy/gunicorn.conf.py app:app
 
 ## The whole suite: SQLite, then PostgreSQL on a throwaway local server, browser tests included.
 test: install-dev system-deps

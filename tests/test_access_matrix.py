@@ -37,6 +37,8 @@ ANON_ONLY_PAGE = expect(200, 302, 302, 302, 302, 302)
 # endpoint: (method, url template, expected status per role)
 MATRIX = {
     "main.home": ("GET", "/", EVERYONE),
+    "main.healthz": ("GET", "/healthz", EVERYONE),
+    "main.readyz": ("GET", "/readyz", EVERYONE),
     "main.centre": ("GET", "/centres/atyrau", EVERYONE),
     "static": ("GET", "/static/css/portal.css", EVERYONE),
     "auth.login": ("GET", "/login", ANON_ONLY_PAGE),

@@ -85,3 +85,24 @@ def test_undeclared_view_is_refused_at_start_up(make_app):
     with pytest.raises(RuntimeError, match="declares no access rule"):
         view_access(app)
     assert app.test_client().get("/forgotten").status_code in (302, 403)
+
+
+def test_health_and_readiness(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.get_json()["migrations"] == "head"
+
+
+def test_not_ready_when_migrations_are_missing(make_app, tmp_path):
+    empty = make_app(url=f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    response = empty.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["migrations"] == "behind"
+
+
+def test_not_ready_when_the_database_is_unreachable(make_app):
+    down = make_app(url="postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=1")
+    response = down.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unreachable"
