@@ -97,6 +97,8 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "PORTAL_ENV": profile,
         "TESTING": profile == "testing",
         "SECRET_KEY": secret_key,
+        # Old keys still accepted for existing sessions while a new SECRET_KEY is rolled out.
+        "SECRET_KEY_FALLBACKS": [k for k in env.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()],
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Sessions: short idle timeout (refreshed on each request), absolute cap checked
