@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Install the system packages the test suite needs, only when they are missing:
-# PostgreSQL 15 (throwaway test server) and Chromium (browser tests), from Debian's apt.
+# PostgreSQL 15 (throwaway test server), Chromium (browser tests) and Redis (rate limits
+# shared by several gunicorn workers), from Debian's apt.
 set -euo pipefail
 
 need=()
 command -v /usr/lib/postgresql/15/bin/initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
