@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from observer_portal.language_help import bp as language_help_bp
     from observer_portal.main import bp as main_bp
     from observer_portal.staff import bp as staff_bp
+    from observer_portal.visits import bp as visits_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -92,3 +93,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(assistance_bp)
     app.register_blueprint(inventory_bp)
     app.register_blueprint(language_help_bp)
+    app.register_blueprint(visits_bp)

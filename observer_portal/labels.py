@@ -12,6 +12,7 @@ from observer_portal.models import (
     RequestKind,
     RequestStatus,
     Role,
+    VisitPurpose,
 )
 
 ROLE_LABELS = {
@@ -143,3 +144,12 @@ def unroutable_message(reason: dict | None) -> str:
     if code == "all_busy":
         return str(_l("Everyone who speaks %(source)s and %(target)s is already booked at that time.", **pair))
     return str(code)
+
+
+PURPOSE_LABELS = {
+    VisitPurpose.BRIEFING: _l("Briefing about the region"),
+    VisitPurpose.EQUIPMENT: _l("Office equipment"),
+    VisitPurpose.INTERNET: _l("Internet access"),
+    VisitPurpose.TRANSLATION: _l("Translation"),
+    VisitPurpose.OTHER: _l("Other help"),
+}

@@ -49,6 +49,7 @@ def init_templating(app: Flask) -> None:
         PROFICIENCY_LABELS=PROFICIENCY_LABELS,
         **{name: value for name, value in vars(labels).items() if name.endswith(("_LABELS", "_BUTTONS"))},
     )
+    app.jinja_env.filters["purpose_label"] = lambda code: labels.PURPOSE_LABELS.get(code, code)
     app.jinja_env.filters.update(language_name=language_name, country_name=country_name, markdown=render_markdown)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from observer_portal.extensions import db
-from observer_portal.models import BriefingVersion, HelpMode, Proficiency, TranslationJob, User
+from observer_portal.models import BriefingVersion, HelpMode, Proficiency, TranslationJob, User, Visit
 from observer_portal.models.base import utcnow
 from observer_portal.permissions import view_access
 from observer_portal.services.language_help import JobInput, file_job
@@ -92,6 +92,9 @@ MATRIX = {
     "language_help.rotate_feed": ("POST", "/language-help/bookings/feed", expect(401, 403, 403, 302, 302, 403)),
     "language_help.calendar": ("GET", "/language-help/calendar/{calendar}.ics", EVERYONE),
     "language_help.coverage": ("GET", "/language-help/coverage", MANAGER_PAGE),
+    "visits.desk": ("GET", "/visits/desk", expect(302, 403, 403, 200, 200, 200)),
+    "visits.left": ("POST", "/visits/{visit}/left", expect(401, 403, 403, 302, 302, 302)),
+    "visits.mine": ("GET", "/visits/mine", expect(302, 200, 200, 403, 403, 403)),
 }
 
 
@@ -118,11 +121,22 @@ def test_route_answers_role(app, login_as, endpoint, role):
         calendar = db.session.get(User, target).calendar_token = "calendar-token-for-the-matrix-test"
         db.session.commit()
         job = job.request_id
+        visit = Visit(centre_id=centre.id, visitor_id=owner.visitor_profile.id, visitor_kind="observer")
+        db.session.add(visit)
+        db.session.commit()
+        visit = visit.id
         db.session.remove()
     extra = {"languages": {"de": Proficiency.FLUENT}} if role == VOL else {}
     client, _user = login_as(role, **extra)
     url = template.format(
-        target=target, briefing=briefing, version=version, request=request_id, item=item, job=job, calendar=calendar
+        target=target,
+        briefing=briefing,
+        version=version,
+        request=request_id,
+        item=item,
+        job=job,
+        calendar=calendar,
+        visit=visit,
     )
     if method == "GET":
         response = client.get(url)

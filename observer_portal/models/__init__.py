@@ -27,6 +27,7 @@ from observer_portal.models.inventory import Condition, EquipmentItem, Equipment
 from observer_portal.models.language_help import HelpMode, InterpretationBooking, RoutingAttempt, TranslationJob
 from observer_portal.models.notification import Notification
 from observer_portal.models.user import Proficiency, Role, User, VolunteerLanguage
+from observer_portal.models.visit import Visit, VisitPurpose, VisitPurposeRow
 from observer_portal.models.visitor import (
     Organisation,
     OrganisationKind,
@@ -71,6 +72,9 @@ __all__ = [
     "User",
     "VisitorKind",
     "VisitorLanguage",
+    "Visit",
+    "VisitPurpose",
+    "VisitPurposeRow",
     "VisitorProfile",
     "VolunteerLanguage",
 ]

@@ -28,6 +28,7 @@ from observer_portal.services.accounts import set_languages
 from observer_portal.services.demo_assistance import load_demo_assistance
 from observer_portal.services.demo_briefings import load_demo_briefings
 from observer_portal.services.demo_language_help import load_demo_language_help
+from observer_portal.services.demo_visits import load_demo_visits
 
 DEMO_PASSWORD = "Atyrau-Centre-2022"  # noqa: S105 - documented demo credential
 
@@ -195,5 +196,6 @@ def load_demo(session: Session, password: str = DEMO_PASSWORD) -> DemoResult:
     created += load_demo_briefings(session, coordinators)
     created += load_demo_assistance(session)
     created += load_demo_language_help(session)
+    created += load_demo_visits(session)
     session.flush()
     return DemoResult(created=created, accounts=accounts)

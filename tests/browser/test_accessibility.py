@@ -39,11 +39,11 @@ ROLE_PAGES = {
         "/account", "/briefings/manage", "/briefings/{briefing}/translate/de", "/requests/queue",
         "/requests/queue?overdue=y", "/requests/new-for-visitor", "/requests/{open}", "/inventory/",
         "/inventory/{free_item}", "/language-help/jobs", "/language-help/{language_job}/work",
-        "/language-help/bookings",
+        "/language-help/bookings", "/visits/desk", "/visits/desk?q=osce", "/visits/desk?q=nobody-at-all",
     ],
     "observer": [
         "/account", "/briefings/atyrau/atyrau-overview", "/requests/", "/requests/new", "/requests/{own}",
-        "/notifications", "/language-help/new", "/requests/{language_job}",
+        "/notifications", "/language-help/new", "/requests/{language_job}", "/visits/mine",
     ],
 }  # fmt: skip
 

@@ -1,0 +1,95 @@
+"""Three weeks of visits around election day (31 October – 21 November 2022) in Atyrau and
+Karaganda, from observer missions and media, so the registry and logs show real patterns."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from observer_portal.models import (
+    Centre,
+    OrganisationKind,
+    Role,
+    User,
+    Visit,
+    VisitorKind,
+    VisitorLanguage,
+    VisitorProfile,
+    VisitPurpose,
+    VisitPurposeRow,
+)
+from observer_portal.services.accounts import find_or_create_organisation
+
+WALK_INS = [
+    ("Marta Kowalska", VisitorKind.OBSERVER, "OSCE/ODIHR Election Observation Mission", "ODIHR-STO-0311", "PL", ["pl", "en", "ru"]),
+    ("Jonas Berg", VisitorKind.OBSERVER, "OSCE/ODIHR Election Observation Mission", "ODIHR-STO-0312", "SE", ["en", "de"]),
+    ("Pierre Lambert", VisitorKind.OBSERVER, "OSCE/ODIHR Election Observation Mission", "ODIHR-STO-0327", "FR", ["fr", "en"]),
+    ("Katrin Vogel", VisitorKind.OBSERVER, "OSCE/ODIHR Election Observation Mission", "ODIHR-STO-0340", "AT", ["de", "en"]),
+    ("Giulia Russo", VisitorKind.OBSERVER, "OSCE/ODIHR Election Observation Mission", "ODIHR-STO-0352", "IT", ["it", "en"]),
+    ("Sergei Ivanov", VisitorKind.OBSERVER, "CIS Observer Mission", "CIS-STO-0102", "RU", ["ru"]),
+    ("Aliaksandr Bondar", VisitorKind.OBSERVER, "CIS Observer Mission", "CIS-STO-0117", "BY", ["ru"]),
+    ("Nodira Karimova", VisitorKind.OBSERVER, "CIS Observer Mission", "CIS-STO-0125", "UZ", ["ru", "en"]),
+    ("Bakyt Osmonov", VisitorKind.OBSERVER, "CIS Observer Mission", "CIS-STO-0131", "KG", ["ru", "kk"]),
+    ("Elif Demir", VisitorKind.MEDIA, "Anadolu Agency", "PRESS-AA-0412", "TR", ["tr", "en"]),
+    ("Thomas Becker", VisitorKind.MEDIA, "Deutsche Welle", "PRESS-DW-2215", "DE", ["de", "en", "ru"]),
+    ("Camille Martin", VisitorKind.MEDIA, "Agence France-Presse", "PRESS-AFP-0877", "FR", ["fr", "en"]),
+    ("Aidana Sultanova", VisitorKind.MEDIA, "Kazinform", "PRESS-KZ-1001", "KZ", ["kk", "ru", "en"]),
+    ("Oliver Hughes", VisitorKind.MEDIA, "Reuters", "PRESS-RTR-3390", "GB", ["en"]),
+]  # fmt: skip
+WEIGHTS = [
+    (VisitPurpose.BRIEFING, 0.55),
+    (VisitPurpose.INTERNET, 0.35),
+    (VisitPurpose.EQUIPMENT, 0.3),
+    (VisitPurpose.TRANSLATION, 0.3),
+    (VisitPurpose.OTHER, 0.1),
+]
+START = datetime(2022, 10, 31, tzinfo=UTC)
+DAYS = 22
+
+
+def load_demo_visits(session: Session) -> int:
+    already = select(Visit.id).where(Visit.arrived_at >= START, Visit.arrived_at < START + timedelta(days=DAYS))
+    if session.scalar(already.limit(1)):
+        return 0  # loaded before
+    rng = random.Random(2022)  # noqa: S311 - reproducible demo data, not security
+    visitors = list(session.scalars(select(VisitorProfile).where(VisitorProfile.user_id.is_not(None))))
+    for name, kind, org, accreditation, nationality, languages in WALK_INS:
+        existing = session.scalar(select(VisitorProfile).where(VisitorProfile.accreditation_number == accreditation))
+        if existing is None:
+            org_kind = (
+                OrganisationKind.OBSERVER_MISSION if kind == VisitorKind.OBSERVER else OrganisationKind.MEDIA_OUTLET
+            )
+            existing = VisitorProfile(
+                kind=kind, full_name=name, organisation=find_or_create_organisation(session, org, org_kind),
+                accreditation_number=accreditation, nationality=nationality,
+                languages=[VisitorLanguage(language=code) for code in languages],
+            )  # fmt: skip
+            session.add(existing)
+        visitors.append(existing)
+    session.flush()
+    created = 0
+    for slug, daily in (("atyrau", 7), ("karaganda", 4)):
+        centre = session.scalar(select(Centre).where(Centre.slug == slug))
+        staff = list(session.scalars(select(User.id).where(User.centre_id == centre.id, User.role == Role.VOLUNTEER)))
+        staff = staff or list(session.scalars(select(User.id).where(User.centre_id == centre.id)))
+        for day in range(DAYS):
+            peak = 2.5 if 17 <= day <= 21 else 1.0  # the days around 20 November
+            for _ in range(max(1, int(rng.gauss(daily * peak, 2)))):
+                visitor = rng.choice(visitors)
+                arrived = START + timedelta(days=day, hours=rng.uniform(3, 15))  # 08:00–20:00 local
+                purposes = {p for p, weight in WEIGHTS if rng.random() < weight} or {VisitPurpose.BRIEFING}
+                session.add(
+                    Visit(
+                        centre_id=centre.id, visitor_id=visitor.id, organisation_id=visitor.organisation_id,
+                        visitor_kind=visitor.kind, arrived_at=arrived,
+                        left_at=arrived + timedelta(minutes=rng.randint(10, 150)),
+                        registered_by_id=rng.choice(staff) if staff else None,
+                        purposes=[VisitPurposeRow(purpose=p) for p in sorted(purposes)],
+                    )
+                )  # fmt: skip
+                created += 1
+    session.flush()
+    return created

@@ -1,0 +1,170 @@
+"""The visitor registry and front-desk visit registration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from observer_portal.i18n import SPOKEN_LANGUAGES
+from observer_portal.models import (
+    Organisation,
+    OrganisationKind,
+    User,
+    Visit,
+    VisitorKind,
+    VisitorLanguage,
+    VisitorProfile,
+    VisitPurpose,
+    VisitPurposeRow,
+)
+from observer_portal.models.base import utcnow
+from observer_portal.services import ServiceError
+from observer_portal.services.accounts import find_or_create_organisation
+from observer_portal.services.audit import record
+
+MAX_NOTES = 2000
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def search_visitors(session: Session, query: str, limit: int = 20) -> list[VisitorProfile]:
+    """By name, organisation or accreditation number (case-insensitive, part of the text)."""
+    query = " ".join(query.split())[:100]
+    if len(query) < 2:
+        return []
+    pattern = _like(query)
+    stmt = (
+        select(VisitorProfile)
+        .outerjoin(Organisation, VisitorProfile.organisation_id == Organisation.id)
+        .where(
+            VisitorProfile.full_name != "",
+            or_(
+                VisitorProfile.full_name.ilike(pattern, escape="\\"),
+                VisitorProfile.accreditation_number.ilike(pattern, escape="\\"),
+                Organisation.name.ilike(pattern, escape="\\"),
+            ),
+        )
+        .order_by(VisitorProfile.full_name, VisitorProfile.id)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
+@dataclass
+class NewVisitor:
+    full_name: str
+    kind: VisitorKind
+    organisation_name: str
+    accreditation_number: str = ""
+    nationality: str = ""
+    languages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class VisitInput:
+    purposes: list[VisitPurpose]
+    arrived_at: datetime
+    notes: str = ""
+    visitor_id: int | None = None
+    new_visitor: NewVisitor | None = None
+
+
+def _visitor(session: Session, data: VisitInput) -> VisitorProfile:
+    if data.visitor_id is not None:
+        visitor = session.get(VisitorProfile, data.visitor_id)
+        if visitor is None:
+            raise ServiceError(_l("Choose a visitor from the list."), field="visitor_id")
+        return visitor
+    new = data.new_visitor
+    if new is None or not new.full_name.strip():
+        raise ServiceError(_l("Find the visitor, or give the name of a new one."), field="full_name")
+    if not new.organisation_name.strip():
+        raise ServiceError(_l("Give the mission or media outlet."), field="organisation")
+    accreditation = new.accreditation_number.strip() or None
+    if accreditation:
+        existing = session.scalar(select(VisitorProfile).where(VisitorProfile.accreditation_number == accreditation))
+        if existing is not None:  # the same accreditation is the same person: no duplicate
+            return existing
+    kind = OrganisationKind.OBSERVER_MISSION if new.kind == VisitorKind.OBSERVER else OrganisationKind.MEDIA_OUTLET
+    visitor = VisitorProfile(
+        kind=new.kind,
+        full_name=" ".join(new.full_name.split()),
+        organisation=find_or_create_organisation(session, new.organisation_name, kind),
+        accreditation_number=accreditation,
+        nationality=new.nationality,
+        languages=[VisitorLanguage(language=code) for code in sorted(set(new.languages)) if code in SPOKEN_LANGUAGES],
+    )
+    session.add(visitor)
+    session.flush()
+    return visitor
+
+
+def register_visit(session: Session, actor: User, data: VisitInput) -> Visit:
+    now = utcnow()
+    if actor.centre_id is None:
+        raise ServiceError(_l("Your account is not linked to a centre. Ask the centre staff for help."))
+    if not data.purposes:
+        raise ServiceError(_l("Choose at least one purpose."), field="purposes")
+    if data.arrived_at > now + timedelta(minutes=5):
+        raise ServiceError(_l("The arrival time cannot be in the future."), field="arrived_at")
+    if data.arrived_at < now - timedelta(days=7):
+        raise ServiceError(_l("Register visits within a week of the arrival."), field="arrived_at")
+    if len(data.notes) > MAX_NOTES:
+        raise ServiceError(_l("Use at most %(n)d characters.", n=MAX_NOTES), field="notes")
+    visitor = _visitor(session, data)
+    visit = Visit(
+        centre_id=actor.centre_id,
+        visitor_id=visitor.id,
+        organisation_id=visitor.organisation_id,
+        visitor_kind=visitor.kind,
+        arrived_at=data.arrived_at,
+        registered_by_id=actor.id,
+        notes=data.notes.strip(),
+        purposes=[VisitPurposeRow(purpose=p) for p in sorted(set(data.purposes))],
+    )
+    session.add(visit)
+    session.flush()
+    record(session, actor, "visit.registered", visit)
+    return visit
+
+
+def mark_left(session: Session, actor: User, visit: Visit) -> None:
+    """One click at the door; a second click changes nothing."""
+    if actor.centre_id != visit.centre_id and not actor.role.value == "admin":
+        raise ServiceError(_l("You cannot change this visit."))
+    session.execute(
+        update(Visit).where(Visit.id == visit.id, Visit.left_at.is_(None)).values(left_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+    session.expire(visit)
+
+
+def todays_visits(session: Session, centre_id: int, since: datetime) -> list[Visit]:
+    return list(
+        session.scalars(
+            select(Visit)
+            .where(Visit.centre_id == centre_id, Visit.arrived_at >= since)
+            .options(selectinload(Visit.organisation))
+            .order_by(Visit.arrived_at.desc(), Visit.id.desc())
+            .limit(200)
+        )
+    )
+
+
+def my_visits(session: Session, user: User, limit: int = 200) -> list[Visit]:
+    return list(
+        session.scalars(
+            select(Visit)
+            .join(VisitorProfile, Visit.visitor_id == VisitorProfile.id)
+            .where(VisitorProfile.user_id == user.id)
+            .options(selectinload(Visit.centre))
+            .order_by(Visit.arrived_at.desc(), Visit.id.desc())
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,39 @@
+"""The front-desk form: find or create the visitor, say why they came."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from observer_portal.forms import MultiCheckboxField, as_choices
+from observer_portal.labels import PURPOSE_LABELS
+from observer_portal.services.visits import MAX_NOTES
+
+
+class VisitForm(FlaskForm):
+    visitor_id = RadioField(_l("Visitor"), validate_choice=False, validators=[Optional()])
+    full_name = StringField(_l("Full name of a new visitor"), validators=[Optional(), Length(max=120)])
+    kind = RadioField(
+        _l("The new visitor is"),
+        choices=as_choices([("observer", _l("an election observer")), ("media", _l("a media representative"))]),
+        default="observer",
+        validators=[Optional()],
+    )
+    organisation = StringField(
+        _l("Mission or media outlet"), validators=[Optional(), Length(max=200)],
+        render_kw={"list": "organisation-list"},
+    )  # fmt: skip
+    accreditation_number = StringField(
+        _l("Accreditation or press card number"), validators=[Optional(), Length(max=64)],
+        render_kw={"spellcheck": "false"},
+    )  # fmt: skip
+    nationality = SelectField(_l("Nationality"), validators=[Optional()])
+    languages = MultiCheckboxField(_l("Languages"))
+    purposes = MultiCheckboxField(
+        _l("Why they came"), choices=as_choices(PURPOSE_LABELS.items()), validators=[InputRequired()]
+    )
+    arrived_at = DateTimeLocalField(_l("Arrived (local time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=MAX_NOTES)], render_kw={"rows": 3})
+    submit = SubmitField(_l("Register the visit"))
