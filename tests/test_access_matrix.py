@@ -95,6 +95,8 @@ MATRIX = {
     "visits.desk": ("GET", "/visits/desk", expect(302, 403, 403, 200, 200, 200)),
     "visits.left": ("POST", "/visits/{visit}/left", expect(401, 403, 403, 302, 302, 302)),
     "visits.mine": ("GET", "/visits/mine", expect(302, 200, 200, 403, 403, 403)),
+    "visits.log": ("GET", "/visits/", MANAGER_PAGE),
+    "visits.export": ("GET", "/visits/export.csv", MANAGER_PAGE),
 }
 
 

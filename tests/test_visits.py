@@ -128,3 +128,120 @@ def test_demo_has_weeks_of_visits(app):
     app.test_cli_runner().invoke(args=["demo"])
     with app.app_context():
         assert count(Visit) == visits
+
+
+def _seed_log(app):
+    """Visits on known days, of known kinds, purposes and organisations."""
+    from datetime import UTC, datetime, timedelta
+
+    from observer_portal.models import Organisation, VisitPurpose, VisitPurposeRow
+    from observer_portal.services.accounts import find_or_create_organisation
+    from tests.helpers import make_centre
+
+    with app.app_context():
+        centre = make_centre("atyrau", timezone="Asia/Atyrau")
+        other = make_centre("karaganda")
+        desk = make_user("volunteer", name="Desk")
+        osce = find_or_create_organisation(db.session, "OSCE/ODIHR", "observer_mission")
+        afp = find_or_create_organisation(db.session, "AFP", "media_outlet")
+        db.session.commit()
+        people = {
+            "obs": VisitorProfile(
+                kind="observer", full_name="Marta Kowalska", organisation=osce, accreditation_number="A-1"
+            ),
+            "med": VisitorProfile(
+                kind="media", full_name='=HYPERLINK("http://evil")', organisation=afp, accreditation_number="+1-2"
+            ),
+        }
+        db.session.add_all(people.values())
+        db.session.flush()
+        start = datetime(2022, 11, 14, 5, 0, tzinfo=UTC)  # 10:00 in Atyrau
+        for day in range(7):
+            for key, purposes in (("obs", ["briefing"]), ("med", ["internet", "translation"])):
+                visitor = people[key]
+                db.session.add(
+                    Visit(centre_id=centre.id, visitor_id=visitor.id, organisation_id=visitor.organisation_id,
+                          visitor_kind=visitor.kind, arrived_at=start + timedelta(days=day), registered_by_id=desk.id,
+                          notes="@SUM(A1)" if key == "med" else "",
+                          purposes=[VisitPurposeRow(purpose=VisitPurpose(p)) for p in purposes])
+                )  # fmt: skip
+        visitor = people["obs"]
+        db.session.add(Visit(centre_id=other.id, visitor_id=visitor.id, organisation_id=osce.id, visitor_kind="observer",
+                             arrived_at=start, purposes=[VisitPurposeRow(purpose=VisitPurpose.BRIEFING)]))  # fmt: skip
+        db.session.commit()
+        return {
+            "osce": osce.id,
+            "afp": afp.id,
+            "desk": desk.id,
+            "centre": centre.id,
+            "ids": [v.id for v in db.session.scalars(select(Visit).where(Visit.centre_id == centre.id))],
+            "Organisation": Organisation,
+        }
+
+
+def _listed(html: str) -> int:
+    return int(re.search(r'role="status">\s*([\d,\u00a0.]+)', html).group(1).replace(",", "").replace("\xa0", ""))
+
+
+def test_visit_log_filters_combine(app, login_as):
+    client, _ = login_as("coordinator")
+    seeded = _seed_log(app)
+    assert _listed(client.get("/visits/").get_data(as_text=True)) == 14  # own centre only
+    cases = {
+        "?kind=media": 7,
+        "?purpose=translation": 7,
+        "?purpose=briefing&kind=media": 0,
+        f"?organisation={seeded['osce']}": 7,
+        "?date_from=2022-11-15&date_to=2022-11-16": 4,
+        "?date_from=2022-11-15&date_to=2022-11-16&kind=observer": 2,
+        f"?volunteer={seeded['desk']}&purpose=internet": 7,
+        "?text=kowalska": 7,
+        "?text=A-1&date_to=2022-11-14": 1,
+    }
+    for query, expected in cases.items():
+        assert _listed(client.get("/visits/" + query).get_data(as_text=True)) == expected, query
+
+
+def test_keyset_pages_never_skip_or_repeat_while_visits_arrive(app, login_as):
+    client, _ = login_as("coordinator")
+    seeded = _seed_log(app)
+    app.config["PAGE_SIZE"] = 3
+    try:
+        seen, url = [], "/visits/"
+        while url:
+            html = client.get(url).get_data(as_text=True)
+            seen += [int(x) for x in re.findall(r'data-visit="(\d+)"', html)]
+            with app.app_context():  # a new visit arrives between two pages
+                obs = db.session.scalar(select(VisitorProfile).where(VisitorProfile.accreditation_number == "A-1"))
+                db.session.add(Visit(centre_id=seeded["centre"], visitor_id=obs.id, visitor_kind="observer"))
+                db.session.commit()
+            nxt = re.search(r'href="([^"]+)" rel="next"', html)
+            url = nxt.group(1).replace("&amp;", "&") if nxt else None
+        assert len(seen) == len(set(seen))  # never repeated
+        assert set(seeded["ids"]) <= set(seen)  # never skipped
+    finally:
+        app.config["PAGE_SIZE"] = 25
+
+
+def test_csv_export_matches_the_filter_neutralises_formulas_and_is_audited(app, login_as):
+    import csv
+    import io
+
+    client, coordinator = login_as("coordinator")
+    _seed_log(app)
+    response = client.get("/visits/export.csv?kind=media&date_from=2022-11-15")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'attachment; filename="visits.csv"'
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert len(rows) == 1 + 6
+    for row in rows[1:]:
+        assert row[4] == '\'=HYPERLINK("http://evil")'
+        assert row[5] == "'+1-2"
+        assert row[8] == "'@SUM(A1)"
+        assert row[7] == "internet translation"
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "visits.exported"))
+        assert event.actor_id == coordinator.id
+        assert event.details["filters"]["kind"] == "media"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from observer_portal.forms import MultiCheckboxField, as_choices
@@ -37,3 +37,19 @@ class VisitForm(FlaskForm):
     arrived_at = DateTimeLocalField(_l("Arrived (local time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=MAX_NOTES)], render_kw={"rows": 3})
     submit = SubmitField(_l("Register the visit"))
+
+
+class VisitLogFilterForm(FlaskForm):
+    """GET filters of the visit log (no CSRF: they change nothing)."""
+
+    class Meta:
+        csrf = False
+
+    date_from = DateField(_l("From (date)"), validators=[Optional()])
+    date_to = DateField(_l("To (date)"), validators=[Optional()])
+    organisation = SelectField(_l("Mission or media outlet"), validators=[Optional()])
+    kind = SelectField(_l("Visitor"), validators=[Optional()])
+    purpose = SelectField(_l("Why they came"), validators=[Optional()])
+    volunteer = SelectField(_l("Registered by"), validators=[Optional()])
+    text = StringField(_l("Name, accreditation or notes contain"), validators=[Optional(), Length(max=100)])
+    submit = SubmitField(_l("Filter"))

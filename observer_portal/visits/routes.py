@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,14 +14,16 @@ from observer_portal.auth.routes import show_form_error
 from observer_portal.extensions import db
 from observer_portal.forms import as_choices
 from observer_portal.i18n import country_choices, language_choices
+from observer_portal.labels import PURPOSE_LABELS
 from observer_portal.models import Organisation, Visit, VisitorKind, VisitorProfile, VisitPurpose
 from observer_portal.models.base import utcnow
-from observer_portal.permissions import STAFF, VISITORS, roles_required
-from observer_portal.services import ServiceError
+from observer_portal.permissions import MANAGERS, STAFF, VISITORS, roles_required
+from observer_portal.services import ServiceError, visit_log
 from observer_portal.services import visits as service
+from observer_portal.services.audit import record
 from observer_portal.timezones import local_in, local_to_utc
 from observer_portal.visits import bp
-from observer_portal.visits.forms import VisitForm
+from observer_portal.visits.forms import VisitForm, VisitLogFilterForm
 
 
 def _choice_label(visitor: VisitorProfile) -> str:
@@ -113,3 +115,69 @@ def left(visit_id: int):
 @roles_required(*VISITORS)
 def mine():
     return render_template("visits/mine.html", visits=service.my_visits(db.session, current_user))
+
+
+def _log_filter(form: VisitLogFilterForm) -> visit_log.VisitFilter:
+    centre = current_user.centre
+    base = {
+        "centre_id": None if current_user.role.value == "admin" else current_user.centre_id,
+        "timezone": centre.timezone if centre else current_app.config["BABEL_DEFAULT_TIMEZONE"],
+    }
+    if not form.validate():
+        return visit_log.VisitFilter(**base)
+    return visit_log.VisitFilter(
+        **base,
+        date_from=form.date_from.data,
+        date_to=form.date_to.data,
+        organisation_id=int(form.organisation.data) if form.organisation.data else None,
+        kind=VisitorKind(form.kind.data) if form.kind.data else None,
+        purpose=VisitPurpose(form.purpose.data) if form.purpose.data else None,
+        volunteer_id=int(form.volunteer.data) if form.volunteer.data else None,
+        text=(form.text.data or "").strip(),
+    )
+
+
+def _log_form() -> VisitLogFilterForm:
+    form = VisitLogFilterForm(request.args)
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name).limit(500))
+    form.organisation.choices = as_choices([("", _l("All"))] + [(o.id, o.name) for o in organisations])
+    form.kind.choices = as_choices([("", _l("All")), ("observer", _l("Observer")), ("media", _l("Media"))])
+    form.purpose.choices = as_choices([("", _l("All"))] + list(PURPOSE_LABELS.items()))
+    people = visit_log.volunteers(db.session, None if current_user.role.value == "admin" else current_user.centre_id)
+    form.volunteer.choices = as_choices([("", _l("All"))] + [(u.id, u.display_name) for u in people])
+    return form
+
+
+@bp.get("/")
+@roles_required(*MANAGERS)
+def log():
+    form = _log_form()
+    flt = _log_filter(form)
+    rows, cursor = visit_log.page(
+        db.session, flt, visit_log.Cursor.decode(request.args.get("after")), current_app.config["PAGE_SIZE"]
+    )
+    days = visit_log.per_day(db.session, flt)
+    export_args = {k: v for k, v in request.args.items() if k not in ("after", "submit")}
+    next_args = {k: v for k, v in request.args.items() if k != "after"}
+    return render_template(
+        "visits/log.html", form=form, rows=rows, cursor=cursor, total=visit_log.total(db.session, flt),
+        days=days, peak=max((n for _, n in days), default=0), organisations=visit_log.per_organisation(db.session, flt),
+        export_args=export_args, next_args=next_args,
+    )  # fmt: skip
+
+
+@bp.get("/export.csv")
+@roles_required(*MANAGERS)
+def export():
+    form = _log_form()
+    flt = _log_filter(form)
+    record(db.session, current_user, "visits.exported", None, filters={k: v for k, v in request.args.items()})
+    db.session.commit()
+    header = [str(h) for h in (_l("Visit"), _l("Arrived"), _l("Left"), _l("Visitor"), _l("Name"),
+                               _l("Accreditation or press card number"), _l("Mission or media outlet"),
+                               _l("Why they came"), _l("Notes"))]  # fmt: skip
+    body = stream_with_context(visit_log.csv_rows(db.session, flt, header))
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="visits.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

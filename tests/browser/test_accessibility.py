@@ -33,7 +33,7 @@ ROLE_PAGES = {
         "/briefings/{briefing}/history", "/briefings/{briefing}/translate/de", "/briefings/{contacts}/translate/ru",
         "/requests/queue", "/requests/{walk_in}", "/inventory/", "/inventory/new", "/inventory/{item}",
         "/inventory/{item}/edit", "/notifications", "/language-help/coverage", "/requests/{unroutable}",
-        "/language-help/{language_job}/work",
+        "/language-help/{language_job}/work", "/visits/", "/visits/?kind=media&date_from=bad",
     ],
     "volunteer": [
         "/account", "/briefings/manage", "/briefings/{briefing}/translate/de", "/requests/queue",

@@ -1,0 +1,205 @@
+"""The coordinator's visit log: one filter shared by the list, the totals, the per-day
+chart, the per-organisation summary and the CSV export, so they always agree."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, exists, func, or_, select, tuple_
+from sqlalchemy.orm import Session, selectinload
+
+from observer_portal.models import Organisation, User, Visit, VisitorKind, VisitorProfile, VisitPurpose, VisitPurposeRow
+
+
+@dataclass(frozen=True)
+class VisitFilter:
+    centre_id: int | None  # None: every centre (admins)
+    timezone: str = "Asia/Almaty"
+    date_from: date | None = None
+    date_to: date | None = None
+    organisation_id: int | None = None
+    kind: VisitorKind | None = None
+    purpose: VisitPurpose | None = None
+    volunteer_id: int | None = None
+    text: str = ""
+
+
+def _local_midnight(day: date, tz: str) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def _where(flt: VisitFilter) -> list:
+    conditions = []
+    if flt.centre_id is not None:
+        conditions.append(Visit.centre_id == flt.centre_id)
+    if flt.date_from:
+        conditions.append(Visit.arrived_at >= _local_midnight(flt.date_from, flt.timezone))
+    if flt.date_to:
+        conditions.append(Visit.arrived_at < _local_midnight(flt.date_to + timedelta(days=1), flt.timezone))
+    if flt.organisation_id:
+        conditions.append(Visit.organisation_id == flt.organisation_id)
+    if flt.kind:
+        conditions.append(Visit.visitor_kind == flt.kind)
+    if flt.volunteer_id:
+        conditions.append(Visit.registered_by_id == flt.volunteer_id)
+    if flt.purpose:
+        conditions.append(
+            exists().where(VisitPurposeRow.visit_id == Visit.id, VisitPurposeRow.purpose == flt.purpose)
+        )
+    if flt.text:
+        pattern = "%" + flt.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(
+            or_(
+                Visit.notes.ilike(pattern, escape="\\"),
+                exists().where(
+                    VisitorProfile.id == Visit.visitor_id,
+                    or_(
+                        VisitorProfile.full_name.ilike(pattern, escape="\\"),
+                        VisitorProfile.accreditation_number.ilike(pattern, escape="\\"),
+                    ),
+                ),
+            )
+        )
+    return conditions
+
+
+def filtered(flt: VisitFilter) -> Select:
+    return select(Visit).where(*_where(flt))
+
+
+@dataclass(frozen=True)
+class Cursor:
+    arrived_at: datetime
+    id: int
+
+    def encode(self) -> str:
+        return f"{int(self.arrived_at.timestamp() * 1_000_000)}_{self.id}"
+
+    @classmethod
+    def decode(cls, value: str | None) -> Cursor | None:
+        try:
+            micros, id_ = (int(part) for part in (value or "").split("_"))
+        except ValueError:
+            return None
+        return cls(datetime.fromtimestamp(micros / 1_000_000, tz=UTC), id_)
+
+
+def page(session: Session, flt: VisitFilter, cursor: Cursor | None, size: int) -> tuple[list[Visit], Cursor | None]:
+    """Newest first; the cursor is the last row's (arrival, id): no OFFSET, no skipped rows."""
+    stmt = (
+        filtered(flt)
+        .options(selectinload(Visit.organisation), selectinload(Visit.registered_by))
+        .order_by(Visit.arrived_at.desc(), Visit.id.desc())
+        .limit(size + 1)
+    )
+    if cursor:
+        stmt = stmt.where(tuple_(Visit.arrived_at, Visit.id) < tuple_(cursor.arrived_at, cursor.id))
+    rows = list(session.scalars(stmt))
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (Cursor(rows[-1].arrived_at, rows[-1].id) if more and rows else None)
+
+
+def total(session: Session, flt: VisitFilter) -> int:
+    return session.scalar(select(func.count(Visit.id)).where(*_where(flt))) or 0
+
+
+def per_day(session: Session, flt: VisitFilter) -> list[tuple[date, int]]:
+    """Visits per local day. Grouped in Python from arrival times: portable, and the
+    filter keeps it to the rows on screen (a day range of a few weeks)."""
+    counts: dict[date, int] = {}
+    zone = ZoneInfo(flt.timezone)
+    for arrived in session.scalars(select(Visit.arrived_at).where(*_where(flt)).execution_options(yield_per=2000)):
+        day = arrived.astimezone(zone).date()
+        counts[day] = counts.get(day, 0) + 1
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    return [(day, counts.get(day, 0)) for day in days]
+
+
+def per_organisation(session: Session, flt: VisitFilter) -> list[tuple[str, int]]:
+    rows = session.execute(
+        select(Organisation.name, func.count(Visit.id))
+        .select_from(Visit)
+        .outerjoin(Organisation, Visit.organisation_id == Organisation.id)
+        .where(*_where(flt))
+        .group_by(Organisation.name)
+        .order_by(func.count(Visit.id).desc(), Organisation.name)
+    ).all()
+    return [(name or "", count) for name, count in rows]
+
+
+def volunteers(session: Session, centre_id: int | None) -> list[User]:
+    stmt = select(User).where(User.role.in_(["volunteer", "coordinator"])).order_by(User.display_name)
+    if centre_id is not None:
+        stmt = stmt.where(User.centre_id == centre_id)
+    return list(session.scalars(stmt))
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """Spreadsheet formula injection: a cell that starts like a formula is prefixed with '."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_rows(session: Session, flt: VisitFilter, header: list[str]) -> Iterator[str]:
+    """The filtered visits as CSV lines, streamed in batches (flat memory whatever the size)."""
+    zone = ZoneInfo(flt.timezone)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    yield "\ufeff" + buffer.getvalue()  # BOM so spreadsheet programs read UTF-8
+    stmt = (
+        select(
+            Visit.id, Visit.arrived_at, Visit.left_at, Visit.visitor_kind, VisitorProfile.full_name,
+            VisitorProfile.accreditation_number, Organisation.name, Visit.notes,
+        )  # fmt: skip
+        .join(VisitorProfile, Visit.visitor_id == VisitorProfile.id)
+        .outerjoin(Organisation, Visit.organisation_id == Organisation.id)
+        .where(*_where(flt))
+        .order_by(Visit.arrived_at.desc(), Visit.id.desc())
+        .execution_options(yield_per=1000)
+    )
+    purposes_stmt = select(VisitPurposeRow.visit_id, VisitPurposeRow.purpose)
+    batch: list = []
+    for row in session.execute(stmt):
+        batch.append(row)
+        if len(batch) >= 1000:
+            yield from _csv_batch(session, batch, purposes_stmt, zone)
+            batch = []
+    if batch:
+        yield from _csv_batch(session, batch, purposes_stmt, zone)
+
+
+def _csv_batch(session, batch, purposes_stmt, zone) -> Iterator[str]:
+    ids = [row.id for row in batch]
+    purposes: dict[int, list[str]] = {}
+    for visit_id, purpose in session.execute(purposes_stmt.where(VisitPurposeRow.visit_id.in_(ids))):
+        purposes.setdefault(visit_id, []).append(purpose.value)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in batch:
+        writer.writerow(
+            [
+                row.id,
+                row.arrived_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                row.left_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if row.left_at else "",
+                row.visitor_kind.value,
+                safe_cell(row.full_name),
+                safe_cell(row.accreditation_number),
+                safe_cell(row[6]),
+                " ".join(sorted(purposes.get(row.id, []))),
+                safe_cell(row.notes),
+            ]
+        )
+    yield buffer.getvalue()
