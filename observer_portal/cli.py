@@ -77,6 +77,26 @@ def demo_command(password):
         click.echo(f"  {role:<12} {email}")
 
 
+visits_cli = AppGroup("visits", help="The visitor registry.")
+
+
+@visits_cli.command("anonymise")
+@click.option("--before", "before", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Visitors whose last visit is older than this date (YYYY-MM-DD, UTC).")  # fmt: skip
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def anonymise_command(before, yes):
+    """Remove the personal data of visitors last seen before DATE; statistics are kept."""
+    from datetime import UTC
+
+    from observer_portal.services.visits import anonymise_before
+
+    if not yes:
+        click.confirm(f"Anonymise every visitor last seen before {before:%Y-%m-%d}? This cannot be undone", abort=True)
+    count = anonymise_before(db.session, before.replace(tzinfo=UTC))
+    db.session.commit()
+    click.echo(f"{count} visitor(s) anonymised.")
+
+
 loans_cli = AppGroup("loans", help="Equipment loans.")
 
 
@@ -94,5 +114,6 @@ def notify_overdue_command():
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(loans_cli)
+    app.cli.add_command(visits_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)

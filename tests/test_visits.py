@@ -245,3 +245,56 @@ def test_csv_export_matches_the_filter_neutralises_formulas_and_is_audited(app, 
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "visits.exported"))
         assert event.actor_id == coordinator.id
         assert event.details["filters"]["kind"] == "media"
+
+
+def test_anonymise_keeps_statistics_identical(app, login_as):
+    from observer_portal.services import visit_log
+
+    _, coordinator = login_as("coordinator")
+    seeded = _seed_log(app)
+    with app.app_context():
+        flt = visit_log.VisitFilter(centre_id=seeded["centre"], timezone="Asia/Atyrau")
+        before = (visit_log.total(db.session, flt), visit_log.per_day(db.session, flt),
+                  visit_log.per_organisation(db.session, flt))  # fmt: skip
+    result = app.test_cli_runner().invoke(args=["visits", "anonymise", "--before", "2022-12-01", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "2 visitor(s) anonymised." in result.output
+    with app.app_context():
+        after = (visit_log.total(db.session, flt), visit_log.per_day(db.session, flt),
+                 visit_log.per_organisation(db.session, flt))  # fmt: skip
+        assert after == before
+        names = db.session.scalars(select(VisitorProfile.full_name)).all()
+        assert set(names) == {""}
+        assert db.session.scalars(select(VisitorProfile.accreditation_number)).all() == [None, None]
+        assert db.session.scalar(select(func.count(Visit.id)).where(Visit.notes != "")) == 0
+        assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "visits.anonymised")) is not None
+    again = app.test_cli_runner().invoke(args=["visits", "anonymise", "--before", "2022-12-01", "--yes"])
+    assert "0 visitor(s) anonymised." in again.output
+
+
+def test_anonymise_spares_recent_visitors(app):
+    _seed_log(app)
+    result = app.test_cli_runner().invoke(args=["visits", "anonymise", "--before", "2022-11-01", "--yes"])
+    assert "0 visitor(s) anonymised." in result.output
+    with app.app_context():
+        assert "Marta Kowalska" in db.session.scalars(select(VisitorProfile.full_name)).all()
+
+
+def test_anonymise_closes_the_visitors_account(app, login_as):
+    from datetime import UTC, datetime
+
+    from observer_portal.models import User
+
+    observer, observer_user = login_as("observer", name="Old Visitor")
+    with app.app_context():
+        user = db.session.get(User, observer_user.id)
+        db.session.add(Visit(centre_id=user.centre_id, visitor_id=user.visitor_profile.id, visitor_kind="observer",
+                             arrived_at=datetime(2022, 11, 20, 6, tzinfo=UTC)))  # fmt: skip
+        db.session.commit()
+    app.test_cli_runner().invoke(args=["visits", "anonymise", "--before", "2022-12-01", "--yes"])
+    assert observer.get("/account").status_code == 302  # signed out at once
+    with app.app_context():
+        user = db.session.get(User, observer_user.id)
+        assert user.active is False
+        assert user.email.startswith("anonymised-")
+        assert user.display_name == ""

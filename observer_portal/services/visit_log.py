@@ -48,9 +48,7 @@ def _where(flt: VisitFilter) -> list:
     if flt.volunteer_id:
         conditions.append(Visit.registered_by_id == flt.volunteer_id)
     if flt.purpose:
-        conditions.append(
-            exists().where(VisitPurposeRow.visit_id == Visit.id, VisitPurposeRow.purpose == flt.purpose)
-        )
+        conditions.append(exists().where(VisitPurposeRow.visit_id == Visit.id, VisitPurposeRow.purpose == flt.purpose))
     if flt.text:
         pattern = "%" + flt.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         conditions.append(
@@ -161,8 +159,14 @@ def csv_rows(session: Session, flt: VisitFilter, header: list[str]) -> Iterator[
     yield "\ufeff" + buffer.getvalue()  # BOM so spreadsheet programs read UTF-8
     stmt = (
         select(
-            Visit.id, Visit.arrived_at, Visit.left_at, Visit.visitor_kind, VisitorProfile.full_name,
-            VisitorProfile.accreditation_number, Organisation.name, Visit.notes,
+            Visit.id,
+            Visit.arrived_at,
+            Visit.left_at,
+            Visit.visitor_kind,
+            VisitorProfile.full_name,
+            VisitorProfile.accreditation_number,
+            Organisation.name,
+            Visit.notes,
         )  # fmt: skip
         .join(VisitorProfile, Visit.visitor_id == VisitorProfile.id)
         .outerjoin(Organisation, Visit.organisation_id == Organisation.id)
