@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -207,3 +208,33 @@ def test_observer_in_german_gets_a_translation_from_the_german_speaking_voluntee
     observer.goto(request_url)
     expect(observer.locator("dd strong")).to_have_text("Erledigt")
     expect(observer.get_by_text("Wahlbeteiligung um 12:00 Uhr: 41,2 %.")).to_be_visible()
+
+
+def test_coordinator_filters_the_visit_log_and_downloads_the_csv(app, live_server, page: Page):
+    from observer_portal.extensions import db
+    from observer_portal.services.demo import DEMO_PASSWORD, load_demo
+
+    with app.app_context():
+        load_demo(db.session)
+        db.session.commit()
+    page.goto(f"{live_server}/login?lang=fr")
+    page.get_by_label("Adresse e-mail").fill("coordinator@atyrau.example.org")
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name="Registre des visites").click()
+    page.get_by_label("Du (date)").fill("2022-11-18")
+    page.get_by_label("Au (date)").fill("2022-11-21")
+    page.get_by_label("Visiteur", exact=True).select_option("media")
+    page.get_by_role("button", name="Filtrer").click()
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("correspond")
+    shown = int(re.search(r"(\d+)", status.inner_text()).group(1))
+    assert shown > 0
+    expect(page.get_by_role("img", name="Visites par jour")).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Télécharger en CSV").click()
+    download = download_info.value
+    assert download.suggested_filename == "visits.csv"
+    lines = Path(download.path()).read_text(encoding="utf-8-sig").strip().splitlines()
+    assert len(lines) == shown + 1  # the header and exactly the filtered visits
+    assert all(",media," in line for line in lines[1:])
