@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, exists, func, or_, select, tuple_
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from observer_portal.models import Organisation, User, Visit, VisitorKind, VisitorProfile, VisitPurpose, VisitPurposeRow
@@ -96,7 +96,11 @@ def page(session: Session, flt: VisitFilter, cursor: Cursor | None, size: int) -
         .limit(size + 1)
     )
     if cursor:
-        stmt = stmt.where(tuple_(Visit.arrived_at, Visit.id) < tuple_(cursor.arrived_at, cursor.id))
+        # (arrived, id) < cursor, written so the (centre, arrived) index bounds the scan on every backend
+        stmt = stmt.where(
+            Visit.arrived_at <= cursor.arrived_at,
+            or_(Visit.arrived_at < cursor.arrived_at, Visit.id < cursor.id),
+        )
     rows = list(session.scalars(stmt))
     more = len(rows) > size
     rows = rows[:size]
