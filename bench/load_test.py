@@ -1,9 +1,9 @@
 """A bounded, loopback-only load test with a realistic mix, against gunicorn.
 
-Observers read briefings and file requests; volunteers poll the queue and claim;
-coordinators page the account list and the audit log. Afterwards the database is checked:
-every request the load test saw accepted exists exactly once, and every accepted claim is
-exactly one claim event.
+Observers read briefings and file requests; volunteers poll the queue, claim, and register
+visits at the front desk; coordinators page the visit log and the audit log. Afterwards the
+database is checked: every request and visit the load test saw accepted exists exactly
+once, and every accepted claim is exactly one claim event.
 
     .venv/bin/python bench/load_test.py [--seconds 20] [--users 12] [--workers 2] [--database-url URL]
 """
@@ -23,8 +23,9 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import requests
 
@@ -50,6 +51,7 @@ class Recorder:
         self.errors: dict[str, int] = defaultdict(int)
         self.created = 0
         self.claims = 0
+        self.visits = 0
 
     def timed(self, name: str, call):
         started = time.perf_counter()
@@ -77,8 +79,6 @@ def sign_in(base: str, email: str) -> requests.Session:
 
 def observer_loop(base, email, stop, rec: Recorder):
     session = sign_in(base, email)
-    from datetime import datetime
-
     while not stop.is_set():
         rec.timed("GET briefing", lambda: session.get(base + "/briefings/atyrau/atyrau-overview?lang=de", timeout=10))
         rec.timed("GET briefings", lambda: session.get(base + "/briefings/?lang=fr", timeout=10))
@@ -112,13 +112,30 @@ def volunteer_loop(base, email, stop, rec: Recorder):
                 if 'class="flash flash-success">Done.</p>' in follow:  # the one success message
                     with rec.lock:
                         rec.claims += 1
+        if random.random() < 0.3:  # noqa: S311 - a walk-in at the front desk
+            desk = session.get(base + "/visits/desk?q=osce", timeout=10).text
+            chosen = re.search(r'name="visitor_id"[^>]*value="(\d+)"', desk)
+            token = CSRF.search(desk)
+            if chosen and token:
+                now = (datetime.now(ZoneInfo("Asia/Atyrau")) - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M")
+                data = {"csrf_token": token.group(1), "visitor_id": chosen.group(1), "purposes": ["briefing"],
+                        "arrived_at": now, "notes": "Load test visit"}  # fmt: skip
+                visit = rec.timed("POST visit", lambda d=data: session.post(base + "/visits/desk?q=osce", data=d,
+                                                                            allow_redirects=False, timeout=10))  # fmt: skip
+                if visit is not None and visit.status_code == 302:
+                    with rec.lock:
+                        rec.visits += 1
         time.sleep(0.2)
 
 
 def coordinator_loop(base, email, stop, rec: Recorder):
     session = sign_in(base, email)
     while not stop.is_set():
-        rec.timed("GET accounts", lambda: session.get(base + "/staff/", timeout=10))
+        log = rec.timed("GET visit log", lambda: session.get(base + "/visits/", timeout=10))
+        older = re.search(r'href="([^"]+)" rel="next"', log.text) if log is not None else None
+        if older:
+            second = base + older.group(1).replace("&amp;", "&")
+            rec.timed("GET log page 2", lambda u=second: session.get(u, timeout=10))
         rec.timed("GET audit", lambda: session.get(base + "/staff/audit", timeout=10))
         time.sleep(0.5)
 
@@ -146,8 +163,8 @@ def seed(env) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
-def counts(env) -> tuple[int, int]:
-    """Load-test requests in the database, and claim events of any request."""
+def counts(env) -> tuple[int, int, int]:
+    """Load-test requests and visits in the database, and claim events of any request."""
     from sqlalchemy import create_engine, text
 
     from observer_portal.config import normalise_database_url
@@ -158,8 +175,9 @@ def counts(env) -> tuple[int, int]:
             text("SELECT count(*) FROM service_requests WHERE details = 'Load test printer'")
         ).scalar()
         claims = conn.execute(text("SELECT count(*) FROM request_events WHERE action = 'claim'")).scalar()
+        visits = conn.execute(text("SELECT count(*) FROM visits WHERE notes = 'Load test visit'")).scalar()
     engine.dispose()
-    return created, claims
+    return created, claims, visits
 
 
 def main() -> None:
@@ -184,7 +202,7 @@ def main() -> None:
         "WORKERS": str(args.workers),
     }
     people = seed(env)
-    _, claims_before = counts(env)
+    _, claims_before, _ = counts(env)
     server = subprocess.Popen([str(BIN / "gunicorn"), "--config", "deploy/gunicorn.conf.py", "app:app"], cwd=ROOT,
                               env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -212,7 +230,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    created, claims_after = counts(env)
+    created, claims_after, visits = counts(env)
     claims = claims_after - claims_before
     shutil.rmtree(tmp, ignore_errors=True)
     total = sum(len(v) for v in rec.latencies.values())
@@ -223,9 +241,10 @@ def main() -> None:
         p99 = statistics.quantiles(values, n=100)[98] if len(values) >= 100 else max(values)
         print(f"  {name:<14} n={len(values):>5}  median {statistics.median(values):6.1f} ms  p99 {p99:6.1f} ms")
     print(
-        f"  requests accepted {rec.created}, in the database {created}; claims accepted {rec.claims}, claim events {claims}"
+        f"  requests accepted {rec.created}, in the database {created}; claims accepted {rec.claims}, "
+        f"claim events {claims}; visits accepted {rec.visits}, in the database {visits}"
     )
-    if created != rec.created or claims != rec.claims or sum(rec.errors.values()):
+    if created != rec.created or claims != rec.claims or visits != rec.visits or sum(rec.errors.values()):
         sys.exit("MISMATCH or errors: something was lost, duplicated or failed")
 
 

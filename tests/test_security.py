@@ -233,3 +233,16 @@ def test_fuzz_login_form(app, email, password):
     limiter.reset()
     response = post_form(app.test_client(), "/login", {"email": email, "password": password})
     assert response.status_code in (200, 400)
+
+
+def test_nul_bytes_are_refused_with_400_on_every_backend(app, login_as):
+    """Found by the fuzzer on PostgreSQL, which cannot store or compare NUL characters."""
+    client = app.test_client()
+    html = client.get("/login").get_data(as_text=True)
+    response = client.post("/login", data={"csrf_token": csrf_from(html), "email": "\x00", "password": "0"})
+    assert response.status_code == 400
+    volunteer, _ = login_as("volunteer")
+    assert volunteer.get("/visits/desk?q=a\x00b").status_code == 400
+    assert volunteer.get("/requests/queue?kind=\x00").status_code == 400
+    for path in ("/centres/a%00b", "/briefings/a%00/b", "/language-help/calendar/abcdefghijklmnopqrstuv%00.ics"):
+        assert client.get(path).status_code == 400, path
