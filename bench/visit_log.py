@@ -64,6 +64,10 @@ def fill(db, rows: int) -> tuple[int, int]:
         db.session.execute(insert(Visit.__table__), visits)
         db.session.execute(insert(VisitPurposeRow.__table__), rows_purposes)
         db.session.commit()
+    from sqlalchemy import text
+
+    db.session.execute(text("ANALYZE"))  # fresh planner statistics, as autovacuum/analyze would keep them
+    db.session.commit()
     return centre_id, org_id
 
 
