@@ -1,5 +1,6 @@
 """Visit log at scale: fill a database with N visits, then time the first page, a filtered
-page, page 1000 through the keyset links, and a full CSV export (with its peak memory).
+page, page 1000 through the keyset links, the unfiltered page's totals, per-day chart and
+per-organisation summary, and a full CSV export (with its peak memory).
 
     .venv/bin/python bench/visit_log.py [--rows 1000000] [--database-url URL]
 
@@ -105,6 +106,15 @@ def main() -> None:
         for _ in range(999):  # follow the "older visits" links to page 1000
             _rows, cursor = visit_log.page(db.session, everything, cursor, size)
         page_1000 = median_ms(lambda: visit_log.page(db.session, everything, cursor, size))
+        # what the unfiltered log page computes besides its rows: totals, per-day chart, per-organisation summary
+        chart = median_ms(lambda: visit_log.per_day(db.session, everything))
+        summaries = median_ms(
+            lambda: (
+                visit_log.total(db.session, everything),
+                visit_log.per_day(db.session, everything),
+                visit_log.per_organisation(db.session, everything),
+            )  # fmt: skip
+        )
         db.session.remove()
         db.engine.dispose()
     # the export runs in a fresh process, so its peak memory is the export's alone
@@ -117,6 +127,8 @@ def main() -> None:
     print(f"  first page          {first:8.1f} ms")
     print(f"  filtered page       {filtered:8.1f} ms")
     print(f"  page 1000 (keyset)  {page_1000:8.1f} ms  ({page_1000 / first:.2f}x the first page)")
+    print(f"  per-day chart       {chart:8.1f} ms  (every row of the log, no filter)")
+    print(f"  totals, chart, orgs {summaries:8.1f} ms  (the same, all three summaries of the page)")
     print(
         f"  CSV export          {float(export_seconds):8.1f} s, {int(lines):,} rows, peak process memory {peak_mb} MB"
     )

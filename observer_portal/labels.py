@@ -12,6 +12,7 @@ from observer_portal.models import (
     RequestKind,
     RequestStatus,
     Role,
+    VisitorKind,
     VisitPurpose,
 )
 
@@ -21,6 +22,11 @@ ROLE_LABELS = {
     Role.VOLUNTEER: _l("Volunteer"),
     Role.COORDINATOR: _l("Coordinator"),
     Role.ADMIN: _l("Administrator"),
+}
+
+VISITOR_KIND_LABELS = {
+    VisitorKind.OBSERVER: _l("Observer"),
+    VisitorKind.MEDIA: _l("Media"),
 }
 
 ORGANISATION_KIND_LABELS = {

@@ -97,6 +97,10 @@ MATRIX = {
     "visits.mine": ("GET", "/visits/mine", expect(302, 200, 200, 403, 403, 403)),
     "visits.log": ("GET", "/visits/", MANAGER_PAGE),
     "visits.export": ("GET", "/visits/export.csv", MANAGER_PAGE),
+    "visits.visitors": ("GET", "/visits/visitors", expect(302, 403, 403, 200, 200, 200)),
+    "visits.visitor": ("GET", "/visits/visitors/{visitor}", expect(302, 403, 403, 200, 200, 200)),
+    # a merge posted without choosing the duplicate is refused with the form shown again
+    "visits.merge": ("POST", "/visits/visitors/{visitor}/merge", expect(401, 403, 403, 403, 422, 422)),
 }
 
 
@@ -127,6 +131,7 @@ def test_route_answers_role(app, login_as, endpoint, role):
         db.session.add(visit)
         db.session.commit()
         visit = visit.id
+        visitor = owner.visitor_profile.id
         db.session.remove()
     extra = {"languages": {"de": Proficiency.FLUENT}} if role == VOL else {}
     client, _user = login_as(role, **extra)
@@ -139,6 +144,7 @@ def test_route_answers_role(app, login_as, endpoint, role):
         job=job,
         calendar=calendar,
         visit=visit,
+        visitor=visitor,
     )
     if method == "GET":
         response = client.get(url)

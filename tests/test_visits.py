@@ -298,3 +298,48 @@ def test_anonymise_closes_the_visitors_account(app, login_as):
         assert user.active is False
         assert user.email.startswith("anonymised-")
         assert user.display_name == ""
+
+
+def test_per_day_counts_local_days_in_the_database(app):
+    """Arrivals near local midnight land on the centre's local day, also in zones with a
+    45-minute offset or a daylight-saving change, and empty days in between count 0."""
+    from datetime import UTC, date, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from observer_portal.services import visit_log
+    from tests.helpers import make_centre
+
+    arrivals = [
+        datetime(2022, 11, 14, 18, 59, tzinfo=UTC),  # 23:59 in Atyrau (UTC+5)
+        datetime(2022, 11, 14, 19, 0, tzinfo=UTC),  # 00:00 next day in Atyrau
+        datetime(2022, 11, 14, 18, 14, tzinfo=UTC),  # 23:59 in Kathmandu (UTC+5:45)
+        datetime(2022, 11, 14, 18, 15, tzinfo=UTC),  # 00:00 next day in Kathmandu
+        datetime(2022, 10, 29, 22, 30, tzinfo=UTC),  # Berlin: 00:30 on 30 Oct (still UTC+2)
+        datetime(2022, 10, 30, 22, 30, tzinfo=UTC),  # Berlin: 23:30 on 30 Oct (now UTC+1)
+        datetime(2022, 11, 20, 12, 0, tzinfo=UTC),  # a lone day after a gap
+    ]
+    with app.app_context():
+        centre = make_centre("atyrau")
+        visitor = VisitorProfile(kind="observer", full_name="Night Owl")
+        db.session.add(visitor)
+        db.session.flush()
+        for arrived in arrivals:
+            db.session.add(
+                Visit(centre_id=centre.id, visitor_id=visitor.id, visitor_kind="observer", arrived_at=arrived)
+            )
+        db.session.commit()
+        for zone in ("Asia/Atyrau", "Asia/Kathmandu", "Europe/Berlin", "America/St_Johns"):
+            expected: dict[date, int] = {}
+            for arrived in arrivals:
+                day = arrived.astimezone(ZoneInfo(zone)).date()
+                expected[day] = expected.get(day, 0) + 1
+            first, last = min(expected), max(expected)
+            span = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+            days = visit_log.per_day(db.session, visit_log.VisitFilter(centre_id=centre.id, timezone=zone))
+            assert days == [(day, expected.get(day, 0)) for day in span], zone
+            assert sum(n for _, n in days) == len(arrivals)
+        berlin = dict(
+            visit_log.per_day(db.session, visit_log.VisitFilter(centre_id=centre.id, timezone="Europe/Berlin"))
+        )
+        assert berlin[date(2022, 10, 30)] == 2
+        assert berlin[date(2022, 11, 1)] == 0

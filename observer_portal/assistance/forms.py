@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from observer_portal.forms import as_choices
@@ -37,6 +37,7 @@ class RequestForm(FlaskForm):
 
 class StaffRequestForm(RequestForm):
     visitor = SelectField(_l("Visitor"), validators=[DataRequired()])
+    visit = HiddenField(_l("Visit"))  # set by "file a request" at the front desk
     submit = SubmitField(_l("File request"))
 
 

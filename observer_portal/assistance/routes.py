@@ -12,7 +12,7 @@ from observer_portal.auth.routes import show_form_error
 from observer_portal.extensions import db
 from observer_portal.forms import as_choices
 from observer_portal.labels import REQUEST_KIND_LABELS, STATUS_LABELS
-from observer_portal.models import LocationKind, Priority, RequestKind, RequestStatus, User, VisitorProfile
+from observer_portal.models import LocationKind, Priority, RequestKind, RequestStatus, User, Visit, VisitorProfile
 from observer_portal.permissions import STAFF, VISITORS, roles_required, signed_in
 from observer_portal.services import ServiceError, language_help
 from observer_portal.services import assistance as service
@@ -32,9 +32,9 @@ def _read(form: RequestForm) -> service.RequestInput:
     )
 
 
-def _file(form: RequestForm, visitor: VisitorProfile | None = None):
+def _file(form: RequestForm, visitor: VisitorProfile | None = None, visit: Visit | None = None):
     try:
-        filed = service.create_request(db.session, current_user, _read(form), visitor=visitor)
+        filed = service.create_request(db.session, current_user, _read(form), visitor=visitor, visit=visit)
     except ServiceError as error:
         db.session.rollback()
         show_form_error(form, error)
@@ -72,21 +72,32 @@ def create():
 @bp.route("/new-for-visitor", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def create_for_visitor():
+    """Staff file for a walk-in; from the front desk the visitor and the visit come filled in."""
     form = StaffRequestForm()
     visitors = service.centre_visitors(db.session, current_user.centre_id)
+    wanted = request.args.get("visitor", "") if request.method == "GET" else (form.visitor.data or "")
+    if wanted.isdigit() and all(str(v.id) != wanted for v in visitors):
+        chosen = db.session.get(VisitorProfile, int(wanted))  # e.g. an observer signed up at another centre
+        if chosen is not None and chosen.full_name:
+            visitors = [chosen, *visitors]
     form.visitor.choices = as_choices(
         [("", _l("Choose a visitor"))]
         + [(v.id, f"{v.full_name} ({v.organisation.name})" if v.organisation else v.full_name) for v in visitors]
     )
     if request.method == "GET":
         form.needed_by.data = local_in(4)
-        form.visitor.data = request.args.get("visitor", "")
+        form.visitor.data = wanted
+        form.visit.data = request.args.get("visit", "") if request.args.get("visit", "").isdigit() else ""
+    visit_ref = str(form.visit.data or "")
+    visit = db.session.get(Visit, int(visit_ref)) if visit_ref.isdigit() and len(visit_ref) < 12 else None
     if form.validate_on_submit():
-        visitor = db.session.get(VisitorProfile, int(form.visitor.data))
-        done = _file(form, visitor)
-        if done:
-            return done
-    return render_template("assistance/new.html", form=form, for_visitor=True)
+        if visit_ref and visit is None:
+            form.form_errors.append(str(_l("This visit is not a visit of this visitor to this centre.")))
+        else:
+            done = _file(form, db.session.get(VisitorProfile, int(form.visitor.data)), visit)
+            if done:
+                return done
+    return render_template("assistance/new.html", form=form, for_visitor=True, visit=visit)
 
 
 @bp.get("/queue")

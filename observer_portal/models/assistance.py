@@ -14,6 +14,7 @@ from observer_portal.models.centre import Centre
 from observer_portal.models.user import User, _enum
 
 if TYPE_CHECKING:
+    from observer_portal.models.visit import Visit
     from observer_portal.models.visitor import VisitorProfile
 
 
@@ -78,6 +79,8 @@ class ServiceRequest(Base):
     # who asked: a signed-in observer/journalist, or a walk-in visitor filed by a volunteer
     requester_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     visitor_id: Mapped[int | None] = mapped_column(ForeignKey("visitor_profiles.id"), index=True)
+    # the visit during which it was asked for, when the person was at the centre
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), index=True)
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -88,6 +91,7 @@ class ServiceRequest(Base):
     centre: Mapped[Centre] = relationship(lazy="joined")
     requester: Mapped[User | None] = relationship(foreign_keys=[requester_id])
     visitor: Mapped[VisitorProfile | None] = relationship(foreign_keys=[visitor_id])
+    visit: Mapped[Visit | None] = relationship(back_populates="requests")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     events: Mapped[list[RequestEvent]] = relationship(
         back_populates="request", order_by="RequestEvent.id", cascade="all, delete-orphan"

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from observer_portal.models.assistance import ServiceRequest
 from observer_portal.models.base import Base, UTCDateTime, utcnow
 from observer_portal.models.centre import Centre
 from observer_portal.models.user import User, _enum
@@ -45,6 +46,8 @@ class Visit(Base):
     purposes: Mapped[list[VisitPurposeRow]] = relationship(
         cascade="all, delete-orphan", order_by="VisitPurposeRow.purpose", lazy="selectin"
     )
+
+    requests: Mapped[list[ServiceRequest]] = relationship(back_populates="visit", order_by="ServiceRequest.id")
 
     @property
     def purpose_codes(self) -> list[str]:

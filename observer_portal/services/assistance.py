@@ -25,6 +25,7 @@ from observer_portal.models import (
     Role,
     ServiceRequest,
     User,
+    Visit,
     VisitorProfile,
 )
 from observer_portal.models.base import utcnow
@@ -103,10 +104,13 @@ def create_request(
     *,
     visitor: VisitorProfile | None = None,
     centre_id: int | None = None,
+    visit: Visit | None = None,
 ) -> ServiceRequest:
     """File a request: an observer/journalist for themselves, or staff for a walk-in visitor.
 
-    `centre_id` sends it to another centre than the actor's (a briefing of that centre)."""
+    `centre_id` sends it to another centre than the actor's (a briefing of that centre).
+    The request is linked to `visit` (the front desk's "file a request" on a visit), or
+    else to the visitor's visit in progress at that centre, when there is one."""
     now = utcnow()
     _validate(data, now)
     target_centre = centre_id
@@ -123,6 +127,10 @@ def create_request(
         centre_id = target_centre
     if centre_id is None:
         raise ServiceError(_l("Your account is not linked to a centre. Ask the centre staff for help."))
+    if visit is not None and (visitor is None or visit.visitor_id != visitor.id or visit.centre_id != centre_id):
+        raise ServiceError(_l("This visit is not a visit of this visitor to this centre."), field="visitor")
+    if visit is None and visitor is not None:
+        visit = visit_in_progress(session, visitor.id, centre_id, now)
     request = ServiceRequest(
         centre_id=centre_id,
         kind=data.kind,
@@ -134,6 +142,7 @@ def create_request(
         needed_by=data.needed_by,
         requester_id=requester_id,
         visitor_id=visitor.id if visitor else None,
+        visit_id=visit.id if visit else None,
         filed_by_id=filed_by,
         events=[],
     )
@@ -141,6 +150,25 @@ def create_request(
     session.add(request)
     session.flush()
     return request
+
+
+#: a visit without a "left" time counts as in progress for this long after arrival
+VISIT_IN_PROGRESS = timedelta(hours=16)
+
+
+def visit_in_progress(session: Session, visitor_id: int, centre_id: int, now: datetime) -> Visit | None:
+    """The visitor's latest visit at the centre that has not ended (arrived today, not left)."""
+    return session.scalar(
+        select(Visit)
+        .where(
+            Visit.visitor_id == visitor_id,
+            Visit.centre_id == centre_id,
+            Visit.left_at.is_(None),
+            Visit.arrived_at >= now - VISIT_IN_PROGRESS,
+        )
+        .order_by(Visit.arrived_at.desc(), Visit.id.desc())
+        .limit(1)
+    )
 
 
 def perform(
@@ -325,6 +353,7 @@ def get_request(session: Session, request_id: int) -> ServiceRequest | None:
             selectinload(ServiceRequest.assignee),
             selectinload(ServiceRequest.requester),
             selectinload(ServiceRequest.visitor),
+            selectinload(ServiceRequest.visit),
         )
     )
 

@@ -91,5 +91,28 @@ def load_demo_visits(session: Session) -> int:
                     )
                 )  # fmt: skip
                 created += 1
+    created += _desk_duplicate(session)
     session.flush()
     return created
+
+
+def _desk_duplicate(session: Session) -> int:
+    """Marta came back without her accreditation card and was registered again as a new
+    visitor: the duplicate a coordinator finds on her page and merges."""
+    centre = session.scalar(select(Centre).where(Centre.slug == "atyrau"))
+    organisation = find_or_create_organisation(
+        session, "OSCE/ODIHR Election Observation Mission", OrganisationKind.OBSERVER_MISSION
+    )
+    duplicate = VisitorProfile(kind=VisitorKind.OBSERVER, full_name="Marta Kowalska", organisation=organisation,
+                               phone="+48 601 555 014", languages=[VisitorLanguage(language="pl")])  # fmt: skip
+    session.add(duplicate)
+    session.flush()
+    desk = session.scalar(select(User.id).where(User.centre_id == centre.id, User.role == Role.VOLUNTEER).limit(1))
+    arrived = START + timedelta(days=19, hours=5, minutes=40)
+    session.add(
+        Visit(centre_id=centre.id, visitor_id=duplicate.id, organisation_id=organisation.id,
+              visitor_kind=VisitorKind.OBSERVER, arrived_at=arrived, left_at=arrived + timedelta(minutes=45),
+              registered_by_id=desk, notes="Accreditation card left at the hotel.",
+              purposes=[VisitPurposeRow(purpose=VisitPurpose.INTERNET)])
+    )  # fmt: skip
+    return 1

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Integer, Select, cast, exists, extract, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from observer_portal.models import Organisation, User, Visit, VisitorKind, VisitorProfile, VisitPurpose, VisitPurposeRow
@@ -111,19 +111,35 @@ def total(session: Session, flt: VisitFilter) -> int:
     return session.scalar(select(func.count(Visit.id)).where(*_where(flt))) or 0
 
 
+QUARTER_HOUR = 900  # seconds; every time zone's offset is a whole number of quarter hours
+
+
+def _quarter_hours(session: Session):
+    """Arrival as whole quarter hours since 1970 (UTC), computed by the database."""
+    if session.get_bind().dialect.name == "sqlite":
+        return cast(func.strftime("%s", Visit.arrived_at), Integer) // QUARTER_HOUR
+    return cast(func.floor(extract("epoch", Visit.arrived_at) / QUARTER_HOUR), Integer)
+
+
 def per_day(session: Session, flt: VisitFilter) -> list[tuple[date, int]]:
-    """Visits per local day. Grouped in Python from arrival times: portable, and the
-    filter keeps it to the rows on screen (a day range of a few weeks)."""
-    counts: dict[date, int] = {}
+    """Visits per local day, every day from the first to the last (empty days as 0).
+
+    The database counts per quarter hour (at most 96 rows a day, whatever the number of
+    visits); folding quarters into the centre's local days happens here, because no
+    portable SQL converts to a named time zone and quarter hours never straddle a local
+    midnight."""
+    bucket = _quarter_hours(session).label("quarter")
     zone = ZoneInfo(flt.timezone)
-    for arrived in session.scalars(select(Visit.arrived_at).where(*_where(flt)).execution_options(yield_per=2000)):
-        day = arrived.astimezone(zone).date()
-        counts[day] = counts.get(day, 0) + 1
+    counts: dict[date, int] = {}
+    for quarter, count in session.execute(select(bucket, func.count(Visit.id)).where(*_where(flt)).group_by(bucket)):
+        day = datetime.fromtimestamp(int(quarter) * QUARTER_HOUR, tz=UTC).astimezone(zone).date()
+        counts[day] = counts.get(day, 0) + count
     if not counts:
         return []
     first, last = min(counts), max(counts)
-    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    return [(day, counts.get(day, 0)) for day in days]
+    return [
+        (first + timedelta(days=i), counts.get(first + timedelta(days=i), 0)) for i in range((last - first).days + 1)
+    ]
 
 
 def per_organisation(session: Session, flt: VisitFilter) -> list[tuple[str, int]]:

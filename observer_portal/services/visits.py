@@ -27,29 +27,37 @@ from observer_portal.services.accounts import find_or_create_organisation
 from observer_portal.services.audit import record
 
 MAX_NOTES = 2000
+MAX_PHONE = 40
+MAX_EMAIL = 254
 
 
 def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def search_visitors(session: Session, query: str, limit: int = 20) -> list[VisitorProfile]:
-    """By name, organisation or accreditation number (case-insensitive, part of the text)."""
+def search_conditions(query: str) -> list:
+    """Name, organisation or accreditation number containing `query` (case-insensitive)."""
     query = " ".join(query.split())[:100]
-    if len(query) < 2:
+    if not query:
         return []
     pattern = _like(query)
+    in_organisation = select(Organisation.id).where(Organisation.name.ilike(pattern, escape="\\"))
+    return [
+        or_(
+            VisitorProfile.full_name.ilike(pattern, escape="\\"),
+            VisitorProfile.accreditation_number.ilike(pattern, escape="\\"),
+            VisitorProfile.organisation_id.in_(in_organisation),
+        )
+    ]
+
+
+def search_visitors(session: Session, query: str, limit: int = 20) -> list[VisitorProfile]:
+    """The front desk's search: at least two characters, anonymised people never match."""
+    if len(" ".join(query.split())) < 2:
+        return []
     stmt = (
         select(VisitorProfile)
-        .outerjoin(Organisation, VisitorProfile.organisation_id == Organisation.id)
-        .where(
-            VisitorProfile.full_name != "",
-            or_(
-                VisitorProfile.full_name.ilike(pattern, escape="\\"),
-                VisitorProfile.accreditation_number.ilike(pattern, escape="\\"),
-                Organisation.name.ilike(pattern, escape="\\"),
-            ),
-        )
+        .where(VisitorProfile.full_name != "", *search_conditions(query))
         .order_by(VisitorProfile.full_name, VisitorProfile.id)
         .limit(limit)
     )
@@ -64,6 +72,8 @@ class NewVisitor:
     accreditation_number: str = ""
     nationality: str = ""
     languages: list[str] = field(default_factory=list)
+    phone: str = ""
+    contact_email: str = ""
 
 
 @dataclass
@@ -98,6 +108,8 @@ def _visitor(session: Session, data: VisitInput) -> VisitorProfile:
         organisation=find_or_create_organisation(session, new.organisation_name, kind),
         accreditation_number=accreditation,
         nationality=new.nationality,
+        phone=new.phone.strip()[:MAX_PHONE],
+        contact_email=new.contact_email.strip().lower()[:MAX_EMAIL],
         languages=[VisitorLanguage(language=code) for code in sorted(set(new.languages)) if code in SPOKEN_LANGUAGES],
     )
     session.add(visitor)
@@ -150,7 +162,7 @@ def todays_visits(session: Session, centre_id: int, since: datetime) -> list[Vis
         session.scalars(
             select(Visit)
             .where(Visit.centre_id == centre_id, Visit.arrived_at >= since)
-            .options(selectinload(Visit.organisation))
+            .options(selectinload(Visit.organisation), selectinload(Visit.requests))
             .order_by(Visit.arrived_at.desc(), Visit.id.desc())
             .limit(200)
         )

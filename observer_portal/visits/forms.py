@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeLocalField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from observer_portal.forms import MultiCheckboxField, as_choices
 from observer_portal.labels import PURPOSE_LABELS
-from observer_portal.services.visits import MAX_NOTES
+from observer_portal.services.visits import MAX_EMAIL, MAX_NOTES, MAX_PHONE
+
+KIND_CHOICES = [("observer", _l("an election observer")), ("media", _l("a media representative"))]
 
 
 class VisitForm(FlaskForm):
@@ -17,7 +28,7 @@ class VisitForm(FlaskForm):
     full_name = StringField(_l("Full name of a new visitor"), validators=[Optional(), Length(max=120)])
     kind = RadioField(
         _l("The new visitor is"),
-        choices=as_choices([("observer", _l("an election observer")), ("media", _l("a media representative"))]),
+        choices=as_choices(KIND_CHOICES),
         default="observer",
         validators=[Optional()],
     )
@@ -31,6 +42,10 @@ class VisitForm(FlaskForm):
     )  # fmt: skip
     nationality = SelectField(_l("Nationality"), validators=[Optional()])
     languages = MultiCheckboxField(_l("Languages"))
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=MAX_PHONE)], render_kw={"type": "tel"})
+    contact_email = StringField(
+        _l("Contact e-mail"), validators=[Optional(), Email(), Length(max=MAX_EMAIL)], render_kw={"type": "email"}
+    )
     purposes = MultiCheckboxField(
         _l("Why they came"), choices=as_choices(PURPOSE_LABELS.items()), validators=[InputRequired()]
     )
@@ -53,3 +68,30 @@ class VisitLogFilterForm(FlaskForm):
     volunteer = SelectField(_l("Registered by"), validators=[Optional()])
     text = StringField(_l("Name, accreditation or notes contain"), validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Filter"))
+
+
+class VisitorForm(FlaskForm):
+    """Correct a visitor's details in the registry."""
+
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    kind = RadioField(_l("This visitor is"), choices=as_choices(KIND_CHOICES), validators=[DataRequired()])
+    organisation = StringField(
+        _l("Mission or media outlet"), validators=[DataRequired(), Length(max=200)],
+        render_kw={"list": "organisation-list"},
+    )  # fmt: skip
+    accreditation_number = StringField(
+        _l("Accreditation or press card number"), validators=[Optional(), Length(max=64)],
+        render_kw={"spellcheck": "false"},
+    )  # fmt: skip
+    nationality = SelectField(_l("Nationality"), validators=[Optional()])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=MAX_PHONE)], render_kw={"type": "tel"})
+    contact_email = StringField(
+        _l("Contact e-mail"), validators=[Optional(), Email(), Length(max=MAX_EMAIL)], render_kw={"type": "email"}
+    )
+    languages = MultiCheckboxField(_l("Languages"))
+    submit = SubmitField(_l("Save changes"))
+
+
+class MergeForm(FlaskForm):
+    duplicate = HiddenField(_l("Duplicate"), validators=[DataRequired()])
+    submit = SubmitField(_l("Merge"))

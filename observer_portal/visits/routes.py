@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -19,11 +20,12 @@ from observer_portal.models import Organisation, Visit, VisitorKind, VisitorProf
 from observer_portal.models.base import utcnow
 from observer_portal.permissions import MANAGERS, STAFF, VISITORS, roles_required
 from observer_portal.services import ServiceError, visit_log
+from observer_portal.services import visitor_registry as registry
 from observer_portal.services import visits as service
 from observer_portal.services.audit import record
 from observer_portal.timezones import local_in, local_to_utc
 from observer_portal.visits import bp
-from observer_portal.visits.forms import VisitForm, VisitLogFilterForm
+from observer_portal.visits.forms import MergeForm, VisitForm, VisitLogFilterForm, VisitorForm
 
 
 def _choice_label(visitor: VisitorProfile) -> str:
@@ -68,6 +70,8 @@ def desk():
                 accreditation_number=form.accreditation_number.data or "",
                 nationality=form.nationality.data or "",
                 languages=form.languages.data or [],
+                phone=form.phone.data or "",
+                contact_email=form.contact_email.data or "",
             )
         data = service.VisitInput(
             purposes=[VisitPurpose(p) for p in form.purposes.data],
@@ -181,3 +185,117 @@ def export():
     response.headers["Content-Disposition"] = 'attachment; filename="visits.csv"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _registry_visitor(visitor_id: int) -> VisitorProfile:
+    """A visitor of the registry; anonymised people have no page any more."""
+    profile = db.session.get(VisitorProfile, visitor_id)
+    if profile is None or not profile.full_name:
+        abort(404)
+    return profile
+
+
+@bp.get("/visitors")
+@roles_required(*STAFF)
+def visitors():
+    query = (request.args.get("q") or "").strip()[:100]
+    after_id = request.args.get("after_id", "")
+    after = (
+        registry.RegistryCursor(request.args.get("after_name", "")[:120], int(after_id))
+        if after_id.isdigit() and len(after_id) < 12
+        else None
+    )
+    rows, cursor = registry.registry_page(db.session, query, after, current_app.config["PAGE_SIZE"])
+    return render_template("visits/visitors.html", rows=rows, cursor=cursor, query=query)
+
+
+def _fill_visitor_form(form: VisitorForm, profile: VisitorProfile) -> None:
+    form.nationality.choices = as_choices([("", _l("Choose a country"))] + country_choices())
+    form.languages.choices = as_choices(language_choices())
+    if request.method == "GET":
+        form.full_name.data = profile.full_name
+        form.kind.data = profile.kind.value
+        form.organisation.data = profile.organisation.name if profile.organisation else ""
+        form.accreditation_number.data = profile.accreditation_number or ""
+        form.nationality.data = profile.nationality
+        form.phone.data = profile.phone
+        form.contact_email.data = profile.contact_email
+        form.languages.data = profile.language_codes
+
+
+@bp.route("/visitors/<int:visitor_id>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def visitor(visitor_id: int):
+    """One visitor: details (correctable by staff), visits with what they asked for, requests."""
+    profile = _registry_visitor(visitor_id)
+    form = VisitorForm()
+    _fill_visitor_form(form, profile)
+    if form.validate_on_submit():
+        details = registry.VisitorDetails(
+            full_name=form.full_name.data or "",
+            kind=VisitorKind(form.kind.data),
+            organisation_name=form.organisation.data or "",
+            accreditation_number=form.accreditation_number.data or "",
+            nationality=form.nationality.data or "",
+            phone=form.phone.data or "",
+            contact_email=form.contact_email.data or "",
+            languages=form.languages.data or [],
+        )
+        try:
+            changed = registry.update_visitor(db.session, current_user, profile, details)
+        except ServiceError as error:
+            db.session.rollback()
+            show_form_error(form, error)
+        else:
+            db.session.commit()
+            if changed:
+                flash(_l("The details of %(name)s have been saved.", name=profile.full_name), "success")
+            return redirect(url_for("visits.visitor", visitor_id=profile.id))
+    duplicates = registry.possible_duplicates(db.session, profile) if current_user.role in MANAGERS else []
+    organisations = db.session.scalars(select(Organisation.name).order_by(Organisation.name).limit(200)).all()
+    return render_template(
+        "visits/visitor.html", profile=profile, form=form, duplicates=duplicates, organisations=organisations,
+        visits=registry.visitor_visits(db.session, profile.id),
+        requests=registry.visitor_requests(db.session, profile.id),
+    ), (422 if request.method == "POST" else 200)  # fmt: skip
+
+
+@bp.route("/visitors/<int:visitor_id>/merge", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def merge(visitor_id: int):
+    """Merge a duplicate into this visitor: find it, compare the two, confirm."""
+    keep = _registry_visitor(visitor_id)
+    form = MergeForm()
+    wanted = request.args.get("duplicate", "") if request.method == "GET" else (form.duplicate.data or "")
+    duplicate = None
+    if wanted.isdigit() and len(wanted) < 12:
+        duplicate = db.session.get(VisitorProfile, int(wanted))
+    if request.method == "GET" and duplicate is not None:
+        form.duplicate.data = str(duplicate.id)
+    if form.validate_on_submit():
+        if duplicate is None:
+            form.form_errors.append(str(_l("Choose the duplicate to merge from the list.")))
+        else:
+            name = duplicate.full_name
+            try:
+                result = registry.merge_visitors(db.session, current_user, keep, duplicate)
+            except ServiceError as error:
+                db.session.rollback()
+                show_form_error(form, error)
+            else:
+                db.session.commit()
+                flash(
+                    _l("%(duplicate)s has been merged into %(name)s. Moved: visits %(visits)s, requests "
+                       "%(requests)s, loans %(loans)s.", duplicate=name, name=keep.full_name,
+                       visits=format_number(result.visits), requests=format_number(result.requests),
+                       loans=format_number(result.loans)),
+                    "success",
+                )  # fmt: skip
+                return redirect(url_for("visits.visitor", visitor_id=keep.id))
+    query = (request.args.get("q") or "").strip()[:100]
+    candidates = [v for v in service.search_visitors(db.session, query, limit=30) if v.id != keep.id] if query else []
+    return render_template(
+        "visits/merge.html", keep=keep, duplicate=duplicate, form=form, query=query, candidates=candidates,
+        suggestions=registry.possible_duplicates(db.session, keep),
+        footprints={p.id: registry.footprint(db.session, p.id) for p in (keep, duplicate) if p is not None},
+    ), (422 if request.method == "POST" else 200)  # fmt: skip

@@ -34,12 +34,15 @@ ROLE_PAGES = {
         "/requests/queue", "/requests/{walk_in}", "/inventory/", "/inventory/new", "/inventory/{item}",
         "/inventory/{item}/edit", "/notifications", "/language-help/coverage", "/requests/{unroutable}",
         "/language-help/{language_job}/work", "/visits/", "/visits/?kind=media&date_from=bad",
+        "/visits/visitors/{marta}", "/visits/visitors/{marta}/merge?duplicate={marta_again}",
+        "/visits/visitors/{marta}/merge?q=kowalska",
     ],
     "volunteer": [
         "/account", "/briefings/manage", "/briefings/{briefing}/translate/de", "/requests/queue",
         "/requests/queue?overdue=y", "/requests/new-for-visitor", "/requests/{open}", "/inventory/",
         "/inventory/{free_item}", "/language-help/jobs", "/language-help/{language_job}/work",
         "/language-help/bookings", "/visits/desk", "/visits/desk?q=osce", "/visits/desk?q=nobody-at-all",
+        "/visits/visitors", "/visits/visitors?q=marta", "/visits/visitors/{marta}",
     ],
     "observer": [
         "/account", "/briefings/atyrau/atyrau-overview", "/requests/", "/requests/new", "/requests/{own}",
@@ -82,7 +85,16 @@ def seed(app) -> dict[str, int]:
             .where(ServiceRequest.assignee_id == user(ACCOUNTS["volunteer"]).id)
         )
         unroutable = db.session.scalar(select(ServiceRequest.id).where(ServiceRequest.status == "unroutable"))
+        from observer_portal.models import VisitorProfile
+
+        marta, marta_again = db.session.scalars(
+            select(VisitorProfile.id)
+            .where(VisitorProfile.full_name == "Marta Kowalska")
+            .order_by(VisitorProfile.accreditation_number.is_(None))
+        ).all()
         return {
+            "marta": marta,
+            "marta_again": marta_again,
             "language_job": language_job,
             "unroutable": unroutable,
             "volunteer": user(ACCOUNTS["volunteer"]).id,

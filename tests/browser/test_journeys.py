@@ -238,3 +238,39 @@ def test_coordinator_filters_the_visit_log_and_downloads_the_csv(app, live_serve
     lines = Path(download.path()).read_text(encoding="utf-8-sig").strip().splitlines()
     assert len(lines) == shown + 1  # the header and exactly the filtered visits
     assert all(",media," in line for line in lines[1:])
+
+
+def test_coordinator_merges_the_front_desk_duplicate_with_the_keyboard(app, live_server, page: Page):
+    """Marta was registered twice (once without her card): the coordinator finds the
+    duplicate on her page, compares the two and merges; her visits end up on one profile."""
+    from sqlalchemy import func, select
+
+    from observer_portal.extensions import db
+    from observer_portal.models import Visit, VisitorProfile
+    from observer_portal.services.demo import DEMO_PASSWORD, load_demo
+
+    with app.app_context():
+        load_demo(db.session)
+        db.session.commit()
+        martas = db.session.scalars(select(VisitorProfile.id).where(VisitorProfile.full_name == "Marta Kowalska")).all()
+        assert len(martas) == 2
+        total = db.session.scalar(select(func.count(Visit.id)).where(Visit.visitor_id.in_(martas)))
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail address").fill("coordinator@atyrau.example.org")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="Visitors", exact=True).click()
+    page.get_by_label("Find a visitor by name, mission or outlet, or accreditation number").fill("ODIHR-STO-0311")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="Marta Kowalska").click()
+    page.get_by_role("link", name=re.compile("Compare and merge Marta Kowalska")).focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Compare the two")).to_be_visible()
+    page.get_by_role("button", name="Merge Marta Kowalska into Marta Kowalska").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".flashes")).to_contain_text("has been merged")
+    with app.app_context():
+        kept = db.session.scalar(select(VisitorProfile).where(VisitorProfile.full_name == "Marta Kowalska"))
+        assert kept.accreditation_number == "ODIHR-STO-0311"
+        assert kept.phone == "+48 601 555 014"  # copied from the duplicate
+        assert db.session.scalar(select(func.count(Visit.id)).where(Visit.visitor_id == kept.id)) == total

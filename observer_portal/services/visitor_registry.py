@@ -1,0 +1,269 @@
+"""The visitor registry: browse and correct visitors, and merge a duplicate into the real person.
+
+Duplicates happen at a busy door: the same observer registered once with an accreditation
+number and once without, or under two spellings of a name. Merging keeps one profile and
+moves everything of the other onto it, so no visit, request or loan is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from observer_portal.i18n import SPOKEN_LANGUAGES
+from observer_portal.models import (
+    Loan,
+    OrganisationKind,
+    ServiceRequest,
+    User,
+    Visit,
+    VisitorKind,
+    VisitorLanguage,
+    VisitorProfile,
+)
+from observer_portal.permissions import can_manage_user
+from observer_portal.services import ServiceError
+from observer_portal.services.accounts import find_or_create_organisation
+from observer_portal.services.audit import record
+from observer_portal.services.visits import MAX_PHONE, search_conditions
+
+
+@dataclass(frozen=True)
+class RegistryRow:
+    visitor: VisitorProfile
+    visits: int
+    last_visit: datetime | None
+
+
+@dataclass(frozen=True)
+class RegistryCursor:
+    """Position after the last row shown: (name, id), so pages never skip or repeat a person."""
+
+    name: str
+    id: int
+
+
+def registry_page(
+    session: Session, query: str, after: RegistryCursor | None, size: int
+) -> tuple[list[RegistryRow], RegistryCursor | None]:
+    """Visitors in alphabetical order with their number of visits and last visit (one query)."""
+    stats = (
+        select(Visit.visitor_id, func.count(Visit.id).label("visits"), func.max(Visit.arrived_at).label("last"))
+        .group_by(Visit.visitor_id)
+        .subquery()
+    )
+    stmt = (
+        select(VisitorProfile, stats.c.visits, stats.c.last)
+        .outerjoin(stats, stats.c.visitor_id == VisitorProfile.id)
+        .where(VisitorProfile.full_name != "", *search_conditions(query))
+        .options(selectinload(VisitorProfile.languages))
+        .order_by(VisitorProfile.full_name, VisitorProfile.id)
+        .limit(size + 1)
+    )
+    if after is not None:
+        stmt = stmt.where(
+            or_(
+                VisitorProfile.full_name > after.name,
+                and_(VisitorProfile.full_name == after.name, VisitorProfile.id > after.id),
+            )
+        )
+    rows = [RegistryRow(visitor, visits or 0, last) for visitor, visits, last in session.execute(stmt)]
+    more = len(rows) > size
+    rows = rows[:size]
+    cursor = RegistryCursor(rows[-1].visitor.full_name, rows[-1].visitor.id) if more and rows else None
+    return rows, cursor
+
+
+def visitor_visits(session: Session, visitor_id: int, limit: int = 100) -> list[Visit]:
+    """Newest first, with the requests asked for during each visit and who handles them."""
+    return list(
+        session.scalars(
+            select(Visit)
+            .where(Visit.visitor_id == visitor_id)
+            .options(
+                selectinload(Visit.centre),
+                selectinload(Visit.registered_by),
+                selectinload(Visit.requests).selectinload(ServiceRequest.assignee),
+            )
+            .order_by(Visit.arrived_at.desc(), Visit.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def visitor_requests(session: Session, visitor_id: int, limit: int = 100) -> list[ServiceRequest]:
+    return list(
+        session.scalars(
+            select(ServiceRequest)
+            .where(ServiceRequest.visitor_id == visitor_id)
+            .options(selectinload(ServiceRequest.assignee))
+            .order_by(ServiceRequest.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def possible_duplicates(session: Session, visitor: VisitorProfile) -> list[VisitorProfile]:
+    """Other visitors with the same name, ignoring case and spacing: worth a look before merging."""
+    name = " ".join(visitor.full_name.split()).lower()
+    if not name:
+        return []
+    return list(
+        session.scalars(
+            select(VisitorProfile)
+            .where(VisitorProfile.id != visitor.id, func.lower(VisitorProfile.full_name) == name)
+            .order_by(VisitorProfile.id)
+            .limit(20)
+        )
+    )
+
+
+def footprint(session: Session, visitor_id: int) -> dict[str, int]:
+    """What a merge would move: the visitor's visits, requests and loans."""
+    counts = {}
+    for key, column in (("visits", Visit.visitor_id), ("requests", ServiceRequest.visitor_id),
+                        ("loans", Loan.borrower_id)):  # fmt: skip
+        counts[key] = session.scalar(select(func.count()).where(column == visitor_id)) or 0
+    return counts
+
+
+@dataclass
+class VisitorDetails:
+    full_name: str
+    kind: VisitorKind
+    organisation_name: str
+    accreditation_number: str = ""
+    nationality: str = ""
+    phone: str = ""
+    contact_email: str = ""
+    languages: list[str] = field(default_factory=list)
+
+
+def update_visitor(session: Session, actor: User, visitor: VisitorProfile, data: VisitorDetails) -> list[str]:
+    """Correct a visitor's details; returns the names of the fields that changed (audited)."""
+    if not visitor.full_name:
+        raise ServiceError(_l("This visitor has been anonymised."))
+    name = " ".join(data.full_name.split())
+    if not name:
+        raise ServiceError(_l("Give the full name."), field="full_name")
+    if not data.organisation_name.strip():
+        raise ServiceError(_l("Give the mission or media outlet."), field="organisation")
+    if len(data.phone.strip()) > MAX_PHONE:
+        raise ServiceError(_l("Use at most %(n)d characters.", n=MAX_PHONE), field="phone")
+    accreditation = data.accreditation_number.strip() or None
+    if accreditation:
+        holder = session.scalar(
+            select(VisitorProfile).where(
+                VisitorProfile.accreditation_number == accreditation, VisitorProfile.id != visitor.id
+            )
+        )
+        if holder is not None:
+            raise ServiceError(
+                _l("%(name)s already has this number. If it is the same person, merge the two.", name=holder.full_name),
+                field="accreditation_number",
+            )
+    kind = OrganisationKind.OBSERVER_MISSION if data.kind == VisitorKind.OBSERVER else OrganisationKind.MEDIA_OUTLET
+    organisation = find_or_create_organisation(session, data.organisation_name, kind)
+    languages = sorted({code for code in data.languages if code in SPOKEN_LANGUAGES})
+    new_values = {
+        "full_name": name,
+        "kind": data.kind,
+        "organisation_id": organisation.id,
+        "accreditation_number": accreditation,
+        "nationality": data.nationality,
+        "phone": data.phone.strip(),
+        "contact_email": data.contact_email.strip().lower(),
+    }
+    changed = [key for key, value in new_values.items() if getattr(visitor, key) != value]
+    for key in changed:
+        setattr(visitor, key, new_values[key])
+    if languages != visitor.language_codes:
+        changed.append("languages")
+        visitor.languages = [VisitorLanguage(language=code) for code in languages]
+    if changed:
+        session.flush()
+        record(session, actor, "visitor.updated", visitor, fields=changed)
+    return changed
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    visits: int
+    requests: int
+    loans: int
+    filled: list[str]
+
+
+def _check_merge(actor: User, keep: VisitorProfile, duplicate: VisitorProfile) -> None:
+    if keep.id == duplicate.id:
+        raise ServiceError(_l("Choose another visitor: a visitor cannot be merged into themselves."), field="duplicate")
+    if not keep.full_name or not duplicate.full_name:
+        raise ServiceError(_l("This visitor has been anonymised."), field="duplicate")
+    for profile in (keep, duplicate):
+        if profile.user is not None and not can_manage_user(actor, profile.user):
+            raise ServiceError(
+                _l("%(name)s has an account of another centre; ask an administrator to merge.", name=profile.full_name),
+                field="duplicate",
+            )
+    if keep.user is not None and duplicate.user is not None and duplicate.user.active:
+        raise ServiceError(
+            _l("Both have their own sign-in account. Deactivate the account of the duplicate first, then merge."),
+            field="duplicate",
+        )
+
+
+def merge_visitors(session: Session, actor: User, keep: VisitorProfile, duplicate: VisitorProfile) -> MergeResult:
+    """Move the duplicate's visits, requests, loans, account and missing details to `keep`,
+    then delete the duplicate — one transaction, audited with what moved and what was dropped."""
+    # lock both rows (PostgreSQL; SQLite serialises writers): nothing is added to either meanwhile
+    session.execute(
+        select(VisitorProfile.id).where(VisitorProfile.id.in_([keep.id, duplicate.id])).with_for_update()
+    ).all()
+    _check_merge(actor, keep, duplicate)
+    moved = {}
+    for model, column in ((Visit, Visit.visitor_id), (ServiceRequest, ServiceRequest.visitor_id),
+                          (Loan, Loan.borrower_id)):  # fmt: skip
+        result = session.execute(
+            update(model).where(column == duplicate.id).values({column.key: keep.id}),
+            execution_options={"synchronize_session": False},
+        )
+        moved[model] = result.rowcount
+    filled: list[str] = []
+    dropped: dict[str, str] = {}
+    duplicate_accreditation = duplicate.accreditation_number
+    duplicate_user = duplicate.user
+    if duplicate_accreditation or duplicate_user is not None:
+        duplicate.accreditation_number = None  # both columns are unique: free them before `keep` takes them
+        duplicate.user = None
+        session.flush()
+    if duplicate_accreditation and not keep.accreditation_number:
+        keep.accreditation_number = duplicate_accreditation
+        filled.append("accreditation_number")
+    elif duplicate_accreditation and duplicate_accreditation != keep.accreditation_number:
+        dropped["accreditation_number"] = duplicate_accreditation
+    if duplicate_user is not None and keep.user is None:
+        keep.user = duplicate_user
+        filled.append("user")
+    elif duplicate_user is not None:
+        dropped["user"] = duplicate_user.email  # a deactivated account, no longer linked
+    for key in ("organisation_id", "nationality", "phone", "contact_email"):
+        if not getattr(keep, key) and getattr(duplicate, key):
+            setattr(keep, key, getattr(duplicate, key))
+            filled.append(key)
+    missing = set(duplicate.language_codes) - set(keep.language_codes)
+    if missing:
+        keep.languages.extend(VisitorLanguage(language=code) for code in sorted(missing))
+        filled.append("languages")
+    duplicate_id, duplicate_name = duplicate.id, duplicate.full_name
+    session.delete(duplicate)  # its languages go with it
+    session.flush()
+    session.expire_all()  # visits and requests loaded earlier still point at the duplicate
+    result = MergeResult(moved[Visit], moved[ServiceRequest], moved[Loan], filled)
+    record(session, actor, "visitor.merged", keep, duplicate_id=duplicate_id, duplicate_name=duplicate_name,
+           visits=result.visits, requests=result.requests, loans=result.loans, filled=filled,
+           dropped=dropped or None)  # fmt: skip
+    return result
