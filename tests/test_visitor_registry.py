@@ -173,6 +173,21 @@ def test_staff_correct_details_audited_and_bad_input_changes_nothing(app, login_
     assert "hat diese Nummer bereits" in response.get_data(as_text=True)
 
 
+def test_the_kind_of_a_visitor_with_an_account_follows_the_account(app, login_as):
+    client, _ = login_as("volunteer")
+    with app.app_context():
+        observer = make_user("observer", name="Signed Up")
+        profile_id = observer.visitor_profile.id
+    url = f"/visits/visitors/{profile_id}"
+    response = post_form(client, url, {"full_name": "Signed Up", "kind": "media", "organisation": "OSCE"})
+    assert response.status_code == 422
+    assert "This visitor signed up as Observer" in response.get_data(as_text=True)
+    assert (
+        post_form(client, url, {"full_name": "Signed Up", "kind": "observer", "organisation": "OSCE"}).status_code
+        == 302
+    )
+
+
 def test_anonymised_visitors_have_no_page(app, login_as):
     client, _ = login_as("coordinator")
     with app.app_context():

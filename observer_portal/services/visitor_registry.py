@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from observer_portal.i18n import SPOKEN_LANGUAGES
+from observer_portal.labels import ROLE_LABELS
 from observer_portal.models import (
     Loan,
     OrganisationKind,
@@ -154,6 +155,14 @@ def update_visitor(session: Session, actor: User, visitor: VisitorProfile, data:
         raise ServiceError(_l("Give the mission or media outlet."), field="organisation")
     if len(data.phone.strip()) > MAX_PHONE:
         raise ServiceError(_l("Use at most %(n)d characters.", n=MAX_PHONE), field="phone")
+    if visitor.user is not None and data.kind.value != visitor.user.role.value:
+        raise ServiceError(
+            _l(
+                "This visitor signed up as %(role)s, so this cannot be changed here.",
+                role=ROLE_LABELS[visitor.user.role],
+            ),
+            field="kind",
+        )
     accreditation = data.accreditation_number.strip() or None
     if accreditation:
         holder = session.scalar(
