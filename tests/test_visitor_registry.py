@@ -292,6 +292,22 @@ def test_merge_refusals_write_nothing(app, login_as):
         assert event.details["dropped"] == {"user": "other@example.org"}
 
 
+def test_a_profile_that_takes_over_an_account_takes_its_kind(app, login_as):
+    client, _ = login_as("coordinator")
+    with app.app_context():
+        keep_id = _visitor("Jean Dupont", kind="observer").id  # registered at the desk under the wrong kind
+        journalist = make_user("media", "jean@lemonde.example.org", name="Jean Dupont")
+        duplicate_id = journalist.visitor_profile.id
+    url = f"/visits/visitors/{keep_id}/merge"
+    assert post_form(client, url, {"duplicate": str(duplicate_id)}, page=url).status_code == 302
+    with app.app_context():
+        keep = db.session.get(VisitorProfile, keep_id)
+        assert keep.user.email == "jean@lemonde.example.org"
+        assert keep.kind.value == "media"
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "visitor.merged"))
+        assert event.details["filled"][:2] == ["user", "kind"]
+
+
 def test_volunteers_cannot_merge(app, login_as):
     client, _ = login_as("volunteer")
     keep_id, duplicate_id, _ = _duplicates(app)

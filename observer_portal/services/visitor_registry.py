@@ -257,6 +257,9 @@ def merge_visitors(session: Session, actor: User, keep: VisitorProfile, duplicat
     if duplicate_user is not None and keep.user is None:
         keep.user = duplicate_user
         filled.append("user")
+        if keep.kind.value != duplicate_user.role.value:  # the account says what the person is
+            keep.kind = VisitorKind(duplicate_user.role.value)
+            filled.append("kind")
     elif duplicate_user is not None:
         dropped["user"] = duplicate_user.email  # a deactivated account, no longer linked
     for key in ("organisation_id", "nationality", "phone", "contact_email"):
