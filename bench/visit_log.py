@@ -93,6 +93,12 @@ def main() -> None:
     app = create_app()
     with app.test_request_context():
         upgrade()
+        from sqlalchemy import func, select
+
+        from observer_portal.models import Visit
+
+        if existing := db.session.scalar(select(func.count(Visit.id))):
+            sys.exit(f"The database already holds {existing:,} visits; give the benchmark an empty database.")
         started = time.perf_counter()
         centre_id, org_id = fill(db, args.rows)
         fill_seconds = time.perf_counter() - started
