@@ -83,6 +83,7 @@ def main() -> None:
         PORTAL_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(48),
         SESSION_COOKIE_SECURE="0",
+        PORTAL_BASE_URL="http://127.0.0.1",
         DATABASE_URL=args.database_url or f"sqlite:///{tmp}/bench.sqlite3",
     )
     for command in (["db", "upgrade"], ["demo"]):

@@ -193,6 +193,7 @@ def main() -> None:
         "PORTAL_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "SESSION_COOKIE_SECURE": "0",
+        "PORTAL_BASE_URL": f"http://127.0.0.1:{port}",
         "DATABASE_URL": args.database_url or f"sqlite:///{tmp}/load.sqlite3",
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "ARGON2_MEMORY_COST": "19456",

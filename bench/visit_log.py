@@ -81,7 +81,7 @@ def main() -> None:
     if args.export_only:
         return export_only()
     tmp = tempfile.mkdtemp(prefix="portal-visits-")
-    os.environ.update(PORTAL_ENV="production", SECRET_KEY=secrets.token_urlsafe(48),
+    os.environ.update(PORTAL_ENV="production", SECRET_KEY=secrets.token_urlsafe(48), PORTAL_BASE_URL="http://127.0.0.1",
                       DATABASE_URL=args.database_url or f"sqlite:///{tmp}/visits.sqlite3")  # fmt: skip
     from flask_migrate import upgrade
 

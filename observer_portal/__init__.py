@@ -31,6 +31,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     _init_extensions(app)
+    from observer_portal.paging import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before the routes are added: ids beyond INTEGER are a 404
     _register_blueprints(app)
 
     from observer_portal.auth.sessions import init_sessions
@@ -56,7 +59,7 @@ def _environ_with(config: dict[str, Any] | None) -> dict[str, str] | None:
     import os
 
     environ = dict(os.environ)
-    for key in ("PORTAL_ENV", "SECRET_KEY", "DATABASE_URL"):
+    for key in ("PORTAL_ENV", "SECRET_KEY", "DATABASE_URL", "PORTAL_BASE_URL"):
         if key in config:
             environ[key] = str(config[key])
     return environ

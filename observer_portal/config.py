@@ -11,6 +11,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ENVIRONMENTS = ("production", "development", "testing")
 
@@ -63,6 +64,28 @@ def _languages(value: str) -> list[str]:
     return codes
 
 
+#: Where links in e-mails and calendar feeds point outside production, when not set.
+DEFAULT_BASE_URLS = {"development": "http://127.0.0.1:5000", "testing": "http://localhost"}
+
+
+def _base_url(value: str, profile: str) -> str:
+    """The portal's public address: absolute links never come from the request's Host header."""
+    value = value.strip()
+    if not value:
+        if profile == "production":
+            raise ConfigError(
+                "PORTAL_BASE_URL is not set. Set it to the address people use, e.g. https://portal.example.org "
+                "(links in e-mails and calendar feeds are built from it)."
+            )
+        return DEFAULT_BASE_URLS[profile]
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(f"PORTAL_BASE_URL must be an http(s) address without query or fragment, not {value!r}")
+    if profile == "production" and parts.scheme != "https" and parts.hostname not in ("localhost", "127.0.0.1"):
+        raise ConfigError("PORTAL_BASE_URL must use https in production.")
+    return value.rstrip("/")
+
+
 def build_config(instance_path: str, environ: dict[str, str] | None = None) -> dict:
     """Return the Flask config mapping for the given environment variables."""
     env = dict(os.environ if environ is None else environ)
@@ -89,6 +112,7 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
     if _translator(env.get("TRANSLATOR", "none")) == "libre" and not env.get("TRANSLATOR_URL"):
         raise ConfigError("TRANSLATOR=libre needs TRANSLATOR_URL, the address of your LibreTranslate server.")
 
+    base_url = _base_url(env.get("PORTAL_BASE_URL", ""), profile)
     secure_cookies = _bool(env.get("SESSION_COOKIE_SECURE"), production)
     idle_minutes = int(env.get("SESSION_IDLE_MINUTES", "120"))
     absolute_hours = int(env.get("SESSION_ABSOLUTE_HOURS", "12"))
@@ -137,6 +161,7 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "TRANSLATOR_API_KEY": env.get("TRANSLATOR_API_KEY", ""),
         "TRANSLATOR_TIMEOUT": float(env.get("TRANSLATOR_TIMEOUT", "10")),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "PORTAL_BASE_URL": base_url,
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         # E-mail copies of notifications (optional): Flask-Mailman settings, always with a timeout.
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from observer_portal.lazy_text import _l
 
 log = logging.getLogger("observer_portal.errors")
 

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SelectMultipleField, ValidationError, widgets
+from datetime import date, datetime
+
+from babel import Locale
+from flask_babel import format_date, get_locale
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    Field,
+    SelectField,
+    SelectMultipleField,
+    ValidationError,
+    widgets,
+)
 from wtforms.fields.choices import SelectChoice
 
 from observer_portal.i18n import SPOKEN_LANGUAGES
+from observer_portal.lazy_text import _l
 from observer_portal.models import Proficiency
+from observer_portal.numbers import NumberInputError, format_hint, format_number, parse_number
 from observer_portal.security import password_problem
 
 PROFICIENCY_LABELS = {
@@ -28,6 +41,114 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+def _number_locale() -> Locale:
+    return get_locale() or Locale("en")
+
+
+class LocaleDecimalField(Field):
+    """A typed number, read and shown in the format of the person's UI locale.
+
+    Refused input keeps what was typed in the box and says, in the person's
+    language, how to write it; nothing is rounded or guessed (see `numbers`).
+    """
+
+    widget = widgets.TextInput()
+
+    def __init__(self, label=None, validators=None, *, places=2, minimum=None, maximum=None, **kwargs):
+        kwargs.setdefault("render_kw", {"autocomplete": "off", "spellcheck": "false"})
+        super().__init__(label, validators, **kwargs)
+        self.places, self.minimum, self.maximum = places, minimum, maximum
+        if not self.description:
+            self.description = format_hint(_number_locale())
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else format_number(self.data, _number_locale())
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = None
+        if not valuelist:
+            return
+        try:
+            self.data = parse_number(
+                valuelist[0], _number_locale(), places=self.places, minimum=self.minimum, maximum=self.maximum
+            )
+        except NumberInputError as error:
+            raise ValueError(error.message) from None
+
+
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+class _PlausibleDates:
+    """Refuse dates no one means (year 1 or 9999): converting them to UTC overflowed into a 500.
+
+    Date inputs send ISO text whatever the UI language, so parsing stays
+    WTForms' own (with its translated "not a valid date" message).
+    """
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        day = self.data.date() if isinstance(self.data, datetime) else self.data
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            self.data = None
+            raise ValueError(
+                _l("Enter a date between %(first)s and %(last)s.",
+                   first=format_date(FIRST_DAY, "long"), last=format_date(LAST_DAY, "long"))
+            )  # fmt: skip
+
+
+class LocalDateTimeField(_PlausibleDates, DateTimeLocalField):
+    """A `datetime-local` input in the centre's time; seconds are accepted when a browser sends them."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        pattern = kwargs.pop("format", "%Y-%m-%dT%H:%M")
+        kwargs["format"] = [pattern, f"{pattern}:%S"] if isinstance(pattern, str) else pattern
+        super().__init__(label, validators, **kwargs)
+
+
+class LocalDateField(_PlausibleDates, DateField):
+    """A `date` input (ISO in every locale) limited to plausible days."""
+
+
+def form_problems(form) -> list[tuple[str, object, int | None, object]]:
+    """(field id, label, row number, message) for each field error, rows of FieldLists included.
+
+    A FieldList's own `.errors` is a list of per-row dicts, which the error
+    summary used to print raw once per row; here every message appears once,
+    next to the field it belongs to.
+    """
+    problems: list[tuple[str, object, int | None, object]] = []
+
+    def add(field, row: int | None) -> None:
+        seen: set[str] = set()
+        for message in field.errors or ():
+            if isinstance(message, dict | list | tuple) or str(message) in seen:
+                continue
+            seen.add(str(message))
+            problems.append((field.id, field.label.text, row, message))
+
+    def walk(fields, row: int | None) -> None:
+        for field in fields:
+            if field.type == "CSRFTokenField":
+                continue
+            if field.type == "FieldList":
+                add(field, row)  # messages of the list itself, if any
+                for number, entry in enumerate(field.entries, start=1):
+                    if entry.type == "FormField":
+                        walk(entry.form, number)
+                    else:
+                        add(entry, number)
+            elif field.type == "FormField":
+                walk(field.form, row)
+            else:
+                add(field, row)
+
+    walk(form, None)
+    return problems
 
 
 class StrongPassword:

@@ -1,11 +1,12 @@
 """Translated names of enum values, shared by views and templates."""
 
-from flask_babel import lazy_gettext as _l
-
+from observer_portal.lazy_text import _l
 from observer_portal.models import (
+    AuditAction,
     BriefingTopic,
     Condition,
     EquipmentKind,
+    EventAction,
     LocationKind,
     OrganisationKind,
     Priority,
@@ -102,14 +103,57 @@ CONDITION_LABELS = {
 }
 
 ACTION_LABELS = {
-    "created": _l("Request filed"),
-    "claim": _l("Taken by a volunteer"),
-    "assign": _l("Assigned"),
-    "start": _l("Work started"),
-    "complete": _l("Marked as done"),
-    "decline": _l("Given back to the pool"),
-    "cancel": _l("Cancelled"),
-    "commented": _l("Comment"),
+    EventAction.CREATED: _l("Request filed"),
+    EventAction.CLAIM: _l("Taken by a volunteer"),
+    EventAction.ASSIGN: _l("Assigned"),
+    EventAction.START: _l("Work started"),
+    EventAction.COMPLETE: _l("Marked as done"),
+    EventAction.DECLINE: _l("Given back to the pool"),
+    EventAction.CANCEL: _l("Cancelled"),
+    EventAction.COMMENTED: _l("Comment"),
+    EventAction.ROUTED: _l("Sent to a volunteer who speaks both languages"),
+    EventAction.UNROUTABLE: _l("No volunteer could take it"),
+    EventAction.RELEASED: _l("Handed back: the volunteer went off duty"),
+}
+
+#: Why routing found nobody, as shown in a request's history (the job page names the languages).
+UNROUTABLE_REASON_LABELS = {
+    "nobody_on_duty": _l("No volunteer was on duty."),
+    "nobody_speaks": _l("No volunteer on duty speaks one of the two languages."),
+    "nobody_speaks_both": _l("No volunteer on duty speaks both languages."),
+    "all_declined": _l("Everyone on duty who speaks both languages had declined."),
+    "all_busy": _l("Everyone who speaks both languages was already booked at that time."),
+}
+
+AUDIT_ACTION_LABELS = {
+    AuditAction.LOGIN_SUCCEEDED: _l("Signed in"),
+    AuditAction.LOGIN_FAILED: _l("Failed sign-in"),
+    AuditAction.ACCOUNT_SIGNED_UP: _l("Signed up"),
+    AuditAction.ACCOUNT_CREATED: _l("Account created"),
+    AuditAction.ACCOUNT_UPDATED: _l("Account changed"),
+    AuditAction.ACCOUNT_ROLE_CHANGED: _l("Role changed"),
+    AuditAction.ACCOUNT_CENTRE_CHANGED: _l("Moved to another centre"),
+    AuditAction.ACCOUNT_PASSWORD_CHANGED: _l("Password changed"),
+    AuditAction.ACCOUNT_ACTIVATED: _l("Account reactivated"),
+    AuditAction.ACCOUNT_DEACTIVATED: _l("Account deactivated"),
+    AuditAction.VOLUNTEER_ON_DUTY: _l("Went on duty"),
+    AuditAction.VOLUNTEER_OFF_DUTY: _l("Went off duty"),
+    AuditAction.VISIT_REGISTERED: _l("Visit registered"),
+    AuditAction.VISITS_EXPORTED: _l("Visit log downloaded"),
+    AuditAction.VISITS_ANONYMISED: _l("Personal data of past visitors removed"),
+    AuditAction.VISITOR_UPDATED: _l("Visitor's details corrected"),
+    AuditAction.VISITOR_MERGED: _l("Two visitor records merged"),
+    AuditAction.EQUIPMENT_CREATED: _l("Equipment added"),
+    AuditAction.EQUIPMENT_UPDATED: _l("Equipment changed"),
+    AuditAction.EQUIPMENT_CHECKED_OUT: _l("Equipment lent"),
+    AuditAction.EQUIPMENT_CHECKED_IN: _l("Equipment returned"),
+    AuditAction.BRIEFING_CREATED: _l("Briefing written"),
+    AuditAction.BRIEFING_UPDATED: _l("Briefing changed"),
+    AuditAction.BRIEFING_PUBLISHED: _l("Briefing published"),
+    AuditAction.BRIEFING_UNPUBLISHED: _l("Briefing withdrawn"),
+    AuditAction.BRIEFING_TRANSLATION_SAVED: _l("Briefing translation saved"),
+    AuditAction.BRIEFING_MACHINE_DRAFT: _l("Machine draft of a briefing made"),
+    AuditAction.BRIEFING_RESTORED: _l("Earlier version of a briefing restored"),
 }
 
 ACTION_BUTTONS = {

@@ -9,8 +9,9 @@ from importlib import resources
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import Flask, abort, current_app, g, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from observer_portal.lazy_text import _l
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128

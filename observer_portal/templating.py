@@ -8,7 +8,7 @@ from flask import Flask, request
 from flask_babel import format_decimal, get_locale
 
 from observer_portal import labels
-from observer_portal.forms import PROFICIENCY_LABELS
+from observer_portal.forms import PROFICIENCY_LABELS, form_problems
 from observer_portal.i18n import LOCALES, country_name, language_name
 from observer_portal.services.markdown_text import render_markdown
 
@@ -47,6 +47,7 @@ def init_templating(app: Flask) -> None:
         format_number=format_decimal,
         unroutable_message=labels.unroutable_message,
         PROFICIENCY_LABELS=PROFICIENCY_LABELS,
+        form_problems=form_problems,
         **{name: value for name, value in vars(labels).items() if name.endswith(("_LABELS", "_BUTTONS"))},
     )
     app.jinja_env.filters["purpose_label"] = lambda code: labels.PURPOSE_LABELS.get(code, code)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from observer_portal.extensions import db
-from observer_portal.models import EquipmentItem, EquipmentKind, RequestKind, User
+from observer_portal.models import EquipmentItem, EquipmentKind, Loan, RequestKind, User
 from observer_portal.models.base import utcnow
 from observer_portal.services.assistance import RequestInput, create_request
 
@@ -25,3 +25,12 @@ def make_item(centre_id: int, tag: str = "ATR-LAP-01", kind: EquipmentKind = Equ
     db.session.add(item)
     db.session.commit()
     return item
+
+
+def make_overdue_loan(item: EquipmentItem, lender: User, borrower: User) -> Loan:
+    """A loan that went out two days ago and was due back two hours ago."""
+    loan = Loan(item_id=item.id, borrower_id=borrower.visitor_profile.id, out_by_id=lender.id,
+                out_at=utcnow() - timedelta(days=2), due_at=utcnow() - timedelta(hours=2))  # fmt: skip
+    db.session.add(loan)
+    db.session.commit()
+    return loan

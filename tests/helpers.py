@@ -34,6 +34,7 @@ def make_config(url: str, **overrides) -> dict:
         "ARGON2_MEMORY_COST": 1024,
         "ARGON2_PARALLELISM": 1,
         "SERVER_NAME": None,
+        "PORTAL_BASE_URL": "https://portal.test",
     }
     config.update(overrides)
     return config
@@ -128,8 +129,10 @@ def dangerous_markup(html: str) -> list[str]:
 
     class Finder(HTMLParser):
         def handle_starttag(self, tag, attrs):
-            if tag in {"script", "iframe", "object", "embed"}:
+            if tag in {"script", "iframe", "object", "embed", "base"}:
                 found.append(f"<{tag}>")
+            if tag == "meta" and any(name == "http-equiv" for name, _ in attrs):  # e.g. a refresh to elsewhere
+                found.append("<meta http-equiv>")
             for name, value in attrs:
                 if name.startswith("on"):
                     found.append(f"{tag} {name}=")

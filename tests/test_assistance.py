@@ -83,7 +83,7 @@ def test_observer_files_and_follows_a_request(app, login_as):
 def test_bad_input_gives_field_errors_and_writes_nothing(app, login_as, field, value, message):
     client, _ = login_as("observer")
     response = post_form(client, "/requests/new", request_form(app, **{field: value}))
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, with its errors
     html = response.get_data(as_text=True)
     assert message in html
     assert f'id="{field}"' in html
@@ -149,7 +149,7 @@ def test_full_workflow_with_history_and_notifications(app, login_as):
     assert f"Ihre Anfrage #{req_id} ist jetzt: Erledigt." in listing
     # finished: the requester can no longer cancel
     response = post_form(observer, f"/requests/{req_id}/cancel", {}, page=page)
-    assert "nicht mehr in einem Zustand" in observer.get(response.headers["Location"]).get_data(as_text=True)
+    assert "bereits erledigt" in observer.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_decline_needs_a_reason_and_returns_to_the_pool(app, login_as):
@@ -303,7 +303,7 @@ def test_twenty_volunteers_claim_at_once_and_exactly_one_wins(app):
 
 
 def test_losing_claim_gets_a_clear_message(app, login_as):
-    first, _ = login_as("volunteer")
+    first, _ = login_as("volunteer", name="Aruzhan Bekova")
     second, _ = login_as("volunteer")
     with app.app_context():
         req_id = make_request(make_user("observer")).id
@@ -312,7 +312,7 @@ def test_losing_claim_gets_a_clear_message(app, login_as):
     post_form(first, f"/requests/{req_id}/claim", {}, page=page)
     response = second.post(f"/requests/{req_id}/claim", data={"csrf_token": token})
     html = second.get(response.headers["Location"]).get_data(as_text=True)
-    assert "no longer in a state that allows that" in html or "Someone else has just taken" in html
+    assert "Aruzhan Bekova has already taken this request. Choose another one from the queue." in html
 
 
 def _mail_app(make_app, port: int, timeout: float = 5):

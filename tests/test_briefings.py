@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import event, func, select
@@ -19,7 +20,7 @@ from observer_portal.models import (
 )
 from observer_portal.services.markdown_text import render_markdown
 from tests.briefing_helpers import make_briefing
-from tests.helpers import dangerous_markup, make_centre, post_form
+from tests.helpers import dangerous_markup, make_centre, make_user, post_form
 
 DETAIL = "/briefings/atyrau/atyrau-overview"
 
@@ -189,6 +190,37 @@ def test_coordinator_writes_publishes_and_edits_with_history(app, login_as):
         briefing = db.session.get(Briefing, briefing_id)
         assert briefing.version == 3
         assert briefing.original.body == "Call **109**."
+        # the German text was made from exactly this wording: it is current again (issue 13, defect 11)
+        assert not briefing.translation("de").is_outdated
+    german = client.get("/briefings/atyrau/atyrau-contacts?lang=de").get_data(as_text=True)
+    assert "Das Original wurde geändert" not in german
+
+
+def test_a_translation_is_outdated_relative_to_the_text_it_was_made_from(app_ctx):
+    from observer_portal.services.briefings import BriefingInput, FigureInput, save_translation, update_briefing
+
+    coordinator = make_user("coordinator")
+    briefing = make_briefing(make_centre("atyrau"), body="First wording.", figures=[("Voters", 1959, "")])
+
+    def edit(body: str, voters: int = 1959) -> None:
+        data = BriefingInput(slug=briefing.slug, topic=briefing.topic, title=briefing.original.title, body=body,
+                             original_locale="en", figures=[FigureInput("Voters", Decimal(voters), "")])  # fmt: skip
+        update_briefing(db.session, coordinator, briefing, data)
+        db.session.commit()
+
+    save_translation(db.session, coordinator, briefing, "de", title="Erste", body="Erste Fassung.",
+                     figure_labels={}, reviewed=True)  # fmt: skip
+    edit("Second wording.")
+    save_translation(db.session, coordinator, briefing, "fr", title="Deuxième", body="Deuxième version.",
+                     figure_labels={}, reviewed=True)  # fmt: skip
+    db.session.commit()
+    assert briefing.translation("de").is_outdated
+    assert not briefing.translation("fr").is_outdated
+    edit("First wording.")  # undone by hand, not through a restore
+    assert not briefing.translation("de").is_outdated  # made from this very text
+    assert briefing.translation("fr").is_outdated  # made from the second wording
+    edit("First wording.", voters=1960)  # a figure changed: the text a translation shows is not the same
+    assert briefing.translation("de").is_outdated
 
 
 def test_invalid_briefing_input_writes_nothing(app, login_as):
@@ -199,7 +231,7 @@ def test_invalid_briefing_input_writes_nothing(app, login_as):
         {"title": "", "slug": "Not A Slug!", "topic": "nonsense", "original_locale": "xx", "body": "x" * 20001,
          "figures-0-label": "Voters", "figures-0-value": "many"},
     )  # fmt: skip
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "There is a problem" in html
     with app.app_context():

@@ -8,6 +8,8 @@ from observer_portal import create_app
 from observer_portal.config import ConfigError, build_config, normalise_database_url
 from tests.helpers import TEST_SECRET
 
+BASE = "https://observers.example.org"
+
 
 def test_production_refuses_to_start_without_secret_key(tmp_path):
     with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
@@ -45,7 +47,7 @@ def test_development_generates_and_keeps_a_secret_key(tmp_path):
 
 
 def test_production_cookies_are_secure_httponly_lax(tmp_path):
-    config = build_config(str(tmp_path), {"SECRET_KEY": TEST_SECRET})
+    config = build_config(str(tmp_path), {"SECRET_KEY": TEST_SECRET, "PORTAL_BASE_URL": BASE})
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_HTTPONLY"] is True
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -55,7 +57,7 @@ def test_production_cookies_are_secure_httponly_lax(tmp_path):
 
 
 def test_default_database_is_sqlite_in_instance_folder(tmp_path):
-    config = build_config(str(tmp_path), {"SECRET_KEY": TEST_SECRET})
+    config = build_config(str(tmp_path), {"SECRET_KEY": TEST_SECRET, "PORTAL_BASE_URL": BASE})
     assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/observer_portal.sqlite3"
 
 
@@ -73,7 +75,7 @@ def test_database_url_uses_psycopg3(given, expected):
 
 
 def test_argon2_defaults_meet_the_asvs_bar(tmp_path):
-    config = build_config(str(tmp_path), {"SECRET_KEY": TEST_SECRET})
+    config = build_config(str(tmp_path), {"SECRET_KEY": TEST_SECRET, "PORTAL_BASE_URL": BASE})
     assert config["ARGON2_MEMORY_COST"] >= 19 * 1024
     assert config["ARGON2_TIME_COST"] >= 2
 

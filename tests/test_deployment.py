@@ -89,6 +89,7 @@ def gunicorn_url(db_url, redis_url) -> Iterator[str]:
         PORTAL_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(48),
         SESSION_COOKIE_SECURE="0",
+        PORTAL_BASE_URL=f"http://127.0.0.1:{port}",
         DATABASE_URL=db_url,
         RATELIMIT_STORAGE_URI=redis_url,
         ARGON2_TIME_COST="1",

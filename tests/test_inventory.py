@@ -13,7 +13,7 @@ from observer_portal.extensions import db
 from observer_portal.models import Condition, EquipmentItem, Loan, Notification, User
 from observer_portal.models.base import utcnow
 from observer_portal.services.inventory import check_out
-from tests.assistance_helpers import make_item
+from tests.assistance_helpers import make_item, make_overdue_loan
 from tests.helpers import make_centre, make_user, post_form
 from tests.test_assistance import _race, local
 
@@ -115,11 +115,7 @@ def test_overdue_loans_are_listed_and_notified_once(app, login_as):
         item = make_item(coordinator.centre_id, "ATR-SIM-01", kind="sim_card")
         lender = make_user("volunteer")
         borrower = make_user("media", name="James Smith")
-        db.session.add(
-            Loan(item_id=item.id, borrower_id=borrower.visitor_profile.id, out_by_id=lender.id,
-                 out_at=utcnow() - timedelta(days=2), due_at=utcnow() - timedelta(hours=2))
-        )  # fmt: skip
-        db.session.commit()
+        make_overdue_loan(item, lender, borrower)
         lender_id, borrower_user_id = lender.id, borrower.id
     html = client.get("/inventory/").get_data(as_text=True)
     assert "Overdue loans" in html

@@ -283,7 +283,7 @@ def test_calendar_feed_lists_bookings(app, login_as):
     html = client.get("/language-help/bookings").get_data(as_text=True)
     import re
 
-    feed = re.search(r'href="http://localhost(/language-help/calendar/[^"]+\.ics)"', html).group(1)
+    feed = re.search(r'href="https://portal.test(/language-help/calendar/[^"]+\.ics)"', html).group(1)
     anonymous = app.test_client()
     response = anonymous.get(feed)
     assert response.status_code == 200
@@ -353,3 +353,25 @@ def test_asking_for_a_briefing_translation_routes_one_job_and_delivery_updates_t
         assert (translation.origin, translation.state) == (TranslationOrigin.HUMAN, ReviewState.DRAFT)
     html = reader.get(page).get_data(as_text=True)
     assert "Атырау облысы: шолу" in html
+
+
+def test_a_hostile_place_stays_one_field_of_one_calendar_event(app, login_as):
+    """A place typed by an observer cannot add events or properties to an interpreter's calendar."""
+    from observer_portal.language_help.calendar import bookings_calendar
+    from observer_portal.models import InterpretationBooking
+
+    hostile = 'TEC\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Fake; "=1+1", <b>x</b> \u202eevil'
+    with app.app_context():
+        volunteer("Timur", ["en", "ru"])
+        job = interpretation(30, 2)
+        job.place = hostile
+        request, _ = file_job(db.session, make_user("observer"), job, LANGS)
+        db.session.commit()
+        bookings = db.session.scalars(select(InterpretationBooking)).all()
+        jobs = {b.request_id: db.session.scalar(select(TranslationJob).where(TranslationJob.request_id == b.request_id))
+                for b in bookings}  # fmt: skip
+        feed = bookings_calendar(bookings, jobs)
+    events = list(Calendar.from_ical(feed).walk("VEVENT"))
+    assert len(events) == 1
+    assert str(events[0]["location"]) == hostile.replace("\r\n", "\n") or str(events[0]["location"]) == hostile
+    assert "Fake" not in str(events[0]["summary"])

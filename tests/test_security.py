@@ -22,6 +22,10 @@ PROBES = [
     '"><img src=x onerror=alert(1)>',
     "javascript:alert(document.cookie)",
     '<a href="javascript:alert(2)">click</a>',
+    '<meta http-equiv="refresh" content="2;url=/?x">',
+    "{{ 7*7 }} {% raw %} ${7*7}",
+    "safe;=1+1;x\t@SUM(A1)",
+    "\u202eevil.exe\u202c and \u200f",
 ]
 UNICODE = "Қазақстан Республикасы · Größe Übersee · 🗳️✅ · الانتخابات الرئاسية"
 
@@ -246,3 +250,33 @@ def test_nul_bytes_are_refused_with_400_on_every_backend(app, login_as):
     assert volunteer.get("/requests/queue?kind=\x00").status_code == 400
     for path in ("/centres/a%00b", "/briefings/a%00/b", "/language-help/calendar/abcdefghijklmnopqrstuv%00.ics"):
         assert client.get(path).status_code == 400, path
+
+
+def test_ten_thousand_characters_in_every_text_field_never_break_anything(app, login_as):
+    """A pasted essay: refused with a message in the field, or kept whole — never a 500 or a cut."""
+    long = ("Очень длинный текст — très long — sehr lang. " * 250)[:10_000]
+    observer, _ = login_as("observer")
+    coordinator, _ = login_as("coordinator")
+    volunteer, _ = login_as("volunteer")
+    with app.app_context():
+        visitor_id = make_user("observer", name="Long Text").visitor_profile.id
+    attempts = [
+        (observer, "/account", {"display_name": long, "preferred_locale": ""}),
+        (observer, "/requests/new", {"kind": "other", "details": long, "location_kind": "other", "location": long,
+                                     "needed_by": local(5, app), "priority": "2"}),
+        (observer, "/language-help/new", {"source": "ru", "target": "de", "mode": "written", "text": long,
+                                          "notes": long, "needed_by": local(5, app)}),
+        (coordinator, "/briefings/new", {"title": long, "slug": long, "topic": "overview", "original_locale": "en",
+                                         "body": long, "figures-0-label": long, "figures-0-value": "1"}),
+        (coordinator, "/inventory/new", {"kind": "laptop", "asset_tag": long, "description": long,
+                                         "condition": "good", "notes": long}),
+        (volunteer, "/visits/desk", {"visitor_id": str(visitor_id), "purposes": ["briefing"],
+                                     "arrived_at": local(0, app), "notes": long}),
+        (volunteer, f"/visits/visitors/{visitor_id}", {"full_name": long, "kind": "observer", "organisation": long,
+                                                      "phone": long, "contact_email": long}),
+    ]  # fmt: skip
+    for client, url, data in attempts:
+        response = post_form(client, url, data)
+        assert response.status_code in (200, 302, 422), (url, response.status_code)
+        if response.status_code != 302:  # the form again, saying which field is too long
+            assert 'class="field-error"' in response.get_data(as_text=True), url

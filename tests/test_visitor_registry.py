@@ -100,7 +100,7 @@ def test_a_visit_of_someone_else_is_refused_and_nothing_is_written(app, login_as
             {**request_form(app), "visitor": str(anna_id), "visit": visit},
             page=page,
         )
-        assert response.status_code == 200, visit
+        assert response.status_code == 422, visit
         assert "This visit is not a visit of this visitor to this centre." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count(ServiceRequest.id))) == 0
@@ -316,3 +316,26 @@ def test_volunteers_cannot_merge(app, login_as):
     assert response.status_code == 403
     with app.app_context():
         assert db.session.get(VisitorProfile, duplicate_id) is not None
+
+
+# --- languages changed in place (issue 13) -------------------------------------------------
+
+
+def test_changing_the_languages_of_a_visitor_keeps_the_ones_still_spoken(app, login_as):
+    """A fresh list was INSERTed before the old rows were DELETEd: keeping "en" while
+    swapping "fr" for "de" broke the (visitor, language) UNIQUE constraint with a 500."""
+    client, _ = login_as("volunteer")
+    with app.app_context():
+        profile = _visitor("Marie Curie", languages=[VisitorLanguage(language="en"), VisitorLanguage(language="fr")])
+        profile_id = profile.id
+        kept_row = db.session.scalar(select(VisitorLanguage.id).where(VisitorLanguage.language == "en"))
+    url = f"/visits/visitors/{profile_id}"
+    details = {"full_name": "Marie Curie", "kind": "observer", "organisation": "OSCE"}
+    for chosen in (["en", "de"], ["de", "en", "kk"], ["kk"], []):
+        response = post_form(client, url, {**details, "languages": chosen})
+        assert response.status_code == 302, (chosen, response.get_data(as_text=True)[:300])
+        with app.app_context():
+            assert db.session.get(VisitorProfile, profile_id).language_codes == sorted(chosen)
+            if "en" in chosen:  # the row of a language still spoken is kept, not replaced
+                assert db.session.scalar(select(VisitorLanguage.id).where(VisitorLanguage.language == "en")) == kept_row
+            assert db.session.scalar(select(func.count(VisitorLanguage.id))) == len(chosen)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from observer_portal.forms import as_choices
+from observer_portal.forms import LocalDateTimeField, as_choices
 from observer_portal.labels import LOCATION_LABELS, PRIORITY_LABELS, REQUEST_KIND_LABELS
+from observer_portal.lazy_text import _l
 from observer_portal.services.assistance import GENERAL_KINDS, MAX_DETAILS
 
 
@@ -28,7 +28,7 @@ class RequestForm(FlaskForm):
     location = StringField(
         _l("Address, hotel or polling station number (optional)"), validators=[Optional(), Length(max=200)]
     )
-    needed_by = DateTimeLocalField(_l("Needed by (local time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    needed_by = LocalDateTimeField(_l("Needed by (local time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
     priority = SelectField(
         _l("Urgency"), choices=as_choices((str(int(k)), v) for k, v in PRIORITY_LABELS.items()), default="2"
     )

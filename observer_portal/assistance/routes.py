@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from observer_portal.assistance import bp
@@ -12,7 +11,9 @@ from observer_portal.auth.routes import show_form_error
 from observer_portal.extensions import db
 from observer_portal.forms import as_choices
 from observer_portal.labels import REQUEST_KIND_LABELS, STATUS_LABELS
+from observer_portal.lazy_text import _l
 from observer_portal.models import LocationKind, Priority, RequestKind, RequestStatus, User, Visit, VisitorProfile
+from observer_portal.paging import carried_args, parse_cursor, parse_id
 from observer_portal.permissions import STAFF, VISITORS, roles_required, signed_in
 from observer_portal.services import ServiceError, language_help
 from observer_portal.services import assistance as service
@@ -47,9 +48,8 @@ def _file(form: RequestForm, visitor: VisitorProfile | None = None, visit: Visit
 @bp.get("/")
 @roles_required(*VISITORS)
 def mine():
-    before = request.args.get("before", "")
     rows, next_cursor = service.my_requests(
-        db.session, current_user, int(before) if before.isdigit() else None, current_app.config["PAGE_SIZE"]
+        db.session, current_user, parse_cursor(request.args.get("before")), current_app.config["PAGE_SIZE"]
     )
     return render_template("assistance/mine.html", rows=rows, next_cursor=next_cursor)
 
@@ -66,7 +66,10 @@ def create():
         done = _file(form)
         if done:
             return done
-    return render_template("assistance/new.html", form=form, for_visitor=False)
+    # a POST that renders the form again was refused: say so with 422
+    return render_template("assistance/new.html", form=form, for_visitor=False), (
+        422 if request.method == "POST" else 200
+    )
 
 
 @bp.route("/new-for-visitor", methods=["GET", "POST"])
@@ -76,8 +79,9 @@ def create_for_visitor():
     form = StaffRequestForm()
     visitors = service.centre_visitors(db.session, current_user.centre_id)
     wanted = request.args.get("visitor", "") if request.method == "GET" else (form.visitor.data or "")
-    if wanted.isdigit() and all(str(v.id) != wanted for v in visitors):
-        chosen = db.session.get(VisitorProfile, int(wanted))  # e.g. an observer signed up at another centre
+    wanted_id = parse_id(wanted)
+    if wanted_id and all(v.id != wanted_id for v in visitors):
+        chosen = db.session.get(VisitorProfile, wanted_id)  # e.g. an observer signed up at another centre
         if chosen is not None and chosen.full_name:
             visitors = [chosen, *visitors]
     form.visitor.choices = as_choices(
@@ -87,9 +91,10 @@ def create_for_visitor():
     if request.method == "GET":
         form.needed_by.data = local_in(4)
         form.visitor.data = wanted
-        form.visit.data = request.args.get("visit", "") if request.args.get("visit", "").isdigit() else ""
+        form.visit.data = str(parse_id(request.args.get("visit")) or "")
     visit_ref = str(form.visit.data or "")
-    visit = db.session.get(Visit, int(visit_ref)) if visit_ref.isdigit() and len(visit_ref) < 12 else None
+    visit_id = parse_id(visit_ref)
+    visit = db.session.get(Visit, visit_id) if visit_id else None
     if form.validate_on_submit():
         if visit_ref and visit is None:
             form.form_errors.append(str(_l("This visit is not a visit of this visitor to this centre.")))
@@ -97,7 +102,9 @@ def create_for_visitor():
             done = _file(form, db.session.get(VisitorProfile, int(form.visitor.data)), visit)
             if done:
                 return done
-    return render_template("assistance/new.html", form=form, for_visitor=True, visit=visit)
+    return render_template("assistance/new.html", form=form, for_visitor=True, visit=visit), (
+        422 if request.method == "POST" else 200
+    )
 
 
 @bp.get("/queue")
@@ -118,7 +125,7 @@ def queue():
     rows, cursor = service.queue(
         db.session, current_user, flt, service.Cursor.decode(request.args.get("after")), current_app.config["PAGE_SIZE"]
     )
-    next_args = {k: v for k, v in request.args.items() if k != "after"}
+    next_args = carried_args(request.args, (field.name for field in form))
     return render_template(
         "assistance/queue.html", form=form, rows=rows, cursor=cursor, next_args=next_args, claim_form=ActionForm()
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
 from observer_portal.forms import MultiCheckboxField, StrongPassword, as_choices
+from observer_portal.lazy_text import _l
 from observer_portal.models import Role
 
 

@@ -7,7 +7,6 @@ import logging
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -18,6 +17,7 @@ from observer_portal.auth.sessions import end_session, start_session
 from observer_portal.extensions import db, limiter
 from observer_portal.forms import as_choices
 from observer_portal.i18n import LOCALES, country_choices, language_choices
+from observer_portal.lazy_text import _l
 from observer_portal.models import Organisation, Role
 from observer_portal.permissions import public, roles_required, signed_in
 from observer_portal.services import ServiceError, accounts, language_help

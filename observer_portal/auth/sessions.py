@@ -12,13 +12,13 @@ from __future__ import annotations
 import time
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from observer_portal.errors import render_error, wants_json
 from observer_portal.extensions import db, login_manager
 from observer_portal.i18n import SESSION_KEY, remember_explicit_locale
+from observer_portal.lazy_text import _l
 from observer_portal.models import User
 
 AUTH_AT = "auth_at"

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DecimalField,
     FieldList,
     Form,
     FormField,
@@ -15,19 +13,23 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from observer_portal.forms import as_choices
+from observer_portal.forms import LocaleDecimalField, as_choices
 from observer_portal.i18n import LOCALES
 from observer_portal.labels import TOPIC_LABELS
+from observer_portal.lazy_text import _l
 
 FIGURE_ROWS = 10
 MAX_BODY = 20_000
+FIGURE_LIMIT = 10**13  # the column is Numeric(16, 2)
 
 
 class FigureForm(Form):
     label = StringField(_l("Label"), validators=[Optional(), Length(max=160)])
-    value = DecimalField(_l("Number"), places=None, validators=[Optional(), NumberRange(min=-(10**13), max=10**13)])
+    value = LocaleDecimalField(
+        _l("Number"), places=2, minimum=-FIGURE_LIMIT, maximum=FIGURE_LIMIT, validators=[Optional()]
+    )
     unit = StringField(_l("Unit (optional)"), validators=[Optional(), Length(max=40)])
 
 
@@ -56,8 +58,8 @@ class BriefingForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         for entry in self.figures:
-            label, value = entry.form.label.data, entry.form.value.data
-            if label and value is None:
+            label, value = (entry.form.label.data or "").strip(), entry.form.value.data
+            if label and value is None and not entry.form.value.errors:  # unreadable input already says why
                 entry.form.value.errors = [*entry.form.value.errors, str(_l("Give the number for this label."))]
                 ok = False
             if value is not None and not label:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from observer_portal.auth.forms import ConfirmForm
@@ -15,7 +14,9 @@ from observer_portal.extensions import db
 from observer_portal.forms import as_choices
 from observer_portal.i18n import LOCALES
 from observer_portal.labels import TOPIC_LABELS
+from observer_portal.lazy_text import _l
 from observer_portal.models import Briefing, BriefingTopic
+from observer_portal.paging import carried_args, parse_cursor
 from observer_portal.permissions import MANAGERS, STAFF, public, roles_required, signed_in
 from observer_portal.services import ServiceError, language_help
 from observer_portal.services import briefings as service
@@ -29,8 +30,7 @@ def _locale() -> str:
 
 
 def _cursor() -> int | None:
-    value = request.args.get("before", "")
-    return int(value) if value.isdigit() else None
+    return parse_cursor(request.args.get("before"))
 
 
 def _briefing_or_404(briefing_id: int) -> Briefing:
@@ -68,7 +68,7 @@ def index():
     locale = _locale()
     rows = [(b, service.text_for(b, locale), service.translation_state(b, locale)) for b in items]
     centre_names = {c.id: c for c in centres}
-    next_args = {k: v for k, v in request.args.items() if k != "before"}
+    next_args = carried_args(request.args, (field.name for field in form))
     return render_template(
         "briefings/index.html", form=form, rows=rows, centres=centre_names, next_cursor=next_cursor, next_args=next_args
     )
@@ -181,7 +181,8 @@ def create():
             db.session.commit()
             flash(_l("Briefing saved. It is not published yet."), "success")
             return redirect(url_for("briefings.edit", briefing_id=briefing.id))
-    return render_template("briefings/edit.html", form=form, briefing=None)
+    # a POST that renders the form again was refused: say so with 422
+    return render_template("briefings/edit.html", form=form, briefing=None), (422 if request.method == "POST" else 200)
 
 
 @bp.route("/<int:briefing_id>/edit", methods=["GET", "POST"])
@@ -210,7 +211,9 @@ def edit(briefing_id: int):
                 "success",
             )
             return redirect(url_for("briefings.edit", briefing_id=briefing.id))
-    return render_template("briefings/edit.html", form=form, briefing=briefing, action_form=ConfirmForm())
+    return render_template("briefings/edit.html", form=form, briefing=briefing, action_form=ConfirmForm()), (
+        422 if request.method == "POST" else 200
+    )
 
 
 def _set_published(briefing_id: int, published: bool):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from observer_portal.forms import as_choices
+from observer_portal.forms import LocalDateTimeField, as_choices
 from observer_portal.labels import CONDITION_LABELS, EQUIPMENT_KIND_LABELS
+from observer_portal.lazy_text import _l
 
 
 class ItemForm(FlaskForm):
@@ -25,7 +25,7 @@ class ItemForm(FlaskForm):
 
 class CheckoutForm(FlaskForm):
     borrower = SelectField(_l("Borrower"), validators=[DataRequired()])
-    due_at = DateTimeLocalField(_l("Back by (local time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    due_at = LocalDateTimeField(_l("Back by (local time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
     request_id = SelectField(_l("For request (optional)"), validators=[Optional()])
     notes = StringField(_l("Notes"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Lend"))

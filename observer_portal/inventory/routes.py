@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,6 +12,7 @@ from observer_portal.forms import as_choices
 from observer_portal.inventory import bp
 from observer_portal.inventory.forms import CheckinForm, CheckoutForm, InventoryFilterForm, ItemForm
 from observer_portal.labels import EQUIPMENT_KIND_LABELS
+from observer_portal.lazy_text import _l
 from observer_portal.models import (
     OPEN_STATUSES,
     Condition,
@@ -23,6 +23,7 @@ from observer_portal.models import (
     ServiceRequest,
     VisitorProfile,
 )
+from observer_portal.paging import parse_id
 from observer_portal.permissions import MANAGERS, STAFF, roles_required
 from observer_portal.services import ServiceError
 from observer_portal.services import inventory as service
@@ -126,7 +127,7 @@ def detail(item_id: int):
     item = _item(item_id)
     form = _checkout_form(item)
     form.due_at.data = local_in(24)
-    if request.args.get("request", "").isdigit():
+    if parse_id(request.args.get("request")):
         form.request_id.data = request.args["request"]
     return render_template(
         "inventory/detail.html",
@@ -153,6 +154,9 @@ def checkout(item_id: int):
             )  # fmt: skip
         except ServiceError as error:
             db.session.rollback()
+            if error.field is None:  # about the item, not a field: the lending form may not even be shown now
+                flash(error.message, "error")
+                return redirect(url_for("inventory.detail", item_id=item.id))
             show_form_error(form, error)
         else:
             db.session.commit()

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateTimeLocalField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from observer_portal.forms import as_choices
+from observer_portal.forms import LocalDateTimeField, as_choices
 from observer_portal.labels import HELP_MODE_LABELS
+from observer_portal.lazy_text import _l
+from observer_portal.services.documents import MAX_DOCUMENT_BYTES, MiB
 from observer_portal.services.language_help import MAX_TEXT
 
 
@@ -21,13 +22,13 @@ class LanguageHelpForm(FlaskForm):
     )
     text = TextAreaField(_l("Text to translate"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 8})
     document = FileField(
-        _l("Document"), description=_l("Plain text (.txt) or Word (.docx), at most 1 MB."),
+        _l("Document"), description=_l("Plain text (.txt) or Word (.docx), at most %(mb)d MB.", mb=MAX_DOCUMENT_BYTES // MiB),
         render_kw={"accept": ".txt,.docx,text/plain,application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
     )  # fmt: skip
-    starts_at = DateTimeLocalField(_l("Meeting starts (local time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    ends_at = DateTimeLocalField(_l("Meeting ends (local time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    starts_at = LocalDateTimeField(_l("Meeting starts (local time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    ends_at = LocalDateTimeField(_l("Meeting ends (local time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     place = StringField(_l("Place of the meeting"), validators=[Optional(), Length(max=200)])
-    needed_by = DateTimeLocalField(
+    needed_by = LocalDateTimeField(
         _l("Needed by (local time)"), description=_l("For written translations and phone calls."),
         format="%Y-%m-%dT%H:%M", validators=[Optional()],
     )  # fmt: skip

@@ -7,7 +7,6 @@ import secrets
 from datetime import timedelta
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -20,15 +19,18 @@ from observer_portal.i18n import language_name
 from observer_portal.language_help import bp
 from observer_portal.language_help.calendar import bookings_calendar
 from observer_portal.language_help.forms import LanguageHelpForm, WorkForm
+from observer_portal.lazy_text import _l
 from observer_portal.models import HelpMode, Role, User
 from observer_portal.models.base import utcnow
 from observer_portal.permissions import MANAGERS, VISITORS, public, roles_required, signed_in
 from observer_portal.services import ServiceError, assistance
 from observer_portal.services import language_help as service
+from observer_portal.services.documents import MAX_DOCUMENT_BYTES
 from observer_portal.services.machine_translation import MachineTranslationError, translator_from_config
 from observer_portal.services.notifications import send_emails
 from observer_portal.services.workflow import Action, Relation
 from observer_portal.timezones import local_in, local_to_utc
+from observer_portal.urls import absolute_url
 
 
 def _languages() -> tuple[str, ...]:
@@ -56,7 +58,7 @@ def create():
             needed_by=local_to_utc(form.needed_by.data) if form.needed_by.data else local_to_utc(local_in(6)),
             text=form.text.data or "",
             document_name=upload.filename if upload else "",
-            document_data=upload.read(service.MAX_DOCUMENT_BYTES + 1) if upload else None,
+            document_data=upload.read(MAX_DOCUMENT_BYTES + 1) if upload else None,
             starts_at=local_to_utc(form.starts_at.data) if form.starts_at.data else None,
             ends_at=local_to_utc(form.ends_at.data) if form.ends_at.data else None,
             place=form.place.data or "",
@@ -182,7 +184,7 @@ def document(request_id: int):
 def bookings():
     rows = service.upcoming_bookings(db.session, current_user.id)
     feed = (
-        url_for("language_help.calendar", token=current_user.calendar_token, _external=True)
+        absolute_url("language_help.calendar", token=current_user.calendar_token)
         if current_user.calendar_token
         else None
     )

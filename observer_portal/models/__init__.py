@@ -2,6 +2,7 @@
 
 from observer_portal.models.assistance import (
     OPEN_STATUSES,
+    EventAction,
     LocationKind,
     Priority,
     RequestEvent,
@@ -9,7 +10,7 @@ from observer_portal.models.assistance import (
     RequestStatus,
     ServiceRequest,
 )
-from observer_portal.models.audit import AuditEvent
+from observer_portal.models.audit import AuditAction, AuditEvent
 from observer_portal.models.base import Base
 from observer_portal.models.briefing import (
     Briefing,
@@ -38,6 +39,8 @@ from observer_portal.models.visitor import (
 
 __all__ = [
     "OPEN_STATUSES",
+    "EventAction",
+    "AuditAction",
     "Condition",
     "HelpMode",
     "InterpretationBooking",

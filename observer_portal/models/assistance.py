@@ -102,8 +102,27 @@ class ServiceRequest(Base):
         return self.status.is_open and self.needed_by < utcnow()
 
 
+class EventAction(enum.StrEnum):
+    """What happened to a request; the database refuses any other value."""
+
+    CREATED = "created"
+    CLAIM = "claim"
+    ASSIGN = "assign"
+    START = "start"
+    COMPLETE = "complete"
+    DECLINE = "decline"
+    CANCEL = "cancel"
+    COMMENTED = "commented"
+    ROUTED = "routed"  # language help: the portal chose a volunteer
+    UNROUTABLE = "unroutable"  # language help: nobody can take it (reason kept)
+    RELEASED = "released"  # the assignee went off duty; the request went back to routing
+
+
 class RequestEvent(Base):
-    """Every change to a request: who did what, from which status to which, and why."""
+    """Every change to a request: who did what, to whom, from which status to which, and why.
+
+    `subject` is the person the event concerns (the volunteer a request was routed or
+    assigned to), kept as a reference so pages show a name, never an id in a note."""
 
     __tablename__ = "request_events"
     __table_args__ = (Index("ix_request_events_request", "request_id", "id"),)
@@ -111,11 +130,14 @@ class RequestEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id", ondelete="CASCADE"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    action: Mapped[str] = mapped_column(String(32))
+    action: Mapped[EventAction] = mapped_column(_enum(EventAction, "request_event_action"))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(String(40))  # why routing found nobody (a code, shown as a label)
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str | None] = mapped_column(String(20))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")  # only what a person wrote
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     request: Mapped[ServiceRequest] = relationship(back_populates="events")
-    actor: Mapped[User | None] = relationship(lazy="joined")
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="joined")
+    subject: Mapped[User | None] = relationship(foreign_keys=[subject_id], lazy="joined")

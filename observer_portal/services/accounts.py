@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from observer_portal.i18n import LOCALES, SPOKEN_LANGUAGES
+from observer_portal.lazy_text import _l
 from observer_portal.models import (
     Centre,
     Organisation,

@@ -8,14 +8,16 @@ request's history records only what really happened.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
+from observer_portal import paging
+from observer_portal.lazy_text import _l
 from observer_portal.models import (
     OPEN_STATUSES,
+    EventAction,
     LocationKind,
     Notification,
     Priority,
@@ -80,6 +82,25 @@ def actions_for(user: User, request: ServiceRequest) -> list[Action]:
     return allowed_actions(request.status, relations(user, request))
 
 
+def state_refusal(request: ServiceRequest, actor: User | None = None) -> ServiceError:
+    """Why an action no longer applies — what happened to the request and what to do now —
+    for the person who acted on a page opened before someone else changed it."""
+    if actor is not None and request.assignee_id == actor.id and request.status.is_open:
+        return ServiceError(_l("You already have this request. Look at where it stands now below."))
+    if request.status in (RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS) and request.assignee is not None:
+        return ServiceError(
+            _l("%(name)s has already taken this request. Choose another one from the queue.",
+               name=request.assignee.display_name)
+        )  # fmt: skip
+    if request.status == RequestStatus.DONE:
+        return ServiceError(_l("This request has already been done; nothing more is needed."))
+    if request.status == RequestStatus.CANCELLED:
+        return ServiceError(_l("This request has been cancelled; nothing more is needed."))
+    if request.status == RequestStatus.UNROUTABLE:
+        return ServiceError(_l("Nobody could take this request yet; the coordinators have been told."))
+    return ServiceError(_l("This request changed since you opened it. Look at where it stands now below."))
+
+
 def _validate(data: RequestInput, now: datetime) -> None:
     if not data.details.strip():
         raise ServiceError(_l("Describe what you need."), field="details")
@@ -91,10 +112,14 @@ def _validate(data: RequestInput, now: datetime) -> None:
         raise ServiceError(_l("Choose a time within the next 60 days."), field="needed_by")
 
 
-def _event(request: ServiceRequest, actor: User | None, action: str, old: str | None, new: str | None, note: str = ""):
+def _event(
+    request: ServiceRequest, actor: User | None, action: EventAction, old: str | None, new: str | None,
+    note: str = "", subject: User | None = None,
+) -> None:
     request.events.append(
-        RequestEvent(actor_id=actor.id if actor else None, action=action, from_status=old, to_status=new, note=note)
-    )
+        RequestEvent(actor_id=actor.id if actor else None, action=action, from_status=old, to_status=new, note=note,
+                     subject_id=subject.id if subject else None)
+    )  # fmt: skip
 
 
 def create_request(
@@ -146,7 +171,7 @@ def create_request(
         filed_by_id=filed_by,
         events=[],
     )
-    _event(request, actor, "created", None, RequestStatus.NEW.value)
+    _event(request, actor, EventAction.CREATED, None, RequestStatus.NEW.value)
     session.add(request)
     session.flush()
     return request
@@ -187,7 +212,7 @@ def perform(
     except TransitionRefused as refused:
         if refused.reason == "role":
             raise ServiceError(_l("You cannot do that with this request.")) from None
-        raise ServiceError(_l("This request is no longer in a state that allows that.")) from None
+        raise state_refusal(request, actor) from None
     note = note.strip()
     if len(note) > MAX_DETAILS:
         raise ServiceError(_l("Use at most %(n)d characters.", n=MAX_DETAILS), field="note")
@@ -196,7 +221,7 @@ def perform(
     if action == Action.COMMENT:
         if not note:
             raise ServiceError(_l("Write a comment first."), field="note")
-        _event(request, actor, "commented", None, None, note)
+        _event(request, actor, EventAction.COMMENTED, None, None, note)
         return Outcome(request, _notify_requester(session, actor, request, comment=True))
 
     now = utcnow()
@@ -220,12 +245,11 @@ def perform(
     )
     if result.rowcount != 1:
         session.rollback()
-        if action == Action.CLAIM:
-            raise ServiceError(_l("Someone else has just taken this request."))
-        raise ServiceError(_l("Someone else changed this request a moment ago. Please look at it again."))
+        raise state_refusal(session.get(ServiceRequest, request.id), actor)
     session.expire(request)
     request = session.get(ServiceRequest, request.id)
-    _event(request, actor, action.value, old.value, new.value, note)
+    _event(request, actor, EventAction(action.value), old.value, new.value, note,
+           subject=assignee if action == Action.ASSIGN else None)
     if action in (Action.CLAIM, Action.ASSIGN) and request.assignee_id != actor.id:
         notifications.append(
             notify(session, request.assignee_id, REQUEST_ASSIGNED, link=f"/requests/{request.id}",
@@ -282,15 +306,17 @@ class Cursor:
     id: int
 
     def encode(self) -> str:
-        return f"{self.priority}_{int(self.needed_by.timestamp() * 1_000_000)}_{self.id}"
+        return f"{int(self.priority)}_{paging.micros(self.needed_by)}_{self.id}"
 
     @classmethod
     def decode(cls, value: str | None) -> Cursor | None:
-        try:
-            priority, micros, id_ = (int(part) for part in (value or "").split("_"))
-        except ValueError:
+        """Malformed or out of range: None, the first page (the rule of `observer_portal.paging`)."""
+        parts = paging.split_cursor(value, 3)
+        if parts is None:
             return None
-        return cls(priority, datetime.fromtimestamp(micros / 1_000_000, tz=UTC), id_)
+        priority = paging.parse_number(parts[0], max(Priority))
+        needed_by, id_ = paging.parse_micros(parts[1]), paging.parse_id(parts[2])
+        return cls(priority, needed_by, id_) if priority is not None and needed_by and id_ else None
 
 
 def queue(

@@ -31,3 +31,54 @@ def recent_events_query(centre_id: int | None, before_id: int | None, limit: int
     if centre_id is not None:
         stmt = stmt.join(User, AuditEvent.actor_id == User.id).where(User.centre_id == centre_id)
     return stmt
+
+
+def object_names(session: Session, events: list[AuditEvent]) -> dict[int, str]:
+    """What each event was about, as a person reads it (a name, a tag, a title — never a row id).
+
+    One query per kind of object on the page, whatever the number of events."""
+    from observer_portal.models import Briefing, BriefingTranslation, EquipmentItem, Visit, VisitorProfile
+
+    wanted: dict[str, set[int]] = {}
+    for event in events:
+        if event.object_type and event.object_id is not None:
+            wanted.setdefault(event.object_type, set()).add(event.object_id)
+    names: dict[tuple[str, int], str] = {}
+    queries = {
+        "User": select(User.id, User.display_name).where(User.id.in_(wanted.get("User", ()))),
+        "VisitorProfile": select(VisitorProfile.id, VisitorProfile.full_name).where(
+            VisitorProfile.id.in_(wanted.get("VisitorProfile", ()))
+        ),
+        "Visit": select(Visit.id, VisitorProfile.full_name)
+        .join(VisitorProfile, Visit.visitor_id == VisitorProfile.id)
+        .where(Visit.id.in_(wanted.get("Visit", ()))),
+        "EquipmentItem": select(EquipmentItem.id, EquipmentItem.asset_tag).where(
+            EquipmentItem.id.in_(wanted.get("EquipmentItem", ()))
+        ),
+        "Briefing": select(Briefing.id, BriefingTranslation.title)
+        .join(BriefingTranslation, BriefingTranslation.briefing_id == Briefing.id)
+        .where(Briefing.id.in_(wanted.get("Briefing", ())), BriefingTranslation.locale == Briefing.original_locale),
+    }
+    for kind, stmt in queries.items():
+        if wanted.get(kind):
+            names.update({(kind, row_id): name for row_id, name in session.execute(stmt)})
+    return {
+        event.id: describe_object(event.object_type, names.get((event.object_type, event.object_id)))
+        for event in events
+        if event.object_type
+    }
+
+
+def describe_object(kind: str, name: str | None) -> str:
+    from observer_portal.lazy_text import _l
+
+    if name is None:
+        return str(_l("(no longer in the portal)"))
+    templates = {
+        "User": _l("Account of %(name)s", name=name),
+        "VisitorProfile": _l("Visitor %(name)s", name=name),
+        "Visit": _l("Visit of %(name)s", name=name),
+        "EquipmentItem": _l("Equipment %(name)s", name=name),
+        "Briefing": _l("Briefing “%(name)s”", name=name),
+    }
+    return str(templates.get(kind, name))

@@ -6,11 +6,11 @@ import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from observer_portal.i18n import LOCALES
+from observer_portal.lazy_text import _l
 from observer_portal.models import (
     Briefing,
     BriefingFigure,
@@ -259,8 +259,36 @@ def update_briefing(session: Session, actor: User, briefing: Briefing, data: Bri
         original.updated_by_id = actor.id
         session.flush()
         snapshot(session, actor, briefing, original)
+        _rebase_translations(session, briefing, original)
     record(session, actor, "briefing.updated", briefing, version=briefing.version)
     return changed
+
+
+def _content(title: str, body: str, figures: list[tuple[str, Decimal, str]]) -> tuple:
+    return title, body, tuple((label, Decimal(value), unit) for label, value, unit in figures)
+
+
+def _rebase_translations(session: Session, briefing: Briefing, original: BriefingTranslation) -> None:
+    """A translation is outdated relative to the text it was made from, not to a version number:
+    when the original is back to a wording a translation was made from (a restore, or an edit
+    undone by hand), that translation is current again."""
+    current = _content(original.title, original.body, [(f.label, f.value, f.unit) for f in briefing.figures])
+    earlier = session.scalars(
+        select(BriefingVersion).where(
+            BriefingVersion.briefing_id == briefing.id,
+            BriefingVersion.locale == briefing.original_locale,
+            BriefingVersion.source_version < briefing.version,
+        )
+    )
+    same_text = {
+        version.source_version
+        for version in earlier
+        if _content(version.title, version.body,
+                    [(f["label"], f["value"], f.get("unit", "")) for f in version.figures]) == current
+    }  # fmt: skip
+    for translation in briefing.translations:
+        if not translation.is_original and translation.source_version in same_text:
+            translation.source_version = briefing.version
 
 
 def set_published(session: Session, actor: User, briefing: Briefing, published: bool) -> None:

@@ -55,8 +55,13 @@ def load_demo_visits(session: Session) -> int:
     if session.scalar(already.limit(1)):
         return 0  # loaded before
     rng = random.Random(2022)  # noqa: S311 - reproducible demo data, not security
-    visitors = list(session.scalars(select(VisitorProfile).where(VisitorProfile.user_id.is_not(None))))
-    for name, kind, org, accreditation, nationality, languages in WALK_INS:
+    # Each observer and journalist is deployed to one region, as short-term observers are:
+    # account holders to their account's centre, walk-ins alternately to Atyrau and Karaganda.
+    deployed: dict[str, list[VisitorProfile]] = {"atyrau": [], "karaganda": []}
+    for profile in session.scalars(select(VisitorProfile).where(VisitorProfile.user_id.is_not(None))):
+        home = profile.user.centre.slug if profile.user.centre is not None else "atyrau"
+        deployed.setdefault(home, []).append(profile)
+    for index, (name, kind, org, accreditation, nationality, languages) in enumerate(WALK_INS):
         existing = session.scalar(select(VisitorProfile).where(VisitorProfile.accreditation_number == accreditation))
         if existing is None:
             org_kind = (
@@ -68,7 +73,7 @@ def load_demo_visits(session: Session) -> int:
                 languages=[VisitorLanguage(language=code) for code in languages],
             )  # fmt: skip
             session.add(existing)
-        visitors.append(existing)
+        deployed["atyrau" if index % 2 == 0 else "karaganda"].append(existing)
     session.flush()
     created = 0
     for slug, daily in (("atyrau", 7), ("karaganda", 4)):
@@ -78,7 +83,7 @@ def load_demo_visits(session: Session) -> int:
         for day in range(DAYS):
             peak = 2.5 if 17 <= day <= 21 else 1.0  # the days around 20 November
             for _ in range(max(1, int(rng.gauss(daily * peak, 2)))):
-                visitor = rng.choice(visitors)
+                visitor = rng.choice(deployed[slug])
                 arrived = START + timedelta(days=day, hours=rng.uniform(3, 15))  # 08:00–20:00 local
                 purposes = {p for p, weight in WEIGHTS if rng.random() < weight} or {VisitPurpose.BRIEFING}
                 session.add(

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from observer_portal.lazy_text import _l
 from observer_portal.models import (
     Condition,
     EquipmentItem,
@@ -110,6 +110,12 @@ def check_out(
         with session.begin_nested():
             session.add(loan)
     except IntegrityError:
+        current = open_loan(session, item.id)
+        if current is not None and current.borrower is not None:
+            raise ServiceError(
+                _l("%(tag)s is already on loan to %(name)s. Check it in first, or lend another item.",
+                   tag=item.asset_tag, name=current.borrower.full_name)
+            ) from None  # fmt: skip
         raise ServiceError(_l("This item is already on loan. Check it in first.")) from None
     record(session, actor, "equipment.checked_out", item, loan_id=loan.id)
     return loan

@@ -8,20 +8,19 @@ as every other workflow move, so a job is never given to two people.
 
 from __future__ import annotations
 
-import io
 import statistics
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from observer_portal.lazy_text import _l
 from observer_portal.models import (
     OPEN_STATUSES,
     Briefing,
+    EventAction,
     HelpMode,
     InterpretationBooking,
     Notification,
@@ -39,6 +38,7 @@ from observer_portal.models import (
 from observer_portal.models.base import utcnow
 from observer_portal.services import ServiceError, assistance
 from observer_portal.services import briefings as briefing_service
+from observer_portal.services.documents import read_document
 from observer_portal.services.machine_translation import MachineTranslator
 from observer_portal.services.notifications import REQUEST_ASSIGNED, REQUEST_UNROUTABLE, notify
 from observer_portal.services.routing import Candidate, choose, why_unroutable
@@ -47,8 +47,6 @@ from observer_portal.services.workflow import Action, Relation
 
 ROUTED_KINDS = (RequestKind.TRANSLATION, RequestKind.INTERPRETATION)
 MAX_TEXT = 20_000
-MAX_DOCUMENT_BYTES = 1024 * 1024
-DOCUMENT_TYPES = {".txt": "txt", ".docx": "docx"}
 MAX_INTERPRETATION = timedelta(hours=12)
 
 
@@ -65,56 +63,6 @@ class JobInput:
     ends_at: datetime | None = None
     place: str = ""
     notes: str = ""
-
-
-# ---------------------------------------------------------------- documents
-
-
-def read_document(name: str, data: bytes) -> tuple[str, str]:
-    """(type, text) of an uploaded .txt or .docx, or ServiceError with a clear reason."""
-    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    kind = DOCUMENT_TYPES.get(suffix)
-    if kind is None:
-        raise ServiceError(_l("Send a plain text (.txt) or Word (.docx) file."), field="document")
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise ServiceError(_l("The file is larger than 1 MB."), field="document")
-    if not data:
-        raise ServiceError(_l("The file is empty."), field="document")
-    if kind == "txt":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ServiceError(_l("This .txt file is not UTF-8 text."), field="document") from None
-        if "\x00" in text:
-            raise ServiceError(_l("This .txt file is not UTF-8 text."), field="document")
-    else:
-        text = _docx_text(data)
-    if not text.strip():
-        raise ServiceError(_l("The file contains no text to translate."), field="document")
-    if len(text) > MAX_TEXT:
-        raise ServiceError(_l("The text is longer than %(n)d characters.", n=MAX_TEXT), field="document")
-    return kind, text
-
-
-def _docx_text(data: bytes) -> str:
-    import docx
-
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ServiceError(_l("This is not a Word (.docx) document."), field="document")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > 20 * MAX_DOCUMENT_BYTES:
-                raise ServiceError(_l("This is not a Word (.docx) document."), field="document")
-        document = docx.Document(io.BytesIO(data))
-    except ServiceError:
-        raise
-    except Exception:  # python-docx raises many kinds of error for a broken file
-        raise ServiceError(_l("This is not a Word (.docx) document."), field="document") from None
-    paragraphs = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            paragraphs.append(" | ".join(cell.text for cell in row.cells))
-    return "\n".join(paragraphs)
 
 
 # ---------------------------------------------------------------- filing
@@ -155,7 +103,7 @@ def file_job(
     _validate(data, languages, now)
     kind_type, text = "", data.text
     if data.mode == HelpMode.DOCUMENT:
-        kind_type, text = read_document(data.document_name, data.document_data or b"")
+        kind_type, text = read_document(data.document_name, data.document_data or b"", max_chars=MAX_TEXT)
     if data.mode == HelpMode.INTERPRETATION:
         data.needed_by = data.starts_at
     kind = RequestKind.TRANSLATION if data.mode.is_written else RequestKind.INTERPRETATION
@@ -375,8 +323,8 @@ def route(session: Session, request: ServiceRequest) -> list[Notification]:
         session.expire(request)
         job.unroutable_reason = None
         session.add(
-            RequestEvent(request_id=request.id, actor_id=None, action="routed", from_status=old.value,
-                         to_status=RequestStatus.ASSIGNED.value, note=str(chosen.id))
+            RequestEvent(request_id=request.id, actor_id=None, action=EventAction.ROUTED, from_status=old.value,
+                         to_status=RequestStatus.ASSIGNED.value, subject_id=chosen.id)
         )  # fmt: skip
         return [
             n
@@ -405,8 +353,8 @@ def _mark_unroutable(session, request, job, pool, excluded) -> list[Notification
         return []
     session.expire(request)
     session.add(
-        RequestEvent(request_id=request.id, actor_id=None, action="unroutable", from_status=old.value,
-                     to_status=RequestStatus.UNROUTABLE.value, note=code)
+        RequestEvent(request_id=request.id, actor_id=None, action=EventAction.UNROUTABLE, from_status=old.value,
+                     to_status=RequestStatus.UNROUTABLE.value, reason=code)
     )  # fmt: skip
     coordinators = session.scalars(
         select(User.id).where(User.centre_id == request.centre_id, User.role == Role.COORDINATOR, User.active.is_(True))
@@ -499,7 +447,8 @@ def on_duty_changed(session: Session, user: User) -> list[Notification]:
         session.add(RoutingAttempt(request_id=request.id, volunteer_id=user.id, outcome="released", reason="off duty"))
         session.add(
             RequestEvent(
-                request_id=request.id, actor_id=user.id, action="released", from_status="assigned", to_status="new"
+                request_id=request.id, actor_id=user.id, action=EventAction.RELEASED, from_status="assigned",
+                to_status="new",
             )
         )
         _unbook(session, request.id)
@@ -513,7 +462,7 @@ def save_final_text(session: Session, actor: User, request: ServiceRequest, text
     if not (request.assignee_id == actor.id or Relation.MANAGER in assistance.relations(actor, request)):
         raise ServiceError(_l("You cannot do that with this request."))
     if not request.status.is_open:
-        raise ServiceError(_l("This request is no longer in a state that allows that."))
+        raise assistance.state_refusal(request, actor)
     if len(text) > MAX_TEXT:
         raise ServiceError(_l("The text is longer than %(n)d characters.", n=MAX_TEXT), field="final_text")
     job.final_text = text

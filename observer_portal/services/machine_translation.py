@@ -1,13 +1,15 @@
 """Machine translation drafts through deep-translator, behind one small interface.
 
 `translate(text, source, target) -> str`, with the provider chosen by configuration
-(`TRANSLATOR` = none | libre | google | mymemory | deepl). Two things deep-translator
+(`TRANSLATOR` = none | libre | google | mymemory | deepl). Three things deep-translator
 1.11.4 does not do are done here:
 
 * **Deadlines.** No provider passes `timeout=` to `requests`, so a backend that accepts
   the connection and never answers would block a worker forever. Each provider module's
   `requests` is replaced by a thin proxy that adds socket timeouts, and every call also
   runs in a small thread pool with an overall deadline.
+* **Size.** An answer is outside data: at most MAX_RESPONSE_BYTES of it is read (after
+  decompression) before it is parsed; a larger one is refused as a failure.
 * **Errors.** Connection failures surface as `requests.exceptions.ConnectionError`
   (not the built-in one its own `except` expects). Every failure becomes a
   `MachineTranslationError` with a translatable message; nothing is written.
@@ -30,7 +32,8 @@ from deep_translator.exceptions import (
     TooManyRequests,
     TranslationNotFound,
 )
-from flask_babel import lazy_gettext as _l
+
+from observer_portal.lazy_text import _l
 
 log = logging.getLogger("observer_portal.machine_translation")
 
@@ -47,6 +50,9 @@ SUPPORTED = {
 # deep-translator's own language codes where they differ from ours
 _PROVIDER_CODES = {"mymemory": {"en": "en-GB", "de": "de-DE", "fr": "fr-FR", "ru": "ru-RU", "kk": "kk-KZ"}}
 
+#: Outside data (DESIGN.md §8): the most read from a provider's answer; 20,000 characters
+#: of translation, even escaped as JSON or wrapped in Google's page, are far below it.
+MAX_RESPONSE_BYTES = 2 * 1024 * 1024
 _socket_timeout: contextvars.ContextVar[float] = contextvars.ContextVar("mt_socket_timeout", default=10.0)
 _pool = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="machine-translation")
 
@@ -68,11 +74,25 @@ class _RequestsWithTimeout:
 
     def get(self, url, **kwargs):
         kwargs.setdefault("timeout", _socket_timeout.get())
-        return requests.get(url, **kwargs)  # noqa: S113 - timeout set just above
+        return _bounded(requests.get(url, stream=True, **kwargs))  # noqa: S113 - timeout set just above
 
     def post(self, url, **kwargs):
         kwargs.setdefault("timeout", _socket_timeout.get())
-        return requests.post(url, **kwargs)  # noqa: S113 - timeout set just above
+        return _bounded(requests.post(url, stream=True, **kwargs))  # noqa: S113 - timeout set just above
+
+
+class ResponseTooLarge(requests.exceptions.RequestException):
+    """A provider answered with more than MAX_RESPONSE_BYTES; none of it was parsed."""
+
+
+def _bounded(response: requests.Response) -> requests.Response:
+    """Read at most MAX_RESPONSE_BYTES (inflated) before deep-translator parses the answer."""
+    with response:
+        body = response.raw.read(MAX_RESPONSE_BYTES + 1, decode_content=True)
+    if len(body) > MAX_RESPONSE_BYTES:
+        raise ResponseTooLarge(f"answer larger than {MAX_RESPONSE_BYTES} bytes")
+    response._content = body  # where requests keeps a body it has read
+    return response
 
 
 def _install_timeouts(*modules: ModuleType) -> None:
@@ -131,7 +151,13 @@ class MachineTranslator:
                 _l("The machine translation service did not answer in time. Nothing was changed; try again later."),
                 "timeout",
             ) from None
-        except (requests.exceptions.RequestException, ServerException, TooManyRequests, ConnectionError) as error:
+        except (
+            requests.exceptions.RequestException,
+            ServerException,
+            TooManyRequests,
+            ConnectionError,
+            RecursionError,  # JSON nested too deep for the parser
+        ) as error:
             log.warning("machine translation failed (%s): %s", self.provider, type(error).__name__)
             raise MachineTranslationError(
                 _l("The machine translation service is unavailable. Nothing was changed; try again later."),

@@ -10,14 +10,15 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale, format_datetime
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from observer_portal.lazy_text import _l
 from observer_portal.models import Notification, User
 from observer_portal.models.base import utcnow
+from observer_portal.urls import absolute_path
 
 log = logging.getLogger("observer_portal.notifications")
 
@@ -98,7 +99,7 @@ def send_emails(session: Session, notifications: Iterable[Notification | None]) 
         with force_locale(user.preferred_locale or "en"):
             body = message(notification)
             if notification.link:
-                body += "\n\n" + url_for("main.home", _external=True).rstrip("/") + notification.link
+                body += "\n\n" + absolute_path(notification.link)
             subject = str(_l("Observer Portal: %(text)s", text=message(notification)))[:150]
         try:
             EmailMessage(subject=subject, body=body, to=[user.email]).send()

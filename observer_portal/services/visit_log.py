@@ -3,7 +3,6 @@ chart, the per-organisation summary and the CSV export, so they always agree."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,7 +12,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Integer, Select, cast, exists, extract, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from observer_portal import paging
 from observer_portal.models import Organisation, User, Visit, VisitorKind, VisitorProfile, VisitPurpose, VisitPurposeRow
+from observer_portal.services.csv_safety import csv_writer
 
 
 @dataclass(frozen=True)
@@ -29,18 +30,28 @@ class VisitFilter:
     text: str = ""
 
 
-def _local_midnight(day: date, tz: str) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(tz)).astimezone(UTC)
+def _local_midnight(day: date, tz: str, days_later: int = 0) -> datetime | None:
+    """None at the edges of the calendar (0001-01-01 east of UTC, the day after 9999-12-31):
+    no visit lies beyond them, so "no bound" gives the same rows instead of an OverflowError."""
+    try:
+        return datetime.combine(day + timedelta(days=days_later), time.min, tzinfo=ZoneInfo(tz)).astimezone(UTC)
+    except OverflowError:
+        return None
 
 
 def _where(flt: VisitFilter) -> list:
+    """Conditions on Visit. The EXISTS subqueries correlate to Visit only, so a caller may
+    join VisitorProfile itself (the CSV does): auto-correlation would take that table
+    out of the subquery as well and leave it with no FROM at all."""
     conditions = []
     if flt.centre_id is not None:
         conditions.append(Visit.centre_id == flt.centre_id)
-    if flt.date_from:
-        conditions.append(Visit.arrived_at >= _local_midnight(flt.date_from, flt.timezone))
-    if flt.date_to:
-        conditions.append(Visit.arrived_at < _local_midnight(flt.date_to + timedelta(days=1), flt.timezone))
+    start = _local_midnight(flt.date_from, flt.timezone) if flt.date_from else None
+    end = _local_midnight(flt.date_to, flt.timezone, days_later=1) if flt.date_to else None
+    if start:
+        conditions.append(Visit.arrived_at >= start)
+    if end:
+        conditions.append(Visit.arrived_at < end)
     if flt.organisation_id:
         conditions.append(Visit.organisation_id == flt.organisation_id)
     if flt.kind:
@@ -48,19 +59,25 @@ def _where(flt: VisitFilter) -> list:
     if flt.volunteer_id:
         conditions.append(Visit.registered_by_id == flt.volunteer_id)
     if flt.purpose:
-        conditions.append(exists().where(VisitPurposeRow.visit_id == Visit.id, VisitPurposeRow.purpose == flt.purpose))
+        conditions.append(
+            exists()
+            .where(VisitPurposeRow.visit_id == Visit.id, VisitPurposeRow.purpose == flt.purpose)
+            .correlate(Visit)
+        )
     if flt.text:
         pattern = "%" + flt.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         conditions.append(
             or_(
                 Visit.notes.ilike(pattern, escape="\\"),
-                exists().where(
+                exists()
+                .where(
                     VisitorProfile.id == Visit.visitor_id,
                     or_(
                         VisitorProfile.full_name.ilike(pattern, escape="\\"),
                         VisitorProfile.accreditation_number.ilike(pattern, escape="\\"),
                     ),
-                ),
+                )
+                .correlate(Visit),
             )
         )
     return conditions
@@ -76,15 +93,14 @@ class Cursor:
     id: int
 
     def encode(self) -> str:
-        return f"{int(self.arrived_at.timestamp() * 1_000_000)}_{self.id}"
+        return f"{paging.micros(self.arrived_at)}_{self.id}"
 
     @classmethod
     def decode(cls, value: str | None) -> Cursor | None:
-        try:
-            micros, id_ = (int(part) for part in (value or "").split("_"))
-        except ValueError:
-            return None
-        return cls(datetime.fromtimestamp(micros / 1_000_000, tz=UTC), id_)
+        """Malformed or out of range: None, the first page (the rule of `observer_portal.paging`)."""
+        parts = paging.split_cursor(value, 2)
+        arrived_at, id_ = (paging.parse_micros(parts[0]), paging.parse_id(parts[1])) if parts else (None, None)
+        return cls(arrived_at, id_) if arrived_at and id_ else None
 
 
 def page(session: Session, flt: VisitFilter, cursor: Cursor | None, size: int) -> tuple[list[Visit], Cursor | None]:
@@ -161,20 +177,16 @@ def volunteers(session: Session, centre_id: int | None) -> list[User]:
     return list(session.scalars(stmt))
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """Spreadsheet formula injection: a cell that starts like a formula is prefixed with '."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+CSV_BATCH = 1000  # rows fetched, and purposes looked up, per round trip
 
 
 def csv_rows(session: Session, flt: VisitFilter, header: list[str]) -> Iterator[str]:
-    """The filtered visits as CSV lines, streamed in batches (flat memory whatever the size)."""
+    """The filtered visits as CSV lines, streamed in batches (flat memory whatever the size).
+
+    Same filter and order as `page`, so the file lists the rows the pages show."""
     zone = ZoneInfo(flt.timezone)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(header)
     yield "\ufeff" + buffer.getvalue()  # BOM so spreadsheet programs read UTF-8
     stmt = (
@@ -192,17 +204,21 @@ def csv_rows(session: Session, flt: VisitFilter, header: list[str]) -> Iterator[
         .outerjoin(Organisation, Visit.organisation_id == Organisation.id)
         .where(*_where(flt))
         .order_by(Visit.arrived_at.desc(), Visit.id.desc())
-        .execution_options(yield_per=1000)
+        .execution_options(yield_per=CSV_BATCH)
     )
     purposes_stmt = select(VisitPurposeRow.visit_id, VisitPurposeRow.purpose)
     batch: list = []
-    for row in session.execute(stmt):
-        batch.append(row)
-        if len(batch) >= 1000:
+    result = session.execute(stmt)
+    try:  # a failure or a client that goes away must not leave PostgreSQL's server-side cursor open
+        for row in result:
+            batch.append(row)
+            if len(batch) >= CSV_BATCH:
+                yield from _csv_batch(session, batch, purposes_stmt, zone)
+                batch = []
+        if batch:
             yield from _csv_batch(session, batch, purposes_stmt, zone)
-            batch = []
-    if batch:
-        yield from _csv_batch(session, batch, purposes_stmt, zone)
+    finally:
+        result.close()
 
 
 def _csv_batch(session, batch, purposes_stmt, zone) -> Iterator[str]:
@@ -211,7 +227,7 @@ def _csv_batch(session, batch, purposes_stmt, zone) -> Iterator[str]:
     for visit_id, purpose in session.execute(purposes_stmt.where(VisitPurposeRow.visit_id.in_(ids))):
         purposes.setdefault(visit_id, []).append(purpose.value)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)  # neutralises every text cell; the id stays a number
     for row in batch:
         writer.writerow(
             [
@@ -219,11 +235,11 @@ def _csv_batch(session, batch, purposes_stmt, zone) -> Iterator[str]:
                 row.arrived_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                 row.left_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if row.left_at else "",
                 row.visitor_kind.value,
-                safe_cell(row.full_name),
-                safe_cell(row.accreditation_number),
-                safe_cell(row[6]),
+                row.full_name,
+                row.accreditation_number,
+                row[6],
                 " ".join(sorted(purposes.get(row.id, []))),
-                safe_cell(row.notes),
+                row.notes,
             ]
         )
     yield buffer.getvalue()

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from observer_portal import policies
 from observer_portal.i18n import SPOKEN_LANGUAGES
 from observer_portal.labels import ROLE_LABELS
+from observer_portal.lazy_text import _l
 from observer_portal.models import (
     Loan,
     OrganisationKind,
@@ -26,7 +27,6 @@ from observer_portal.models import (
     VisitorLanguage,
     VisitorProfile,
 )
-from observer_portal.permissions import can_manage_user
 from observer_portal.services import ServiceError
 from observer_portal.services.accounts import find_or_create_organisation
 from observer_portal.services.audit import record
@@ -49,18 +49,19 @@ class RegistryCursor:
 
 
 def registry_page(
-    session: Session, query: str, after: RegistryCursor | None, size: int
+    session: Session, actor: User, query: str, after: RegistryCursor | None, size: int
 ) -> tuple[list[RegistryRow], RegistryCursor | None]:
-    """Visitors in alphabetical order with their number of visits and last visit (one query)."""
+    """The visitors `actor` may see, alphabetically, with their visits there and last visit (one query)."""
     stats = (
         select(Visit.visitor_id, func.count(Visit.id).label("visits"), func.max(Visit.arrived_at).label("last"))
+        .where(*_present(policies.visit_scope(actor)))
         .group_by(Visit.visitor_id)
         .subquery()
     )
     stmt = (
         select(VisitorProfile, stats.c.visits, stats.c.last)
         .outerjoin(stats, stats.c.visitor_id == VisitorProfile.id)
-        .where(VisitorProfile.full_name != "", *search_conditions(query))
+        .where(VisitorProfile.full_name != "", *search_conditions(query), *_present(policies.visible_visitors(actor)))
         .options(selectinload(VisitorProfile.languages))
         .order_by(VisitorProfile.full_name, VisitorProfile.id)
         .limit(size + 1)
@@ -79,12 +80,17 @@ def registry_page(
     return rows, cursor
 
 
-def visitor_visits(session: Session, visitor_id: int, limit: int = 100) -> list[Visit]:
+def _present(*conditions):
+    """The policy conditions that restrict something (None means 'no restriction')."""
+    return [condition for condition in conditions if condition is not None]
+
+
+def visitor_visits(session: Session, actor: User, visitor_id: int, limit: int = 100) -> list[Visit]:
     """Newest first, with the requests asked for during each visit and who handles them."""
     return list(
         session.scalars(
             select(Visit)
-            .where(Visit.visitor_id == visitor_id)
+            .where(Visit.visitor_id == visitor_id, *_present(policies.visit_scope(actor)))
             .options(
                 selectinload(Visit.centre),
                 selectinload(Visit.registered_by),
@@ -96,11 +102,11 @@ def visitor_visits(session: Session, visitor_id: int, limit: int = 100) -> list[
     )
 
 
-def visitor_requests(session: Session, visitor_id: int, limit: int = 100) -> list[ServiceRequest]:
+def visitor_requests(session: Session, actor: User, visitor_id: int, limit: int = 100) -> list[ServiceRequest]:
     return list(
         session.scalars(
             select(ServiceRequest)
-            .where(ServiceRequest.visitor_id == visitor_id)
+            .where(ServiceRequest.visitor_id == visitor_id, *_present(policies.request_scope(actor)))
             .options(selectinload(ServiceRequest.assignee))
             .order_by(ServiceRequest.id.desc())
             .limit(limit)
@@ -108,7 +114,7 @@ def visitor_requests(session: Session, visitor_id: int, limit: int = 100) -> lis
     )
 
 
-def possible_duplicates(session: Session, visitor: VisitorProfile) -> list[VisitorProfile]:
+def possible_duplicates(session: Session, actor: User, visitor: VisitorProfile) -> list[VisitorProfile]:
     """Other visitors with the same name, ignoring case and spacing: worth a look before merging."""
     name = " ".join(visitor.full_name.split()).lower()
     if not name:
@@ -116,7 +122,8 @@ def possible_duplicates(session: Session, visitor: VisitorProfile) -> list[Visit
     return list(
         session.scalars(
             select(VisitorProfile)
-            .where(VisitorProfile.id != visitor.id, func.lower(VisitorProfile.full_name) == name)
+            .where(VisitorProfile.id != visitor.id, func.lower(VisitorProfile.full_name) == name,
+                   *_present(policies.visible_visitors(actor)))
             .order_by(VisitorProfile.id)
             .limit(20)
         )
@@ -144,10 +151,26 @@ class VisitorDetails:
     languages: list[str] = field(default_factory=list)
 
 
+def set_visitor_languages(visitor: VisitorProfile, codes: list[str]) -> None:
+    """Change the collection in place: drop what is no longer spoken, add only what is new.
+    Assigning a fresh list would make the flush INSERT the new rows before it DELETEs the
+    old ones, and a language kept across the change breaks the (visitor, language) UNIQUE."""
+    wanted = set(codes)
+    for existing in list(visitor.languages):
+        if existing.language in wanted:
+            wanted.discard(existing.language)
+        else:
+            visitor.languages.remove(existing)
+    visitor.languages.extend(VisitorLanguage(language=code) for code in sorted(wanted))
+
+
 def update_visitor(session: Session, actor: User, visitor: VisitorProfile, data: VisitorDetails) -> list[str]:
     """Correct a visitor's details; returns the names of the fields that changed (audited)."""
     if not visitor.full_name:
         raise ServiceError(_l("This visitor has been anonymised."))
+    if not policies.can_edit_visitor(session, actor, visitor):
+        raise ServiceError(_l("This visitor's account belongs to another centre. Ask that centre or an administrator "
+                              "to correct the details."))  # fmt: skip
     name = " ".join(data.full_name.split())
     if not name:
         raise ServiceError(_l("Give the full name."), field="full_name")
@@ -192,7 +215,7 @@ def update_visitor(session: Session, actor: User, visitor: VisitorProfile, data:
         setattr(visitor, key, new_values[key])
     if languages != visitor.language_codes:
         changed.append("languages")
-        visitor.languages = [VisitorLanguage(language=code) for code in languages]
+        set_visitor_languages(visitor, languages)
     if changed:
         session.flush()
         record(session, actor, "visitor.updated", visitor, fields=changed)
@@ -207,17 +230,18 @@ class MergeResult:
     filled: list[str]
 
 
-def _check_merge(actor: User, keep: VisitorProfile, duplicate: VisitorProfile) -> None:
+def _check_merge(session: Session, actor: User, keep: VisitorProfile, duplicate: VisitorProfile) -> None:
     if keep.id == duplicate.id:
         raise ServiceError(_l("Choose another visitor: a visitor cannot be merged into themselves."), field="duplicate")
     if not keep.full_name or not duplicate.full_name:
         raise ServiceError(_l("This visitor has been anonymised."), field="duplicate")
     for profile in (keep, duplicate):
-        if profile.user is not None and not can_manage_user(actor, profile.user):
+        if not policies.can_merge_visitor(session, actor, profile):
             raise ServiceError(
-                _l("%(name)s has an account of another centre; ask an administrator to merge.", name=profile.full_name),
+                _l("%(name)s has also been served by another centre; ask an administrator to merge.",
+                   name=profile.full_name),
                 field="duplicate",
-            )
+            )  # fmt: skip
     if keep.user is not None and duplicate.user is not None and duplicate.user.active:
         raise ServiceError(
             _l("Both have their own sign-in account. Deactivate the account of the duplicate first, then merge."),
@@ -232,7 +256,7 @@ def merge_visitors(session: Session, actor: User, keep: VisitorProfile, duplicat
     session.execute(
         select(VisitorProfile.id).where(VisitorProfile.id.in_([keep.id, duplicate.id])).with_for_update()
     ).all()
-    _check_merge(actor, keep, duplicate)
+    _check_merge(session, actor, keep, duplicate)
     moved = {}
     for model, column in ((Visit, Visit.visitor_id), (ServiceRequest, ServiceRequest.visitor_id),
                           (Loan, Loan.borrower_id)):  # fmt: skip

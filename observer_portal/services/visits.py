@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from observer_portal.i18n import SPOKEN_LANGUAGES
+from observer_portal.lazy_text import _l
 from observer_portal.models import (
     Organisation,
     OrganisationKind,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from observer_portal.auth.forms import ConfirmForm
@@ -11,10 +10,12 @@ from observer_portal.auth.routes import show_form_error
 from observer_portal.extensions import db
 from observer_portal.forms import as_choices, fill_language_skills, language_skill_fields, read_language_skills
 from observer_portal.labels import ROLE_LABELS
+from observer_portal.lazy_text import _l
 from observer_portal.models import Role, User
+from observer_portal.paging import carried_args, parse_cursor
 from observer_portal.permissions import MANAGERS, assignable_roles, can_manage_user, roles_required
 from observer_portal.services import ServiceError, accounts, language_help
-from observer_portal.services.audit import recent_events_query
+from observer_portal.services.audit import object_names, recent_events_query
 from observer_portal.services.centres import centre_choices
 from observer_portal.services.notifications import send_emails
 from observer_portal.services.users import UserFilter, list_users
@@ -23,8 +24,7 @@ from observer_portal.staff.forms import StaffCreateForm, StaffEditForm, UserFilt
 
 
 def _cursor() -> int | None:
-    value = request.args.get("before", "")
-    return int(value) if value.isdigit() else None
+    return parse_cursor(request.args.get("before"))
 
 
 def _scope_centre() -> int | None:
@@ -67,7 +67,7 @@ def users():
             active={"active": True, "inactive": False}.get(form.status.data or ""),
         )
     page = list_users(db.session, flt, _cursor(), current_app.config["PAGE_SIZE"])
-    next_args = {k: v for k, v in request.args.items() if k != "before"}
+    next_args = carried_args(request.args, (field.name for field in form))
     return render_template(
         "staff/users.html",
         form=form,
@@ -196,4 +196,6 @@ def audit():
     size = current_app.config["PAGE_SIZE"]
     events = list(db.session.scalars(recent_events_query(_scope_centre(), _cursor(), size + 1)))
     next_cursor = events[size - 1].id if len(events) > size else None
-    return render_template("staff/audit.html", events=events[:size], next_cursor=next_cursor)
+    events = events[:size]
+    objects = object_names(db.session, events)
+    return render_template("staff/audit.html", events=events, objects=objects, next_cursor=next_cursor)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
-    DateTimeLocalField,
     HiddenField,
     RadioField,
     SelectField,
@@ -16,8 +13,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from observer_portal.forms import MultiCheckboxField, as_choices
+from observer_portal.forms import LocalDateField, LocalDateTimeField, MultiCheckboxField, as_choices
 from observer_portal.labels import PURPOSE_LABELS
+from observer_portal.lazy_text import _l
 from observer_portal.services.visits import MAX_EMAIL, MAX_NOTES, MAX_PHONE
 
 KIND_CHOICES = [("observer", _l("an election observer")), ("media", _l("a media representative"))]
@@ -49,7 +47,7 @@ class VisitForm(FlaskForm):
     purposes = MultiCheckboxField(
         _l("Why they came"), choices=as_choices(PURPOSE_LABELS.items()), validators=[InputRequired()]
     )
-    arrived_at = DateTimeLocalField(_l("Arrived (local time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    arrived_at = LocalDateTimeField(_l("Arrived (local time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=MAX_NOTES)], render_kw={"rows": 3})
     submit = SubmitField(_l("Register the visit"))
 
@@ -60,8 +58,8 @@ class VisitLogFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    date_from = DateField(_l("From (date)"), validators=[Optional()])
-    date_to = DateField(_l("To (date)"), validators=[Optional()])
+    date_from = LocalDateField(_l("From (date)"), validators=[Optional()])
+    date_to = LocalDateField(_l("To (date)"), validators=[Optional()])
     organisation = SelectField(_l("Mission or media outlet"), validators=[Optional()])
     kind = SelectField(_l("Visitor"), validators=[Optional()])
     purpose = SelectField(_l("Why they came"), validators=[Optional()])

@@ -6,23 +6,27 @@ from datetime import timedelta
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import format_number
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from observer_portal import policies
 from observer_portal.auth.forms import ConfirmForm
 from observer_portal.auth.routes import show_form_error
 from observer_portal.extensions import db
 from observer_portal.forms import as_choices
 from observer_portal.i18n import country_choices, language_choices
 from observer_portal.labels import PURPOSE_LABELS
+from observer_portal.lazy_text import _l
 from observer_portal.models import Organisation, Visit, VisitorKind, VisitorProfile, VisitPurpose
 from observer_portal.models.base import utcnow
+from observer_portal.paging import carried_args, parse_id
 from observer_portal.permissions import MANAGERS, STAFF, VISITORS, roles_required
 from observer_portal.services import ServiceError, visit_log
 from observer_portal.services import visitor_registry as registry
 from observer_portal.services import visits as service
 from observer_portal.services.audit import record
+from observer_portal.services.csv_safety import csv_line
+from observer_portal.streaming import fail_visibly
 from observer_portal.timezones import local_in, local_to_utc
 from observer_portal.visits import bp
 from observer_portal.visits.forms import MergeForm, VisitForm, VisitLogFilterForm, VisitorForm
@@ -38,9 +42,9 @@ def _choice_label(visitor: VisitorProfile) -> str:
 
 
 def _prepare(form: VisitForm, found: list[VisitorProfile]) -> None:
-    posted = form.visitor_id.data
-    if posted and str(posted).isdigit() and not any(str(v.id) == str(posted) for v in found):
-        chosen = db.session.get(VisitorProfile, int(posted))
+    posted = parse_id(form.visitor_id.data)
+    if posted and not any(v.id == posted for v in found):
+        chosen = db.session.get(VisitorProfile, posted)
         if chosen is not None:
             found = [chosen, *found]
     form.visitor_id.choices = as_choices(
@@ -77,7 +81,7 @@ def desk():
             purposes=[VisitPurpose(p) for p in form.purposes.data],
             arrived_at=local_to_utc(form.arrived_at.data),
             notes=form.notes.data or "",
-            visitor_id=int(form.visitor_id.data) if str(form.visitor_id.data or "").isdigit() else None,
+            visitor_id=parse_id(form.visitor_id.data),
             new_visitor=new_visitor,
         )
         try:
@@ -161,8 +165,8 @@ def log():
         db.session, flt, visit_log.Cursor.decode(request.args.get("after")), current_app.config["PAGE_SIZE"]
     )
     days = visit_log.per_day(db.session, flt)
-    export_args = {k: v for k, v in request.args.items() if k not in ("after", "submit")}
-    next_args = {k: v for k, v in request.args.items() if k != "after"}
+    next_args = carried_args(request.args, (field.name for field in form))
+    export_args = {k: v for k, v in next_args.items() if k != "submit"}
     return render_template(
         "visits/log.html", form=form, rows=rows, cursor=cursor, total=visit_log.total(db.session, flt),
         days=days, peak=max((n for _, n in days), default=0), organisations=visit_log.per_organisation(db.session, flt),
@@ -180,17 +184,19 @@ def export():
     header = [str(h) for h in (_l("Visit"), _l("Arrived"), _l("Left"), _l("Visitor"), _l("Name"),
                                _l("Accreditation or press card number"), _l("Mission or media outlet"),
                                _l("Why they came"), _l("Notes"))]  # fmt: skip
-    body = stream_with_context(visit_log.csv_rows(db.session, flt, header))
-    response = Response(body, mimetype="text/csv")
+    failed = csv_line([str(_l("EXPORT FAILED: this file is incomplete. Please download it again."))])
+    rows = visit_log.csv_rows(db.session, flt, header)
+    body = stream_with_context(fail_visibly(rows, name="visits.csv", failure_line=failed))
+    response = Response(body, mimetype="text/csv")  # streamed: no Content-Length, chunked on HTTP/1.1
     response.headers["Content-Disposition"] = 'attachment; filename="visits.csv"'
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 def _registry_visitor(visitor_id: int) -> VisitorProfile:
-    """A visitor of the registry; anonymised people have no page any more."""
+    """A visitor the signed-in person may see (policies); anonymised people have no page any more."""
     profile = db.session.get(VisitorProfile, visitor_id)
-    if profile is None or not profile.full_name:
+    if profile is None or not profile.full_name or not policies.can_view_visitor(db.session, current_user, profile):
         abort(404)
     return profile
 
@@ -199,13 +205,9 @@ def _registry_visitor(visitor_id: int) -> VisitorProfile:
 @roles_required(*STAFF)
 def visitors():
     query = (request.args.get("q") or "").strip()[:100]
-    after_id = request.args.get("after_id", "")
-    after = (
-        registry.RegistryCursor(request.args.get("after_name", "")[:120], int(after_id))
-        if after_id.isdigit() and len(after_id) < 12
-        else None
-    )
-    rows, cursor = registry.registry_page(db.session, query, after, current_app.config["PAGE_SIZE"])
+    after_id = parse_id(request.args.get("after_id"))
+    after = registry.RegistryCursor(request.args.get("after_name", "")[:120], after_id) if after_id else None
+    rows, cursor = registry.registry_page(db.session, current_user, query, after, current_app.config["PAGE_SIZE"])
     return render_template("visits/visitors.html", rows=rows, cursor=cursor, query=query)
 
 
@@ -251,12 +253,13 @@ def visitor(visitor_id: int):
             if changed:
                 flash(_l("The details of %(name)s have been saved.", name=profile.full_name), "success")
             return redirect(url_for("visits.visitor", visitor_id=profile.id))
-    duplicates = registry.possible_duplicates(db.session, profile) if current_user.role in MANAGERS else []
+    duplicates = registry.possible_duplicates(db.session, current_user, profile) if current_user.role in MANAGERS else []
     organisations = db.session.scalars(select(Organisation.name).order_by(Organisation.name).limit(200)).all()
     return render_template(
         "visits/visitor.html", profile=profile, form=form, duplicates=duplicates, organisations=organisations,
-        visits=registry.visitor_visits(db.session, profile.id),
-        requests=registry.visitor_requests(db.session, profile.id),
+        visits=registry.visitor_visits(db.session, current_user, profile.id),
+        requests=registry.visitor_requests(db.session, current_user, profile.id),
+        can_edit=policies.can_edit_visitor(db.session, current_user, profile),
     ), (422 if request.method == "POST" else 200)  # fmt: skip
 
 
@@ -268,8 +271,10 @@ def merge(visitor_id: int):
     form = MergeForm()
     wanted = request.args.get("duplicate", "") if request.method == "GET" else (form.duplicate.data or "")
     duplicate = None
-    if wanted.isdigit() and len(wanted) < 12:
-        duplicate = db.session.get(VisitorProfile, int(wanted))
+    if parse_id(wanted):
+        duplicate = db.session.get(VisitorProfile, parse_id(wanted))
+        if duplicate is not None and not policies.can_view_visitor(db.session, current_user, duplicate):
+            duplicate = None  # someone this coordinator may not see is "not found", as on their page
     if request.method == "GET" and duplicate is not None:
         form.duplicate.data = str(duplicate.id)
     if form.validate_on_submit():
@@ -293,9 +298,12 @@ def merge(visitor_id: int):
                 )  # fmt: skip
                 return redirect(url_for("visits.visitor", visitor_id=keep.id))
     query = (request.args.get("q") or "").strip()[:100]
-    candidates = [v for v in service.search_visitors(db.session, query, limit=30) if v.id != keep.id] if query else []
+    candidates = [
+        v for v in service.search_visitors(db.session, query, limit=30)
+        if v.id != keep.id and policies.can_view_visitor(db.session, current_user, v)
+    ] if query else []  # fmt: skip
     return render_template(
         "visits/merge.html", keep=keep, duplicate=duplicate, form=form, query=query, candidates=candidates,
-        suggestions=registry.possible_duplicates(db.session, keep),
+        suggestions=registry.possible_duplicates(db.session, current_user, keep),
         footprints={p.id: registry.footprint(db.session, p.id) for p in (keep, duplicate) if p is not None},
     ), (422 if request.method == "POST" else 200)  # fmt: skip

@@ -1,0 +1,107 @@
+"""Who may see and change a visitor: one place for the per-object, per-centre rule.
+
+A visitor (observer or journalist) can be served by several centres: observers travel
+between regions. A visitor *belongs* to a centre when their account is registered
+there, or when they have a visit, a request or a loan there. The rules:
+
+- Admins see and change every visitor.
+- Volunteers and coordinators see a visitor who belongs to their centre, or who
+  belongs to no centre yet (a profile nobody has served). On the visitor's page they
+  see only their own centre's visits and requests.
+- They correct the details of a visitor they may see, unless the visitor has an
+  account of another centre: that centre (or an admin) keeps it up to date.
+- A coordinator merges two profiles — which deletes one — only when every visit,
+  request, loan and account of both is at their own centre; otherwise an admin does.
+- The front desk's search finds visitors everywhere (name and mission only), so a
+  travelling observer is registered, not created a second time.
+
+Views ask these functions (404 for a visitor one may not see, a clear refusal for a
+merge), services ask them again, and `tests/test_object_matrix.py` walks objects ×
+roles × centres.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, not_, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from observer_portal.models import EquipmentItem, Loan, Role, ServiceRequest, User, Visit, VisitorProfile
+
+
+def _footprints(centre_id: int | None) -> list[ColumnElement[bool]]:
+    """Conditions 'the visitor has a visit / request / loan / account (at `centre_id`)'."""
+
+    def at(column) -> list:
+        return [column == centre_id] if centre_id is not None else []
+
+    return [
+        exists().where(Visit.visitor_id == VisitorProfile.id, *at(Visit.centre_id)),
+        exists().where(ServiceRequest.visitor_id == VisitorProfile.id, *at(ServiceRequest.centre_id)),
+        exists().where(Loan.borrower_id == VisitorProfile.id, Loan.item_id == EquipmentItem.id,
+                       *at(EquipmentItem.centre_id)),  # fmt: skip
+        exists().where(User.id == VisitorProfile.user_id, *at(User.centre_id), User.centre_id.is_not(None)),
+    ]
+
+
+def visible_visitors(actor: User) -> ColumnElement[bool] | None:
+    """SQL condition on VisitorProfile for the visitors `actor` may see; None means all."""
+    if actor.role == Role.ADMIN:
+        return None
+    if actor.role not in (Role.VOLUNTEER, Role.COORDINATOR) or actor.centre_id is None:
+        return VisitorProfile.id.is_(None)  # nobody
+    return or_(*_footprints(actor.centre_id), not_(or_(*_footprints(None))))
+
+
+def visitor_centres(session: Session, visitor_id: int) -> set[int]:
+    """Every centre the visitor belongs to."""
+    queries = (
+        select(Visit.centre_id).where(Visit.visitor_id == visitor_id),
+        select(ServiceRequest.centre_id).where(ServiceRequest.visitor_id == visitor_id),
+        select(EquipmentItem.centre_id).join(Loan, Loan.item_id == EquipmentItem.id).where(
+            Loan.borrower_id == visitor_id
+        ),
+        select(User.centre_id).join(VisitorProfile, VisitorProfile.user_id == User.id).where(
+            VisitorProfile.id == visitor_id, User.centre_id.is_not(None)
+        ),
+    )
+    return {centre for query in queries for centre in session.scalars(query.distinct())}
+
+
+def can_view_visitor(session: Session, actor: User, visitor: VisitorProfile) -> bool:
+    if actor.role == Role.ADMIN:
+        return True
+    if actor.role not in (Role.VOLUNTEER, Role.COORDINATOR) or actor.centre_id is None:
+        return False
+    centres = visitor_centres(session, visitor.id)
+    return not centres or actor.centre_id in centres
+
+
+def can_edit_visitor(session: Session, actor: User, visitor: VisitorProfile) -> bool:
+    if not can_view_visitor(session, actor, visitor):
+        return False
+    account = visitor.user
+    home = account.centre_id if account is not None else None
+    return actor.role == Role.ADMIN or home is None or home == actor.centre_id
+
+
+def can_merge_visitor(session: Session, actor: User, visitor: VisitorProfile) -> bool:
+    """May `actor` merge this profile (as the one kept or the one removed)?"""
+    if actor.role == Role.ADMIN:
+        return True
+    if actor.role != Role.COORDINATOR or actor.centre_id is None:
+        return False
+    return visitor_centres(session, visitor.id) <= {actor.centre_id}
+
+
+def visit_scope(actor: User) -> ColumnElement[bool] | None:
+    """Which of a visitor's visits and requests `actor` sees listed: their centre's (admins: all)."""
+    if actor.role == Role.ADMIN:
+        return None
+    return and_(Visit.centre_id == actor.centre_id)
+
+
+def request_scope(actor: User) -> ColumnElement[bool] | None:
+    if actor.role == Role.ADMIN:
+        return None
+    return and_(ServiceRequest.centre_id == actor.centre_id)

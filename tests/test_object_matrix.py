@@ -1,0 +1,173 @@
+"""Objects × roles × centres: who may open and change each object (issue 13, defect 3).
+
+The route × role matrix (test_access_matrix.py) proves that a view refuses the wrong
+role; this one proves that it refuses the right role at the wrong centre, and the
+wrong person of the right role. Every object lives at Atyrau; every role exists at
+Atyrau and at Karaganda.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from observer_portal.extensions import db
+from observer_portal.models import HelpMode, Proficiency, User, Visit, VisitorProfile, VisitPurpose
+from observer_portal.models.base import utcnow
+from observer_portal.services.language_help import JobInput, file_job
+from observer_portal.services.visits import VisitInput, register_visit
+from tests.assistance_helpers import make_item, make_request
+from tests.briefing_helpers import make_briefing
+from tests.helpers import csrf_from, login, make_centre, make_user
+
+F = Proficiency.FLUENT
+ACTORS = ("anonymous", "owner", "observer_a", "observer_k", "media_a", "assignee", "volunteer_a", "volunteer_k",
+          "coordinator_a", "coordinator_k", "admin")  # fmt: skip
+ALLOWED, REFUSED = "allowed", "refused"
+
+
+@pytest.fixture
+def world(app):
+    """One object of each kind at Atyrau, people of every role at both centres, each signed in."""
+    with app.app_context():
+        atyrau, karaganda = make_centre("atyrau"), make_centre("karaganda", timezone="Asia/Almaty")
+        people = {
+            "owner": make_user("observer", "owner@osce.example.org", centre="atyrau"),
+            "observer_a": make_user("observer", centre="atyrau"),
+            "observer_k": make_user("observer", centre="karaganda"),
+            "media_a": make_user("media", centre="atyrau"),
+            "assignee": make_user("volunteer", languages={"ru": F, "de": F}, on_duty=True, centre="atyrau"),
+            "volunteer_a": make_user("volunteer", centre="atyrau"),
+            "volunteer_k": make_user("volunteer", languages={"ru": F, "de": F}, on_duty=True, centre="karaganda"),
+            "coordinator_a": make_user("coordinator", centre="atyrau"),
+            "coordinator_k": make_user("coordinator", centre="karaganda"),
+            "admin": make_user("admin", centre=None),
+        }
+        walk_in = VisitorProfile(full_name="Walk-in Visitor", kind="observer")
+        db.session.add(walk_in)
+        db.session.commit()
+        visit = register_visit(
+            db.session, people["volunteer_a"],
+            VisitInput(purposes=[VisitPurpose.BRIEFING], arrived_at=utcnow(), visitor_id=walk_in.id),
+        )  # fmt: skip
+        db.session.commit()
+        request = make_request(people["owner"])
+        job, _ = file_job(
+            db.session, people["owner"],
+            JobInput(source="ru", target="de", mode=HelpMode.WRITTEN, text="Протокол",
+                     needed_by=utcnow() + timedelta(hours=5)),
+            ("en", "de", "fr", "ru", "kk"),
+        )  # fmt: skip
+        db.session.commit()
+        assert job.assignee_id == people["assignee"].id
+        objects = {
+            "visitor": walk_in.id, "signed_up_visitor": people["owner"].visitor_profile.id, "visit": visit.id,
+            "request": request.id, "job": job.id, "item": make_item(atyrau.id).id,
+            "briefing": make_briefing(atyrau, published=False).id, "staff": people["volunteer_a"].id,
+        }  # fmt: skip
+        assert karaganda.id != atyrau.id
+        emails = {key: user.email for key, user in people.items()}
+    clients = {"anonymous": app.test_client()}
+    for key, email in emails.items():
+        clients[key] = app.test_client()
+        assert login(clients[key], email).status_code == 302
+    return clients, objects
+
+
+def expect(status: int) -> str:
+    assert status < 500, status
+    return REFUSED if status in (302, 401, 403, 404) else ALLOWED
+
+
+# object page → the actors who may open it (everyone else is refused)
+PAGES = {
+    "/visits/visitors/{visitor}": {"volunteer_a", "assignee", "coordinator_a", "admin"},
+    "/visits/visitors/{signed_up_visitor}": {"volunteer_a", "assignee", "coordinator_a", "admin"},
+    "/visits/visitors/{visitor}/merge": {"coordinator_a", "admin"},
+    "/requests/{request}": {"owner", "volunteer_a", "assignee", "coordinator_a", "admin"},
+    "/requests/{job}": {"owner", "volunteer_a", "assignee", "coordinator_a", "admin"},
+    "/language-help/{job}/work": {"assignee", "coordinator_a", "admin"},
+    "/inventory/{item}": {"volunteer_a", "assignee", "coordinator_a", "admin"},
+    "/inventory/{item}/edit": {"coordinator_a", "admin"},
+    "/briefings/{briefing}/edit": {"coordinator_a", "admin"},
+    "/briefings/{briefing}/history": {"coordinator_a", "admin"},
+    # volunteers translate only into languages they speak: the assignee speaks German, volunteer_a does not
+    "/briefings/{briefing}/translate/de": {"assignee", "coordinator_a", "admin"},
+    "/staff/{staff}": {"coordinator_a", "admin"},
+}
+
+
+def test_who_may_open_each_object(world):
+    clients, objects = world
+    seen, wanted = {}, {}
+    for page, allowed in PAGES.items():  # one world for every page: the sign-ins are the slow part
+        url = page.format(**objects)
+        seen[page] = {actor: expect(clients[actor].get(url).status_code) for actor in ACTORS}
+        wanted[page] = {actor: ALLOWED if actor in allowed else REFUSED for actor in ACTORS}
+    assert seen == wanted
+
+
+def _post(client, page: str, url: str, data: dict | None = None):
+    html = client.get(page).get_data(as_text=True)
+    token = csrf_from(html) if 'name="csrf_token"' in html else None
+    if token is None:  # a page this person may not open: borrow a token from a page they may
+        token = csrf_from(client.get("/account").get_data(as_text=True))
+    return client.post(url, data={"csrf_token": token, **(data or {})})
+
+
+def test_another_centre_changes_nothing(app, world):
+    """Karaganda's staff post to Atyrau's objects: each is refused and nothing changes."""
+    clients, objects = world
+    for actor in ("volunteer_k", "coordinator_k"):
+        client = clients[actor]
+        attempts = [
+            _post(client, "/account", f"/visits/visitors/{objects['visitor']}", {"full_name": "Renamed"}),
+            _post(client, "/account", f"/visits/visitors/{objects['signed_up_visitor']}", {"full_name": "Renamed"}),
+            _post(client, "/account", f"/visits/{objects['visit']}/left"),
+            _post(client, "/account", f"/requests/{objects['request']}/claim"),
+            _post(client, "/account", f"/inventory/{objects['item']}/checkout", {"borrower": objects["visitor"]}),
+            _post(client, "/account", f"/briefings/{objects['briefing']}/publish"),
+        ]
+        if actor == "coordinator_k":
+            merge_url = f"/visits/visitors/{objects['visitor']}/merge"
+            attempts.append(_post(client, "/account", merge_url, {"duplicate": objects["signed_up_visitor"]}))
+        assert [expect(response.status_code) for response in attempts] == [REFUSED] * len(attempts), actor
+    with app.app_context():
+        names = {p.full_name for p in db.session.query(VisitorProfile)}
+        assert "Renamed" not in names
+        assert "Walk-in Visitor" in names
+        assert db.session.get(Visit, objects["visit"]).left_at is None
+
+
+def test_a_visitor_served_by_two_centres(app, world):
+    """Karaganda serves Atyrau's walk-in: both see the visitor, each only their own visits."""
+    clients, objects = world
+    with app.app_context():
+        volunteer_k = db.session.scalar(db.select(User).where(User.role == "volunteer", User.centre.has(slug="karaganda")))
+        register_visit(db.session, volunteer_k, VisitInput(purposes=[VisitPurpose.INTERNET], arrived_at=utcnow(),
+                                                           visitor_id=objects["visitor"]))  # fmt: skip
+        db.session.commit()
+    karaganda_page = clients["volunteer_k"].get(f"/visits/visitors/{objects['visitor']}").get_data(as_text=True)
+    atyrau_page = clients["volunteer_a"].get(f"/visits/visitors/{objects['visitor']}").get_data(as_text=True)
+    assert "Internet access" in karaganda_page
+    assert "Briefing about the region" not in karaganda_page
+    assert "Briefing about the region" in atyrau_page
+    assert "Internet access" not in atyrau_page
+    admin_page = clients["admin"].get(f"/visits/visitors/{objects['visitor']}").get_data(as_text=True)
+    assert "Internet access" in admin_page
+    assert "Briefing about the region" in admin_page
+    # the walk-in now belongs to two centres: neither coordinator may merge (delete) it, an admin may
+    for coordinator in ("coordinator_a", "coordinator_k"):
+        response = _post(clients[coordinator], f"/visits/visitors/{objects['visitor']}/merge",
+                         f"/visits/visitors/{objects['visitor']}/merge",
+                         {"duplicate": objects["signed_up_visitor"]})  # fmt: skip
+        assert response.status_code in (404, 422), coordinator
+    with app.app_context():
+        assert db.session.get(VisitorProfile, objects["signed_up_visitor"]) is not None
+    # the Karaganda registry lists the walk-in, with one visit (theirs); not Atyrau's signed-up observer
+    registry = clients["volunteer_k"].get("/visits/visitors").get_data(as_text=True)
+    assert "Walk-in Visitor" in registry
+    with app.app_context():
+        owner_name = db.session.get(VisitorProfile, objects["signed_up_visitor"]).full_name
+    assert owner_name not in registry

@@ -1,0 +1,73 @@
+"""Every refusal says what happened and what to do, in the reader's language (issue 13, defect 10)."""
+
+from __future__ import annotations
+
+import pytest
+
+from observer_portal.extensions import db
+from observer_portal.models import Loan, RequestStatus, ServiceRequest
+from observer_portal.services.assistance import state_refusal
+from tests.assistance_helpers import make_item, make_request
+from tests.helpers import csrf_from, make_user, post_form
+from tests.test_assistance import local
+
+GENERIC = "no longer in a state that allows that"
+
+
+def test_a_stale_lend_names_the_borrower(app, login_as):
+    first, volunteer = login_as("volunteer")
+    second, _ = login_as("volunteer")
+    with app.app_context():
+        item_id = make_item(volunteer.centre_id, "ATR-PRN-02").id
+        hannah = make_user("observer", name="Hannah Müller").visitor_profile.id
+        james = make_user("media", name="James Smith").visitor_profile.id
+    page = f"/inventory/{item_id}"
+    stale_token = csrf_from(second.get(page).get_data(as_text=True))  # the second desk opened the page earlier
+    assert post_form(first, f"{page}/checkout", {"borrower": str(hannah), "due_at": local(6, app)}, page=page).status_code == 302
+    response = second.post(f"{page}/checkout", data={"csrf_token": stale_token, "borrower": str(james),
+                                                     "due_at": local(6, app)}, follow_redirects=True)  # fmt: skip
+    html = response.get_data(as_text=True)
+    assert "ATR-PRN-02 is already on loan to Hannah Müller. Check it in first, or lend another item." in html
+    with app.app_context():
+        assert db.session.query(Loan).count() == 1
+
+
+def test_a_stale_lend_is_explained_in_german(app, login_as):
+    first, volunteer = login_as("volunteer")
+    second, _ = login_as("volunteer", preferred_locale="de")
+    with app.app_context():
+        item_id = make_item(volunteer.centre_id, "ATR-PRN-03").id
+        hannah = make_user("observer", name="Hannah Müller").visitor_profile.id
+    page = f"/inventory/{item_id}"
+    stale_token = csrf_from(second.get(page).get_data(as_text=True))
+    post_form(first, f"{page}/checkout", {"borrower": str(hannah), "due_at": local(6, app)}, page=page)
+    html = second.post(f"{page}/checkout", data={"csrf_token": stale_token, "borrower": str(hannah),
+                                                 "due_at": local(6, app)}, follow_redirects=True).get_data(as_text=True)  # fmt: skip
+    assert "Hannah Müller" in html
+    assert "ATR-PRN-03" in html
+    assert "already on loan" not in html
+
+
+def test_claiming_twice_says_it_is_already_yours(app, login_as):
+    client, _ = login_as("volunteer")
+    with app.app_context():
+        req_id = make_request(make_user("observer")).id
+    page = f"/requests/{req_id}"
+    token = csrf_from(client.get(page).get_data(as_text=True))
+    client.post(f"{page}/claim", data={"csrf_token": token})
+    html = client.post(f"{page}/claim", data={"csrf_token": token}, follow_redirects=True).get_data(as_text=True)
+    assert "You already have this request." in html
+
+
+@pytest.mark.parametrize("status", list(RequestStatus))
+def test_every_state_has_its_own_explanation(app_ctx, status):
+    assignee = make_user("volunteer", name="Dana Serikova")
+    request = make_request(make_user("observer"))
+    request.status = status
+    request.assignee_id = assignee.id if status in (RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS) else None
+    db.session.commit()
+    request = db.session.get(ServiceRequest, request.id)
+    message = str(state_refusal(request).message)
+    assert GENERIC not in message
+    if status in (RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS):
+        assert "Dana Serikova" in message
