@@ -42,7 +42,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from observer_portal.permissions import init_permissions
     from observer_portal.security import init_security
     from observer_portal.templating import init_templating
+    from observer_portal.unit_of_work import init_unit_of_work
 
+    init_unit_of_work(app)  # first: its after_request hook runs after every other one
     init_sessions(app)
     init_permissions(app)
     init_security(app)

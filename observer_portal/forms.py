@@ -6,12 +6,14 @@ from datetime import date, datetime
 
 from babel import Locale
 from flask_babel import format_date, get_locale
+from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
     Field,
     SelectField,
     SelectMultipleField,
+    SubmitField,
     ValidationError,
     widgets,
 )
@@ -197,3 +199,21 @@ def fill_language_skills(form, user) -> None:
     levels = {lang.language: lang.proficiency.value for lang in user.languages}
     for code in SPOKEN_LANGUAGES:
         form[language_skill_field_name(code)].data = levels.get(code, "")
+
+
+def show_form_error(form, error) -> None:
+    """Attach a service refusal (ServiceError) to the field it concerns, or to the form as a
+    whole; the request's writes are undone and nothing of it is committed."""
+    from observer_portal.unit_of_work import discard
+
+    discard()
+    if error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only a CSRF token and a button, for POST-only actions (logout, toggles)."""
+
+    submit = SubmitField(_l("Confirm"))

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole suite twice: on SQLite, then on a throwaway PostgreSQL server.
+# The whole suite on SQLite, then all but the browser tests on a throwaway PostgreSQL server.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -7,12 +7,15 @@ BIN=.venv/bin
 echo "== ruff =="
 $BIN/ruff check . || exit 1
 
-echo "== Test suite on SQLite =="
-$BIN/pytest "$@"
+# Two pytest-xdist workers (the machines have two cores); each has its own database.
+echo "== Test suite on SQLite (everything, browser tests included) =="
+$BIN/pytest -n 2 --dist load "$@"
 sqlite_status=$?
 
-echo "== Test suite on PostgreSQL =="
-scripts/with-postgres.sh $BIN/pytest "$@"
+# The browser tests drive the same views through Chromium: what they add is the browser,
+# not the database, so PostgreSQL runs everything else.
+echo "== Test suite on PostgreSQL (all but the browser tests) =="
+scripts/with-postgres.sh $BIN/pytest -n 2 --dist load -m "not browser" "$@"
 pg_status=$?
 
 if [ $sqlite_status -ne 0 ] || [ $pg_status -ne 0 ]; then

@@ -17,10 +17,24 @@ ROLES = ("anonymous", "observer", "media", "volunteer", "coordinator", "admin")
 
 
 def database_url(tmp_path_factory) -> str:
+    """SQLite in the worker's temporary folder, or a PostgreSQL database of its own per
+    pytest-xdist worker (the server's TEST_DATABASE_URL database with the worker's name)."""
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
+    if not url:
+        return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "portal.sqlite3")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
         return url
-    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "portal.sqlite3")
+    from sqlalchemy import create_engine, make_url, text
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def make_config(url: str, **overrides) -> dict:

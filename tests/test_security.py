@@ -65,6 +65,7 @@ def test_every_page_sends_the_security_headers(app, login_as):
         if method != "GET" or endpoint == "static":
             continue
         response = client.get(_fill(template))
+        response.close()  # a streamed download keeps its request context open until closed
         headers = response.headers
         csp = headers.get("Content-Security-Policy", "")
         assert "unsafe-inline" not in csp, endpoint

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from observer_portal.assistance import bp
 from observer_portal.assistance.forms import ActionForm, QueueFilterForm, RequestForm, StaffRequestForm
-from observer_portal.auth.routes import show_form_error
 from observer_portal.extensions import db
-from observer_portal.forms import as_choices
+from observer_portal.forms import as_choices, show_form_error
 from observer_portal.labels import REQUEST_KIND_LABELS, STATUS_LABELS
 from observer_portal.lazy_text import _l
 from observer_portal.models import LocationKind, Priority, RequestKind, RequestStatus, User, Visit, VisitorProfile
@@ -20,6 +21,7 @@ from observer_portal.services import assistance as service
 from observer_portal.services.notifications import send_emails
 from observer_portal.services.workflow import Action
 from observer_portal.timezones import local_in, local_to_utc
+from observer_portal.unit_of_work import after_commit, flash_refusal
 
 
 def _read(form: RequestForm) -> service.RequestInput:
@@ -37,10 +39,8 @@ def _file(form: RequestForm, visitor: VisitorProfile | None = None, visit: Visit
     try:
         filed = service.create_request(db.session, current_user, _read(form), visitor=visitor, visit=visit)
     except ServiceError as error:
-        db.session.rollback()
         show_form_error(form, error)
         return None
-    db.session.commit()
     flash(_l("Request #%(id)s has been sent to the centre.", id=filed.id), "success")
     return redirect(url_for("assistance.detail", request_id=filed.id))
 
@@ -178,11 +178,9 @@ def act(request_id: int, action: str):
             db.session, current_user, found, chosen, note=form.note.data or "", assignee=assignee
         )
     except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        flash_refusal(error)
     else:
-        db.session.commit()
-        send_emails(db.session, outcome.notifications)
+        after_commit(partial(send_emails, db.session, outcome.notifications))
         flash(_l("Done."), "success")
     target = request.form.get("next")
     if target == "queue":

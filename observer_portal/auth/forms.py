@@ -103,7 +103,3 @@ class PasswordChangeForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class ConfirmForm(FlaskForm):
-    """A form with only a CSRF token and a button, for POST-only actions (logout, toggles)."""
-
-    submit = SubmitField(_l("Confirm"))

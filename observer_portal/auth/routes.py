@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from functools import partial
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -11,11 +12,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from observer_portal.auth import bp
-from observer_portal.auth.forms import ConfirmForm, LoginForm, PasswordChangeForm, ProfileForm, SignUpForm
+from observer_portal.auth.forms import LoginForm, PasswordChangeForm, ProfileForm, SignUpForm
 from observer_portal.auth.redirects import safe_next
 from observer_portal.auth.sessions import end_session, start_session
 from observer_portal.extensions import db, limiter
-from observer_portal.forms import as_choices
+from observer_portal.forms import ConfirmForm, as_choices, show_form_error
 from observer_portal.i18n import LOCALES, country_choices, language_choices
 from observer_portal.lazy_text import _l
 from observer_portal.models import Organisation, Role
@@ -23,6 +24,7 @@ from observer_portal.permissions import public, roles_required, signed_in
 from observer_portal.services import ServiceError, accounts, language_help
 from observer_portal.services.centres import centre_choices
 from observer_portal.services.notifications import send_emails
+from observer_portal.unit_of_work import after_commit
 
 log = logging.getLogger("observer_portal.auth")
 
@@ -42,14 +44,6 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def show_form_error(form, error: ServiceError) -> None:
-    """Attach a service refusal to the field it concerns, or to the form as a whole."""
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_login_failed)
@@ -60,8 +54,7 @@ def login():
         return redirect(next_url or url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(db.session, form.email.data, form.password.data)
-        db.session.commit()
+        user = accounts.authenticate(db.session, form.email.data, form.password.data)  # audited either way
         if user is None:
             g.login_failed = True
             log.info("sign-in failed")
@@ -79,7 +72,6 @@ def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
         current_user.rotate_session_token()
-        db.session.commit()
         end_session()
         flash(_l("You have signed out."), "success")
     return redirect(url_for("main.home"))
@@ -114,10 +106,8 @@ def signup():
         try:
             user = accounts.sign_up(db.session, data)
         except ServiceError as error:
-            db.session.rollback()
             show_form_error(form, error)
         else:
-            db.session.commit()
             start_session(user)
             flash(_l("Welcome! Your account has been created."), "success")
             return redirect(url_for("main.home"))
@@ -134,7 +124,6 @@ def account():
         form.preferred_locale.data = current_user.preferred_locale or ""
     if form.validate_on_submit():
         accounts.update_profile(db.session, current_user, form.display_name.data, form.preferred_locale.data or None)
-        db.session.commit()
         flash(_l("Your profile has been saved."), "success")
         lang = current_user.preferred_locale
         return redirect(url_for("auth.account", lang=lang) if lang else url_for("auth.account"))
@@ -149,10 +138,8 @@ def change_password():
         try:
             accounts.change_password(db.session, current_user, form.current_password.data, form.password.data)
         except ServiceError as error:
-            db.session.rollback()
             show_form_error(form, error)
         else:
-            db.session.commit()
             start_session(current_user._get_current_object())  # this browser stays signed in, new token
             flash(_l("Your password has been changed. Other devices have been signed out."), "success")
             return redirect(url_for("auth.account"))
@@ -166,7 +153,6 @@ def toggle_duty():
     if form.validate_on_submit():
         accounts.set_on_duty(db.session, current_user, not current_user.on_duty)
         notifications = language_help.on_duty_changed(db.session, current_user)
-        db.session.commit()
-        send_emails(db.session, notifications)
+        after_commit(partial(send_emails, db.session, notifications))
         flash(_l("You are now on duty.") if current_user.on_duty else _l("You are now off duty."), "success")
     return redirect(url_for("auth.account"))

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from observer_portal.auth.forms import ConfirmForm
-from observer_portal.auth.routes import show_form_error
 from observer_portal.briefings import bp
 from observer_portal.briefings.forms import FIGURE_ROWS, BriefingFilterForm, BriefingForm, TranslationForm
 from observer_portal.extensions import db
-from observer_portal.forms import as_choices
+from observer_portal.forms import ConfirmForm, as_choices, show_form_error
 from observer_portal.i18n import LOCALES
 from observer_portal.labels import TOPIC_LABELS
 from observer_portal.lazy_text import _l
@@ -23,6 +23,7 @@ from observer_portal.services import briefings as service
 from observer_portal.services.centres import all_centres
 from observer_portal.services.machine_translation import MachineTranslationError, translator_from_config
 from observer_portal.services.notifications import send_emails
+from observer_portal.unit_of_work import after_commit, flash_refusal
 
 
 def _locale() -> str:
@@ -104,11 +105,9 @@ def wish(briefing_id: int, locale: str):
             added = service.record_wish(db.session, current_user, briefing, locale)
             job, notifications = language_help.file_briefing_job(db.session, current_user, briefing, locale)
         except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            flash_refusal(error)
         else:
-            db.session.commit()
-            send_emails(db.session, notifications)
+            after_commit(partial(send_emails, db.session, notifications))
             if job is not None:
                 flash(
                     _l(
@@ -175,10 +174,8 @@ def create():
         try:
             briefing = service.create_briefing(db.session, current_user, current_user.centre_id, _read_input(form))
         except ServiceError as error:
-            db.session.rollback()
             show_form_error(form, error)
         else:
-            db.session.commit()
             flash(_l("Briefing saved. It is not published yet."), "success")
             return redirect(url_for("briefings.edit", briefing_id=briefing.id))
     # a POST that renders the form again was refused: say so with 422
@@ -200,10 +197,8 @@ def edit(briefing_id: int):
         try:
             changed = service.update_briefing(db.session, current_user, briefing, _read_input(form))
         except ServiceError as error:
-            db.session.rollback()
             show_form_error(form, error)
         else:
-            db.session.commit()
             flash(
                 _l("Saved as version %(n)s. Translations are now marked as outdated.", n=briefing.version)
                 if changed
@@ -220,7 +215,6 @@ def _set_published(briefing_id: int, published: bool):
     briefing = _editable(briefing_id)
     if ConfirmForm().validate_on_submit():
         service.set_published(db.session, current_user, briefing, published)
-        db.session.commit()
         flash(_l("The briefing is now public.") if published else _l("The briefing is no longer public."), "success")
     return redirect(url_for("briefings.manage"))
 
@@ -257,10 +251,8 @@ def restore(briefing_id: int, version_id: int):
         try:
             service.restore_version(db.session, current_user, briefing, version_id)
         except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            flash_refusal(error)
         else:
-            db.session.commit()
             flash(_l("The earlier version has been restored as a new version."), "success")
     return redirect(url_for("briefings.history", briefing_id=briefing.id))
 
@@ -299,10 +291,8 @@ def translate(briefing_id: int, locale: str):
                 figure_labels=labels, reviewed=bool(form.save_reviewed.data),
             )  # fmt: skip
         except ServiceError as error:
-            db.session.rollback()
             show_form_error(form, error)
         else:
-            db.session.commit()
             flash(
                 _l("Translation saved and marked as reviewed.") if form.save_reviewed.data else _l("Draft saved."),
                 "success",
@@ -335,10 +325,8 @@ def machine(briefing_id: int, locale: str):
         try:
             service.machine_draft(db.session, current_user, briefing, locale, translator)
         except (ServiceError, MachineTranslationError) as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            flash_refusal(error)
         else:
-            db.session.commit()
             flash(
                 _l("A machine draft is ready. Check it against the original before marking it as reviewed."), "success"
             )

@@ -6,9 +6,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from observer_portal.auth.routes import show_form_error
 from observer_portal.extensions import db
-from observer_portal.forms import as_choices
+from observer_portal.forms import as_choices, show_form_error
 from observer_portal.inventory import bp
 from observer_portal.inventory.forms import CheckinForm, CheckoutForm, InventoryFilterForm, ItemForm
 from observer_portal.labels import EQUIPMENT_KIND_LABELS
@@ -29,6 +28,7 @@ from observer_portal.services import ServiceError
 from observer_portal.services import inventory as service
 from observer_portal.services.assistance import centre_visitors
 from observer_portal.timezones import local_in, local_to_utc
+from observer_portal.unit_of_work import flash_refusal
 
 
 def _scope() -> int | None:
@@ -74,10 +74,8 @@ def create():
         try:
             item = service.create_item(db.session, current_user, current_user.centre_id, _read(form))
         except ServiceError as error:
-            db.session.rollback()
             show_form_error(form, error)
         else:
-            db.session.commit()
             flash(_l("Item %(tag)s added.", tag=item.asset_tag), "success")
             return redirect(url_for("inventory.detail", item_id=item.id))
     return render_template("inventory/edit.html", form=form, item=None)
@@ -94,10 +92,8 @@ def edit(item_id: int):
         try:
             service.update_item(db.session, current_user, item, _read(form))
         except ServiceError as error:
-            db.session.rollback()
             show_form_error(form, error)
         else:
-            db.session.commit()
             flash(_l("Item %(tag)s saved.", tag=item.asset_tag), "success")
             return redirect(url_for("inventory.detail", item_id=item.id))
     return render_template("inventory/edit.html", form=form, item=item)
@@ -153,13 +149,11 @@ def checkout(item_id: int):
                 request=linked, notes=form.notes.data or "",
             )  # fmt: skip
         except ServiceError as error:
-            db.session.rollback()
             if error.field is None:  # about the item, not a field: the lending form may not even be shown now
-                flash(error.message, "error")
+                flash_refusal(error)
                 return redirect(url_for("inventory.detail", item_id=item.id))
             show_form_error(form, error)
         else:
-            db.session.commit()
             flash(_l("%(tag)s lent to %(name)s.", tag=item.asset_tag, name=borrower.full_name), "success")
             return redirect(url_for("inventory.detail", item_id=item.id))
     return render_template(
@@ -185,9 +179,7 @@ def checkin(item_id: int):
             try:
                 service.check_in(db.session, current_user, loan, Condition(form.condition.data))
             except ServiceError as error:
-                db.session.rollback()
-                flash(error.message, "error")
+                flash_refusal(error)
             else:
-                db.session.commit()
                 flash(_l("%(tag)s is back.", tag=item.asset_tag), "success")
     return redirect(url_for("inventory.detail", item_id=item.id))

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from functools import partial
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from observer_portal.assistance.forms import ActionForm
-from observer_portal.auth.forms import ConfirmForm
-from observer_portal.auth.routes import show_form_error
 from observer_portal.extensions import db
-from observer_portal.forms import as_choices
+from observer_portal.forms import ConfirmForm, as_choices, show_form_error
 from observer_portal.i18n import language_name
 from observer_portal.language_help import bp
 from observer_portal.language_help.calendar import bookings_calendar
@@ -30,6 +29,7 @@ from observer_portal.services.machine_translation import MachineTranslationError
 from observer_portal.services.notifications import send_emails
 from observer_portal.services.workflow import Action, Relation
 from observer_portal.timezones import local_in, local_to_utc
+from observer_portal.unit_of_work import after_commit, flash_refusal
 from observer_portal.urls import absolute_url
 
 
@@ -67,11 +67,9 @@ def create():
         try:
             filed, notifications = service.file_job(db.session, current_user, data, _languages())
         except ServiceError as error:
-            db.session.rollback()
             show_form_error(form, error)
         else:
-            db.session.commit()
-            send_emails(db.session, notifications)
+            after_commit(partial(send_emails, db.session, notifications))
             flash(_l("Request #%(id)s has been sent to the centre.", id=filed.id), "success")
             return redirect(url_for("assistance.detail", request_id=filed.id))
     # a POST that renders the form again was refused: say so with 422
@@ -112,11 +110,9 @@ def work(request_id: int):
                 outcome = service.perform_any(db.session, current_user, found, Action.COMPLETE)
                 notifications = outcome.notifications
         except ServiceError as error:
-            db.session.rollback()
             show_form_error(form, error)
         else:
-            db.session.commit()
-            send_emails(db.session, notifications)
+            after_commit(partial(send_emails, db.session, notifications))
             flash(_l("Delivered to the requester.") if form.deliver.data else _l("Translation saved."), "success")
             return redirect(url_for("language_help.work", request_id=found.id))
     translator = translator_from_config(current_app.config)
@@ -134,10 +130,8 @@ def machine(request_id: int):
         try:
             service.make_machine_draft(db.session, current_user, found, translator_from_config(current_app.config))
         except (ServiceError, MachineTranslationError) as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            flash_refusal(error)
         else:
-            db.session.commit()
             flash(_l("A machine draft is ready. Check every sentence before you deliver."), "success")
     return redirect(url_for("language_help.work", request_id=found.id))
 
@@ -196,7 +190,6 @@ def bookings():
 def rotate_feed():
     if ConfirmForm().validate_on_submit():
         current_user.calendar_token = secrets.token_urlsafe(32)
-        db.session.commit()
         flash(_l("A new calendar address has been made. The old one no longer works."), "success")
     return redirect(url_for("language_help.bookings"))
 

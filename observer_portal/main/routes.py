@@ -6,8 +6,8 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from observer_portal.auth.forms import ConfirmForm
 from observer_portal.extensions import db
+from observer_portal.forms import ConfirmForm
 from observer_portal.main import bp
 from observer_portal.models import Centre
 from observer_portal.permissions import public, signed_in
@@ -44,5 +44,4 @@ def notifications():
 def notifications_read():
     if ConfirmForm().validate_on_submit():
         notification_service.mark_all_read(db.session, current_user.id)
-        db.session.commit()
     return redirect(url_for("main.notifications"))

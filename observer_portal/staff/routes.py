@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from observer_portal.auth.forms import ConfirmForm
-from observer_portal.auth.routes import show_form_error
 from observer_portal.extensions import db
-from observer_portal.forms import as_choices, fill_language_skills, language_skill_fields, read_language_skills
+from observer_portal.forms import (
+    ConfirmForm,
+    as_choices,
+    fill_language_skills,
+    language_skill_fields,
+    read_language_skills,
+    show_form_error,
+)
 from observer_portal.labels import ROLE_LABELS
 from observer_portal.lazy_text import _l
 from observer_portal.models import Role, User
@@ -21,6 +28,7 @@ from observer_portal.services.notifications import send_emails
 from observer_portal.services.users import UserFilter, list_users
 from observer_portal.staff import bp
 from observer_portal.staff.forms import StaffCreateForm, StaffEditForm, UserFilterForm
+from observer_portal.unit_of_work import after_commit, flash_refusal
 
 
 def _cursor() -> int | None:
@@ -99,10 +107,8 @@ def create_user():
         try:
             user = accounts.create_staff(db.session, current_user, data)
         except ServiceError as error:
-            db.session.rollback()
             show_form_error(form, error)
         else:
-            db.session.commit()
             flash(_l("Account created for %(name)s.", name=user.display_name), "success")
             return redirect(url_for("staff.users"))
     return render_template(
@@ -138,12 +144,10 @@ def edit_user(user_id: int):
                 on_duty=form.on_duty.data,
             )
         except ServiceError as error:
-            db.session.rollback()
             show_form_error(form, error)
         else:
             notifications = language_help.on_duty_changed(db.session, user) if user.on_duty != was_on_duty else []
-            db.session.commit()
-            send_emails(db.session, notifications)
+            after_commit(partial(send_emails, db.session, notifications))
             flash(_l("Changes to %(name)s saved.", name=user.display_name), "success")
             return redirect(url_for("staff.users"))
     return render_template(
@@ -164,10 +168,8 @@ def _set_active(user_id: int, active: bool):
         try:
             accounts.set_active(db.session, current_user, user, active)
         except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            flash_refusal(error)
         else:
-            db.session.commit()
             flash(_flash_text(active, user), "success")
     return redirect(url_for("staff.edit_user", user_id=user.id))
 

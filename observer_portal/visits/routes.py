@@ -10,10 +10,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from observer_portal import policies
-from observer_portal.auth.forms import ConfirmForm
-from observer_portal.auth.routes import show_form_error
 from observer_portal.extensions import db
-from observer_portal.forms import as_choices
+from observer_portal.forms import ConfirmForm, as_choices, show_form_error
 from observer_portal.i18n import country_choices, language_choices
 from observer_portal.labels import PURPOSE_LABELS
 from observer_portal.lazy_text import _l
@@ -87,10 +85,8 @@ def desk():
         try:
             visit = service.register_visit(db.session, current_user, data)
         except ServiceError as error:
-            db.session.rollback()
             show_form_error(form, error)
         else:
-            db.session.commit()
             flash(_l("Visit of %(name)s registered.", name=visit.visitor.full_name), "success")
             return redirect(url_for("visits.desk"))
     organisations = db.session.scalars(select(Organisation.name).order_by(Organisation.name).limit(200)).all()
@@ -114,7 +110,6 @@ def left(visit_id: int):
         abort(404)
     if ConfirmForm().validate_on_submit():
         service.mark_left(db.session, current_user, visit)
-        db.session.commit()
         flash(_l("%(name)s has left.", name=visit.visitor.full_name), "success")
     return redirect(url_for("visits.desk"))
 
@@ -180,7 +175,6 @@ def export():
     form = _log_form()
     flt = _log_filter(form)
     record(db.session, current_user, "visits.exported", None, filters={k: v for k, v in request.args.items()})
-    db.session.commit()
     header = [str(h) for h in (_l("Visit"), _l("Arrived"), _l("Left"), _l("Visitor"), _l("Name"),
                                _l("Accreditation or press card number"), _l("Mission or media outlet"),
                                _l("Why they came"), _l("Notes"))]  # fmt: skip
@@ -246,10 +240,8 @@ def visitor(visitor_id: int):
         try:
             changed = registry.update_visitor(db.session, current_user, profile, details)
         except ServiceError as error:
-            db.session.rollback()
             show_form_error(form, error)
         else:
-            db.session.commit()
             if changed:
                 flash(_l("The details of %(name)s have been saved.", name=profile.full_name), "success")
             return redirect(url_for("visits.visitor", visitor_id=profile.id))
@@ -285,10 +277,8 @@ def merge(visitor_id: int):
             try:
                 result = registry.merge_visitors(db.session, current_user, keep, duplicate)
             except ServiceError as error:
-                db.session.rollback()
                 show_form_error(form, error)
             else:
-                db.session.commit()
                 flash(
                     _l("%(duplicate)s has been merged into %(name)s. Moved: visits %(visits)s, requests "
                        "%(requests)s, loans %(loans)s.", duplicate=name, name=keep.full_name,

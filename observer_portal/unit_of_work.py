@@ -1,0 +1,62 @@
+"""One unit of work per HTTP request: views never commit or roll back.
+
+The database work of a request is committed once, by `finish`, after the view has
+returned a response that is not an error (status below 400) and before the response
+leaves: a commit that fails becomes an error page, never a "saved" message. A request
+that answered 4xx/5xx, raised, or had a refusal (`discard`) commits nothing.
+
+Side effects that must only follow committed work — e-mail today, jobs later — are
+registered with `after_commit(callback)` and run once the commit succeeded; a failing
+side effect is logged and never undoes or blocks the change it reports.
+
+`tests/test_unit_of_work.py` fails when a blueprint module calls commit or rollback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from flask import Flask, Response, flash, g
+
+from observer_portal.extensions import db
+
+log = logging.getLogger("observer_portal.unit_of_work")
+
+
+def discard() -> None:
+    """A service refused: undo this request's writes now (the page shown next reads the
+    database as it was) and let nothing of this request be committed."""
+    db.session.rollback()
+    g.uow_discarded = True
+
+
+def flash_refusal(error) -> None:
+    """Show a refusal (a ServiceError) as a message on the next page; nothing is committed."""
+    discard()
+    flash(error.message, "error")
+
+
+def after_commit(callback: Callable[[], object]) -> None:
+    """Run `callback` after this request's work is committed (never if it is not)."""
+    g.setdefault("uow_after_commit", []).append(callback)
+
+
+def finish(response: Response) -> Response:
+    """`after_request`, run last: commit a successful request, roll back anything else."""
+    if response.status_code >= 400 or g.get("uow_discarded"):
+        db.session.rollback()
+        return response
+    db.session.commit()
+    for callback in g.pop("uow_after_commit", []):
+        try:
+            callback()
+        except Exception:  # a side effect never turns a committed change into an error page
+            log.exception("a side effect after commit failed")
+    return response
+
+
+def init_unit_of_work(app: Flask) -> None:
+    # after_request functions run in reverse order of registration: registered before the
+    # others, `finish` runs after them (the security headers read the user before the commit).
+    app.after_request(finish)
