@@ -113,3 +113,33 @@ def test_an_error_a_refusal_or_a_failed_commit_writes_nothing_and_sends_nothing(
     with app.app_context():
         assert _centres() == 0
     assert sent == []
+
+
+def test_the_database_itself_refuses_backwards_times_and_unknown_priorities(app_ctx):
+    """Rules the forms check are also CHECK constraints, hit here with plain SQL."""
+    from datetime import timedelta
+
+    import pytest
+    from sqlalchemy import text, update
+    from sqlalchemy.exc import IntegrityError
+
+    from observer_portal.models import InterpretationBooking, ServiceRequest
+    from observer_portal.models.base import utcnow
+    from tests.assistance_helpers import make_request
+    from tests.helpers import make_user
+
+    request = make_request(make_user("observer"))
+    volunteer = make_user("volunteer")
+    start = utcnow() + timedelta(days=1)
+    db.session.add(InterpretationBooking(request_id=request.id, volunteer_id=volunteer.id, starts_at=start,
+                                         ends_at=start + timedelta(hours=1)))  # fmt: skip
+    db.session.commit()
+    bad = [
+        update(InterpretationBooking).values(ends_at=InterpretationBooking.starts_at),
+        update(ServiceRequest).values(priority=7),
+        text("UPDATE service_requests SET priority = -1"),
+    ]
+    for statement in bad:
+        with pytest.raises(IntegrityError):
+            db.session.execute(statement)
+        db.session.rollback()

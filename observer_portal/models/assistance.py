@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from observer_portal.models.base import Base, UTCDateTime, utcnow
@@ -63,6 +63,7 @@ class ServiceRequest(Base):
         # the volunteer queue: per centre and status, in urgency order
         Index("ix_service_requests_queue", "centre_id", "status", "priority", "needed_by", "id"),
         Index("ix_service_requests_assignee_status", "assignee_id", "status"),
+        CheckConstraint("priority IN (0, 1, 2)", name="priority"),  # Priority's values
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from observer_portal.models.assistance import ServiceRequest
@@ -30,7 +30,10 @@ class TranslationJob(Base):
     """The language part of a translation or interpretation request (one per request)."""
 
     __tablename__ = "translation_jobs"
-    __table_args__ = (Index("ix_translation_jobs_pair", "source_lang", "target_lang"),)
+    __table_args__ = (
+        Index("ix_translation_jobs_pair", "source_lang", "target_lang"),
+        CheckConstraint("starts_at IS NULL OR ends_at IS NULL OR ends_at > starts_at", name="meeting_ends_after_start"),
+    )
 
     request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id", ondelete="CASCADE"), primary_key=True)
     source_lang: Mapped[str] = mapped_column(String(8))
@@ -72,7 +75,10 @@ class InterpretationBooking(Base):
     """An interpreter's time, reserved for one request; never two overlapping ones."""
 
     __tablename__ = "interpretation_bookings"
-    __table_args__ = (Index("ix_interpretation_bookings_volunteer_time", "volunteer_id", "starts_at", "ends_at"),)
+    __table_args__ = (
+        Index("ix_interpretation_bookings_volunteer_time", "volunteer_id", "starts_at", "ends_at"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id", ondelete="CASCADE"), unique=True)
