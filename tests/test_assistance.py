@@ -200,7 +200,8 @@ def test_a_volunteer_cannot_complete_someone_elses_request(app, login_as):
         db.session.commit()
         req_id = req.id
     response = post_form(volunteer, f"/requests/{req_id}/complete", {}, page=f"/requests/{req_id}")
-    assert "You cannot do that" in volunteer.get(response.headers["Location"]).get_data(as_text=True)
+    html = volunteer.get(response.headers["Location"]).get_data(as_text=True)
+    assert "has already taken this request. Choose another one from the queue." in html  # and who
     with app.app_context():
         assert db.session.get(ServiceRequest, req_id).status == RequestStatus.ASSIGNED
 

@@ -71,3 +71,41 @@ def test_every_state_has_its_own_explanation(app_ctx, status):
     assert GENERIC not in message
     if status in (RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS):
         assert "Dana Serikova" in message
+
+
+def test_a_volunteer_whose_request_was_reassigned_learns_who_has_it_now(app, login_as):
+    dana, dana_user = login_as("volunteer", name="Dana Serikova")
+    coordinator, _ = login_as("coordinator")
+    with app.app_context():
+        nurlan = make_user("volunteer", name="Nurlan Abenov").id
+        req_id = make_request(make_user("observer")).id
+    page = f"/requests/{req_id}"
+    post_form(dana, f"{page}/claim", {}, page=page)
+    token = csrf_from(dana.get(page).get_data(as_text=True))  # Dana's page, still open
+    post_form(coordinator, f"{page}/assign", {"assignee": str(nurlan)}, page=page)
+    html = dana.post(f"{page}/start", data={"csrf_token": token}, follow_redirects=True).get_data(as_text=True)
+    assert "Nurlan Abenov has already taken this request." in html
+    assert "You cannot do that with this request." not in html
+
+
+def test_a_bad_visit_log_filter_is_never_dropped_silently(app, login_as):
+    client, _ = login_as("coordinator")
+    response = client.get("/visits/?text=Kowalska&kind=zzz")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Correct the filters marked above to see the visits." in html
+    assert "visits match these filters" not in html
+    assert client.get("/visits/export.csv?text=Kowalska&kind=zzz").status_code == 400  # nothing exported
+
+
+def test_saving_a_briefing_unchanged_from_a_browser_changes_nothing(app_ctx):
+    from observer_portal.services.briefings import BriefingInput, FigureInput, update_briefing
+    from tests.briefing_helpers import make_briefing
+    from tests.helpers import make_centre
+
+    briefing = make_briefing(make_centre("atyrau"), body="Line one.\n\nLine two.\n", figures=[("Voters", 5, "")])
+    as_sent = BriefingInput(slug=briefing.slug, topic=briefing.topic, title=briefing.original.title,
+                            body="Line one.\r\n\r\nLine two.\r\n", original_locale="en",
+                            figures=[FigureInput("Voters", briefing.figures[0].value, "")])  # fmt: skip
+    assert update_briefing(db.session, make_user("coordinator"), briefing, as_sent) is False
+    assert briefing.version == 1

@@ -210,9 +210,9 @@ def perform(
     try:
         new = next_status(old, action, relations(actor, request))
     except TransitionRefused as refused:
-        if refused.reason == "role":
+        if refused.reason == "role" and request.assignee_id in (None, actor.id) and request.status.is_open:
             raise ServiceError(_l("You cannot do that with this request.")) from None
-        raise state_refusal(request, actor) from None
+        raise state_refusal(request, actor) from None  # e.g. reassigned to someone else meanwhile
     note = note.strip()
     if len(note) > MAX_DETAILS:
         raise ServiceError(_l("Use at most %(n)d characters.", n=MAX_DETAILS), field="note")

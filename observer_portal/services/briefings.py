@@ -228,7 +228,7 @@ def create_briefing(session: Session, actor: User | None, centre_id: int, data: 
     original = BriefingTranslation(
         locale=data.original_locale,
         title=data.title.strip(),
-        body=data.body,
+        body=one_newline(data.body),
         origin=TranslationOrigin.ORIGINAL,
         state=ReviewState.REVIEWED,
         source_version=1,
@@ -250,8 +250,9 @@ def update_briefing(session: Session, actor: User, briefing: Briefing, data: Bri
     original = briefing.original
     briefing.slug, briefing.topic = data.slug, data.topic
     changed = _apply_figures(briefing, data.figures)
-    if (original.title, original.body) != (data.title.strip(), data.body):
-        original.title, original.body = data.title.strip(), data.body
+    body = one_newline(data.body)
+    if (original.title, original.body) != (data.title.strip(), body):
+        original.title, original.body = data.title.strip(), body
         changed = True
     if changed:
         briefing.version += 1
@@ -262,6 +263,11 @@ def update_briefing(session: Session, actor: User, briefing: Briefing, data: Bri
         _rebase_translations(session, briefing, original)
     record(session, actor, "briefing.updated", briefing, version=briefing.version)
     return changed
+
+
+def one_newline(text: str) -> str:
+    """Browsers send CRLF from a textarea: an unchanged text saved again is the same text."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _content(title: str, body: str, figures: list[tuple[str, Decimal, str]]) -> tuple:
@@ -309,6 +315,7 @@ def save_translation(
     reviewed: bool,
 ) -> BriefingTranslation:
     """A person's translation: stored as human work, marked reviewed when they say so."""
+    body = one_newline(body)
     if not can_translate(actor, briefing, locale):
         raise ServiceError(_l("You cannot translate this briefing into that language."))
     valid_ids = {str(f.id) for f in briefing.figures}

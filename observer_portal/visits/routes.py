@@ -120,14 +120,16 @@ def mine():
     return render_template("visits/mine.html", visits=service.my_visits(db.session, current_user))
 
 
-def _log_filter(form: VisitLogFilterForm) -> visit_log.VisitFilter:
+def _log_filter(form: VisitLogFilterForm) -> visit_log.VisitFilter | None:
+    """The filter the form asks for, or None when a field is invalid: a bad filter is never
+    silently dropped (the page would claim every visit matches, the CSV would hold them all)."""
     centre = current_user.centre
     base = {
         "centre_id": None if current_user.role.value == "admin" else current_user.centre_id,
         "timezone": centre.timezone if centre else current_app.config["BABEL_DEFAULT_TIMEZONE"],
     }
     if not form.validate():
-        return visit_log.VisitFilter(**base)
+        return None
     return visit_log.VisitFilter(
         **base,
         date_from=form.date_from.data,
@@ -156,6 +158,11 @@ def _log_form() -> VisitLogFilterForm:
 def log():
     form = _log_form()
     flt = _log_filter(form)
+    if flt is None:
+        return render_template(
+            "visits/log.html", form=form, invalid=True, rows=[], cursor=None, total=0, days=[], peak=0,
+            organisations=[], export_args={}, next_args={},
+        ), 400  # fmt: skip
     rows, cursor = visit_log.page(
         db.session, flt, visit_log.Cursor.decode(request.args.get("after")), current_app.config["PAGE_SIZE"]
     )
@@ -174,6 +181,8 @@ def log():
 def export():
     form = _log_form()
     flt = _log_filter(form)
+    if flt is None:
+        abort(400)  # the page says which filter to correct; nothing is exported
     record(db.session, current_user, "visits.exported", None, filters={k: v for k, v in request.args.items()})
     header = [str(h) for h in (_l("Visit"), _l("Arrived"), _l("Left"), _l("Visitor"), _l("Name"),
                                _l("Accreditation or press card number"), _l("Mission or media outlet"),
