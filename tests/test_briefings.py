@@ -283,3 +283,34 @@ def test_index_filters_by_region_and_topic(app, client):
     assert "Atyrau overview" in html
     assert "Karaganda accessibility" not in html
     assert client.get("/briefings/?topic=<script>").status_code == 200
+
+
+def test_restoring_an_old_translation_keeps_it_outdated_against_a_newer_original(app_ctx):
+    from observer_portal.services.briefings import (
+        BriefingInput,
+        FigureInput,
+        restore_version,
+        save_translation,
+        update_briefing,
+    )
+
+    coordinator = make_user("coordinator")
+    briefing = make_briefing(make_centre("atyrau"), body="First wording.", figures=[("Voters", 1959, "")])
+    save_translation(db.session, coordinator, briefing, "fr", title="Première", body="Première version.",
+                     figure_labels={}, reviewed=True)  # fmt: skip
+    db.session.commit()
+    old_french = db.session.scalars(
+        select(BriefingVersion).where(BriefingVersion.locale == "fr").order_by(BriefingVersion.id)
+    ).first()
+    data = BriefingInput(slug=briefing.slug, topic=briefing.topic, title=briefing.original.title,
+                         body="First wording.\n\nA new paragraph.", original_locale="en",
+                         figures=[FigureInput("Voters", Decimal(1959), "")])  # fmt: skip
+    update_briefing(db.session, coordinator, briefing, data)
+    save_translation(db.session, coordinator, briefing, "fr", title="Deuxième", body="Avec le paragraphe.",
+                     figure_labels={}, reviewed=True)  # fmt: skip
+    db.session.commit()
+    assert not briefing.translation("fr").is_outdated
+    restore_version(db.session, coordinator, briefing, old_french.id)  # made from the first wording
+    db.session.commit()
+    assert briefing.translation("fr").body == "Première version."
+    assert briefing.translation("fr").is_outdated  # the original has a paragraph it lacks

@@ -420,10 +420,13 @@ def restore_version(session: Session, actor: User, briefing: Briefing, version_i
         update_briefing(session, actor, briefing, data)
     else:
         labels = {str(f["id"]): {"label": f.get("label", ""), "unit": f.get("unit", "")} for f in version.figures}
-        save_translation(
+        restored = save_translation(
             session, actor, briefing, version.locale, title=version.title, body=version.body,
             figure_labels=labels, reviewed=False,
         )  # fmt: skip
+        # the restored words were made from the original as it was then: outdated unless it is so again
+        restored.source_version = version.source_version
+        _rebase_translations(session, briefing, briefing.original)
     record(session, actor, "briefing.restored", briefing, locale=version.locale, version_id=version.id)
 
 
