@@ -18,7 +18,7 @@ from observer_portal.lazy_text import _l
 from observer_portal.models import Briefing, BriefingTopic
 from observer_portal.paging import carried_args, parse_cursor
 from observer_portal.permissions import MANAGERS, STAFF, public, roles_required, signed_in
-from observer_portal.services import ServiceError, language_help
+from observer_portal.services import ServiceError, briefing_versions, language_help
 from observer_portal.services import briefings as service
 from observer_portal.services.centres import all_centres
 from observer_portal.services.machine_translation import MachineTranslationError, translator_from_config
@@ -238,7 +238,7 @@ def history(briefing_id: int):
     return render_template(
         "briefings/history.html",
         briefing=briefing,
-        versions=service.history(db.session, briefing),
+        versions=briefing_versions.history(db.session, briefing),
         action_form=ConfirmForm(),
     )
 
@@ -299,7 +299,7 @@ def translate(briefing_id: int, locale: str):
             )
             return redirect(url_for("briefings.translate", briefing_id=briefing.id, locale=locale))
     translator = translator_from_config(current_app.config)
-    diff = service.original_diff(db.session, briefing, translation) if translation and translation.is_outdated else []
+    diff = briefing_versions.original_diff(db.session, briefing, translation) if translation and translation.is_outdated else []
     figures = list(zip(briefing.figures, form.figures, strict=False))
     return render_template(
         "briefings/translate.html",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -27,6 +26,7 @@ from observer_portal.models import (
 from observer_portal.models.base import utcnow
 from observer_portal.services import ServiceError
 from observer_portal.services.audit import record
+from observer_portal.services.briefing_versions import rebase_translations, snapshot
 from observer_portal.services.machine_translation import MachineTranslator
 from observer_portal.services.markdown_text import translate_markdown
 from observer_portal.services.translation_memory import remember, translate_cached
@@ -161,27 +161,6 @@ def can_view_unpublished(user, briefing: Briefing) -> bool:
 # ---------------------------------------------------------------- writing
 
 
-def snapshot(session: Session, actor: User | None, briefing: Briefing, translation: BriefingTranslation) -> None:
-    figures = (
-        [{"label": f.label, "value": str(f.value), "unit": f.unit} for f in briefing.figures]
-        if translation.is_original
-        else [{"id": key, **value} for key, value in sorted((translation.figure_labels or {}).items())]
-    )
-    session.add(
-        BriefingVersion(
-            briefing_id=briefing.id,
-            locale=translation.locale,
-            source_version=translation.source_version,
-            title=translation.title,
-            body=translation.body,
-            figures=figures,
-            origin=translation.origin,
-            state=translation.state,
-            saved_by_id=actor.id if actor else None,
-        )
-    )
-
-
 def _check_input(session: Session, centre_id: int, data: BriefingInput, briefing_id: int | None = None) -> None:
     if data.original_locale not in LOCALES:
         raise ServiceError(_l("Choose a language from the list."), field="original_locale")
@@ -260,7 +239,7 @@ def update_briefing(session: Session, actor: User, briefing: Briefing, data: Bri
         original.updated_by_id = actor.id
         session.flush()
         snapshot(session, actor, briefing, original)
-        _rebase_translations(session, briefing, original)
+        rebase_translations(session, briefing, original)
     record(session, actor, "briefing.updated", briefing, version=briefing.version)
     return changed
 
@@ -268,33 +247,6 @@ def update_briefing(session: Session, actor: User, briefing: Briefing, data: Bri
 def one_newline(text: str) -> str:
     """Browsers send CRLF from a textarea: an unchanged text saved again is the same text."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _content(title: str, body: str, figures: list[tuple[str, Decimal, str]]) -> tuple:
-    return title, body, tuple((label, Decimal(value), unit) for label, value, unit in figures)
-
-
-def _rebase_translations(session: Session, briefing: Briefing, original: BriefingTranslation) -> None:
-    """A translation is outdated relative to the text it was made from, not to a version number:
-    when the original is back to a wording a translation was made from (a restore, or an edit
-    undone by hand), that translation is current again."""
-    current = _content(original.title, original.body, [(f.label, f.value, f.unit) for f in briefing.figures])
-    earlier = session.scalars(
-        select(BriefingVersion).where(
-            BriefingVersion.briefing_id == briefing.id,
-            BriefingVersion.locale == briefing.original_locale,
-            BriefingVersion.source_version < briefing.version,
-        )
-    )
-    same_text = {
-        version.source_version
-        for version in earlier
-        if _content(version.title, version.body,
-                    [(f["label"], f["value"], f.get("unit", "")) for f in version.figures]) == current
-    }  # fmt: skip
-    for translation in briefing.translations:
-        if not translation.is_original and translation.source_version in same_text:
-            translation.source_version = briefing.version
 
 
 def set_published(session: Session, actor: User, briefing: Briefing, published: bool) -> None:
@@ -396,13 +348,6 @@ def record_wish(session: Session, user: User, briefing: Briefing, locale: str) -
     return True
 
 
-def history(session: Session, briefing: Briefing, locale: str | None = None) -> list[BriefingVersion]:
-    stmt = select(BriefingVersion).where(BriefingVersion.briefing_id == briefing.id).order_by(BriefingVersion.id.desc())
-    if locale:
-        stmt = stmt.where(BriefingVersion.locale == locale)
-    return list(session.scalars(stmt.limit(200)))
-
-
 def restore_version(session: Session, actor: User, briefing: Briefing, version_id: int) -> None:
     version = session.get(BriefingVersion, version_id)
     if version is None or version.briefing_id != briefing.id:
@@ -426,25 +371,5 @@ def restore_version(session: Session, actor: User, briefing: Briefing, version_i
         )  # fmt: skip
         # the restored words were made from the original as it was then: outdated unless it is so again
         restored.source_version = version.source_version
-        _rebase_translations(session, briefing, briefing.original)
+        rebase_translations(session, briefing, briefing.original)
     record(session, actor, "briefing.restored", briefing, locale=version.locale, version_id=version.id)
-
-
-def original_diff(session: Session, briefing: Briefing, translation: BriefingTranslation) -> list[str]:
-    """What changed in the original since this translation was made (unified diff lines)."""
-    base = session.scalar(
-        select(BriefingVersion)
-        .where(
-            BriefingVersion.briefing_id == briefing.id,
-            BriefingVersion.locale == briefing.original_locale,
-            BriefingVersion.source_version == translation.source_version,
-        )
-        .order_by(BriefingVersion.id.desc())
-        .limit(1)
-    )
-    if base is None:
-        return []
-    original = briefing.original
-    before = [base.title, ""] + base.body.splitlines()
-    after = [original.title, ""] + original.body.splitlines()
-    return list(difflib.unified_diff(before, after, lineterm="", n=1))[2:]

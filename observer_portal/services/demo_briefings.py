@@ -18,7 +18,8 @@ from observer_portal.models import (
     User,
 )
 from observer_portal.models.base import utcnow
-from observer_portal.services.briefings import BriefingInput, FigureInput, create_briefing, snapshot
+from observer_portal.services.briefing_versions import snapshot
+from observer_portal.services.briefings import BriefingInput, FigureInput, create_briefing
 
 ATYRAU_OVERVIEW = """## The region on election day
 
