@@ -140,7 +140,8 @@ def test_signed_in_pages_have_no_wcag_violations(app, live_server, page: Page, r
         path = template.format(**ids)
         separator = "&" if "?" in path else "?"
         response = page.goto(f"{live_server}{path}{separator}lang={locale}")
-        assert response.status == 200, path
+        # a page showing a bad filter answers 400 (nothing is shown as matching); it is read all the same
+        assert response.status == (400 if "=bad" in path else 200), path
         assert page.locator("html").get_attribute("lang") == locale
         found[path] = violations(page)
     if role == "observer":  # a form with every error shown
