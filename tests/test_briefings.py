@@ -156,11 +156,12 @@ def test_coordinator_writes_publishes_and_edits_with_history(app, login_as):
         briefing_id = briefing.id
         assert [(f.label, int(f.value)) for f in briefing.figures] == [("Call centres", 8)]
         assert briefing.published is False
+        form["figures-0-key"] = key = briefing.figures[0].key  # the edit form carries which figure a row is
     post_form(client, f"/briefings/{briefing_id}/publish", {}, page="/briefings/manage")
     # a reviewed German translation, then the original changes: German becomes outdated
     post_form(
         client, f"/briefings/{briefing_id}/translate/de",
-        {"title": "Kontakte", "body": "Rufen Sie **109** an.", "figures-0-figure_id": "1",
+        {"title": "Kontakte", "body": "Rufen Sie **109** an.", "figures-0-figure_id": key,
          "figures-0-label": "Callcenter", "save_reviewed": "1"},
     )  # fmt: skip
     german = client.get("/briefings/atyrau/atyrau-contacts?lang=de").get_data(as_text=True)
@@ -314,3 +315,54 @@ def test_restoring_an_old_translation_keeps_it_outdated_against_a_newer_original
     db.session.commit()
     assert briefing.translation("fr").body == "Première version."
     assert briefing.translation("fr").is_outdated  # the original has a paragraph it lacks
+
+
+def test_translated_figure_labels_follow_their_figure(app_ctx):
+    """Issue 13: a figure is named by a key that outlives its row. Clearing the first row moves
+    no German label onto another number, and restoring a removed figure brings its label back."""
+    from observer_portal.services.briefings import (
+        BriefingInput,
+        FigureInput,
+        restore_version,
+        save_translation,
+        update_briefing,
+    )
+
+    coordinator = make_user("coordinator")
+    briefing = make_briefing(make_centre("atyrau"), figures=[("Voters", 768778, "people"), ("Call centres", 8, "")])
+    voters, calls = (figure.key for figure in briefing.figures)
+    save_translation(db.session, coordinator, briefing, "de", title="Überblick", body="Text.", reviewed=True,
+                     figure_labels={voters: {"label": "Wähler", "unit": "Personen"},
+                                    calls: {"label": "Callcenter", "unit": ""}})  # fmt: skip
+    db.session.commit()
+    first_version = db.session.scalars(
+        select(BriefingVersion).where(BriefingVersion.locale == "en").order_by(BriefingVersion.id)
+    ).first()
+
+    def german_figures() -> list[tuple[str, int]]:
+        german = briefing.translation("de")
+        return [(german.figure_label(figure)[0], int(figure.value)) for figure in briefing.figures]
+
+    # the coordinator clears the first row: "Call centres" is now the only figure, in row one
+    data = BriefingInput(slug=briefing.slug, topic=briefing.topic, title=briefing.original.title,
+                         body=briefing.original.body, original_locale="en",
+                         figures=[FigureInput("Call centres", Decimal(8), "", calls)])  # fmt: skip
+    assert update_briefing(db.session, coordinator, briefing, data)
+    db.session.commit()
+    assert german_figures() == [("Callcenter", 8)]
+    # a German translator saves again while "Voters" is gone, then the first version is restored
+    save_translation(db.session, coordinator, briefing, "de", title="Überblick", body="Text.", reviewed=True,
+                     figure_labels={calls: {"label": "Callcenter", "unit": ""}})  # fmt: skip
+    restore_version(db.session, coordinator, briefing, first_version.id)
+    db.session.commit()
+    assert [figure.key for figure in briefing.figures] == [voters, calls]
+    assert german_figures() == [("Wähler", 768778), ("Callcenter", 8)]
+    # a forged or repeated key in the form makes a new figure, never a clash
+    data.figures = [FigureInput("A", Decimal(1), "", calls), FigureInput("B", Decimal(2), "", calls),
+                    FigureInput("C", Decimal(3), "", "<script>")]  # fmt: skip
+    update_briefing(db.session, coordinator, briefing, data)
+    db.session.commit()
+    keys = [figure.key for figure in briefing.figures]
+    assert keys[0] == calls
+    assert len(set(keys)) == 3
+    assert "<script>" not in keys

@@ -97,3 +97,46 @@ def test_migrations_keep_data_when_stepping_back_and_forth(empty_database, make_
         upgrade()
         assert db.session.scalar(select(func.count(User.id))) == users
         assert db.session.scalar(select(func.count(ServiceRequest.id))) == requests
+
+
+def test_figure_keys_migration_keeps_translated_labels_and_history(empty_database, make_app):
+    """0010: labels written under figure ids still name the same figures, and the original's
+    earlier snapshots learn which figure each entry was (so a restore keeps the labels)."""
+    from observer_portal.models import Briefing, BriefingVersion
+
+    app = make_app(url=empty_database)
+    with app.app_context():
+        upgrade(revision="7a41c2e9d0f6")
+        from datetime import UTC, datetime
+
+        from sqlalchemy import MetaData
+
+        tables = MetaData()
+        tables.reflect(db.engine)
+        now = datetime(2026, 11, 1, 10, tzinfo=UTC)
+        rows = [
+            ("centres", {"id": 1, "slug": "atyrau", "name": "Centre", "region": "Atyrau", "address": "",
+                         "timezone": "Asia/Atyrau", "phone": "", "email": "", "opening_hours": "", "created_at": now}),
+            ("briefings", {"id": 1, "centre_id": 1, "slug": "overview", "topic": "overview", "published": True,
+                           "original_locale": "en", "version": 1, "created_at": now, "updated_at": now}),
+            ("briefing_figures", {"id": 7, "briefing_id": 1, "position": 0, "label": "Voters", "value": 100, "unit": ""}),
+            ("briefing_figures", {"id": 9, "briefing_id": 1, "position": 1, "label": "Call centres", "value": 8,
+                                  "unit": ""}),
+            ("briefing_translations", {"briefing_id": 1, "locale": "de", "title": "Überblick", "body": "",
+                                       "figure_labels": {"9": {"label": "Callcenter", "unit": ""}}, "origin": "human",
+                                       "state": "reviewed", "source_version": 1, "updated_at": now}),
+            ("briefing_versions", {"briefing_id": 1, "locale": "en", "source_version": 1, "title": "Overview", "body": "",
+                                   "figures": [{"label": "Voters", "value": "100", "unit": ""},
+                                               {"label": "Call centres", "value": "8", "unit": ""}],
+                                   "origin": "original", "state": "reviewed", "saved_at": now}),
+        ]  # fmt: skip
+        for table, row in rows:
+            db.session.execute(tables.tables[table].insert().values(**row))
+        db.session.commit()
+        upgrade()
+        briefing = db.session.get(Briefing, 1)
+        assert [figure.key for figure in briefing.figures] == ["7", "9"]
+        german = briefing.translation("de")
+        assert [german.figure_label(figure)[0] for figure in briefing.figures] == ["Voters", "Callcenter"]
+        snapshot = db.session.scalar(db.select(BriefingVersion))
+        assert [entry["id"] for entry in snapshot.figures] == ["7", "9"]

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 
 from observer_portal.extensions import db
-from observer_portal.models import HelpMode, Proficiency, User, Visit, VisitorProfile, VisitPurpose
+from observer_portal.models import Centre, HelpMode, Loan, Proficiency, User, Visit, VisitorProfile, VisitPurpose
 from observer_portal.models.base import utcnow
 from observer_portal.services.language_help import JobInput, file_job
 from observer_portal.services.visits import VisitInput, register_visit
@@ -171,3 +171,23 @@ def test_a_visitor_served_by_two_centres(app, world):
     with app.app_context():
         owner_name = db.session.get(VisitorProfile, objects["signed_up_visitor"]).full_name
     assert owner_name not in registry
+
+
+def test_pickers_list_only_the_centres_visitors(app, world):
+    """The walk-in picker and the borrower list show who the registry shows: Atyrau's walk-in
+    is not offered at Karaganda (which has never served them), and is at Atyrau."""
+    clients, objects = world
+    with app.app_context():
+        walk_in = db.session.get(VisitorProfile, objects["visitor"]).full_name
+        karaganda = db.session.scalar(db.select(Centre).where(Centre.slug == "karaganda"))
+        karaganda_item = make_item(karaganda.id, tag="KRG-LAP-01").id
+    assert walk_in in clients["volunteer_a"].get("/requests/new-for-visitor").get_data(as_text=True)
+    assert walk_in in clients["volunteer_a"].get(f"/inventory/{objects['item']}").get_data(as_text=True)
+    assert walk_in not in clients["volunteer_k"].get("/requests/new-for-visitor").get_data(as_text=True)
+    assert walk_in not in clients["volunteer_k"].get(f"/inventory/{karaganda_item}").get_data(as_text=True)
+    # lending Atyrau's walk-in an item at Karaganda is refused as a choice that is not offered
+    response = _post(clients["volunteer_k"], f"/inventory/{karaganda_item}", f"/inventory/{karaganda_item}/checkout",
+                     {"borrower": objects["visitor"], "due_at": "2030-01-01T10:00"})  # fmt: skip
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Loan.id))) == 0

@@ -77,7 +77,7 @@ def create():
 def create_for_visitor():
     """Staff file for a walk-in; from the front desk the visitor and the visit come filled in."""
     form = StaffRequestForm()
-    visitors = service.centre_visitors(db.session, current_user.centre_id)
+    visitors = service.centre_visitors(db.session, current_user)
     wanted = request.args.get("visitor", "") if request.method == "GET" else (form.visitor.data or "")
     wanted_id = parse_id(wanted)
     if wanted_id and all(v.id != wanted_id for v in visitors):

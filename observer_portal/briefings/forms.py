@@ -26,6 +26,7 @@ FIGURE_LIMIT = 10**13  # the column is Numeric(16, 2)
 
 
 class FigureForm(Form):
+    key = HiddenField()  # which figure this row is, so moving or clearing a row moves no label
     label = StringField(_l("Label"), validators=[Optional(), Length(max=160)])
     value = LocaleDecimalField(
         _l("Number"), places=2, minimum=-FIGURE_LIMIT, maximum=FIGURE_LIMIT, validators=[Optional()]

@@ -147,7 +147,10 @@ def manage():
 
 def _read_input(form: BriefingForm) -> service.BriefingInput:
     figures = [
-        service.FigureInput(entry.form.label.data.strip(), entry.form.value.data, (entry.form.unit.data or "").strip())
+        service.FigureInput(
+            entry.form.label.data.strip(), entry.form.value.data, (entry.form.unit.data or "").strip(),
+            entry.form.key.data or "",
+        )  # fmt: skip
         for entry in form.figures
         if entry.form.label.data and entry.form.value.data is not None
     ]
@@ -193,6 +196,7 @@ def edit(briefing_id: int):
         form.topic.data, form.original_locale.data = briefing.topic.value, briefing.original_locale
         for entry, figure in zip(form.figures, briefing.figures[:FIGURE_ROWS], strict=False):
             entry.form.label.data, entry.form.value.data, entry.form.unit.data = figure.label, figure.value, figure.unit
+            entry.form.key.data = figure.key
     if form.validate_on_submit():
         try:
             changed = service.update_briefing(db.session, current_user, briefing, _read_input(form))
@@ -275,7 +279,7 @@ def translate(briefing_id: int, locale: str):
             form.title.data, form.body.data = translation.title, translation.body
         for figure in briefing.figures:
             label, unit = translation.figure_label(figure) if translation else ("", "")
-            form.figures.append_entry({"figure_id": str(figure.id), "label": label, "unit": unit})
+            form.figures.append_entry({"figure_id": figure.key, "label": label, "unit": unit})
     if form.validate_on_submit():
         labels = {
             entry.form.figure_id.data: {

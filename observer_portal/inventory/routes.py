@@ -101,7 +101,7 @@ def edit(item_id: int):
 
 def _checkout_form(item: EquipmentItem) -> CheckoutForm:
     form = CheckoutForm()
-    visitors = centre_visitors(db.session, item.centre_id)
+    visitors = centre_visitors(db.session, current_user)
     form.borrower.choices = as_choices([("", _l("Choose a visitor"))] + [(v.id, v.full_name) for v in visitors])
     open_requests = db.session.scalars(
         select(ServiceRequest)

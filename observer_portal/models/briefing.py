@@ -4,6 +4,7 @@ figures as numbers (formatted per locale), and the full history of every save.""
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -75,12 +76,19 @@ class Briefing(Base):
 
 
 class BriefingFigure(Base):
-    """A key figure: a number with a label (and optional unit) in the original language."""
+    """A key figure: a number with a label (and optional unit) in the original language.
+
+    `key` names the figure within its briefing for as long as the briefing lives: the
+    translations' labels and every saved version refer to it, so a figure removed and later
+    restored (or moved to another row) keeps its translated labels. Database ids are not
+    reused for that: a restored figure is a new row."""
 
     __tablename__ = "briefing_figures"
+    __table_args__ = (UniqueConstraint("briefing_id", "figure_key", name="uq_briefing_figures_briefing_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     briefing_id: Mapped[int] = mapped_column(ForeignKey("briefings.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column("figure_key", String(16), default=lambda: secrets.token_hex(4))
     position: Mapped[int] = mapped_column(Integer, default=0)
     label: Mapped[str] = mapped_column(String(160))
     value: Mapped[Decimal] = mapped_column(Numeric(16, 2))
@@ -100,7 +108,7 @@ class BriefingTranslation(Base):
     locale: Mapped[str] = mapped_column(String(5))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
-    # {figure id: {"label": ..., "unit": ...}} in this locale
+    # {figure key: {"label": ..., "unit": ...}} in this locale
     figure_labels: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     origin: Mapped[TranslationOrigin] = mapped_column(_enum(TranslationOrigin, "translation_origin"))
     state: Mapped[ReviewState] = mapped_column(_enum(ReviewState, "review_state"), default=ReviewState.DRAFT)
@@ -123,7 +131,7 @@ class BriefingTranslation(Base):
 
     def figure_label(self, figure: BriefingFigure) -> tuple[str, str]:
         """(label, unit) of a figure in this locale, falling back to the original wording."""
-        entry = (self.figure_labels or {}).get(str(figure.id))
+        entry = (self.figure_labels or {}).get(figure.key)
         if not entry:
             return figure.label, figure.unit
         return entry.get("label") or figure.label, entry.get("unit") or figure.unit

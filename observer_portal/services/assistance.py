@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, tuple_, update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
 from observer_portal import paging
@@ -31,6 +31,7 @@ from observer_portal.models import (
     VisitorProfile,
 )
 from observer_portal.models.base import utcnow
+from observer_portal.policies import visible_visitors
 from observer_portal.services import ServiceError
 from observer_portal.services.notifications import REQUEST_ASSIGNED, REQUEST_STATUS, notify
 from observer_portal.services.workflow import Action, Relation, TransitionRefused, allowed_actions, next_status
@@ -384,9 +385,13 @@ def get_request(session: Session, request_id: int) -> ServiceRequest | None:
     )
 
 
-def centre_visitors(session: Session, centre_id: int | None, limit: int = 500) -> list[VisitorProfile]:
-    """Visitors the front desk can file a request for: signed-up visitors of the centre and walk-ins."""
-    stmt = select(VisitorProfile).outerjoin(User, VisitorProfile.user_id == User.id).order_by(VisitorProfile.full_name)
-    if centre_id is not None:
-        stmt = stmt.where(or_(User.centre_id == centre_id, and_(VisitorProfile.user_id.is_(None))))
+def centre_visitors(session: Session, actor: User, limit: int = 500) -> list[VisitorProfile]:
+    """Visitors `actor` may pick when filing a request or lending an item: those the registry
+    shows them (policies.visible_visitors), so a picker never lists another centre's people."""
+    stmt = select(VisitorProfile).where(VisitorProfile.full_name != "").order_by(VisitorProfile.full_name)
+    condition = visible_visitors(actor)
+    if condition is not None:
+        stmt = stmt.where(condition)
     return list(session.scalars(stmt.limit(limit)))
+
+

@@ -15,7 +15,7 @@ from observer_portal.models import Briefing, BriefingTranslation, BriefingVersio
 
 def snapshot(session: Session, actor: User | None, briefing: Briefing, translation: BriefingTranslation) -> None:
     figures = (
-        [{"label": f.label, "value": str(f.value), "unit": f.unit} for f in briefing.figures]
+        [{"id": f.key, "label": f.label, "value": str(f.value), "unit": f.unit} for f in briefing.figures]
         if translation.is_original
         else [{"id": key, **value} for key, value in sorted((translation.figure_labels or {}).items())]
     )

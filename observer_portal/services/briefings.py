@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -42,6 +44,7 @@ class FigureInput:
     label: str
     value: Decimal
     unit: str = ""
+    key: str = ""  # the figure's key when it exists (or existed: a restore); empty for a new figure
 
 
 @dataclass
@@ -171,24 +174,31 @@ def _check_input(session: Session, centre_id: int, data: BriefingInput, briefing
         raise ServiceError(_l("Another briefing of this centre already uses this address."), field="slug")
 
 
+FIGURE_KEY = re.compile(r"[0-9a-z]{1,16}")
+
+
 def _apply_figures(briefing: Briefing, figures: list[FigureInput]) -> bool:
-    """Update figures in place by position (ids stay stable for translated labels)."""
-    changed = False
+    """Make the briefing's figures these, in this order, matched by key: a figure keeps its key
+    (and so its translated labels) when it moves to another row, and gets it back when restored."""
+    existing = {figure.key: figure for figure in briefing.figures}
+    before = [(f.key, f.label, f.value, f.unit) for f in briefing.figures]
+    kept: list[BriefingFigure] = []
     for position, data in enumerate(figures):
-        if position < len(briefing.figures):
-            figure = briefing.figures[position]
-            if (figure.label, figure.value, figure.unit) != (data.label, data.value, data.unit):
-                figure.label, figure.value, figure.unit = data.label, data.value, data.unit
-                changed = True
-        else:
-            briefing.figures.append(
-                BriefingFigure(position=position, label=data.label, value=data.value, unit=data.unit)
-            )
-            changed = True
-    while len(briefing.figures) > len(figures):
-        briefing.figures.pop()
-        changed = True
-    return changed
+        key = data.key if FIGURE_KEY.fullmatch(data.key or "") else ""
+        if not key or any(figure.key == key for figure in kept):
+            key = _new_key(existing)
+        figure = existing.get(key) or BriefingFigure(key=key)
+        figure.position, figure.label, figure.value, figure.unit = position, data.label, data.value, data.unit
+        kept.append(figure)
+    briefing.figures = kept  # figures not kept are deleted (delete-orphan)
+    return before != [(f.key, f.label, f.value, f.unit) for f in kept]
+
+
+def _new_key(taken: dict[str, BriefingFigure]) -> str:
+    while True:
+        key = secrets.token_hex(4)
+        if key not in taken:
+            return key
 
 
 def create_briefing(session: Session, actor: User | None, centre_id: int, data: BriefingInput) -> Briefing:
@@ -270,9 +280,8 @@ def save_translation(
     body = one_newline(body)
     if not can_translate(actor, briefing, locale):
         raise ServiceError(_l("You cannot translate this briefing into that language."))
-    valid_ids = {str(f.id) for f in briefing.figures}
-    labels = {key: value for key, value in figure_labels.items() if key in valid_ids}
     translation = briefing.translation(locale)
+    labels = _labels_kept(briefing, translation, figure_labels)
     if translation is None:
         translation = BriefingTranslation(locale=locale, origin=TranslationOrigin.HUMAN, title="", body="")
         briefing.translations.append(translation)
@@ -294,6 +303,17 @@ def save_translation(
     return translation
 
 
+def _labels_kept(
+    briefing: Briefing, translation: BriefingTranslation | None, labels: dict[str, dict[str, str]]
+) -> dict[str, dict[str, str]]:
+    """The new labels of the current figures, plus the labels this translation had for figures
+    since removed: restoring such a figure brings its translated label back too."""
+    current = {figure.key for figure in briefing.figures}
+    earlier = {key: value for key, value in ((translation.figure_labels or {}) if translation else {}).items()
+               if key not in current}  # fmt: skip
+    return earlier | {key: value for key, value in labels.items() if key in current}
+
+
 def machine_draft(
     session: Session, actor: User, briefing: Briefing, locale: str, translator: MachineTranslator
 ) -> BriefingTranslation:
@@ -313,10 +333,10 @@ def machine_draft(
     # Everything is translated before anything is written: a failure half-way loses nothing.
     title = line(original.title)
     body = translate_markdown(original.body, line)
-    labels = {
-        str(figure.id): {"label": line(figure.label), "unit": line(figure.unit) if figure.unit else ""}
+    labels = _labels_kept(briefing, existing, {
+        figure.key: {"label": line(figure.label), "unit": line(figure.unit) if figure.unit else ""}
         for figure in briefing.figures
-    }
+    })  # fmt: skip
     if existing is None:
         existing = BriefingTranslation(locale=locale, title="", body="", origin=TranslationOrigin.MACHINE)
         briefing.translations.append(existing)
@@ -353,7 +373,8 @@ def restore_version(session: Session, actor: User, briefing: Briefing, version_i
     if version is None or version.briefing_id != briefing.id:
         raise ServiceError(_l("That version does not exist."))
     if version.locale == briefing.original_locale:
-        figures = [FigureInput(f["label"], Decimal(f["value"]), f.get("unit", "")) for f in version.figures]
+        figures = [FigureInput(f["label"], Decimal(f["value"]), f.get("unit", ""), str(f.get("id", "")))
+                   for f in version.figures]  # fmt: skip
         data = BriefingInput(
             slug=briefing.slug,
             topic=briefing.topic,

@@ -246,7 +246,7 @@ def _demo_translations(session: Session, briefing: Briefing) -> None:
         bodies = {"de": ATYRAU_OVERVIEW_DE, "fr": ATYRAU_OVERVIEW_FR, "ru": ATYRAU_OVERVIEW_RU}
         for locale, body in bodies.items():
             labels = {
-                str(figure.id): {
+                figure.key: {
                     "label": OVERVIEW_LABELS[locale][i],
                     "unit": OVERVIEW_UNITS[locale] if figure.unit else "",
                 }
@@ -270,7 +270,7 @@ def _demo_translations(session: Session, briefing: Briefing) -> None:
     elif briefing.slug == "atyrau-contacts":
         _add_translation(
             session, briefing, "ru", title="Контакты и горячие линии", body=ATYRAU_CONTACTS_RU_V1,
-            figure_labels={str(briefing.figures[0].id): {"label": "Колл-центры", "unit": ""}},
+            figure_labels={briefing.figures[0].key: {"label": "Колл-центры", "unit": ""}},
             origin=TranslationOrigin.HUMAN, state=ReviewState.REVIEWED, source_version=1, reviewed_at=now,
         )  # fmt: skip
         # The original was updated afterwards: the Russian text is now outdated (with a diff for reviewers).
