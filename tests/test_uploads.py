@@ -330,3 +330,24 @@ def test_a_bomb_posted_through_the_form_is_refused_and_nothing_is_written(
     with app.app_context():
         assert db.session.scalar(select(func.count(ServiceRequest.id))) == 0
         assert db.session.scalar(select(func.count()).select_from(TranslationJob)) == 0
+
+
+@pytest.mark.parametrize("part", ["word/media/image1.png", "docProps/thumbnail.jpeg"])
+def test_a_bomb_in_a_part_not_read_for_text_is_refused_too(tmp_path, bomb_part, part):
+    """The file is stored and volunteers open it in Word: every part must be the size it declares,
+    not only the ones the portal reads."""
+    raw, crc, _size = bomb_part
+    data = word(extra=({"name": part, "raw": raw, "method": 8, "size": 5_000, "crc": crc, "flags": 0},))
+    within_budget(measured(tmp_path, data), DAMAGED)
+
+
+def test_parts_that_inflate_short_or_store_a_false_length_are_refused():
+    picture = bytes(range(256)) * 40
+    short = member("word/media/image1.png", picture, size=len(picture) + 1)
+    stored = member("word/media/image2.png", picture, deflate=False, size=len(picture) - 1)
+    trailing = member("word/media/image3.png", picture)
+    trailing["raw"] += b"\x00junk"  # bytes after the end of the deflate stream
+    for extra in (short, stored, trailing):
+        assert refused(word(extra=(extra,))) == DAMAGED, extra["name"]
+    honest = (member("word/media/image1.png", picture), member("word/media/image2.png", picture, deflate=False))
+    assert read_document("ok.docx", word(extra=honest)) == ("docx", "Hello")

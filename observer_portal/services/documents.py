@@ -3,7 +3,9 @@
 Outside data (DESIGN.md §8): nothing here trusts what a file says about itself. A .docx
 is a zip archive whose declared sizes can lie — a 0.95 MB upload declared 5,000 bytes
 for a part that inflated to 900 MiB — so only the parts needed for the text are read,
-in small chunks through `ZipFile.open`, counting the bytes really inflated; their XML is
+in small chunks through `ZipFile.open`, counting the bytes really inflated (and every other
+part is inflated once, in chunks, to prove it is the size it declares: the file is stored
+and opened by volunteers); their XML is
 parsed incrementally by expat with DTDs and entities refused and depth, element count
 and collected text capped. Any breach refuses the whole file with a ServiceError on the
 `document` field that names the limit.
@@ -107,6 +109,7 @@ def _docx_text(data: bytes, max_chars: int) -> str:
     with archive:
         infos = archive.infolist()
         _check_members(infos)
+        _check_inflated_sizes(data, infos)
         members = {info.filename: info for info in infos}
         text = _WordText(max_chars)
         try:
@@ -137,6 +140,45 @@ def _check_members(infos: list[zipfile.ZipInfo]) -> None:
             raise _refuse(_l("The Word file is compressed in a way Word does not use."))
     if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
         raise _refuse(_l("The document is larger than %(mb)d MB once unpacked.", mb=MAX_UNPACKED_BYTES // MiB))
+
+
+def _damaged() -> ServiceError:
+    return _refuse(_l("The Word file is damaged: a part does not match its declared size or checksum."))
+
+
+def _check_inflated_sizes(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
+    """Every member, not only the parts read for text, really is the size it declares: the file
+    is stored and volunteers open it in Word, so a picture that declares 5 kB and inflates to
+    900 MiB is a bomb for them. Each deflate stream is inflated in chunks of at most `_CHUNK`
+    bytes and must end exactly at its declared size; a stored member must be as long as it says.
+    Together they inflate at most MAX_UNPACKED_BYTES (already checked, as declared)."""
+    for info in infos:
+        offset = info.header_offset
+        header = data[offset : offset + 30]
+        if len(header) < 30 or header[:4] != b"PK\x03\x04":
+            raise _damaged()
+        start = offset + 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
+        raw = data[start : start + info.compress_size]
+        if len(raw) != info.compress_size:
+            raise _damaged()
+        if info.compress_type == zipfile.ZIP_STORED:
+            if info.compress_size != info.file_size:
+                raise _damaged()
+            continue
+        inflater, inflated, pending = zlib.decompressobj(-15), 0, raw
+        try:
+            while not inflater.eof:
+                piece = inflater.decompress(pending, _CHUNK)
+                inflated += len(piece)
+                if inflated > info.file_size:
+                    raise _damaged()  # stopped at once: never more than one chunk past the declared size
+                pending = inflater.unconsumed_tail
+                if not piece and not pending:
+                    break
+        except zlib.error:
+            raise _damaged() from None
+        if not inflater.eof or inflated != info.file_size or inflater.unused_data:
+            raise _damaged()
 
 
 def _safe_name(name: str) -> bool:
