@@ -70,12 +70,14 @@ def _environ_with(config: dict[str, Any] | None) -> dict[str, str] | None:
 def _init_extensions(app: Flask) -> None:
     from observer_portal import database
     from observer_portal.i18n import select_locale, select_timezone
+    from observer_portal.lazy_text import init_template_gettext
 
     db.init_app(app)
     database.configure_sqlite(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    init_template_gettext(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     mail.init_app(app)

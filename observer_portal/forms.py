@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from babel import Locale
@@ -11,9 +12,13 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     Field,
+    Form,
+    PasswordField,
     SelectField,
     SelectMultipleField,
+    StringField,
     SubmitField,
+    TextAreaField,
     ValidationError,
     widgets,
 )
@@ -31,6 +36,64 @@ PROFICIENCY_LABELS = {
     Proficiency.WORKING: _l("Working knowledge"),
     Proficiency.BASIC: _l("Basic"),
 }
+
+
+# Characters nobody types into a name, a title or a place: control characters (C0, DEL, C1),
+# line breaks of any kind, and the bidirectional embedding, override and isolate controls
+# (U+202A–E, U+2066–9), which make a name display as another. A text area is pasted text:
+# its line breaks of every kind become "\n" (a pasted U+2028 is a line break the writer
+# meant) and bidi controls stay (mixed-direction text carries them), but other control
+# characters are refused there too.
+_CONTROLS = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f"
+_LINE_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_NOT_ONE_LINE = re.compile(f"[{_CONTROLS}\t\n\r\x0b\x0c\x85\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NOT_TEXT = re.compile(f"[{_CONTROLS}]")
+
+
+def one_kind_of_line_break(value):
+    """Filter of every text area: each kind of line break becomes "\n"."""
+    return _LINE_BREAKS.sub("\n", value) if isinstance(value, str) else value
+
+
+def printable(form, field) -> None:
+    """Validator of every text field (see PortalForm): what people type, nothing that hides."""
+    if not isinstance(field.data, str):
+        return
+    if isinstance(field, TextAreaField):
+        if _NOT_TEXT.search(field.data):
+            raise ValidationError(_l("Remove the invisible control characters from this text."))
+    elif _NOT_ONE_LINE.search(field.data):
+        raise ValidationError(_l("Write this on one line, without tabs or control characters."))
+
+
+class _PrintableMeta:
+    """Gives every text field of the form the `printable` validator, and every text area the
+    line-break filter (passwords excepted: any character may be part of a password). One
+    rule for all forms, so none can forget it; `tests/test_form_text.py` walks them all."""
+
+    def bind_field(self, form, unbound_field, options):
+        field_class = unbound_field.field_class
+        if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+            validators = options.get("validators", unbound_field.kwargs.get("validators")) or []
+            options = {**options, "validators": [*validators, printable]}
+            if issubclass(field_class, TextAreaField):
+                filters = options.get("filters", unbound_field.kwargs.get("filters")) or []
+                options["filters"] = [one_kind_of_line_break, *filters]
+        return unbound_field.bind(form=form, **options)
+
+
+class PortalForm(FlaskForm):
+    """The base of every form of the portal: CSRF (Flask-WTF), and printable text only."""
+
+    class Meta(_PrintableMeta):
+        pass
+
+
+class PortalSubform(Form):
+    """The base of rows inside a form (FormField): no CSRF of their own, printable text only."""
+
+    class Meta(_PrintableMeta):
+        pass
 
 
 def as_choices(pairs) -> list[SelectChoice]:
@@ -213,7 +276,7 @@ def show_form_error(form, error) -> None:
         form.form_errors.append(str(error.message))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PortalForm):
     """A form with only a CSRF token and a button, for POST-only actions (logout, toggles)."""
 
     submit = SubmitField(_l("Confirm"))

@@ -12,11 +12,48 @@ test fails when one imports Flask-Babel's `lazy_gettext` directly.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from flask_babel import gettext
+import flask_babel
+from flask import Flask
 from flask_babel.speaklater import LazyString
+from jinja2 import pass_context
 from markupsafe import Markup
+
+_STOP_AFTER_VALUE = re.compile(r"%\((\w+)\)s\.")
+
+
+def one_full_stop(text: str, variables: dict[str, Any]) -> str:
+    """A sentence that ends with a value ending in a full stop gets one full stop, not two:
+    "Введите дату с … по 31 декабря 2099 г.." — a Russian date ends "г.", a Kazakh one "ж.",
+    a name may end "Jr."; typography in all five languages keeps one."""
+
+    def stop(match: re.Match) -> str:
+        return match.group(0)[:-1] if str(variables.get(match.group(1), "")).endswith(".") else match.group(0)
+
+    return _STOP_AFTER_VALUE.sub(stop, text) if variables else text
+
+
+def gettext(msgid: str, **variables: Any) -> str:
+    """Flask-Babel's gettext, with `one_full_stop`."""
+    translated = flask_babel.gettext(msgid)
+    return one_full_stop(translated, variables) % variables if variables else translated
+
+
+@pass_context
+def _template_gettext(context, msgid: str, **variables: Any) -> str:
+    """`_()` and `{% trans %}` in templates: Jinja's new-style gettext (values escaped when
+    the template autoescapes), with `one_full_stop`."""
+    translated = one_full_stop(context.call(flask_babel.gettext, msgid), variables)
+    if context.eval_ctx.autoescape:
+        translated = Markup(translated)  # noqa: S704 - our catalog text; the values are escaped by %
+    return translated % variables
+
+
+def init_template_gettext(app: Flask) -> None:
+    """After Flask-Babel installed its callables: templates use ours (the `_` alias calls it)."""
+    app.jinja_env.globals["gettext"] = _template_gettext
 
 
 class LazyText(LazyString):
@@ -27,7 +64,7 @@ class LazyText(LazyString):
 
     def __html__(self) -> Markup:
         msgid = self._args[0]
-        translated = Markup(gettext(msgid))  # noqa: S704 - our catalog text; only the values are untrusted
+        translated = Markup(one_full_stop(flask_babel.gettext(msgid), self._kwargs))  # noqa: S704 - our catalog text
         if not self._kwargs:
             return translated
         return translated % self._kwargs  # Markup's % escapes each value

@@ -3,7 +3,8 @@
 The database work of a request is committed once, by `finish`, after the view has
 returned a response that is not an error (status below 400) and before the response
 leaves: a commit that fails becomes an error page, never a "saved" message. A request
-that answered 4xx/5xx, raised, or had a refusal (`discard`) commits nothing.
+that answered 4xx/5xx, raised, or had a refusal (`discard`) commits nothing. A form posted
+and answered with its page again (not a redirect) was refused, and answers 422.
 
 Side effects that must only follow committed work — e-mail today, jobs later — are
 registered with `after_commit(callback)` and run once the commit succeeded; a failing
@@ -17,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from flask import Flask, Response, flash, g
+from flask import Flask, Response, flash, g, request
 
 from observer_portal.extensions import db
 
@@ -42,6 +43,16 @@ def after_commit(callback: Callable[[], object]) -> None:
     g.setdefault("uow_after_commit", []).append(callback)
 
 
+def refused_form_status(response: Response) -> Response:
+    """A form posted and answered with a page (not a redirect) was refused: every view
+    redirects after a change it made (Post/Redirect/Get). Answer 422, so browsers, tests and
+    logs see the refusal — one rule for every form, none can forget it. What the view wrote
+    anyway on purpose (the audit entry of a failed sign-in) is still committed."""
+    if request.method == "POST" and response.status_code == 200 and response.mimetype == "text/html":
+        response.status_code = 422
+    return response
+
+
 def finish(response: Response) -> Response:
     """`after_request`, run last: commit a successful request, roll back anything else."""
     if response.status_code >= 400 or g.get("uow_discarded"):
@@ -59,4 +70,7 @@ def finish(response: Response) -> Response:
 def init_unit_of_work(app: Flask) -> None:
     # after_request functions run in reverse order of registration: registered before the
     # others, `finish` runs after them (the security headers read the user before the commit).
+    # `refused_form_status`, registered before `finish`, runs after it: it changes the status
+    # only, so what a refused form must keep (a failed sign-in's audit entry) is committed.
+    app.after_request(refused_form_status)
     app.after_request(finish)

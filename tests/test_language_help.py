@@ -375,3 +375,21 @@ def test_a_hostile_place_stays_one_field_of_one_calendar_event(app, login_as):
     assert len(events) == 1
     assert str(events[0]["location"]) == hostile.replace("\r\n", "\n") or str(events[0]["location"]) == hostile
     assert "Fake" not in str(events[0]["summary"])
+
+
+def test_a_request_without_notes_stores_no_words_in_the_askers_language(app, login_as):
+    """Issue 13: the details of a language request are the asker's notes, or nothing — never a
+    fixed "Sprachhilfe" stored in the asker's language and shown to a volunteer reading English."""
+    observer, _ = login_as("observer", preferred_locale="de")
+    with app.app_context():
+        volunteer("Dana", ["ru", "de"])
+    form = {"source": "ru", "target": "de", "mode": "written", "text": "Протокол", "needed_by": local(5, app)}
+    response = post_form(observer, "/language-help/new", form)
+    assert response.status_code == 302
+    request_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        assert db.session.get(ServiceRequest, request_id).details == ""
+    coordinator, _ = login_as("coordinator")
+    html = coordinator.get(f"/requests/{request_id}?lang=en").get_data(as_text=True)
+    assert "Sprachhilfe" not in html
+    assert "Russian → German" in html

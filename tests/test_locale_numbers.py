@@ -241,7 +241,8 @@ def test_unchanged_form_round_trips_in_every_locale(app, login_as, locale):
     assert shown == list(SHOWN[locale][:2])
     assert SHOWN[locale][2] in page  # the hint shows the person's own format
     assert "768,778 / 768.778" not in page
-    form = _form(**{"figures-0-value": shown[0], "figures-1-label": "Turnout", "figures-1-value": shown[1]})
+    keys = {f"figures-{i}-key": re.search(rf'name="figures-{i}-key"[^>]*value="([^"]*)"', page).group(1) for i in (0, 1)}
+    form = _form(**{"figures-0-value": shown[0], "figures-1-label": "Turnout", "figures-1-value": shown[1]}, **keys)
     form["body"] = "## Polling stations\n\nThe region votes at **261 polling stations**.\n"
     response = post_form(client, f"/briefings/{briefing_id}/edit", form)
     assert response.status_code == 302

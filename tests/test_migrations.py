@@ -140,3 +140,26 @@ def test_figure_keys_migration_keeps_translated_labels_and_history(empty_databas
         assert [german.figure_label(figure)[0] for figure in briefing.figures] == ["Voters", "Callcenter"]
         snapshot = db.session.scalar(db.select(BriefingVersion))
         assert [entry["id"] for entry in snapshot.figures] == ["7", "9"]
+
+
+def test_language_request_placeholder_details_are_cleared(empty_database, make_app):
+    """0011: "Sprachhilfe" stored as the details of a language request goes; the same words
+    typed as the details of another request stay."""
+    from sqlalchemy import select
+
+    from observer_portal.models import RequestKind, ServiceRequest, TranslationJob
+    from observer_portal.services.demo import load_demo
+
+    app = make_app(url=empty_database)
+    with app.app_context():
+        upgrade()
+        load_demo(db.session)
+        language = db.session.scalar(select(ServiceRequest).join(TranslationJob).limit(1))
+        other = db.session.scalar(select(ServiceRequest).where(ServiceRequest.kind == RequestKind.EQUIPMENT).limit(1))
+        language.details = other.details = "Sprachhilfe"
+        ids = language.id, other.id
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="3b8d51f0c6a2")
+        upgrade()
+        assert [db.session.get(ServiceRequest, i).details for i in ids] == ["", "Sprachhilfe"]

@@ -106,6 +106,6 @@ def test_saving_a_briefing_unchanged_from_a_browser_changes_nothing(app_ctx):
     briefing = make_briefing(make_centre("atyrau"), body="Line one.\n\nLine two.\n", figures=[("Voters", 5, "")])
     as_sent = BriefingInput(slug=briefing.slug, topic=briefing.topic, title=briefing.original.title,
                             body="Line one.\r\n\r\nLine two.\r\n", original_locale="en",
-                            figures=[FigureInput("Voters", briefing.figures[0].value, "")])  # fmt: skip
+                            figures=[FigureInput("Voters", briefing.figures[0].value, "", briefing.figures[0].key)])  # fmt: skip
     assert update_briefing(db.session, make_user("coordinator"), briefing, as_sent) is False
     assert briefing.version == 1

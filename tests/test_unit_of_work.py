@@ -69,7 +69,7 @@ def _app_with_views(make_app):
     def succeeds():
         add_centre("ok")
         after_commit(lambda: sent.append("mail"))
-        return "saved"
+        return redirect("/")  # Post/Redirect/Get, as every view after a change
 
     @public
     def crashes():
@@ -91,17 +91,29 @@ def _app_with_views(make_app):
         after_commit(lambda: sent.append("never"))
         return "saved?"
 
-    for view in (succeeds, crashes, refused, fails_on_commit):
+    @public
+    def form_again():
+        add_centre("kept")  # e.g. the audit entry of a failed sign-in: kept on purpose
+        return "<form>the form again, with its errors</form>"
+
+    for view in (succeeds, crashes, refused, fails_on_commit, form_again):
         app.add_url_rule(f"/uow/{view.__name__}", view.__name__, view, methods=["POST"])
     return app, sent
 
 
 def test_a_successful_request_is_committed_and_then_its_side_effects_run(make_app):
     app, sent = _app_with_views(make_app)
-    assert app.test_client().post("/uow/succeeds").status_code == 200
+    assert app.test_client().post("/uow/succeeds").status_code == 302
     with app.app_context():
         assert _centres() == 1
     assert sent == ["mail"]
+
+
+def test_a_form_answered_with_its_page_again_says_422_and_keeps_what_was_written_on_purpose(make_app):
+    app, _sent = _app_with_views(make_app)
+    assert app.test_client().post("/uow/form_again").status_code == 422
+    with app.app_context():
+        assert _centres() == 1
 
 
 def test_an_error_a_refusal_or_a_failed_commit_writes_nothing_and_sends_nothing(make_app):

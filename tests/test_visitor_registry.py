@@ -339,3 +339,25 @@ def test_changing_the_languages_of_a_visitor_keeps_the_ones_still_spoken(app, lo
             if "en" in chosen:  # the row of a language still spoken is kept, not replaced
                 assert db.session.scalar(select(VisitorLanguage.id).where(VisitorLanguage.language == "en")) == kept_row
             assert db.session.scalar(select(func.count(VisitorLanguage.id))) == len(chosen)
+
+
+def test_a_merge_refused_for_another_centre_names_the_right_field(app_ctx):
+    """The refusal is attached to the "Duplicate" field only when it is about the duplicate;
+    about the visitor kept, it is a message for the whole form."""
+    import pytest
+
+    from observer_portal.services import ServiceError
+    from observer_portal.services.visitor_registry import merge_visitors
+    from tests.helpers import make_centre
+
+    atyrau, karaganda = make_centre("atyrau"), make_centre("karaganda", timezone="Asia/Almaty")
+    coordinator = make_user("coordinator", centre="atyrau")
+    travelling, local_copy = _visitor("Travelling Observer"), _visitor("Travelling Observer (copy)")
+    _visit(travelling, atyrau.id)
+    _visit(travelling, karaganda.id)
+    _visit(local_copy, atyrau.id)
+    for keep, duplicate, field in ((travelling, local_copy, None), (local_copy, travelling, "duplicate")):
+        with pytest.raises(ServiceError) as refused:
+            merge_visitors(db.session, coordinator, keep, duplicate)
+        assert refused.value.field == field
+        assert "Travelling Observer" in str(refused.value.message)

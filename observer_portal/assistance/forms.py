@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from observer_portal.forms import LocalDateTimeField, as_choices
+from observer_portal.forms import LocalDateTimeField, PortalForm, as_choices
 from observer_portal.labels import LOCATION_LABELS, PRIORITY_LABELS, REQUEST_KIND_LABELS
 from observer_portal.lazy_text import _l
 from observer_portal.services.assistance import GENERAL_KINDS, MAX_DETAILS
 
 
-class RequestForm(FlaskForm):
+class RequestForm(PortalForm):
     kind = SelectField(
         _l("What do you need?"),
         choices=as_choices((kind.value, REQUEST_KIND_LABELS[kind]) for kind in GENERAL_KINDS),
@@ -41,12 +40,12 @@ class StaffRequestForm(RequestForm):
     submit = SubmitField(_l("File request"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PortalForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_DETAILS)], render_kw={"rows": 3})
     assignee = SelectField(_l("Assign to"), choices=[], validators=[Optional()])
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(PortalForm):
     class Meta:
         csrf = False
 

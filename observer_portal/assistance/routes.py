@@ -66,10 +66,7 @@ def create():
         done = _file(form)
         if done:
             return done
-    # a POST that renders the form again was refused: say so with 422
-    return render_template("assistance/new.html", form=form, for_visitor=False), (
-        422 if request.method == "POST" else 200
-    )
+    return render_template("assistance/new.html", form=form, for_visitor=False)
 
 
 @bp.route("/new-for-visitor", methods=["GET", "POST"])
@@ -102,9 +99,7 @@ def create_for_visitor():
             done = _file(form, db.session.get(VisitorProfile, int(form.visitor.data)), visit)
             if done:
                 return done
-    return render_template("assistance/new.html", form=form, for_visitor=True, visit=visit), (
-        422 if request.method == "POST" else 200
-    )
+    return render_template("assistance/new.html", form=form, for_visitor=True, visit=visit)
 
 
 @bp.get("/queue")

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
-from observer_portal.forms import MultiCheckboxField, StrongPassword, as_choices
+from observer_portal.forms import MultiCheckboxField, PortalForm, StrongPassword, as_choices
 from observer_portal.lazy_text import _l
 from observer_portal.models import Role
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     email = EmailField(
         _l("E-mail address"),
         validators=[DataRequired(), Length(max=254)],
@@ -23,7 +22,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class SignUpForm(FlaskForm):
+class SignUpForm(PortalForm):
     role = RadioField(
         _l("I am"),
         choices=as_choices(
@@ -77,7 +76,7 @@ class SignUpForm(FlaskForm):
     submit = SubmitField(_l("Create account"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PortalForm):
     display_name = StringField(
         _l("Full name"), validators=[DataRequired(), Length(max=120)], render_kw={"autocomplete": "name"}
     )
@@ -85,7 +84,7 @@ class ProfileForm(FlaskForm):
     submit = SubmitField(_l("Save profile"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(PortalForm):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
     )
@@ -101,5 +100,3 @@ class PasswordChangeForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Change password"))
-
-

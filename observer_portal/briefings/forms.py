@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     FieldList,
-    Form,
     FormField,
     HiddenField,
     SelectField,
@@ -15,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from observer_portal.forms import LocaleDecimalField, as_choices
+from observer_portal.forms import LocaleDecimalField, PortalForm, PortalSubform, as_choices
 from observer_portal.i18n import LOCALES
 from observer_portal.labels import TOPIC_LABELS
 from observer_portal.lazy_text import _l
@@ -25,7 +23,7 @@ MAX_BODY = 20_000
 FIGURE_LIMIT = 10**13  # the column is Numeric(16, 2)
 
 
-class FigureForm(Form):
+class FigureForm(PortalSubform):
     key = HiddenField()  # which figure this row is, so moving or clearing a row moves no label
     label = StringField(_l("Label"), validators=[Optional(), Length(max=160)])
     value = LocaleDecimalField(
@@ -34,7 +32,7 @@ class FigureForm(Form):
     unit = StringField(_l("Unit (optional)"), validators=[Optional(), Length(max=40)])
 
 
-class BriefingForm(FlaskForm):
+class BriefingForm(PortalForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(
         _l("Address (letters, digits and hyphens)"),
@@ -69,13 +67,13 @@ class BriefingForm(FlaskForm):
         return ok
 
 
-class FigureLabelForm(Form):
+class FigureLabelForm(PortalSubform):
     figure_id = HiddenField()
     label = StringField(_l("Label"), validators=[Optional(), Length(max=160)])
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=40)])
 
 
-class TranslationForm(FlaskForm):
+class TranslationForm(PortalForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=MAX_BODY)], render_kw={"rows": 16})
     figures = FieldList(FormField(FigureLabelForm), max_entries=50)
@@ -83,7 +81,7 @@ class TranslationForm(FlaskForm):
     save_reviewed = SubmitField(_l("Save and mark as reviewed"))
 
 
-class BriefingFilterForm(FlaskForm):
+class BriefingFilterForm(PortalForm):
     class Meta:
         csrf = False
 

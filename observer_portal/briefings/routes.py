@@ -148,7 +148,9 @@ def manage():
 def _read_input(form: BriefingForm) -> service.BriefingInput:
     figures = [
         service.FigureInput(
-            entry.form.label.data.strip(), entry.form.value.data, (entry.form.unit.data or "").strip(),
+            entry.form.label.data.strip(),
+            entry.form.value.data,
+            (entry.form.unit.data or "").strip(),
             entry.form.key.data or "",
         )  # fmt: skip
         for entry in form.figures
@@ -181,8 +183,7 @@ def create():
         else:
             flash(_l("Briefing saved. It is not published yet."), "success")
             return redirect(url_for("briefings.edit", briefing_id=briefing.id))
-    # a POST that renders the form again was refused: say so with 422
-    return render_template("briefings/edit.html", form=form, briefing=None), (422 if request.method == "POST" else 200)
+    return render_template("briefings/edit.html", form=form, briefing=None)
 
 
 @bp.route("/<int:briefing_id>/edit", methods=["GET", "POST"])
@@ -210,9 +211,7 @@ def edit(briefing_id: int):
                 "success",
             )
             return redirect(url_for("briefings.edit", briefing_id=briefing.id))
-    return render_template("briefings/edit.html", form=form, briefing=briefing, action_form=ConfirmForm()), (
-        422 if request.method == "POST" else 200
-    )
+    return render_template("briefings/edit.html", form=form, briefing=briefing, action_form=ConfirmForm())
 
 
 def _set_published(briefing_id: int, published: bool):
@@ -303,7 +302,11 @@ def translate(briefing_id: int, locale: str):
             )
             return redirect(url_for("briefings.translate", briefing_id=briefing.id, locale=locale))
     translator = translator_from_config(current_app.config)
-    diff = briefing_versions.original_diff(db.session, briefing, translation) if translation and translation.is_outdated else []
+    diff = (
+        briefing_versions.original_diff(db.session, briefing, translation)
+        if translation and translation.is_outdated
+        else []
+    )
     figures = list(zip(briefing.figures, form.figures, strict=False))
     return render_template(
         "briefings/translate.html",

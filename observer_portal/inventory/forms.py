@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from observer_portal.forms import LocalDateTimeField, as_choices
+from observer_portal.forms import LocalDateTimeField, PortalForm, as_choices
 from observer_portal.labels import CONDITION_LABELS, EQUIPMENT_KIND_LABELS
 from observer_portal.lazy_text import _l
 
 
-class ItemForm(FlaskForm):
+class ItemForm(PortalForm):
     kind = SelectField(_l("Kind"), choices=as_choices(EQUIPMENT_KIND_LABELS.items()), validators=[DataRequired()])
     asset_tag = StringField(
         _l("Asset tag"), description=_l("The label stuck on the item, e.g. ATR-LAP-03."),
@@ -23,7 +22,7 @@ class ItemForm(FlaskForm):
     submit = SubmitField(_l("Save item"))
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(PortalForm):
     borrower = SelectField(_l("Borrower"), validators=[DataRequired()])
     due_at = LocalDateTimeField(_l("Back by (local time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
     request_id = SelectField(_l("For request (optional)"), validators=[Optional()])
@@ -31,12 +30,12 @@ class CheckoutForm(FlaskForm):
     submit = SubmitField(_l("Lend"))
 
 
-class CheckinForm(FlaskForm):
+class CheckinForm(PortalForm):
     condition = SelectField(_l("Condition on return"), choices=as_choices(CONDITION_LABELS.items()))
     submit = SubmitField(_l("Check in"))
 
 
-class InventoryFilterForm(FlaskForm):
+class InventoryFilterForm(PortalForm):
     class Meta:
         csrf = False
 

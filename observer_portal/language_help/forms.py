@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from observer_portal.forms import LocalDateTimeField, as_choices
+from observer_portal.forms import LocalDateTimeField, PortalForm, as_choices
 from observer_portal.labels import HELP_MODE_LABELS
 from observer_portal.lazy_text import _l
 from observer_portal.services.documents import MAX_DOCUMENT_BYTES, MiB
 from observer_portal.services.language_help import MAX_TEXT
 
 
-class LanguageHelpForm(FlaskForm):
+class LanguageHelpForm(PortalForm):
     source = SelectField(_l("From"), validators=[DataRequired()])
     target = SelectField(_l("Into"), validators=[DataRequired()])
     mode = RadioField(
@@ -39,7 +38,7 @@ class LanguageHelpForm(FlaskForm):
     submit = SubmitField(_l("Send request"))
 
 
-class WorkForm(FlaskForm):
+class WorkForm(PortalForm):
     final_text = TextAreaField(
         _l("Your translation"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 14}
     )

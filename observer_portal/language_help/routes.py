@@ -72,9 +72,7 @@ def create():
             after_commit(partial(send_emails, db.session, notifications))
             flash(_l("Request #%(id)s has been sent to the centre.", id=filed.id), "success")
             return redirect(url_for("assistance.detail", request_id=filed.id))
-    # a POST that renders the form again was refused: say so with 422
-    status = 422 if request.method == "POST" else 200
-    return render_template("language_help/new.html", form=form), status
+    return render_template("language_help/new.html", form=form)
 
 
 @bp.get("/jobs")

@@ -103,7 +103,9 @@ def state_refusal(request: ServiceRequest, actor: User | None = None) -> Service
 
 
 def _validate(data: RequestInput, now: datetime) -> None:
-    if not data.details.strip():
+    # a translation or interpretation is described by its language job (languages, text,
+    # meeting); its details are the asker's optional notes
+    if not data.details.strip() and data.kind not in (RequestKind.TRANSLATION, RequestKind.INTERPRETATION):
         raise ServiceError(_l("Describe what you need."), field="details")
     if len(data.details) > MAX_DETAILS:
         raise ServiceError(_l("Use at most %(n)d characters.", n=MAX_DETAILS), field="details")
@@ -114,8 +116,13 @@ def _validate(data: RequestInput, now: datetime) -> None:
 
 
 def _event(
-    request: ServiceRequest, actor: User | None, action: EventAction, old: str | None, new: str | None,
-    note: str = "", subject: User | None = None,
+    request: ServiceRequest,
+    actor: User | None,
+    action: EventAction,
+    old: str | None,
+    new: str | None,
+    note: str = "",
+    subject: User | None = None,
 ) -> None:
     request.events.append(
         RequestEvent(actor_id=actor.id if actor else None, action=action, from_status=old, to_status=new, note=note,
@@ -249,8 +256,15 @@ def perform(
         raise state_refusal(session.get(ServiceRequest, request.id), actor)
     session.expire(request)
     request = session.get(ServiceRequest, request.id)
-    _event(request, actor, EventAction(action.value), old.value, new.value, note,
-           subject=assignee if action == Action.ASSIGN else None)
+    _event(
+        request,
+        actor,
+        EventAction(action.value),
+        old.value,
+        new.value,
+        note,
+        subject=assignee if action == Action.ASSIGN else None,
+    )
     if action in (Action.CLAIM, Action.ASSIGN) and request.assignee_id != actor.id:
         notifications.append(
             notify(session, request.assignee_id, REQUEST_ASSIGNED, link=f"/requests/{request.id}",
@@ -393,5 +407,3 @@ def centre_visitors(session: Session, actor: User, limit: int = 500) -> list[Vis
     if condition is not None:
         stmt = stmt.where(condition)
     return list(session.scalars(stmt.limit(limit)))
-
-

@@ -5,8 +5,8 @@ the file is comma-separated, but spreadsheets in German, French or Russian local
 on ';', pasted text and TSV imports split on tab, and some imports offer '|'. Such a
 reader never sees our cell boundaries: `safe;=1+1;x` reaches it as three cells, the middle
 one a formula, however the comma reading was protected. So the value is cut at every
-delimiter of a common locale (',', ';', tab, '|') and at line breaks (a reader that
-misreads the quoting starts a new row there), and each fragment that starts like a
+delimiter of a common locale (',', ';', tab, '|') and at every kind of line break (a
+reader that misreads the quoting starts a new row there), and each fragment that starts like a
 formula gets OWASP's neutraliser, a leading `'`. Only those fragments change; the comma
 reading of the cell stays the text people typed plus a visible `'` where it was needed.
 
@@ -31,8 +31,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-#: Where a spreadsheet in some locale may start a new cell or row.
-DELIMITERS = ",;\t|\r\n"
+#: Where a spreadsheet in some locale may start a new cell or row: the cell delimiters, and
+#: every character some reader takes for a line break (those of str.splitlines: LF, CR, VT,
+#: FF, the file/group/record separators, NEL, and the Unicode line and paragraph separators).
+DELIMITERS = ",;\t|\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 FORMULA_START = "=+-@"
 _SPLIT = re.compile("([" + re.escape(DELIMITERS) + "])")
 

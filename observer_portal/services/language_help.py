@@ -107,11 +107,12 @@ def file_job(
     if data.mode == HelpMode.INTERPRETATION:
         data.needed_by = data.starts_at
     kind = RequestKind.TRANSLATION if data.mode.is_written else RequestKind.INTERPRETATION
-    summary = data.notes.strip() or str(_l("Language help"))
     request = assistance.create_request(
         session,
         actor,
-        assistance.RequestInput(kind=kind, details=summary, needed_by=data.needed_by, location=data.place.strip()),
+        assistance.RequestInput(
+            kind=kind, details=data.notes.strip(), needed_by=data.needed_by, location=data.place.strip()
+        ),
     )
     session.add(
         TranslationJob(

@@ -240,7 +240,7 @@ def _check_merge(session: Session, actor: User, keep: VisitorProfile, duplicate:
             raise ServiceError(
                 _l("%(name)s has also been served by another centre; ask an administrator to merge.",
                    name=profile.full_name),
-                field="duplicate",
+                field="duplicate" if profile is duplicate else None,  # the visitor kept is not a field
             )  # fmt: skip
     if keep.user is not None and duplicate.user is not None and duplicate.user.active:
         raise ServiceError(

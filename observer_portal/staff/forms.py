@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from observer_portal.forms import StrongPassword, add_language_skill_fields, as_choices
+from observer_portal.forms import PortalForm, StrongPassword, add_language_skill_fields, as_choices
 from observer_portal.lazy_text import _l
 
 
 @add_language_skill_fields
-class StaffEditForm(FlaskForm):
+class StaffEditForm(PortalForm):
     display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Role"), validators=[DataRequired()])
     centre = SelectField(_l("Centre"), validators=[Optional()])
@@ -33,7 +32,7 @@ class StaffCreateForm(StaffEditForm):
     submit = SubmitField(_l("Create account"))
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(PortalForm):
     """GET filters of the account list (no CSRF: it changes nothing)."""
 
     class Meta:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     RadioField,
@@ -13,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from observer_portal.forms import LocalDateField, LocalDateTimeField, MultiCheckboxField, as_choices
+from observer_portal.forms import LocalDateField, LocalDateTimeField, MultiCheckboxField, PortalForm, as_choices
 from observer_portal.labels import PURPOSE_LABELS
 from observer_portal.lazy_text import _l
 from observer_portal.services.visits import MAX_EMAIL, MAX_NOTES, MAX_PHONE
@@ -21,7 +20,7 @@ from observer_portal.services.visits import MAX_EMAIL, MAX_NOTES, MAX_PHONE
 KIND_CHOICES = [("observer", _l("an election observer")), ("media", _l("a media representative"))]
 
 
-class VisitForm(FlaskForm):
+class VisitForm(PortalForm):
     visitor_id = RadioField(_l("Visitor"), validate_choice=False, validators=[Optional()])
     full_name = StringField(_l("Full name of a new visitor"), validators=[Optional(), Length(max=120)])
     kind = RadioField(
@@ -52,7 +51,7 @@ class VisitForm(FlaskForm):
     submit = SubmitField(_l("Register the visit"))
 
 
-class VisitLogFilterForm(FlaskForm):
+class VisitLogFilterForm(PortalForm):
     """GET filters of the visit log (no CSRF: they change nothing)."""
 
     class Meta:
@@ -68,7 +67,7 @@ class VisitLogFilterForm(FlaskForm):
     submit = SubmitField(_l("Filter"))
 
 
-class VisitorForm(FlaskForm):
+class VisitorForm(PortalForm):
     """Correct a visitor's details in the registry."""
 
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
@@ -90,6 +89,6 @@ class VisitorForm(FlaskForm):
     submit = SubmitField(_l("Save changes"))
 
 
-class MergeForm(FlaskForm):
+class MergeForm(PortalForm):
     duplicate = HiddenField(_l("Duplicate"), validators=[DataRequired()])
     submit = SubmitField(_l("Merge"))

@@ -95,11 +95,10 @@ def desk():
         if current_user.centre_id
         else []
     )
-    status = 422 if request.method == "POST" else 200
     return render_template(
         "visits/desk.html", form=form, query=query, found=found, organisations=organisations, today=today,
         left_form=ConfirmForm(),
-    ), status  # fmt: skip
+    )  # fmt: skip
 
 
 @bp.post("/<int:visit_id>/left")
@@ -254,14 +253,16 @@ def visitor(visitor_id: int):
             if changed:
                 flash(_l("The details of %(name)s have been saved.", name=profile.full_name), "success")
             return redirect(url_for("visits.visitor", visitor_id=profile.id))
-    duplicates = registry.possible_duplicates(db.session, current_user, profile) if current_user.role in MANAGERS else []
+    duplicates = (
+        registry.possible_duplicates(db.session, current_user, profile) if current_user.role in MANAGERS else []
+    )
     organisations = db.session.scalars(select(Organisation.name).order_by(Organisation.name).limit(200)).all()
     return render_template(
         "visits/visitor.html", profile=profile, form=form, duplicates=duplicates, organisations=organisations,
         visits=registry.visitor_visits(db.session, current_user, profile.id),
         requests=registry.visitor_requests(db.session, current_user, profile.id),
         can_edit=policies.can_edit_visitor(db.session, current_user, profile),
-    ), (422 if request.method == "POST" else 200)  # fmt: skip
+    )  # fmt: skip
 
 
 @bp.route("/visitors/<int:visitor_id>/merge", methods=["GET", "POST"])
@@ -305,4 +306,4 @@ def merge(visitor_id: int):
         "visits/merge.html", keep=keep, duplicate=duplicate, form=form, query=query, candidates=candidates,
         suggestions=registry.possible_duplicates(db.session, current_user, keep),
         footprints={p.id: registry.footprint(db.session, p.id) for p in (keep, duplicate) if p is not None},
-    ), (422 if request.method == "POST" else 200)  # fmt: skip
+    )  # fmt: skip
