@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 
 from babel import Locale
+from flask import g, request
 from flask_babel import format_date, get_locale
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -14,6 +15,7 @@ from wtforms import (
     Field,
     Form,
     PasswordField,
+    SearchField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -23,6 +25,7 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
 
 from observer_portal.i18n import SPOKEN_LANGUAGES
 from observer_portal.lazy_text import _l
@@ -274,6 +277,34 @@ def show_form_error(form, error) -> None:
         form[error.field].errors = [*form[error.field].errors, str(error.message)]
     else:
         form.form_errors.append(str(error.message))
+
+
+def read_filters(form) -> bool:
+    """Validate a GET form of filters or search. An invalid one shows its field errors and the
+    page answers 400 (`unit_of_work.refused_form_status`): a bad filter is never dropped silently."""
+    if form.validate():
+        return True
+    g.refused_filters = True
+    return False
+
+
+class VisitorSearchForm(PortalForm):
+    """The visitor search of the front desk, the registry and the merge page."""
+
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = SearchField(
+        _l("Find a visitor by name, mission or outlet, or accreditation number"),
+        validators=[Optional(), Length(max=100)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+def visitor_search() -> tuple[VisitorSearchForm, str]:
+    """The search form read from the query string, and the words to search for ('' when invalid)."""
+    form = VisitorSearchForm(request.args)
+    return form, ((form.q.data or "").strip() if read_filters(form) else "")
 
 
 class ConfirmForm(PortalForm):

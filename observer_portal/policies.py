@@ -13,7 +13,10 @@ there, or when they have a visit, a request or a loan there. The rules:
 - A coordinator merges two profiles — which deletes one — only when every visit,
   request, loan and account of both is at their own centre; otherwise an admin does.
 - The front desk's search finds visitors everywhere (name and mission only), so a
-  travelling observer is registered, not created a second time.
+  travelling observer is registered, not created a second time. Registering the visit
+  of a visitor who belongs to another centre takes the number on their accreditation or
+  press card (`card_matches`): a volunteer cannot make anyone "belong" to their centre,
+  and so see their details, by choosing an id. Requests are filed for visitors one sees.
 
 Views ask these functions (404 for a visitor one may not see, a clear refusal for a
 merge), services ask them again, and `tests/test_object_matrix.py` walks objects ×
@@ -75,6 +78,27 @@ def can_view_visitor(session: Session, actor: User, visitor: VisitorProfile) -> 
         return False
     centres = visitor_centres(session, visitor.id)
     return not centres or actor.centre_id in centres
+
+
+def visible_ids(session: Session, actor: User, ids: list[int]) -> set[int]:
+    """Which of these visitors `actor` may see (one query)."""
+    if not ids:
+        return set()
+    stmt = select(VisitorProfile.id).where(VisitorProfile.id.in_(ids))
+    condition = visible_visitors(actor)
+    return set(session.scalars(stmt if condition is None else stmt.where(condition)))
+
+
+def card_number(text: str | None) -> str:
+    """A card number as compared: without spaces, in capitals ("odihr sto 0312" is ODIHR-STO-0312's
+    owner typing sloppily only if the hyphens match too)."""
+    return "".join((text or "").split()).upper()
+
+
+def card_matches(visitor: VisitorProfile, typed: str) -> bool:
+    """The number read from the card shown at the desk is the one on file."""
+    on_file = card_number(visitor.accreditation_number)
+    return bool(on_file) and on_file == card_number(typed)
 
 
 def can_edit_visitor(session: Session, actor: User, visitor: VisitorProfile) -> bool:

@@ -47,9 +47,14 @@ def refused_form_status(response: Response) -> Response:
     """A form posted and answered with a page (not a redirect) was refused: every view
     redirects after a change it made (Post/Redirect/Get). Answer 422, so browsers, tests and
     logs see the refusal — one rule for every form, none can forget it. What the view wrote
-    anyway on purpose (the audit entry of a failed sign-in) is still committed."""
-    if request.method == "POST" and response.status_code == 200 and response.mimetype == "text/html":
+    anyway on purpose (the audit entry of a failed sign-in) is still committed. A page whose
+    GET filters were invalid (`forms.read_filters`) answers 400 the same way."""
+    if response.status_code != 200 or response.mimetype != "text/html":
+        return response
+    if request.method == "POST":
         response.status_code = 422
+    elif g.get("refused_filters"):  # forms.read_filters: a GET search or filter that is invalid
+        response.status_code = 400
     return response
 
 

@@ -283,7 +283,9 @@ def test_index_filters_by_region_and_topic(app, client):
     html = client.get("/briefings/?topic=overview").get_data(as_text=True)
     assert "Atyrau overview" in html
     assert "Karaganda accessibility" not in html
-    assert client.get("/briefings/?topic=<script>").status_code == 200
+    refused = client.get("/briefings/?topic=<script>")  # a bad filter is said, never dropped silently
+    assert refused.status_code == 400
+    assert "field-error" in refused.get_data(as_text=True)
 
 
 def test_restoring_an_old_translation_keeps_it_outdated_against_a_newer_original(app_ctx):

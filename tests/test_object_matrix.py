@@ -19,7 +19,7 @@ from observer_portal.services.language_help import JobInput, file_job
 from observer_portal.services.visits import VisitInput, register_visit
 from tests.assistance_helpers import make_item, make_request
 from tests.briefing_helpers import make_briefing
-from tests.helpers import csrf_from, login, make_centre, make_user
+from tests.helpers import csrf_from, login, make_centre, make_user, post_form
 
 F = Proficiency.FLUENT
 ACTORS = ("anonymous", "owner", "observer_a", "observer_k", "media_a", "assignee", "volunteer_a", "volunteer_k",
@@ -44,7 +44,7 @@ def world(app):
             "coordinator_k": make_user("coordinator", centre="karaganda"),
             "admin": make_user("admin", centre=None),
         }
-        walk_in = VisitorProfile(full_name="Walk-in Visitor", kind="observer")
+        walk_in = VisitorProfile(full_name="Walk-in Visitor", kind="observer", accreditation_number="ODIHR-STO-0999")
         db.session.add(walk_in)
         db.session.commit()
         visit = register_visit(
@@ -145,8 +145,10 @@ def test_a_visitor_served_by_two_centres(app, world):
     clients, objects = world
     with app.app_context():
         volunteer_k = db.session.scalar(db.select(User).where(User.role == "volunteer", User.centre.has(slug="karaganda")))
+        # a travelling observer is registered on the number of the card they show (spaces and case aside)
         register_visit(db.session, volunteer_k, VisitInput(purposes=[VisitPurpose.INTERNET], arrived_at=utcnow(),
-                                                           visitor_id=objects["visitor"]))  # fmt: skip
+                                                           visitor_id=objects["visitor"],
+                                                           card_number="odihr-sto-0999 "))  # fmt: skip
         db.session.commit()
     karaganda_page = clients["volunteer_k"].get(f"/visits/visitors/{objects['visitor']}").get_data(as_text=True)
     atyrau_page = clients["volunteer_a"].get(f"/visits/visitors/{objects['visitor']}").get_data(as_text=True)
@@ -191,3 +193,80 @@ def test_pickers_list_only_the_centres_visitors(app, world):
     assert response.status_code == 422
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Loan.id))) == 0
+
+
+def _desk_visit(app, visitor_id: int, card: str | None = None) -> dict:
+    from tests.test_visits import visit_form
+
+    data = visit_form(app, visitor_id=str(visitor_id))
+    if card is not None:
+        data["card_number"] = card
+    return data
+
+
+def _visits_of(app, visitor_id: int) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count(Visit.id)).where(Visit.visitor_id == visitor_id))
+
+
+def test_another_centres_visitor_is_found_by_name_and_registered_on_their_card(app, world):
+    """Issue 13: choosing an id makes nobody this centre's visitor. The desk finds Atyrau's
+    walk-in at Karaganda by name (no card number shown, none listed by a partial number);
+    registering their visit takes the number of the card they show."""
+    clients, objects = world
+    desk = clients["volunteer_k"]
+    by_name = desk.get("/visits/desk?q=walk-in").get_data(as_text=True)
+    assert "Walk-in Visitor" in by_name
+    assert "ODIHR-STO-0999" not in by_name
+    assert "Walk-in Visitor" not in desk.get("/visits/desk?q=STO-09").get_data(as_text=True)
+    assert "Walk-in Visitor" in desk.get("/visits/desk?q=odihr-sto-0999").get_data(as_text=True)  # the whole number
+    assert "ODIHR-STO-0999" in clients["volunteer_a"].get("/visits/desk?q=walk-in").get_data(as_text=True)
+    before = _visits_of(app, objects["visitor"])
+    for card in (None, "", "ODIHR-STO-0998"):
+        response = post_form(desk, "/visits/desk", _desk_visit(app, objects["visitor"], card))
+        assert response.status_code == 422, card
+        assert "type the number on their accreditation" in response.get_data(as_text=True)
+    assert _visits_of(app, objects["visitor"]) == before
+    assert desk.get(f"/visits/visitors/{objects['visitor']}").status_code == 404  # still not Karaganda's
+    response = post_form(desk, "/visits/desk", _desk_visit(app, objects["visitor"], "ODIHR-STO-0999"))
+    assert response.status_code == 302
+    assert _visits_of(app, objects["visitor"]) == before + 1
+    assert desk.get(f"/visits/visitors/{objects['visitor']}").status_code == 200  # served here now
+
+
+def test_a_visitor_without_a_card_number_is_not_taken_over_by_id(app, world):
+    clients, objects = world
+    with app.app_context():
+        db.session.get(VisitorProfile, objects["visitor"]).accreditation_number = None
+        db.session.commit()
+    response = post_form(clients["volunteer_k"], "/visits/desk", _desk_visit(app, objects["visitor"], "anything"))
+    assert response.status_code == 422
+    assert "without a card number to check" in response.get_data(as_text=True)
+    assert _visits_of(app, objects["visitor"]) == 1
+
+
+def test_a_request_is_filed_only_for_a_visitor_one_serves(app, world):
+    """Filing a request by id for another centre's visitor is refused; another centre's visit
+    is never shown as the visit the request is linked to."""
+    clients, objects = world
+    desk = clients["volunteer_k"]
+    page = desk.get(f"/requests/new-for-visitor?visitor={objects['visitor']}&visit={objects['visit']}")
+    html = page.get_data(as_text=True)
+    assert "Walk-in Visitor" not in html
+    assert "Linked to the visit" not in html
+    from tests.test_assistance import request_form
+
+    data = {**request_form(app), "visitor": str(objects["visitor"])}
+    response = post_form(desk, "/requests/new-for-visitor", data)
+    assert response.status_code == 422
+    assert desk.get(f"/visits/visitors/{objects['visitor']}").status_code == 404
+
+
+def test_searches_refuse_hidden_characters_with_400(world):
+    clients, objects = world
+    for url in ("/visits/desk", "/visits/visitors", f"/visits/visitors/{objects['visitor']}/merge", "/staff/",
+                "/requests/queue", "/inventory/", "/briefings/"):  # fmt: skip
+        client = clients["coordinator_a"]
+        response = client.get(f"{url}?q=Anna%E2%80%AEx&kind=nonsense&topic=nonsense")
+        assert response.status_code == 400, url
+        assert 'class="field-error"' in response.get_data(as_text=True), url

@@ -10,7 +10,7 @@ from flask_login import current_user
 from observer_portal.assistance import bp
 from observer_portal.assistance.forms import ActionForm, QueueFilterForm, RequestForm, StaffRequestForm
 from observer_portal.extensions import db
-from observer_portal.forms import as_choices, show_form_error
+from observer_portal.forms import as_choices, read_filters, show_form_error
 from observer_portal.labels import REQUEST_KIND_LABELS, STATUS_LABELS
 from observer_portal.lazy_text import _l
 from observer_portal.models import LocationKind, Priority, RequestKind, RequestStatus, User, Visit, VisitorProfile
@@ -74,13 +74,10 @@ def create():
 def create_for_visitor():
     """Staff file for a walk-in; from the front desk the visitor and the visit come filled in."""
     form = StaffRequestForm()
+    # the visitors the registry shows; a travelling observer has their visit registered at the
+    # front desk first (on their card number), which makes them this centre's visitor
     visitors = service.centre_visitors(db.session, current_user)
     wanted = request.args.get("visitor", "") if request.method == "GET" else (form.visitor.data or "")
-    wanted_id = parse_id(wanted)
-    if wanted_id and all(v.id != wanted_id for v in visitors):
-        chosen = db.session.get(VisitorProfile, wanted_id)  # e.g. an observer signed up at another centre
-        if chosen is not None and chosen.full_name:
-            visitors = [chosen, *visitors]
     form.visitor.choices = as_choices(
         [("", _l("Choose a visitor"))]
         + [(v.id, f"{v.full_name} ({v.organisation.name})" if v.organisation else v.full_name) for v in visitors]
@@ -92,6 +89,8 @@ def create_for_visitor():
     visit_ref = str(form.visit.data or "")
     visit_id = parse_id(visit_ref)
     visit = db.session.get(Visit, visit_id) if visit_id else None
+    if visit is not None and (visit.centre_id != current_user.centre_id or str(visit.visitor_id) != str(wanted)):
+        visit = None  # never shown: another centre's visit, or another visitor's
     if form.validate_on_submit():
         if visit_ref and visit is None:
             form.form_errors.append(str(_l("This visit is not a visit of this visitor to this centre.")))
@@ -109,7 +108,7 @@ def queue():
     form.kind.choices = as_choices([("", _l("All kinds"))] + [(k.value, v) for k, v in REQUEST_KIND_LABELS.items()])
     form.status.choices = as_choices([("", _l("All open"))] + [(k.value, v) for k, v in STATUS_LABELS.items()])
     flt = service.QueueFilter()
-    if form.validate():
+    if read_filters(form):
         flt = service.QueueFilter(
             kind=RequestKind(form.kind.data) if form.kind.data else None,
             status=RequestStatus(form.status.data) if form.status.data else None,

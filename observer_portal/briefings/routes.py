@@ -11,7 +11,7 @@ from flask_login import current_user
 from observer_portal.briefings import bp
 from observer_portal.briefings.forms import FIGURE_ROWS, BriefingFilterForm, BriefingForm, TranslationForm
 from observer_portal.extensions import db
-from observer_portal.forms import ConfirmForm, as_choices, show_form_error
+from observer_portal.forms import ConfirmForm, as_choices, read_filters, show_form_error
 from observer_portal.i18n import LOCALES
 from observer_portal.labels import TOPIC_LABELS
 from observer_portal.lazy_text import _l
@@ -60,7 +60,7 @@ def index():
     form.centre.choices = as_choices([("", _l("All regions"))] + [(c.slug, c.region) for c in centres])
     form.topic.choices = as_choices([("", _l("All topics"))] + list(TOPIC_LABELS.items()))
     centre_slug = topic = None
-    if form.validate():
+    if read_filters(form):
         centre_slug = form.centre.data or None
         topic = BriefingTopic(form.topic.data) if form.topic.data else None
     items, next_cursor = service.published_briefings(

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from observer_portal.extensions import db
-from observer_portal.forms import as_choices, show_form_error
+from observer_portal.forms import as_choices, read_filters, show_form_error
 from observer_portal.inventory import bp
 from observer_portal.inventory.forms import CheckinForm, CheckoutForm, InventoryFilterForm, ItemForm
 from observer_portal.labels import EQUIPMENT_KIND_LABELS
@@ -47,7 +47,7 @@ def _item(item_id: int) -> EquipmentItem:
 def index():
     form = InventoryFilterForm(request.args)
     form.kind.choices = as_choices([("", _l("All kinds"))] + list(EQUIPMENT_KIND_LABELS.items()))
-    kind = EquipmentKind(form.kind.data) if form.validate() and form.kind.data else None
+    kind = EquipmentKind(form.kind.data) if read_filters(form) and form.kind.data else None
     rows = service.items(db.session, _scope(), kind)
     overdue = service.overdue_loans(db.session, _scope())
     return render_template("inventory/index.html", form=form, rows=rows, overdue=overdue)

@@ -31,7 +31,7 @@ from observer_portal.models import (
     VisitorProfile,
 )
 from observer_portal.models.base import utcnow
-from observer_portal.policies import visible_visitors
+from observer_portal.policies import can_view_visitor, visible_visitors
 from observer_portal.services import ServiceError
 from observer_portal.services.notifications import REQUEST_ASSIGNED, REQUEST_STATUS, notify
 from observer_portal.services.workflow import Action, Relation, TransitionRefused, allowed_actions, next_status
@@ -153,6 +153,8 @@ def create_request(
     elif actor.role.is_staff:
         if visitor is None:
             raise ServiceError(_l("Choose the visitor this request is for."), field="visitor")
+        if not can_view_visitor(session, actor, visitor):  # another centre's: their visit is registered first
+            raise ServiceError(_l("Register their visit at the front desk first."), field="visitor")
         centre_id, requester_id, filed_by = actor.centre_id, visitor.user_id, actor.id
     else:  # pragma: no cover - roles are exhaustive
         raise ServiceError(_l("You cannot file requests."))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from observer_portal import policies
 from observer_portal.i18n import SPOKEN_LANGUAGES
 from observer_portal.lazy_text import _l
 from observer_portal.models import (
@@ -35,29 +36,34 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def search_conditions(query: str) -> list:
-    """Name, organisation or accreditation number containing `query` (case-insensitive)."""
+def search_conditions(query: str, actor: User | None = None) -> list:
+    """Name or organisation containing `query` (case-insensitive), or an accreditation number
+    containing it — among the visitors `actor` may see; of other visitors, only the whole
+    number matches (the card in the visitor's hand), so nobody lists another centre's numbers."""
     query = " ".join(query.split())[:100]
     if not query:
         return []
     pattern = _like(query)
     in_organisation = select(Organisation.id).where(Organisation.name.ilike(pattern, escape="\\"))
+    number_contains = VisitorProfile.accreditation_number.ilike(pattern, escape="\\")
+    visible = policies.visible_visitors(actor) if actor is not None else None
+    whole_number = func.upper(func.replace(VisitorProfile.accreditation_number, " ", "")) == policies.card_number(query)
     return [
         or_(
             VisitorProfile.full_name.ilike(pattern, escape="\\"),
-            VisitorProfile.accreditation_number.ilike(pattern, escape="\\"),
             VisitorProfile.organisation_id.in_(in_organisation),
+            number_contains if visible is None else or_(and_(visible, number_contains), whole_number),
         )
     ]
 
 
-def search_visitors(session: Session, query: str, limit: int = 20) -> list[VisitorProfile]:
-    """The front desk's search: at least two characters, anonymised people never match."""
+def search_visitors(session: Session, actor: User, query: str, limit: int = 20) -> list[VisitorProfile]:
+    """The front desk's search, across centres: at least two characters, anonymised people never match."""
     if len(" ".join(query.split())) < 2:
         return []
     stmt = (
         select(VisitorProfile)
-        .where(VisitorProfile.full_name != "", *search_conditions(query))
+        .where(VisitorProfile.full_name != "", *search_conditions(query, actor))
         .order_by(VisitorProfile.full_name, VisitorProfile.id)
         .limit(limit)
     )
@@ -83,13 +89,16 @@ class VisitInput:
     notes: str = ""
     visitor_id: int | None = None
     new_visitor: NewVisitor | None = None
+    card_number: str = ""  # read from the card of a visitor another centre registered
 
 
-def _visitor(session: Session, data: VisitInput) -> VisitorProfile:
+def _visitor(session: Session, actor: User, data: VisitInput) -> VisitorProfile:
     if data.visitor_id is not None:
         visitor = session.get(VisitorProfile, data.visitor_id)
-        if visitor is None:
+        if visitor is None or not visitor.full_name:
             raise ServiceError(_l("Choose a visitor from the list."), field="visitor_id")
+        if not policies.can_view_visitor(session, actor, visitor):
+            _check_card(visitor, data.card_number)
         return visitor
     new = data.new_visitor
     if new is None or not new.full_name.strip():
@@ -117,6 +126,22 @@ def _visitor(session: Session, data: VisitInput) -> VisitorProfile:
     return visitor
 
 
+def _check_card(visitor: VisitorProfile, typed: str) -> None:
+    """A visitor of another centre is registered here on the number of the card they show."""
+    if not visitor.accreditation_number:
+        raise ServiceError(
+            _l("%(name)s was registered by another centre without a card number to check. Register them as a "
+               "new visitor; an administrator can merge the two later.", name=visitor.full_name),
+            field="visitor_id",
+        )  # fmt: skip
+    if not policies.card_matches(visitor, typed):
+        raise ServiceError(
+            _l("%(name)s was registered by another centre: type the number on their accreditation or press "
+               "card to confirm it is them.", name=visitor.full_name),
+            field="card_number",
+        )  # fmt: skip
+
+
 def register_visit(session: Session, actor: User, data: VisitInput) -> Visit:
     now = utcnow()
     if actor.centre_id is None:
@@ -129,7 +154,7 @@ def register_visit(session: Session, actor: User, data: VisitInput) -> Visit:
         raise ServiceError(_l("Register visits within a week of the arrival."), field="arrived_at")
     if len(data.notes) > MAX_NOTES:
         raise ServiceError(_l("Use at most %(n)d characters.", n=MAX_NOTES), field="notes")
-    visitor = _visitor(session, data)
+    visitor = _visitor(session, actor, data)
     visit = Visit(
         centre_id=actor.centre_id,
         visitor_id=visitor.id,

@@ -13,6 +13,7 @@ from observer_portal.forms import (
     as_choices,
     fill_language_skills,
     language_skill_fields,
+    read_filters,
     read_language_skills,
     show_form_error,
 )
@@ -67,7 +68,7 @@ def users():
     form = UserFilterForm(request.args)
     form.role.choices = as_choices([("", _l("All"))] + [(role.value, label) for role, label in ROLE_LABELS.items()])
     flt = UserFilter(centre_id=_scope_centre())
-    if form.validate():
+    if read_filters(form):
         flt = UserFilter(
             centre_id=_scope_centre(),
             q=(form.q.data or "").strip(),

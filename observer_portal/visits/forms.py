@@ -22,6 +22,12 @@ KIND_CHOICES = [("observer", _l("an election observer")), ("media", _l("a media 
 
 class VisitForm(PortalForm):
     visitor_id = RadioField(_l("Visitor"), validate_choice=False, validators=[Optional()])
+    card_number = StringField(
+        _l("Their card number"),
+        description=_l("Only for a visitor registered by another centre: the number on the accreditation or "
+                       "press card they show."),
+        validators=[Optional(), Length(max=64)], render_kw={"spellcheck": "false", "autocomplete": "off"},
+    )  # fmt: skip
     full_name = StringField(_l("Full name of a new visitor"), validators=[Optional(), Length(max=120)])
     kind = RadioField(
         _l("The new visitor is"),

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from observer_portal import policies
 from observer_portal.extensions import db
-from observer_portal.forms import ConfirmForm, as_choices, show_form_error
+from observer_portal.forms import ConfirmForm, as_choices, read_filters, show_form_error, visitor_search
 from observer_portal.i18n import country_choices, language_choices
 from observer_portal.labels import PURPOSE_LABELS
 from observer_portal.lazy_text import _l
@@ -30,12 +30,15 @@ from observer_portal.visits import bp
 from observer_portal.visits.forms import MergeForm, VisitForm, VisitLogFilterForm, VisitorForm
 
 
-def _choice_label(visitor: VisitorProfile) -> str:
+def _choice_label(visitor: VisitorProfile, visible: set[int]) -> str:
+    """Name and mission; the card number only of a visitor this centre serves (policies)."""
     parts = [visitor.full_name]
     if visitor.organisation:
         parts.append(visitor.organisation.name)
-    if visitor.accreditation_number:
+    if visitor.accreditation_number and visitor.id in visible:
         parts.append(visitor.accreditation_number)
+    elif visitor.id not in visible:
+        parts.append(str(_l("registered by another centre: type their card number below")))
     return " · ".join(parts)
 
 
@@ -43,10 +46,11 @@ def _prepare(form: VisitForm, found: list[VisitorProfile]) -> None:
     posted = parse_id(form.visitor_id.data)
     if posted and not any(v.id == posted for v in found):
         chosen = db.session.get(VisitorProfile, posted)
-        if chosen is not None:
+        if chosen is not None and chosen.full_name:
             found = [chosen, *found]
+    visible = policies.visible_ids(db.session, current_user, [v.id for v in found])
     form.visitor_id.choices = as_choices(
-        [("", _l("A new visitor (fill in below)"))] + [(v.id, _choice_label(v)) for v in found]
+        [("", _l("A new visitor (fill in below)"))] + [(v.id, _choice_label(v, visible)) for v in found]
     )
     form.nationality.choices = as_choices([("", _l("Choose a country"))] + country_choices())
     form.languages.choices = as_choices(language_choices())
@@ -55,8 +59,8 @@ def _prepare(form: VisitForm, found: list[VisitorProfile]) -> None:
 @bp.route("/desk", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def desk():
-    query = (request.args.get("q") or "").strip()[:100]
-    found = service.search_visitors(db.session, query) if query else []
+    search, query = visitor_search()
+    found = service.search_visitors(db.session, current_user, query) if query else []
     form = VisitForm()
     _prepare(form, found)
     if request.method == "GET":
@@ -81,6 +85,7 @@ def desk():
             notes=form.notes.data or "",
             visitor_id=parse_id(form.visitor_id.data),
             new_visitor=new_visitor,
+            card_number=form.card_number.data or "",
         )
         try:
             visit = service.register_visit(db.session, current_user, data)
@@ -96,7 +101,7 @@ def desk():
         else []
     )
     return render_template(
-        "visits/desk.html", form=form, query=query, found=found, organisations=organisations, today=today,
+        "visits/desk.html", form=form, query=query, search=search, found=found, organisations=organisations, today=today,
         left_form=ConfirmForm(),
     )  # fmt: skip
 
@@ -127,7 +132,7 @@ def _log_filter(form: VisitLogFilterForm) -> visit_log.VisitFilter | None:
         "centre_id": None if current_user.role.value == "admin" else current_user.centre_id,
         "timezone": centre.timezone if centre else current_app.config["BABEL_DEFAULT_TIMEZONE"],
     }
-    if not form.validate():
+    if not read_filters(form):
         return None
     return visit_log.VisitFilter(
         **base,
@@ -161,7 +166,7 @@ def log():
         return render_template(
             "visits/log.html", form=form, invalid=True, rows=[], cursor=None, total=0, days=[], peak=0,
             organisations=[], export_args={}, next_args={},
-        ), 400  # fmt: skip
+        )  # fmt: skip
     rows, cursor = visit_log.page(
         db.session, flt, visit_log.Cursor.decode(request.args.get("after")), current_app.config["PAGE_SIZE"]
     )
@@ -206,11 +211,11 @@ def _registry_visitor(visitor_id: int) -> VisitorProfile:
 @bp.get("/visitors")
 @roles_required(*STAFF)
 def visitors():
-    query = (request.args.get("q") or "").strip()[:100]
+    search, query = visitor_search()
     after_id = parse_id(request.args.get("after_id"))
     after = registry.RegistryCursor(request.args.get("after_name", "")[:120], after_id) if after_id else None
     rows, cursor = registry.registry_page(db.session, current_user, query, after, current_app.config["PAGE_SIZE"])
-    return render_template("visits/visitors.html", rows=rows, cursor=cursor, query=query)
+    return render_template("visits/visitors.html", rows=rows, cursor=cursor, query=query, search=search)
 
 
 def _fill_visitor_form(form: VisitorForm, profile: VisitorProfile) -> None:
@@ -297,13 +302,14 @@ def merge(visitor_id: int):
                     "success",
                 )  # fmt: skip
                 return redirect(url_for("visits.visitor", visitor_id=keep.id))
-    query = (request.args.get("q") or "").strip()[:100]
+    search, query = visitor_search()
     candidates = [
-        v for v in service.search_visitors(db.session, query, limit=30)
+        v for v in service.search_visitors(db.session, current_user, query, limit=30)
         if v.id != keep.id and policies.can_view_visitor(db.session, current_user, v)
     ] if query else []  # fmt: skip
     return render_template(
         "visits/merge.html", keep=keep, duplicate=duplicate, form=form, query=query, candidates=candidates,
+        search=search,
         suggestions=registry.possible_duplicates(db.session, current_user, keep),
         footprints={p.id: registry.footprint(db.session, p.id) for p in (keep, duplicate) if p is not None},
     )  # fmt: skip
