@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 
 from babel import Locale
@@ -14,6 +15,7 @@ from wtforms import (
     DateTimeLocalField,
     Field,
     Form,
+    HiddenField,
     PasswordField,
     SearchField,
     SelectField,
@@ -42,8 +44,9 @@ PROFICIENCY_LABELS = {
 
 
 # Characters nobody types into a name, a title or a place: control characters (C0, DEL, C1),
-# line breaks of any kind, and the bidirectional embedding, override and isolate controls
-# (U+202A–E, U+2066–9), which make a name display as another. A text area is pasted text:
+# line breaks of any kind, the bidirectional embedding, override and isolate controls
+# (U+202A–E, U+2066–9), which make a name display as another, and other invisible format
+# characters (`_invisible`). A text area is pasted text:
 # its line breaks of every kind become "\n" (a pasted U+2028 is a line break the writer
 # meant) and bidi controls stay (mixed-direction text carries them), but other control
 # characters are refused there too.
@@ -65,18 +68,27 @@ def printable(form, field) -> None:
     if isinstance(field, TextAreaField):
         if _NOT_TEXT.search(field.data):
             raise ValidationError(_l("Remove the invisible control characters from this text."))
-    elif _NOT_ONE_LINE.search(field.data):
+    elif _NOT_ONE_LINE.search(field.data) or any(_invisible(char) for char in field.data):
         raise ValidationError(_l("Write this on one line, without tabs or control characters."))
+
+
+def _invisible(char: str) -> bool:
+    """An invisible format character (Unicode category Cf: zero-width space, word joiner, BOM,
+    direction marks, tag characters...), which lets "Anna" and "An\u200bna" be two people or
+    hides text; the zero-width (non-)joiner stay, Persian and Indic names need them."""
+    return char > "\x7f" and char not in "\u200c\u200d" and unicodedata.category(char) == "Cf"
 
 
 class _PrintableMeta:
     """Gives every text field of the form the `printable` validator, and every text area the
-    line-break filter (passwords excepted: any character may be part of a password). One
+    line-break filter (passwords excepted: any character may be part of a password; hidden
+    fields too: the page wrote them and the view parses them, a person never sees them). One
     rule for all forms, so none can forget it; `tests/test_form_text.py` walks them all."""
 
     def bind_field(self, form, unbound_field, options):
         field_class = unbound_field.field_class
-        if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+        typed = not issubclass(field_class, PasswordField | HiddenField)  # hidden: ours, parsed where read
+        if issubclass(field_class, StringField) and typed:
             validators = options.get("validators", unbound_field.kwargs.get("validators")) or []
             options = {**options, "validators": [*validators, printable]}
             if issubclass(field_class, TextAreaField):

@@ -368,3 +368,36 @@ def test_translated_figure_labels_follow_their_figure(app_ctx):
     assert keys[0] == calls
     assert len(set(keys)) == 3
     assert "<script>" not in keys
+
+
+def test_a_translated_label_is_not_shown_once_its_original_wording_changed(app_ctx):
+    """A row rewritten as another figure, or keys swapped by a forged form, never puts a
+    translated label next to a number it was not written for: the original wording shows."""
+    from observer_portal.services.briefings import BriefingInput, FigureInput, save_translation, update_briefing
+
+    coordinator = make_user("coordinator")
+    briefing = make_briefing(make_centre("atyrau"), figures=[("Polling stations", 261, ""), ("Voters", 768778, "people")])
+    stations, voters = (figure.key for figure in briefing.figures)
+    save_translation(db.session, coordinator, briefing, "de", title="Überblick", body="Text.", reviewed=True,
+                     figure_labels={stations: {"label": "Wahllokale", "unit": ""},
+                                    voters: {"label": "Wähler", "unit": "Personen"}})  # fmt: skip
+    db.session.commit()
+
+    def german() -> list[tuple[str, str, int]]:
+        text = briefing.translation("de")
+        return [(*text.figure_label(figure), int(figure.value)) for figure in briefing.figures]
+
+    def save(*figures: FigureInput) -> None:
+        update_briefing(db.session, coordinator, briefing, BriefingInput(
+            slug=briefing.slug, topic=briefing.topic, title=briefing.original.title, body=briefing.original.body,
+            original_locale="en", figures=list(figures)))  # fmt: skip
+        db.session.commit()
+
+    assert german() == [("Wahllokale", "", 261), ("Wähler", "Personen", 768778)]
+    save(FigureInput("Hotels for observers", Decimal(42), "", stations), FigureInput("Voters", Decimal(768778),
+                                                                                       "people", voters))  # fmt: skip
+    assert german() == [("Hotels for observers", "", 42), ("Wähler", "Personen", 768778)]
+    save(FigureInput("Voters", Decimal(768778), "people", stations), FigureInput("Hotels", Decimal(42), "", voters))
+    assert german() == [("Voters", "people", 768778), ("Hotels", "", 42)]  # swapped keys: no label moves along
+    save(FigureInput("Voters", Decimal(768778), "voters", voters))  # the unit alone changed
+    assert german() == [("Wähler", "voters", 768778)]

@@ -12,7 +12,7 @@ import inspect
 import pkgutil
 
 from werkzeug.datastructures import MultiDict
-from wtforms import Form, PasswordField, StringField, TextAreaField
+from wtforms import Form, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.fields import FieldList, FormField
 
 import observer_portal
@@ -25,7 +25,8 @@ TEXT = "Remove the invisible control characters from this text."
 EVERYWHERE = ["Anna\x00", "Anna\x1b[2J", "Anna\x7f", "Anna\x9b0m", "Anna\x08"]
 # refused in one-line fields; a text area (pasted text) takes tabs, line breaks and bidi controls
 ONE_LINE_ONLY = ["Anna\nB", "Anna\rB", "Anna\tB", "Anna\x85B", "Anna\u2028B", "Anna\u2029", "\u202eannA",
-                 "Anna\u2066x\u2069", "Anna\x0bB", "Anna\x0cB"]  # fmt: skip
+                 "Anna\u2066x\u2069", "Anna\x0bB", "Anna\x0cB", "An\u200bna", "Anna\u200f", "Anna\ufeff",
+                 "Anna\u061c", "An\u00adna", "Anna\U000e0041", "Anna\ufff9"]  # fmt: skip
 
 
 def _form_classes() -> list[type[Form]]:
@@ -54,7 +55,7 @@ def _text_fields(fields) -> list:
             found += _text_fields(field.entries)
         elif isinstance(field, FormField):
             found += _text_fields(field.form)
-        elif isinstance(field, StringField) and not isinstance(field, PasswordField):
+        elif isinstance(field, StringField) and not isinstance(field, PasswordField | HiddenField):
             found.append(field)
     return found
 
@@ -86,7 +87,7 @@ def _check(cls, names: list[str]) -> None:
             else:
                 assert (TEXT if text_area else ONE_LINE) in field.errors, (cls.__name__, field.name, repr(value))
     # what people do type passes: Kazakh letters, accents, an apostrophe, an Arabic name
-    form = _build(cls, MultiDict({name: "Ақмаржан Müller-Ó'Brien محمد" for name in names}))
+    form = _build(cls, MultiDict({name: "Ақмаржан Müller-Ó'Brien محمد می\u200cخواهم" for name in names}))
     for field in _text_fields(form):
         field.validate(form)
         assert TEXT not in field.errors, (cls.__name__, field.name)

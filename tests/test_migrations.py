@@ -138,6 +138,7 @@ def test_figure_keys_migration_keeps_translated_labels_and_history(empty_databas
         assert [figure.key for figure in briefing.figures] == ["7", "9"]
         german = briefing.translation("de")
         assert [german.figure_label(figure)[0] for figure in briefing.figures] == ["Voters", "Callcenter"]
+        assert german.figure_labels["9"]["source"] == "Call centres"
         snapshot = db.session.scalar(db.select(BriefingVersion))
         assert [entry["id"] for entry in snapshot.figures] == ["7", "9"]
 

@@ -351,3 +351,31 @@ def test_parts_that_inflate_short_or_store_a_false_length_are_refused():
         assert refused(word(extra=(extra,))) == DAMAGED, extra["name"]
     honest = (member("word/media/image1.png", picture), member("word/media/image2.png", picture, deflate=False))
     assert read_document("ok.docx", word(extra=honest)) == ("docx", "Hello")
+
+
+def _patch_local_header(data: bytes, name: str, **fields: int) -> bytes:
+    """Change one member's local header only (the central directory keeps its values)."""
+    offset = data.index(name.encode()) - 30  # the local header comes first, the directory at the end
+    patched = bytearray(data)
+    places = {"method": (8, 2), "crc": (14, 4), "packed": (18, 4), "size": (22, 4)}
+    for key, value in fields.items():
+        start, length = places[key]
+        patched[offset + start : offset + start + length] = value.to_bytes(length, "little")
+    return bytes(patched)
+
+
+def test_local_headers_that_disagree_with_the_directory_are_refused():
+    """Info-ZIP (unzip, and Word on some systems) trusts the local header, zipfile the central
+    directory: a part whose two records disagree is a bomb for one of them."""
+    picture = bytes(range(256)) * 40
+    stored = word(extra=(member("word/media/image1.png", picture, deflate=False),))
+    assert read_document("ok.docx", stored) == ("docx", "Hello")
+    for fields in ({"method": 8}, {"size": 5_000}, {"packed": 10}, {"crc": 1}):
+        assert refused(_patch_local_header(stored, "word/media/image1.png", **fields)) == DAMAGED, fields
+
+
+def test_a_picture_with_a_wrong_checksum_is_refused():
+    picture = bytes(range(256)) * 40
+    for deflate in (True, False):
+        bad = member("word/media/image1.png", picture, deflate=deflate, crc=zlib.crc32(picture) ^ 1)
+        assert refused(word(extra=(bad,))) == DAMAGED, deflate

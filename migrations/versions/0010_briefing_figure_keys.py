@@ -19,7 +19,10 @@ branch_labels = None
 depends_on = None
 
 figures = sa.table('briefing_figures', sa.column('id', sa.Integer), sa.column('briefing_id', sa.Integer),
-                   sa.column('position', sa.Integer), sa.column('figure_key', sa.String))
+                   sa.column('position', sa.Integer), sa.column('figure_key', sa.String),
+                   sa.column('label', sa.String), sa.column('unit', sa.String))
+translations = sa.table('briefing_translations', sa.column('id', sa.Integer), sa.column('briefing_id', sa.Integer),
+                        sa.column('figure_labels', sa.JSON))
 briefings = sa.table('briefings', sa.column('id', sa.Integer), sa.column('original_locale', sa.String))
 versions = sa.table('briefing_versions', sa.column('id', sa.Integer), sa.column('briefing_id', sa.Integer),
                     sa.column('locale', sa.String), sa.column('figures', sa.JSON))
@@ -36,7 +39,18 @@ def upgrade():
     # snapshots of originals did not say which figure each entry was; figures used to be kept by
     # row, so the figure now in that row is the one it was
     connection = op.get_bind()
-    keys = {(row.briefing_id, row.position): row.figure_key for row in connection.execute(sa.select(figures))}
+    rows = connection.execute(sa.select(figures)).all()
+    keys = {(row.briefing_id, row.position): row.figure_key for row in rows}
+    # each translated label now remembers the original wording it translated: the wording of today
+    wording = {(row.briefing_id, row.figure_key): (row.label, row.unit) for row in rows}
+    for translation in connection.execute(sa.select(translations)).all():
+        labels = {key: dict(value, source=wording[(translation.briefing_id, key)][0],
+                            source_unit=wording[(translation.briefing_id, key)][1])
+                  if (translation.briefing_id, key) in wording and "source" not in value else value
+                  for key, value in (translation.figure_labels or {}).items()}
+        if labels != (translation.figure_labels or {}):
+            connection.execute(translations.update().where(translations.c.id == translation.id)
+                               .values(figure_labels=labels))
     originals = sa.select(versions.c.id, versions.c.briefing_id, versions.c.figures).join(
         briefings, sa.and_(briefings.c.id == versions.c.briefing_id, briefings.c.original_locale == versions.c.locale)
     )

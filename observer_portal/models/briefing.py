@@ -108,7 +108,7 @@ class BriefingTranslation(Base):
     locale: Mapped[str] = mapped_column(String(5))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
-    # {figure key: {"label": ..., "unit": ...}} in this locale
+    # {figure key: {"label": ..., "unit": ..., "source": original label, "source_unit": original unit}}
     figure_labels: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     origin: Mapped[TranslationOrigin] = mapped_column(_enum(TranslationOrigin, "translation_origin"))
     state: Mapped[ReviewState] = mapped_column(_enum(ReviewState, "review_state"), default=ReviewState.DRAFT)
@@ -130,11 +130,16 @@ class BriefingTranslation(Base):
         return not self.is_original and self.source_version < self.briefing.version
 
     def figure_label(self, figure: BriefingFigure) -> tuple[str, str]:
-        """(label, unit) of a figure in this locale, falling back to the original wording."""
-        entry = (self.figure_labels or {}).get(figure.key)
-        if not entry:
-            return figure.label, figure.unit
-        return entry.get("label") or figure.label, entry.get("unit") or figure.unit
+        """(label, unit) of a figure in this locale, falling back to the original wording: also
+        when the original's label or unit changed since it was translated (each entry keeps the
+        wording it translated, `source` and `source_unit`), so "Polling stations" translated
+        never labels a row since rewritten as "Hotels for observers"."""
+        entry = (self.figure_labels or {}).get(figure.key) or {}
+        label_current = entry.get("source", figure.label) == figure.label
+        unit_current = entry.get("source_unit", figure.unit) == figure.unit
+        label = entry.get("label") if label_current else ""
+        unit = entry.get("unit") if unit_current else ""
+        return label or figure.label, unit or figure.unit
 
 
 class BriefingVersion(Base):

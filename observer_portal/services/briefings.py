@@ -306,12 +306,18 @@ def save_translation(
 def _labels_kept(
     briefing: Briefing, translation: BriefingTranslation | None, labels: dict[str, dict[str, str]]
 ) -> dict[str, dict[str, str]]:
-    """The new labels of the current figures, plus the labels this translation had for figures
-    since removed: restoring such a figure brings its translated label back too."""
-    current = {figure.key for figure in briefing.figures}
+    """The new labels of the current figures, each with the original wording it translated, plus
+    the labels this translation had for figures since removed: restoring such a figure brings
+    its translated label back too."""
+    current = {figure.key: figure for figure in briefing.figures}
     earlier = {key: value for key, value in ((translation.figure_labels or {}) if translation else {}).items()
                if key not in current}  # fmt: skip
-    return earlier | {key: value for key, value in labels.items() if key in current}
+    return earlier | {
+        key: {"label": value.get("label", ""), "unit": value.get("unit", ""),  # what it translated: the
+              "source": value.get("source", current[key].label),  # original now, or then for a restore
+              "source_unit": value.get("source_unit", current[key].unit)}
+        for key, value in labels.items() if key in current
+    }  # fmt: skip
 
 
 def machine_draft(
@@ -385,7 +391,7 @@ def restore_version(session: Session, actor: User, briefing: Briefing, version_i
         )
         update_briefing(session, actor, briefing, data)
     else:
-        labels = {str(f["id"]): {"label": f.get("label", ""), "unit": f.get("unit", "")} for f in version.figures}
+        labels = {str(f["id"]): {k: v for k, v in f.items() if k != "id"} for f in version.figures}
         restored = save_translation(
             session, actor, briefing, version.locale, title=version.title, body=version.body,
             figure_labels=labels, reviewed=False,

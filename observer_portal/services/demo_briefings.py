@@ -249,6 +249,8 @@ def _demo_translations(session: Session, briefing: Briefing) -> None:
                 figure.key: {
                     "label": OVERVIEW_LABELS[locale][i],
                     "unit": OVERVIEW_UNITS[locale] if figure.unit else "",
+                    "source": figure.label,
+                    "source_unit": figure.unit,
                 }
                 for i, figure in enumerate(briefing.figures)
             }
@@ -270,7 +272,8 @@ def _demo_translations(session: Session, briefing: Briefing) -> None:
     elif briefing.slug == "atyrau-contacts":
         _add_translation(
             session, briefing, "ru", title="Контакты и горячие линии", body=ATYRAU_CONTACTS_RU_V1,
-            figure_labels={briefing.figures[0].key: {"label": "Колл-центры", "unit": ""}},
+            figure_labels={briefing.figures[0].key: {"label": "Колл-центры", "unit": "",
+                                                     "source": briefing.figures[0].label, "source_unit": ""}},
             origin=TranslationOrigin.HUMAN, state=ReviewState.REVIEWED, source_version=1, reviewed_at=now,
         )  # fmt: skip
         # The original was updated afterwards: the Russian text is now outdated (with a diff for reviewers).

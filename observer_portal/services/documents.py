@@ -147,38 +147,53 @@ def _damaged() -> ServiceError:
 
 
 def _check_inflated_sizes(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
-    """Every member, not only the parts read for text, really is the size it declares: the file
-    is stored and volunteers open it in Word, so a picture that declares 5 kB and inflates to
-    900 MiB is a bomb for them. Each deflate stream is inflated in chunks of at most `_CHUNK`
-    bytes and must end exactly at its declared size; a stored member must be as long as it says.
-    Together they inflate at most MAX_UNPACKED_BYTES (already checked, as declared)."""
+    """Every member, not only the parts read for text, really is what the archive says: the
+    file is stored and volunteers open it in Word (or unzip it), so a picture that declares
+    5 kB and inflates to 900 MiB is a bomb for them. Readers differ in which record they
+    trust — zipfile the central directory, Info-ZIP the local header — so both must agree
+    (method, and sizes and checksum unless a data descriptor carries them), each deflate
+    stream is inflated in chunks of at most `_CHUNK` bytes and must end exactly at the
+    declared size, and the checksum of what it inflates to must match. Together they
+    inflate at most MAX_UNPACKED_BYTES (already checked, as declared)."""
     for info in infos:
         offset = info.header_offset
         header = data[offset : offset + 30]
         if len(header) < 30 or header[:4] != b"PK\x03\x04":
             raise _damaged()
+        flags, method = int.from_bytes(header[6:8], "little"), int.from_bytes(header[8:10], "little")
+        crc, packed, size = (int.from_bytes(header[i : i + 4], "little") for i in (14, 18, 22))
+        if method != info.compress_type:
+            raise _damaged()
+        if not flags & 0x08 and (crc, packed, size) != (info.CRC, info.compress_size, info.file_size):
+            if (packed, size) != (0xFFFFFFFF, 0xFFFFFFFF):  # zip64: the sizes are in the extra field
+                raise _damaged()
         start = offset + 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
         raw = data[start : start + info.compress_size]
         if len(raw) != info.compress_size:
             raise _damaged()
         if info.compress_type == zipfile.ZIP_STORED:
-            if info.compress_size != info.file_size:
+            if info.compress_size != info.file_size or zlib.crc32(raw) != info.CRC:
                 raise _damaged()
             continue
-        inflater, inflated, pending = zlib.decompressobj(-15), 0, raw
-        try:
-            while not inflater.eof:
-                piece = inflater.decompress(pending, _CHUNK)
-                inflated += len(piece)
-                if inflated > info.file_size:
-                    raise _damaged()  # stopped at once: never more than one chunk past the declared size
-                pending = inflater.unconsumed_tail
-                if not piece and not pending:
-                    break
-        except zlib.error:
-            raise _damaged() from None
-        if not inflater.eof or inflated != info.file_size or inflater.unused_data:
-            raise _damaged()
+        _inflate_exactly(raw, info)
+
+
+def _inflate_exactly(raw: bytes, info: zipfile.ZipInfo) -> None:
+    inflater, inflated, pending, checksum = zlib.decompressobj(-15), 0, raw, 0
+    try:
+        while not inflater.eof:
+            piece = inflater.decompress(pending, _CHUNK)
+            inflated += len(piece)
+            if inflated > info.file_size:
+                raise _damaged()  # stopped at once: never more than one chunk past the declared size
+            checksum = zlib.crc32(piece, checksum)
+            pending = inflater.unconsumed_tail
+            if not piece and not pending:
+                break
+    except zlib.error:
+        raise _damaged() from None
+    if not inflater.eof or inflated != info.file_size or inflater.unused_data or checksum != info.CRC:
+        raise _damaged()
 
 
 def _safe_name(name: str) -> bool:
