@@ -48,7 +48,7 @@ def init_templating(app: Flask) -> None:
         unroutable_message=labels.unroutable_message,
         PROFICIENCY_LABELS=PROFICIENCY_LABELS,
         form_problems=form_problems,
-        **{name: value for name, value in vars(labels).items() if name.endswith(("_LABELS", "_BUTTONS"))},
+        **{name: value for name, value in vars(labels).items() if name.endswith(("_LABELS", "_BUTTONS", "_TITLES"))},
     )
     app.jinja_env.filters["purpose_label"] = lambda code: labels.PURPOSE_LABELS.get(code, code)
     app.jinja_env.filters.update(language_name=language_name, country_name=country_name, markdown=render_markdown)

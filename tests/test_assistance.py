@@ -144,7 +144,7 @@ def test_full_workflow_with_history_and_notifications(app, login_as):
         kinds = db.session.scalars(select(Notification.params).where(Notification.user_id == observer_user.id)).all()
         assert [k["status"] for k in kinds] == ["assigned", "in_progress", "done"]
     home = observer.get("/").get_data(as_text=True)
-    assert '<span class="count">3' in home
+    assert '<span class="count"><span aria-hidden="true">3</span><span class="visually-hidden">3 unread</span>' in home
     listing = observer.get("/notifications?lang=de").get_data(as_text=True)
     assert f"Ihre Anfrage #{req_id} ist jetzt: Erledigt." in listing
     # finished: the requester can no longer cancel

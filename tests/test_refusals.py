@@ -109,3 +109,44 @@ def test_saving_a_briefing_unchanged_from_a_browser_changes_nothing(app_ctx):
                             figures=[FigureInput("Voters", briefing.figures[0].value, "", briefing.figures[0].key)])  # fmt: skip
     assert update_briefing(db.session, make_user("coordinator"), briefing, as_sent) is False
     assert briefing.version == 1
+
+
+@pytest.mark.parametrize(("count", "said"), [(1, "1 непрочитанное"), (3, "3 непрочитанных"), (5, "5 непрочитанных"),
+                                             (21, "21 непрочитанное")])  # fmt: skip
+def test_unread_notifications_are_counted_in_the_readers_grammar(app, login_as, count, said):
+    from observer_portal.services.notifications import REQUEST_UNROUTABLE, notify
+
+    client, user = login_as("observer", preferred_locale="ru")
+    with app.app_context():
+        for i in range(count):
+            notify(db.session, user.id, REQUEST_UNROUTABLE, params={"id": i})
+        db.session.commit()
+    assert said in client.get("/account?lang=ru").get_data(as_text=True)
+
+
+def test_a_date_range_that_ends_before_it_starts_is_said(app, login_as):
+    client, _ = login_as("coordinator")
+    page = client.get("/visits/?date_from=2022-11-20&date_to=2022-11-10")
+    assert page.status_code == 400
+    assert "The end date is before the start date." in page.get_data(as_text=True)
+    assert client.get("/visits/export.csv?date_from=2022-11-20&date_to=2022-11-10").status_code == 400
+
+
+def test_a_language_request_is_titled_by_what_was_asked(app, login_as):
+    """Phone help is not "Interpreter", a meeting's place is not "at the centre", and staff do
+    not read the asker's own words ("Translate a text I paste here") as the kind of work."""
+    observer, _ = login_as("observer")
+    with app.app_context():
+        make_user("volunteer", languages={"ru": "fluent", "en": "fluent"}, on_duty=True)
+    phone = post_form(observer, "/language-help/new", {"source": "ru", "target": "en", "mode": "phone",
+                                                        "needed_by": local(5, app)})  # fmt: skip
+    written = post_form(observer, "/language-help/new", {"source": "ru", "target": "en", "mode": "written",
+                                                          "text": "Протокол", "needed_by": local(5, app)})  # fmt: skip
+    coordinator, _ = login_as("coordinator")
+    phone_page = coordinator.get(phone.headers["Location"]).get_data(as_text=True)
+    written_page = coordinator.get(written.headers["Location"]).get_data(as_text=True)
+    assert "Help with a phone call</h1>" in phone_page
+    assert "Interpreter" not in phone_page
+    assert "At the centre" not in phone_page
+    assert "Written translation</h1>" in written_page
+    assert "Translate a text I paste here" not in written_page

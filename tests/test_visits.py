@@ -236,11 +236,19 @@ def test_csv_export_matches_the_filter_neutralises_formulas_and_is_audited(app, 
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert len(rows) == 1 + 6
+    assert rows[0] == ["Arrived", "Left", "Visitor", "Name", "Accreditation or press card number",
+                       "Mission or media outlet", "Why they came", "Notes"]  # fmt: skip
     for row in rows[1:]:
-        assert row[4] == '\'=HYPERLINK("http://evil")'
-        assert row[5] == "'+1-2"
-        assert row[8] == "'@SUM(A1)"
-        assert row[7] == "internet translation"
+        assert row[2] == "Media"  # as the page says it: no internal code, no id
+        assert row[3] == '\'=HYPERLINK("http://evil")'
+        assert row[4] == "'+1-2"
+        assert row[7] == "'@SUM(A1)"
+        assert row[6] == "Internet access, Translation"
+    german = client.get("/visits/export.csv?kind=media&date_from=2022-11-15&lang=de").get_data(as_text=True)
+    first = list(csv.reader(io.StringIO(german.lstrip("\ufeff"))))[1]
+    assert first[2] == "Medien"
+    assert first[6] == "Internetzugang, Übersetzung"
+    assert re.fullmatch(r"\d\d\.\d\d\.\d\d, \d\d:\d\d", first[0])  # a German date and time
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "visits.exported"))
         assert event.actor_id == coordinator.id

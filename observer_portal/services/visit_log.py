@@ -3,7 +3,6 @@ chart, the per-organisation summary and the CSV export, so they always agree."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -14,7 +13,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from observer_portal import paging
 from observer_portal.models import Organisation, User, Visit, VisitorKind, VisitorProfile, VisitPurpose, VisitPurposeRow
-from observer_portal.services.csv_safety import csv_writer
 
 
 @dataclass(frozen=True)
@@ -180,25 +178,28 @@ def volunteers(session: Session, centre_id: int | None) -> list[User]:
 CSV_BATCH = 1000  # rows fetched, and purposes looked up, per round trip
 
 
-def csv_rows(session: Session, flt: VisitFilter, header: list[str]) -> Iterator[str]:
-    """The filtered visits as CSV lines, streamed in batches (flat memory whatever the size).
+@dataclass(frozen=True)
+class ExportRow:
+    """One visit of the export, as data: the view words it for its reader (labels, dates)."""
+
+    arrived_at: datetime
+    left_at: datetime | None
+    visitor_kind: VisitorKind
+    full_name: str
+    accreditation_number: str | None
+    organisation: str | None
+    purposes: tuple[VisitPurpose, ...]
+    notes: str
+
+
+def export_batches(session: Session, flt: VisitFilter) -> Iterator[list[ExportRow]]:
+    """The filtered visits in batches of CSV_BATCH (flat memory whatever the size).
 
     Same filter and order as `page`, so the file lists the rows the pages show."""
-    zone = ZoneInfo(flt.timezone)
-    buffer = io.StringIO()
-    writer = csv_writer(buffer)
-    writer.writerow(header)
-    yield "\ufeff" + buffer.getvalue()  # BOM so spreadsheet programs read UTF-8
     stmt = (
         select(
-            Visit.id,
-            Visit.arrived_at,
-            Visit.left_at,
-            Visit.visitor_kind,
-            VisitorProfile.full_name,
-            VisitorProfile.accreditation_number,
-            Organisation.name,
-            Visit.notes,
+            Visit.id, Visit.arrived_at, Visit.left_at, Visit.visitor_kind, VisitorProfile.full_name,
+            VisitorProfile.accreditation_number, Organisation.name, Visit.notes,
         )  # fmt: skip
         .join(VisitorProfile, Visit.visitor_id == VisitorProfile.id)
         .outerjoin(Organisation, Visit.organisation_id == Organisation.id)
@@ -206,40 +207,29 @@ def csv_rows(session: Session, flt: VisitFilter, header: list[str]) -> Iterator[
         .order_by(Visit.arrived_at.desc(), Visit.id.desc())
         .execution_options(yield_per=CSV_BATCH)
     )
-    purposes_stmt = select(VisitPurposeRow.visit_id, VisitPurposeRow.purpose)
     batch: list = []
     result = session.execute(stmt)
     try:  # a failure or a client that goes away must not leave PostgreSQL's server-side cursor open
         for row in result:
             batch.append(row)
             if len(batch) >= CSV_BATCH:
-                yield from _csv_batch(session, batch, purposes_stmt, zone)
+                yield _export_batch(session, batch)
                 batch = []
         if batch:
-            yield from _csv_batch(session, batch, purposes_stmt, zone)
+            yield _export_batch(session, batch)
     finally:
         result.close()
 
 
-def _csv_batch(session, batch, purposes_stmt, zone) -> Iterator[str]:
-    ids = [row.id for row in batch]
-    purposes: dict[int, list[str]] = {}
-    for visit_id, purpose in session.execute(purposes_stmt.where(VisitPurposeRow.visit_id.in_(ids))):
-        purposes.setdefault(visit_id, []).append(purpose.value)
-    buffer = io.StringIO()
-    writer = csv_writer(buffer)  # neutralises every text cell; the id stays a number
-    for row in batch:
-        writer.writerow(
-            [
-                row.id,
-                row.arrived_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-                row.left_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if row.left_at else "",
-                row.visitor_kind.value,
-                row.full_name,
-                row.accreditation_number,
-                row[6],
-                " ".join(sorted(purposes.get(row.id, []))),
-                row.notes,
-            ]
-        )
-    yield buffer.getvalue()
+def _export_batch(session: Session, batch: list) -> list[ExportRow]:
+    """One batch with its visits' purposes: one query per batch, never one per visit."""
+    purposes: dict[int, list[VisitPurpose]] = {}
+    chosen = select(VisitPurposeRow.visit_id, VisitPurposeRow.purpose)
+    for visit_id, purpose in session.execute(chosen.where(VisitPurposeRow.visit_id.in_([r.id for r in batch]))):
+        purposes.setdefault(visit_id, []).append(purpose)
+    order = list(VisitPurpose)
+    return [
+        ExportRow(row.arrived_at, row.left_at, row.visitor_kind, row.full_name, row.accreditation_number, row[6],
+                  tuple(sorted(purposes.get(row.id, []), key=order.index)), row.notes)  # fmt: skip
+        for row in batch
+    ]

@@ -10,7 +10,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from observer_portal.forms import LocalDateField, LocalDateTimeField, MultiCheckboxField, PortalForm, as_choices
 from observer_portal.labels import PURPOSE_LABELS
@@ -71,6 +71,10 @@ class VisitLogFilterForm(PortalForm):
     volunteer = SelectField(_l("Registered by"), validators=[Optional()])
     text = StringField(_l("Name, accreditation or notes contain"), validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Filter"))
+
+    def validate_date_to(self, field) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date is before the start date."))
 
 
 class VisitorForm(PortalForm):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
-from flask_babel import format_number
+from flask_babel import format_number, get_locale
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -27,6 +28,7 @@ from observer_portal.services.csv_safety import csv_line
 from observer_portal.streaming import fail_visibly
 from observer_portal.timezones import local_in, local_to_utc
 from observer_portal.visits import bp
+from observer_portal.visits.export import visit_log_csv
 from observer_portal.visits.forms import MergeForm, VisitForm, VisitLogFilterForm, VisitorForm
 
 
@@ -188,12 +190,9 @@ def export():
     if flt is None:
         abort(400)  # the page says which filter to correct; nothing is exported
     record(db.session, current_user, "visits.exported", None, filters={k: v for k, v in request.args.items()})
-    header = [str(h) for h in (_l("Visit"), _l("Arrived"), _l("Left"), _l("Visitor"), _l("Name"),
-                               _l("Accreditation or press card number"), _l("Mission or media outlet"),
-                               _l("Why they came"), _l("Notes"))]  # fmt: skip
     failed = csv_line([str(_l("EXPORT FAILED: this file is incomplete. Please download it again."))])
-    rows = visit_log.csv_rows(db.session, flt, header)
-    body = stream_with_context(fail_visibly(rows, name="visits.csv", failure_line=failed))
+    lines = visit_log_csv(visit_log.export_batches(db.session, flt), get_locale(), ZoneInfo(flt.timezone))
+    body = stream_with_context(fail_visibly(lines, name="visits.csv", failure_line=failed))
     response = Response(body, mimetype="text/csv")  # streamed: no Content-Length, chunked on HTTP/1.1
     response.headers["Content-Disposition"] = 'attachment; filename="visits.csv"'
     response.headers["Cache-Control"] = "no-store"
