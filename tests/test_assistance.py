@@ -23,7 +23,8 @@ from observer_portal.models import (
 )
 from observer_portal.models.base import utcnow
 from observer_portal.services import ServiceError
-from observer_portal.services.assistance import RequestInput, create_request, perform
+from observer_portal.services.assistance import RequestInput, create_request
+from observer_portal.services.request_actions import perform
 from observer_portal.services.workflow import Action
 from observer_portal.timezones import utc_to_local_naive
 from tests.assistance_helpers import make_request

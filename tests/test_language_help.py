@@ -23,7 +23,8 @@ from observer_portal.models import (
 )
 from observer_portal.models.base import utcnow
 from observer_portal.services import ServiceError
-from observer_portal.services.language_help import JobInput, file_job, perform_any
+from observer_portal.services.language_help import JobInput, file_job
+from observer_portal.services.request_actions import perform
 from observer_portal.services.workflow import Action
 from tests.helpers import csrf_from, make_user, post_form, post_multipart
 from tests.test_assistance import _race, local
@@ -97,12 +98,12 @@ def test_routing_prefers_the_least_loaded_and_declines_move_on(app_ctx):
     db.session.commit()
     assert {first.assignee_id, second.assignee_id} == {a.id, b.id}  # one each: fewest open assignments
     holder = db.session.get(User, first.assignee_id)
-    perform_any(db.session, holder, first, Action.DECLINE, note="I am at a polling station")
+    perform(db.session, holder, first, Action.DECLINE, note="I am at a polling station")
     db.session.commit()
     first = db.session.get(ServiceRequest, first.id)
     assert first.assignee_id not in (None, holder.id)  # the other English speaker
     other = db.session.get(User, first.assignee_id)
-    perform_any(db.session, other, first, Action.DECLINE, note="Busy")
+    perform(db.session, other, first, Action.DECLINE, note="Busy")
     db.session.commit()
     first = db.session.get(ServiceRequest, first.id)
     assert first.status == RequestStatus.UNROUTABLE  # everyone declined; nobody asked twice
@@ -161,7 +162,7 @@ def test_interpretation_bookings_never_overlap(app_ctx):
     assert after.assignee_id == only.id
     coordinator = make_user("coordinator")
     with pytest.raises(ServiceError):
-        perform_any(db.session, coordinator, clash, Action.ASSIGN, assignee=only)
+        perform(db.session, coordinator, clash, Action.ASSIGN, assignee=only)
     db.session.rollback()
     assert db.session.scalar(select(func.count(InterpretationBooking.id))) == 2
 
@@ -180,7 +181,7 @@ def test_overlapping_bookings_are_refused_under_concurrency(app):
     def assign(index: int) -> None:
         actor = db.session.get(User, coordinators[index])
         request = db.session.get(ServiceRequest, requests[index])
-        perform_any(db.session, actor, request, Action.ASSIGN, assignee=db.session.get(User, interpreter_id))
+        perform(db.session, actor, request, Action.ASSIGN, assignee=db.session.get(User, interpreter_id))
         db.session.commit()
 
     results = _race(app, 20, assign)
@@ -393,3 +394,24 @@ def test_a_request_without_notes_stores_no_words_in_the_askers_language(app, log
     html = coordinator.get(f"/requests/{request_id}?lang=en").get_data(as_text=True)
     assert "Sprachhilfe" not in html
     assert "Russian → German" in html
+
+
+def test_a_deactivated_volunteer_hands_back_work_not_yet_started(app, login_as):
+    """Deactivation takes a volunteer off duty like their own switch does (services/duty.py):
+    their unstarted jobs go to someone else at once instead of waiting on a closed account."""
+    coordinator, _ = login_as("coordinator")
+    with app.app_context():
+        observer = make_user("observer")
+        dana = volunteer("Dana", ["ru", "de"])
+        nurlan = volunteer("Nurlan", ["ru", "de"])
+        jobs = [file_job(db.session, observer, written(), LANGS)[0] for _ in range(2)]
+        db.session.commit()
+        mine = [j.id for j in jobs if j.assignee_id == dana.id]
+        assert mine
+        dana_id, nurlan_id = dana.id, nurlan.id
+    response = post_form(coordinator, f"/staff/{dana_id}/deactivate", {}, page=f"/staff/{dana_id}")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, dana_id).on_duty is False
+        for request_id in mine:
+            assert db.session.get(ServiceRequest, request_id).assignee_id == nurlan_id

@@ -19,6 +19,7 @@ from observer_portal.permissions import STAFF, VISITORS, roles_required, signed_
 from observer_portal.services import ServiceError, language_help
 from observer_portal.services import assistance as service
 from observer_portal.services.notifications import send_emails
+from observer_portal.services.request_actions import perform
 from observer_portal.services.workflow import Action
 from observer_portal.timezones import local_in, local_to_utc
 from observer_portal.unit_of_work import after_commit, flash_refusal
@@ -168,7 +169,7 @@ def act(request_id: int, action: str):
     if chosen == Action.ASSIGN and form.assignee.data:
         assignee = db.session.get(User, int(form.assignee.data))
     try:
-        outcome = language_help.perform_any(
+        outcome = perform(
             db.session, current_user, found, chosen, note=form.note.data or "", assignee=assignee
         )
     except ServiceError as error:

@@ -21,7 +21,7 @@ from observer_portal.i18n import LOCALES, country_choices, language_choices
 from observer_portal.lazy_text import _l
 from observer_portal.models import Organisation, Role
 from observer_portal.permissions import public, roles_required, signed_in
-from observer_portal.services import ServiceError, accounts, language_help
+from observer_portal.services import ServiceError, accounts, duty
 from observer_portal.services.centres import centre_choices
 from observer_portal.services.notifications import send_emails
 from observer_portal.unit_of_work import after_commit
@@ -151,8 +151,7 @@ def change_password():
 def toggle_duty():
     form = ConfirmForm(prefix="duty")
     if form.validate_on_submit():
-        accounts.set_on_duty(db.session, current_user, not current_user.on_duty)
-        notifications = language_help.on_duty_changed(db.session, current_user)
+        notifications = duty.set_on_duty(db.session, current_user, not current_user.on_duty)
         after_commit(partial(send_emails, db.session, notifications))
         flash(_l("You are now on duty.") if current_user.on_duty else _l("You are now off duty."), "success")
     return redirect(url_for("auth.account"))

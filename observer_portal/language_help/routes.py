@@ -27,6 +27,7 @@ from observer_portal.services import language_help as service
 from observer_portal.services.documents import MAX_DOCUMENT_BYTES
 from observer_portal.services.machine_translation import MachineTranslationError, translator_from_config
 from observer_portal.services.notifications import send_emails
+from observer_portal.services.request_actions import perform
 from observer_portal.services.workflow import Action, Relation
 from observer_portal.timezones import local_in, local_to_utc
 from observer_portal.unit_of_work import after_commit, flash_refusal
@@ -105,7 +106,7 @@ def work(request_id: int):
             service.save_final_text(db.session, current_user, found, form.final_text.data or "")
             notifications = []
             if form.deliver.data:
-                outcome = service.perform_any(db.session, current_user, found, Action.COMPLETE)
+                outcome = perform(db.session, current_user, found, Action.COMPLETE)
                 notifications = outcome.notifications
         except ServiceError as error:
             show_form_error(form, error)

@@ -206,7 +206,7 @@ def visit_in_progress(session: Session, visitor_id: int, centre_id: int, now: da
     )
 
 
-def perform(
+def transition(
     session: Session,
     actor: User,
     request: ServiceRequest,
@@ -215,7 +215,8 @@ def perform(
     note: str = "",
     assignee: User | None = None,
 ) -> Outcome:
-    """Apply one workflow action, atomically; raises ServiceError with a clear message."""
+    """Apply one workflow move, atomically; raises ServiceError with a clear message. Called
+    only by `request_actions.perform`, which adds what the request's kind needs."""
     old = request.status
     try:
         new = next_status(old, action, relations(actor, request))
@@ -253,9 +254,8 @@ def perform(
     result = session.execute(
         update(ServiceRequest).where(*conditions).values(**values), execution_options={"synchronize_session": False}
     )
-    if result.rowcount != 1:
-        session.rollback()
-        raise state_refusal(session.get(ServiceRequest, request.id), actor)
+    if result.rowcount != 1:  # someone else moved it first: say where it stands now
+        raise state_refusal(session.get(ServiceRequest, request.id, populate_existing=True), actor)
     session.expire(request)
     request = session.get(ServiceRequest, request.id)
     _event(

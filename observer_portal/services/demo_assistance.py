@@ -21,7 +21,8 @@ from observer_portal.models import (
     User,
 )
 from observer_portal.models.base import utcnow
-from observer_portal.services.assistance import RequestInput, create_request, perform
+from observer_portal.services.assistance import RequestInput, create_request
+from observer_portal.services.request_actions import perform
 from observer_portal.services.workflow import Action
 
 ITEMS = {

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from observer_portal.models import HelpMode, TranslationJob, User
 from observer_portal.models.base import utcnow
-from observer_portal.services.language_help import JobInput, file_job, job_of, perform_any
+from observer_portal.services.language_help import JobInput, file_job, job_of
+from observer_portal.services.request_actions import perform
 from observer_portal.services.workflow import Action
 
 LANGUAGES = ("en", "de", "fr", "ru", "kk")
@@ -58,6 +59,6 @@ def load_demo_language_help(session: Session) -> int:
     if done.assignee_id:
         assignee = session.get(User, done.assignee_id)
         job_of(session, done).final_text = "Polling stations open at 7:00."
-        perform_any(session, assignee, done, Action.COMPLETE, note="Short notice for the camera crew.")
+        perform(session, assignee, done, Action.COMPLETE, note="Short notice for the camera crew.")
     session.flush()
     return 4

@@ -22,7 +22,7 @@ from observer_portal.lazy_text import _l
 from observer_portal.models import Role, User
 from observer_portal.paging import carried_args, parse_cursor
 from observer_portal.permissions import MANAGERS, assignable_roles, can_manage_user, roles_required
-from observer_portal.services import ServiceError, accounts, language_help
+from observer_portal.services import ServiceError, accounts, duty
 from observer_portal.services.audit import object_names, recent_events_query
 from observer_portal.services.centres import centre_choices
 from observer_portal.services.notifications import send_emails
@@ -132,9 +132,8 @@ def edit_user(user_id: int):
         form.centre.data = str(user.centre_id or "")
         fill_language_skills(form, user)
     if form.validate_on_submit():
-        was_on_duty = user.on_duty
         try:
-            accounts.update_staff(
+            notifications = duty.update_staff(
                 db.session,
                 current_user,
                 user,
@@ -147,7 +146,6 @@ def edit_user(user_id: int):
         except ServiceError as error:
             show_form_error(form, error)
         else:
-            notifications = language_help.on_duty_changed(db.session, user) if user.on_duty != was_on_duty else []
             after_commit(partial(send_emails, db.session, notifications))
             flash(_l("Changes to %(name)s saved.", name=user.display_name), "success")
             return redirect(url_for("staff.users"))
@@ -167,10 +165,11 @@ def _set_active(user_id: int, active: bool):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            accounts.set_active(db.session, current_user, user, active)
+            notifications = duty.set_active(db.session, current_user, user, active)
         except ServiceError as error:
             flash_refusal(error)
         else:
+            after_commit(partial(send_emails, db.session, notifications))
             flash(_flash_text(active, user), "success")
     return redirect(url_for("staff.edit_user", user_id=user.id))
 
