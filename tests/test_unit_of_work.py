@@ -155,3 +155,44 @@ def test_the_database_itself_refuses_backwards_times_and_unknown_priorities(app_
         with pytest.raises(IntegrityError):
             db.session.execute(statement)
         db.session.rollback()
+
+
+def test_the_database_itself_refuses_overlapping_bookings_of_one_interpreter(app_ctx):
+    """The routing checks overlaps under a row lock; the database refuses them too — an
+    exclusion constraint on PostgreSQL, triggers on SQLite — hit here with plain SQL."""
+    from datetime import timedelta
+
+    import pytest
+    from sqlalchemy import insert, update
+    from sqlalchemy.exc import IntegrityError
+
+    from observer_portal.models import InterpretationBooking
+    from observer_portal.models.base import utcnow
+    from tests.assistance_helpers import make_request
+    from tests.helpers import make_user
+
+    observer = make_user("observer")
+    requests = [make_request(observer) for _ in range(4)]
+    anna, boris = make_user("volunteer"), make_user("volunteer")
+    start = utcnow().replace(microsecond=0) + timedelta(days=1)
+
+    def booking(request, volunteer, hours_from: float, hours_to: float) -> dict:
+        return {"request_id": request.id, "volunteer_id": volunteer.id,
+                "starts_at": start + timedelta(hours=hours_from), "ends_at": start + timedelta(hours=hours_to)}  # fmt: skip
+
+    db.session.execute(insert(InterpretationBooking).values(**booking(requests[0], anna, 0, 2)))
+    db.session.commit()
+    for overlapping in (booking(requests[1], anna, 1, 3), booking(requests[1], anna, -1, 0.5),
+                        booking(requests[1], anna, 0.5, 1)):  # fmt: skip
+        with pytest.raises(IntegrityError):
+            db.session.execute(insert(InterpretationBooking).values(**overlapping))
+        db.session.rollback()
+    # back to back, another interpreter at the same time: both fine
+    db.session.execute(insert(InterpretationBooking).values(**booking(requests[1], anna, 2, 3)))
+    db.session.execute(insert(InterpretationBooking).values(**booking(requests[2], boris, 0, 2)))
+    db.session.commit()
+    with pytest.raises(IntegrityError):  # moving a booking onto another is refused too
+        db.session.execute(update(InterpretationBooking)
+                           .where(InterpretationBooking.request_id == requests[2].id)
+                           .values(volunteer_id=anna.id))  # fmt: skip
+    db.session.rollback()

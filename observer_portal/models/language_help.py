@@ -72,7 +72,9 @@ class RoutingAttempt(Base):
 
 
 class InterpretationBooking(Base):
-    """An interpreter's time, reserved for one request; never two overlapping ones."""
+    """An interpreter's time, reserved for one request; never two overlapping ones — checked
+    under a row lock when booking, and refused by the database itself (migration 0012: an
+    exclusion constraint on PostgreSQL, triggers on SQLite)."""
 
     __tablename__ = "interpretation_bookings"
     __table_args__ = (
