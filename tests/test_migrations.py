@@ -164,3 +164,41 @@ def test_language_request_placeholder_details_are_cleared(empty_database, make_a
         downgrade(revision="3b8d51f0c6a2")
         upgrade()
         assert [db.session.get(ServiceRequest, i).details for i in ids] == ["", "Sprachhilfe"]
+
+
+def test_organisations_differing_in_case_are_merged_and_kept_unique(empty_database, make_app):
+    """0013: "OSCE/ODIHR" and "osce/odihr " (and Cyrillic "ОБСЕ"/"обсе", which SQLite's lower()
+    misses) become one organisation, their people moving to the first; the database then
+    refuses a new spelling of an existing name."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import MetaData, func, select
+    from sqlalchemy.exc import IntegrityError
+
+    from observer_portal.models import Organisation, VisitorProfile
+    from observer_portal.services.accounts import find_or_create_organisation
+
+    app = make_app(url=empty_database)
+    with app.app_context():
+        upgrade(revision="4f6a0b9d2e71")
+        tables = MetaData()
+        tables.reflect(db.engine)
+        now = datetime(2026, 11, 1, tzinfo=UTC)
+        names = ["OSCE/ODIHR", "osce/odihr ", "ОБСЕ", "обсе", "AFP"]
+        for i, name in enumerate(names, start=1):
+            db.session.execute(tables.tables["organisations"].insert().values(id=i, name=name, kind="other",
+                                                                               created_at=now))  # fmt: skip
+            db.session.execute(tables.tables["visitor_profiles"].insert().values(
+                kind="observer", full_name=f"Person {i}", organisation_id=i, nationality="", phone="",
+                contact_email="", created_at=now))  # fmt: skip
+        db.session.commit()
+        upgrade()
+        assert sorted(db.session.scalars(select(Organisation.name))) == ["AFP", "OSCE/ODIHR", "ОБСЕ"]
+        people = dict(db.session.execute(select(VisitorProfile.full_name, VisitorProfile.organisation_id)).all())
+        assert people == {"Person 1": 1, "Person 2": 1, "Person 3": 3, "Person 4": 3, "Person 5": 5}
+        assert find_or_create_organisation(db.session, "  Обсе ", "other").id == 3
+        assert db.session.scalar(select(func.count(Organisation.id))) == 3
+        db.session.add(Organisation(name="afp", kind="other"))
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from observer_portal.models.base import Base, UTCDateTime, utcnow
 from observer_portal.models.user import User, _enum
@@ -23,13 +23,26 @@ class VisitorKind(enum.StrEnum):
     MEDIA = "media"
 
 
+def organisation_key(name: str) -> str:
+    """What makes two organisation names the same: case (Unicode case folding, so "ОБСЕ" and
+    "обсе" too, which SQL's lower() misses on SQLite) and spacing aside."""
+    return " ".join(name.split()).casefold()
+
+
 class Organisation(Base):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # unique: "OSCE/ODIHR" and "osce/odihr " are one organisation (set from `name`, below)
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind, "organisation_kind"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @validates("name")
+    def _keep_key(self, _attribute: str, name: str) -> str:
+        self.name_key = organisation_key(name)
+        return name
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name!r}>"

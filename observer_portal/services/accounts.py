@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from observer_portal.i18n import LOCALES, SPOKEN_LANGUAGES
@@ -23,6 +23,7 @@ from observer_portal.models import (
     VolunteerLanguage,
 )
 from observer_portal.models.base import utcnow
+from observer_portal.models.visitor import organisation_key
 from observer_portal.permissions import assignable_roles, can_manage_user
 from observer_portal.security import hash_password, needs_rehash, password_problem, verify_password
 from observer_portal.services import ServiceError
@@ -79,7 +80,7 @@ class SignUp:
 def find_or_create_organisation(session: Session, name: str, kind: OrganisationKind) -> Organisation:
     """Match an organisation by name, ignoring case and surrounding spaces."""
     clean = " ".join(name.split())
-    existing = session.scalar(select(Organisation).where(func.lower(Organisation.name) == clean.lower()))
+    existing = session.scalar(select(Organisation).where(Organisation.name_key == organisation_key(clean)))
     if existing:
         return existing
     organisation = Organisation(name=clean, kind=kind)

@@ -23,6 +23,7 @@ from observer_portal.models import (
     VisitorProfile,
 )
 from observer_portal.models.base import utcnow
+from observer_portal.models.visitor import organisation_key
 from observer_portal.security import hash_password
 from observer_portal.services.accounts import set_languages
 from observer_portal.services.demo_assistance import load_demo_assistance
@@ -135,7 +136,7 @@ def load_demo(session: Session, password: str = DEMO_PASSWORD) -> DemoResult:
 
     organisations: dict[str, Organisation] = {}
     for name, kind in ORGANISATIONS:
-        organisation = session.scalar(select(Organisation).where(Organisation.name == name))
+        organisation = session.scalar(select(Organisation).where(Organisation.name_key == organisation_key(name)))
         if organisation is None:
             organisation = Organisation(name=name, kind=kind)
             session.add(organisation)
