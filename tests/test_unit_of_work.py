@@ -196,3 +196,24 @@ def test_the_database_itself_refuses_overlapping_bookings_of_one_interpreter(app
                            .where(InterpretationBooking.request_id == requests[2].id)
                            .values(volunteer_id=anna.id))  # fmt: skip
     db.session.rollback()
+
+
+def test_the_queue_as_opened_is_read_in_index_order(app_ctx):
+    """The README calls the queue index covering: EXPLAIN proves the query the queue page runs
+    (a centre's open requests, urgency order, one page) uses the partial index and sorts nothing."""
+    from sqlalchemy import text
+
+    from observer_portal.models import Role, User
+    from observer_portal.services.assistance import QueueFilter, queue_statement
+
+    stmt = queue_statement(User(id=1, role=Role.VOLUNTEER, centre_id=1), QueueFilter(), None, 25)
+    sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    if db.engine.dialect.name == "sqlite":
+        plan = " / ".join(row[3] for row in db.session.execute(text("EXPLAIN QUERY PLAN " + sql)))
+        assert "ix_service_requests_open_queue" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
+    else:
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))  # an empty table would be scanned anyway
+        plan = " / ".join(row[0] for row in db.session.execute(text("EXPLAIN " + sql)))
+        assert "ix_service_requests_open_queue" in plan, plan
+        assert "Sort" not in plan, plan

@@ -6,8 +6,9 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, literal_column
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from observer_portal.models.base import Base, UTCDateTime, utcnow
 from observer_portal.models.centre import Centre
@@ -60,7 +61,7 @@ class LocationKind(enum.StrEnum):
 class ServiceRequest(Base):
     __tablename__ = "service_requests"
     __table_args__ = (
-        # the volunteer queue: per centre and status, in urgency order
+        # the volunteer queue filtered by one status, in urgency order (open ones: see below)
         Index("ix_service_requests_queue", "centre_id", "status", "priority", "needed_by", "id"),
         Index("ix_service_requests_assignee_status", "assignee_id", "status"),
         CheckConstraint("priority IN (0, 1, 2)", name="priority"),  # Priority's values
@@ -101,6 +102,22 @@ class ServiceRequest(Base):
     @property
     def is_overdue(self) -> bool:
         return self.status.is_open and self.needed_by < utcnow()
+
+
+def open_requests() -> ColumnElement[bool]:
+    """`status IN ('new', 'assigned', 'in_progress', 'unroutable')`, the statuses written out:
+    the partial index below serves only queries whose WHERE says exactly this (SQLite proves
+    it from the text, and neither database can from bound parameters)."""
+    return ServiceRequest.status.in_([literal_column(f"'{status.value}'") for status in OPEN_STATUSES])
+
+
+# the volunteer queue as it is opened: a centre's open requests in urgency order, read in
+# index order with no sort whatever the number of finished requests (EXPLAIN-tested)
+Index(
+    "ix_service_requests_open_queue",
+    ServiceRequest.centre_id, ServiceRequest.priority, ServiceRequest.needed_by, ServiceRequest.id,
+    sqlite_where=open_requests(), postgresql_where=open_requests(),
+)  # fmt: skip
 
 
 class EventAction(enum.StrEnum):

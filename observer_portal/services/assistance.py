@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import Select, select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
 from observer_portal import paging
 from observer_portal.lazy_text import _l
 from observer_portal.models import (
-    OPEN_STATUSES,
     EventAction,
     LocationKind,
     Notification,
@@ -30,6 +29,7 @@ from observer_portal.models import (
     Visit,
     VisitorProfile,
 )
+from observer_portal.models.assistance import open_requests
 from observer_portal.models.base import utcnow
 from observer_portal.policies import can_view_visitor, visible_visitors
 from observer_portal.services import ServiceError
@@ -340,6 +340,15 @@ def queue(
     session: Session, user: User, flt: QueueFilter, cursor: Cursor | None, size: int
 ) -> tuple[list[ServiceRequest], Cursor | None]:
     """The centre's requests in urgency order (priority, then deadline), keyset-paginated."""
+    rows = list(session.scalars(queue_statement(user, flt, cursor, size)))
+    more = len(rows) > size
+    rows = rows[:size]
+    last = rows[-1] if rows and more else None
+    return rows, (Cursor(last.priority, last.needed_by, last.id) if last else None)
+
+
+def queue_statement(user: User, flt: QueueFilter, cursor: Cursor | None, size: int) -> Select:
+    """The queue's query (one page and one row to tell whether there is another)."""
     stmt = (
         select(ServiceRequest)
         .options(selectinload(ServiceRequest.assignee), selectinload(ServiceRequest.requester))
@@ -351,7 +360,7 @@ def queue(
     if flt.status:
         stmt = stmt.where(ServiceRequest.status == flt.status)
     else:
-        stmt = stmt.where(ServiceRequest.status.in_(OPEN_STATUSES))
+        stmt = stmt.where(open_requests())  # served by ix_service_requests_open_queue
     if flt.kind:
         stmt = stmt.where(ServiceRequest.kind == flt.kind)
     if flt.mine:
@@ -359,17 +368,13 @@ def queue(
     if flt.unassigned:
         stmt = stmt.where(ServiceRequest.assignee_id.is_(None))
     if flt.overdue:
-        stmt = stmt.where(ServiceRequest.needed_by < utcnow(), ServiceRequest.status.in_(OPEN_STATUSES))
+        stmt = stmt.where(ServiceRequest.needed_by < utcnow(), open_requests())
     if cursor:
         stmt = stmt.where(
             tuple_(ServiceRequest.priority, ServiceRequest.needed_by, ServiceRequest.id)
             > tuple_(cursor.priority, cursor.needed_by, cursor.id)
         )
-    rows = list(session.scalars(stmt))
-    more = len(rows) > size
-    rows = rows[:size]
-    last = rows[-1] if rows and more else None
-    return rows, (Cursor(last.priority, last.needed_by, last.id) if last else None)
+    return stmt
 
 
 def my_requests(session: Session, user: User, before_id: int | None, size: int):
