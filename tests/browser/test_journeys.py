@@ -240,7 +240,7 @@ def test_coordinator_filters_the_visit_log_and_downloads_the_csv(app, live_serve
 
     rows = list(csv.reader(Path(download.path()).read_text(encoding="utf-8-sig").splitlines()))
     assert len(rows) == shown + 1  # the header and exactly the filtered visits
-    assert all(row[3] == "media" for row in rows[1:])
+    assert all(row[2] == "Médias" for row in rows[1:])  # the kind as the French page says it
 
 
 def test_coordinator_merges_the_front_desk_duplicate_with_the_keyboard(app, live_server, page: Page):
