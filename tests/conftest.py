@@ -50,9 +50,18 @@ def wipe(app: Flask) -> None:
                     conn.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 - names come from our metadata
 
 
+# fixtures through which a test reaches the shared database (directly or via the app)
+DATABASE_FIXTURES = {"app", "app_ctx", "client", "make_client", "login_as", "live_server", "make_app"}
+
+
 @pytest.fixture(autouse=True)
-def _clean_state(app) -> Iterator[None]:
-    """Every test starts with empty tables and fresh rate-limit counters."""
+def _clean_state(request) -> Iterator[None]:
+    """Every test that uses the database starts with empty tables and fresh rate-limit
+    counters; a pure test (the workflow rules, routing, parsing) costs no wipe at all."""
+    if not DATABASE_FIXTURES & set(request.fixturenames):
+        yield
+        return
+    app = request.getfixturevalue("app")
     wipe(app)
     limiter.reset()
     yield
@@ -113,6 +122,24 @@ def login_as(app):
         return client, user
 
     return _login_as
+
+
+# Modules whose tests do not depend on the database engine (routes × roles, the workflow
+# rules, document parsing, messages and forms): PostgreSQL does not run them again
+# (scripts/run-tests.sh: -m "not engine_independent"); SQLite runs everything.
+ENGINE_INDEPENDENT = {
+    "test_access_matrix.py",  # which role reaches which route: permissions.py, no SQL of its own
+    "test_workflow.py", "test_routing.py",  # pure functions
+    "test_uploads.py",  # .docx and .txt parsing
+    "test_form_text.py", "test_messages_markup.py", "test_i18n.py", "test_config.py", "test_http.py",
+    "test_machine_translation.py", "test_absolute_links.py",
+}  # fmt: skip
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name in ENGINE_INDEPENDENT:
+            item.add_marker(pytest.mark.engine_independent)
 
 
 @pytest.fixture(scope="session")
