@@ -47,6 +47,16 @@ def _footprints(centre_id: int | None) -> list[ColumnElement[bool]]:
     ]
 
 
+def centre_scope(actor: User) -> int | None:
+    """The centre whose records `actor` works with: their own; None for an admin (every centre)."""
+    return None if actor.role == Role.ADMIN else actor.centre_id
+
+
+def works_at(actor: User, centre_id: int | None) -> bool:
+    """May `actor` act on a record of this centre (an admin on every centre's)?"""
+    return actor.role == Role.ADMIN or (actor.centre_id is not None and actor.centre_id == centre_id)
+
+
 def visible_visitors(actor: User) -> ColumnElement[bool] | None:
     """SQL condition on VisitorProfile for the visitors `actor` may see; None means all."""
     if actor.role == Role.ADMIN:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from observer_portal.services.routing import Candidate, choose, is_eligible, overlaps, why_unroutable
+from observer_portal.services.routing import Candidate, choose, is_eligible, why_unroutable
 
 LANGS = ["en", "de", "fr", "ru", "kk"]
 BASE = datetime(2022, 11, 20, tzinfo=UTC)
@@ -66,11 +66,3 @@ def test_the_reason_names_the_missing_language():
     team.append(Candidate(3, frozenset({"fr"})))
     assert why_unroutable(team, "en", "fr") == ("nobody_speaks_both", {"source": "en", "target": "fr"})
     assert why_unroutable([], "en", "ru") == ("nobody_on_duty", {})
-
-
-@given(st.integers(0, 100), st.integers(1, 50), st.integers(0, 100), st.integers(1, 50))
-def test_overlap_is_symmetric_and_touching_is_fine(a, la, b, lb):
-    start_a, end_a = BASE + timedelta(minutes=a), BASE + timedelta(minutes=a + la)
-    start_b, end_b = BASE + timedelta(minutes=b), BASE + timedelta(minutes=b + lb)
-    assert overlaps(start_a, end_a, start_b, end_b) == overlaps(start_b, end_b, start_a, end_a)
-    assert not overlaps(start_a, end_a, end_a, end_a + timedelta(minutes=30))

@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import get_locale
 from flask_login import current_user
 
+from observer_portal import policies
 from observer_portal.briefings import bp
 from observer_portal.briefings.forms import FIGURE_ROWS, BriefingFilterForm, BriefingForm, TranslationForm
 from observer_portal.extensions import db
@@ -49,7 +50,7 @@ def _editable(briefing_id: int) -> Briefing:
 
 
 def _scope_centre() -> int | None:
-    return None if current_user.role.value == "admin" else current_user.centre_id
+    return policies.centre_scope(current_user)
 
 
 @bp.get("/")

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from observer_portal import policies
 from observer_portal.extensions import db
 from observer_portal.forms import as_choices, read_filters, show_form_error
 from observer_portal.inventory import bp
@@ -18,7 +19,6 @@ from observer_portal.models import (
     EquipmentItem,
     EquipmentKind,
     RequestKind,
-    Role,
     ServiceRequest,
     VisitorProfile,
 )
@@ -32,12 +32,12 @@ from observer_portal.unit_of_work import flash_refusal
 
 
 def _scope() -> int | None:
-    return None if current_user.role == Role.ADMIN else current_user.centre_id
+    return policies.centre_scope(current_user)
 
 
 def _item(item_id: int) -> EquipmentItem:
     item = db.get_or_404(EquipmentItem, item_id)
-    if current_user.role != Role.ADMIN and item.centre_id != current_user.centre_id:
+    if not policies.works_at(current_user, item.centre_id):
         abort(404)
     return item
 

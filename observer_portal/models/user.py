@@ -101,9 +101,6 @@ class User(UserMixin, Base):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
-
     @property
     def language_codes(self) -> list[str]:
         return [lang.language for lang in self.languages]

@@ -31,7 +31,7 @@ from observer_portal.models import (
 )
 from observer_portal.models.assistance import open_requests
 from observer_portal.models.base import utcnow
-from observer_portal.policies import can_view_visitor, visible_visitors
+from observer_portal.policies import can_view_visitor, request_scope, visible_visitors
 from observer_portal.services import ServiceError
 from observer_portal.services.notifications import REQUEST_ASSIGNED, REQUEST_STATUS, notify
 from observer_portal.services.workflow import Action, Relation, TransitionRefused, allowed_actions, next_status
@@ -355,8 +355,8 @@ def queue_statement(user: User, flt: QueueFilter, cursor: Cursor | None, size: i
         .order_by(ServiceRequest.priority, ServiceRequest.needed_by, ServiceRequest.id)
         .limit(size + 1)
     )
-    if user.role != Role.ADMIN:
-        stmt = stmt.where(ServiceRequest.centre_id == user.centre_id)
+    if (scope := request_scope(user)) is not None:  # a centre's staff: their centre's queue
+        stmt = stmt.where(scope)
     if flt.status:
         stmt = stmt.where(ServiceRequest.status == flt.status)
     else:

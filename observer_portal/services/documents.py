@@ -1,6 +1,6 @@
 """Uploaded documents (.txt, .docx) turned into text within fixed limits.
 
-Outside data (DESIGN.md §8): nothing here trusts what a file says about itself. A .docx
+Outside data: nothing here trusts what a file says about itself. A .docx
 is a zip archive whose declared sizes can lie — a 0.95 MB upload declared 5,000 bytes
 for a part that inflated to 900 MiB — so only the parts needed for the text are read,
 in small chunks through `ZipFile.open`, counting the bytes really inflated (and every other

@@ -50,7 +50,7 @@ SUPPORTED = {
 # deep-translator's own language codes where they differ from ours
 _PROVIDER_CODES = {"mymemory": {"en": "en-GB", "de": "de-DE", "fr": "fr-FR", "ru": "ru-RU", "kk": "kk-KZ"}}
 
-#: Outside data (DESIGN.md §8): the most read from a provider's answer; 20,000 characters
+#: Outside data: the most read from a provider's answer; 20,000 characters
 #: of translation, even escaped as JSON or wrapped in Google's page, are far below it.
 MAX_RESPONSE_BYTES = 2 * 1024 * 1024
 _socket_timeout: contextvars.ContextVar[float] = contextvars.ContextVar("mt_socket_timeout", default=10.0)

@@ -65,8 +65,3 @@ def why_unroutable(
     if all(c.id in excluded for c in both):
         return "all_declined", {"source": source, "target": target}
     return "all_busy", {"source": source, "target": target}
-
-
-def overlaps(start_a: datetime, end_a: datetime, start_b: datetime, end_b: datetime) -> bool:
-    """Half-open intervals: a meeting ending at 10:00 does not clash with one starting at 10:00."""
-    return start_a < end_b and start_b < end_a

@@ -34,8 +34,8 @@ def list_users(session: Session, flt: UserFilter, before_id: int | None, size: i
     if flt.active is not None:
         stmt = stmt.where(User.active.is_(flt.active))
     if flt.q:
-        pattern = "%" + flt.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(or_(User.display_name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\")))
+        stmt = stmt.where(or_(User.display_name.icontains(flt.q, autoescape=True),
+                              User.email.icontains(flt.q, autoescape=True)))  # % and _ match themselves
     if before_id is not None:
         stmt = stmt.where(User.id < before_id)
     rows = list(session.scalars(stmt))

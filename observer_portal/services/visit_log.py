@@ -63,16 +63,15 @@ def _where(flt: VisitFilter) -> list:
             .correlate(Visit)
         )
     if flt.text:
-        pattern = "%" + flt.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(
+        conditions.append(  # icontains(autoescape=True): % and _ typed in the filter match themselves
             or_(
-                Visit.notes.ilike(pattern, escape="\\"),
+                Visit.notes.icontains(flt.text, autoescape=True),
                 exists()
                 .where(
                     VisitorProfile.id == Visit.visitor_id,
                     or_(
-                        VisitorProfile.full_name.ilike(pattern, escape="\\"),
-                        VisitorProfile.accreditation_number.ilike(pattern, escape="\\"),
+                        VisitorProfile.full_name.icontains(flt.text, autoescape=True),
+                        VisitorProfile.accreditation_number.icontains(flt.text, autoescape=True),
                     ),
                 )
                 .correlate(Visit),

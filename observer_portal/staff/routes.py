@@ -7,6 +7,7 @@ from functools import partial
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from observer_portal import policies
 from observer_portal.extensions import db
 from observer_portal.forms import (
     ConfirmForm,
@@ -37,7 +38,7 @@ def _cursor() -> int | None:
 
 
 def _scope_centre() -> int | None:
-    return None if current_user.role == Role.ADMIN else current_user.centre_id
+    return policies.centre_scope(current_user)
 
 
 def _managed_user(user_id: int) -> User:

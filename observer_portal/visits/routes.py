@@ -131,7 +131,7 @@ def _log_filter(form: VisitLogFilterForm) -> visit_log.VisitFilter | None:
     silently dropped (the page would claim every visit matches, the CSV would hold them all)."""
     centre = current_user.centre
     base = {
-        "centre_id": None if current_user.role.value == "admin" else current_user.centre_id,
+        "centre_id": policies.centre_scope(current_user),
         "timezone": centre.timezone if centre else current_app.config["BABEL_DEFAULT_TIMEZONE"],
     }
     if not read_filters(form):
@@ -154,7 +154,7 @@ def _log_form() -> VisitLogFilterForm:
     form.organisation.choices = as_choices([("", _l("All"))] + [(o.id, o.name) for o in organisations])
     form.kind.choices = as_choices([("", _l("All")), ("observer", _l("Observer")), ("media", _l("Media"))])
     form.purpose.choices = as_choices([("", _l("All"))] + list(PURPOSE_LABELS.items()))
-    people = visit_log.volunteers(db.session, None if current_user.role.value == "admin" else current_user.centre_id)
+    people = visit_log.volunteers(db.session, policies.centre_scope(current_user))
     form.volunteer.choices = as_choices([("", _l("All"))] + [(u.id, u.display_name) for u in people])
     return form
 
