@@ -11,6 +11,7 @@ from observer_portal import labels
 from observer_portal.forms import PROFICIENCY_LABELS, form_problems
 from observer_portal.i18n import LOCALES, country_name, language_name
 from observer_portal.services.markdown_text import render_markdown
+from observer_portal.services.notifications import target as notification_target
 
 
 def switch_language_url(code: str) -> str:
@@ -48,6 +49,7 @@ def init_templating(app: Flask) -> None:
         unroutable_message=labels.unroutable_message,
         PROFICIENCY_LABELS=PROFICIENCY_LABELS,
         form_problems=form_problems,
+        notification_target=notification_target,
         **{name: value for name, value in vars(labels).items() if name.endswith(("_LABELS", "_BUTTONS", "_TITLES"))},
     )
     app.jinja_env.filters["purpose_label"] = lambda code: labels.PURPOSE_LABELS.get(code, code)

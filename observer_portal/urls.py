@@ -20,7 +20,3 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)
 
-
-def absolute_path(path: str) -> str:
-    """A path inside the portal (such as a stored notification link) as a full address."""
-    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + "/" + path.lstrip("/")

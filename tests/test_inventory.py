@@ -116,7 +116,7 @@ def test_overdue_loans_are_listed_and_notified_once(app, login_as):
         lender = make_user("volunteer")
         borrower = make_user("media", name="James Smith")
         make_overdue_loan(item, lender, borrower)
-        lender_id, borrower_user_id = lender.id, borrower.id
+        lender_id, borrower_user_id, borrower_email, item_id = lender.id, borrower.id, borrower.email, item.id
     html = client.get("/inventory/").get_data(as_text=True)
     assert "Overdue loans" in html
     assert "James Smith" in html
@@ -127,7 +127,16 @@ def test_overdue_loans_are_listed_and_notified_once(app, login_as):
     with app.app_context():
         notified = set(db.session.scalars(select(Notification.user_id).where(Notification.kind == "loan_overdue")))
         assert notified == {lender_id, borrower_user_id, coordinator.id}
-    assert "ATR-SIM-01" in client.get("/notifications").get_data(as_text=True)
+    staff_page = client.get("/notifications").get_data(as_text=True)
+    assert "ATR-SIM-01" in staff_page
+    assert f'href="/inventory/{item_id}"' in staff_page  # where it leads is decided when read
+    from tests.helpers import login
+
+    journalist = app.test_client()
+    login(journalist, borrower_email)
+    own_page = journalist.get("/notifications").get_data(as_text=True)
+    assert "ATR-SIM-01" in own_page
+    assert "/inventory/" not in own_page  # the borrower is never sent to a staff page they cannot open
 
 
 def test_out_of_service_items_cannot_be_lent(app_ctx):

@@ -269,7 +269,7 @@ def transition(
     )
     if action in (Action.CLAIM, Action.ASSIGN) and request.assignee_id != actor.id:
         notifications.append(
-            notify(session, request.assignee_id, REQUEST_ASSIGNED, link=f"/requests/{request.id}",
+            notify(session, request.assignee_id, REQUEST_ASSIGNED,
                    params={"id": request.id, "kind": request.kind.value})
         )  # fmt: skip
     if new != old:
@@ -281,7 +281,7 @@ def _notify_requester(session: Session, actor: User, request: ServiceRequest, co
     if request.requester_id is None or request.requester_id == actor.id or comment:
         return []
     return [
-        notify(session, request.requester_id, REQUEST_STATUS, link=f"/requests/{request.id}",
+        notify(session, request.requester_id, REQUEST_STATUS,
                params={"id": request.id, "status": request.status.value})
     ]  # fmt: skip
 

@@ -184,7 +184,8 @@ def notify_overdue(session: Session, now: datetime | None = None) -> list[Notifi
     for loan in overdue_loans(session, None, now):
         if loan.overdue_notified_at is not None:
             continue
-        params = {"kind": loan.item.kind.value, "tag": loan.item.asset_tag, "due": loan.due_at.isoformat()}
+        params = {"kind": loan.item.kind.value, "tag": loan.item.asset_tag, "due": loan.due_at.isoformat(),
+                  "item": loan.item_id}  # fmt: skip
         recipients = {loan.out_by_id, loan.borrower.user_id}
         coordinators = session.scalars(
             select(User.id).where(
@@ -193,6 +194,6 @@ def notify_overdue(session: Session, now: datetime | None = None) -> list[Notifi
         )
         recipients.update(coordinators)
         for user_id in sorted(filter(None, recipients)):
-            created.append(notify(session, user_id, LOAN_OVERDUE, link=f"/inventory/{loan.item_id}", params=params))
+            created.append(notify(session, user_id, LOAN_OVERDUE, params=params))
         loan.overdue_notified_at = now or utcnow()
     return created

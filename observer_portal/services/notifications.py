@@ -1,7 +1,8 @@
 """In-app notifications (and an e-mail copy when SMTP is configured).
 
 Rows store a kind and parameters; the sentence is built when shown, in the reader's
-language. E-mail goes out after the change is committed, with a timeout, and a mail
+language, and so is where it leads (`target`): no URL is stored, and a link is only
+offered to a page its reader may open. E-mail goes out after the change is committed, with a timeout, and a mail
 failure never undoes or blocks the change itself."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from observer_portal.lazy_text import _l
 from observer_portal.models import Notification, User
 from observer_portal.models.base import utcnow
-from observer_portal.urls import absolute_path
+from observer_portal.urls import absolute_url
 
 log = logging.getLogger("observer_portal.notifications")
 
@@ -28,14 +29,24 @@ LOAN_OVERDUE = "loan_overdue"
 REQUEST_UNROUTABLE = "request_unroutable"
 
 
-def notify(
-    session: Session, user_id: int | None, kind: str, *, params: dict[str, Any], link: str = ""
-) -> Notification | None:
+def notify(session: Session, user_id: int | None, kind: str, *, params: dict[str, Any]) -> Notification | None:
     if user_id is None:
         return None
-    notification = Notification(user_id=user_id, kind=kind, params=params, link=link)
+    notification = Notification(user_id=user_id, kind=kind, params=params)
     session.add(notification)
     return notification
+
+
+def target(notification: Notification, reader: User) -> tuple[str, dict[str, Any]] | None:
+    """Where the notification leads its reader — an endpoint and its values — or None."""
+    p = notification.params or {}
+    if notification.kind in (REQUEST_ASSIGNED, REQUEST_STATUS) and p.get("id"):
+        return "assistance.detail", {"request_id": p["id"]}
+    if notification.kind == REQUEST_UNROUTABLE and reader.role.is_staff:
+        return "language_help.coverage", {}
+    if notification.kind == LOAN_OVERDUE and p.get("item") and reader.role.is_staff:
+        return "inventory.detail", {"item_id": p["item"]}  # the borrower has no page for the item
+    return None
 
 
 def message(notification: Notification) -> str:
@@ -98,8 +109,8 @@ def send_emails(session: Session, notifications: Iterable[Notification | None]) 
             continue
         with force_locale(user.preferred_locale or "en"):
             body = message(notification)
-            if notification.link:
-                body += "\n\n" + absolute_path(notification.link)
+            if (where := target(notification, user)) is not None:
+                body += "\n\n" + absolute_url(where[0], **where[1])
             subject = str(_l("Observer Portal: %(text)s", text=message(notification)))[:150]
         try:
             EmailMessage(subject=subject, body=body, to=[user.email]).send()

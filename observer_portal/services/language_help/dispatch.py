@@ -175,7 +175,7 @@ def route(session: Session, request: ServiceRequest) -> list[Notification]:
         return [
             n
             for n in (
-                notify(session, chosen.id, REQUEST_ASSIGNED, link=f"/requests/{request.id}",
+                notify(session, chosen.id, REQUEST_ASSIGNED,
                        params={"id": request.id, "kind": request.kind.value}),
             )
             if n is not None
@@ -208,7 +208,7 @@ def _mark_unroutable(session, request, job, pool, excluded) -> list[Notification
     return [
         n
         for n in (
-            notify(session, uid, REQUEST_UNROUTABLE, link="/language-help/coverage", params={"id": request.id})
+            notify(session, uid, REQUEST_UNROUTABLE, params={"id": request.id})
             for uid in coordinators
         )
         if n is not None
