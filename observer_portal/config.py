@@ -146,6 +146,8 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour"),
         "SIGNUP_RATE_LIMIT": env.get("SIGNUP_RATE_LIMIT", "10 per hour"),
+        # front-desk searches and refused registrations per person (a busy desk does a few a minute)
+        "CARD_LOOKUP_RATE_LIMIT": env.get("CARD_LOOKUP_RATE_LIMIT", "30 per minute;300 per hour"),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": env.get("DEFAULT_TIMEZONE", "Asia/Atyrau"),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),

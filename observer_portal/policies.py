@@ -25,7 +25,7 @@ roles × centres.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, not_, or_, select
+from sqlalchemy import and_, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -99,10 +99,26 @@ def visible_ids(session: Session, actor: User, ids: list[int]) -> set[int]:
     return set(session.scalars(stmt if condition is None else stmt.where(condition)))
 
 
+#: what may separate the parts of a card number, as printed or as typed: not part of it
+CARD_SEPARATORS = (" ", "-", "/", ".")
+
+
 def card_number(text: str | None) -> str:
-    """A card number as compared: without spaces, in capitals ("odihr sto 0312" is ODIHR-STO-0312's
-    owner typing sloppily only if the hyphens match too)."""
-    return "".join((text or "").split()).upper()
+    """A card number as compared: in capitals, without spaces, hyphens, slashes or dots
+    ("odihr sto 0312" and "ODIHR-STO-0312" are one card)."""
+    text = (text or "").upper()
+    for separator in CARD_SEPARATORS:
+        text = text.replace(separator, "")
+    return text
+
+
+def holds_card(typed: str) -> ColumnElement[bool]:
+    """SQL: the visitor's number on file is this one, as `card_number` compares them:
+    "press-rtr 3390" typed at the desk is PRESS-RTR-3390's holder, never a second person."""
+    stored = func.upper(VisitorProfile.accreditation_number)
+    for separator in CARD_SEPARATORS:
+        stored = func.replace(stored, separator, "")
+    return stored == card_number(typed)
 
 
 def card_matches(visitor: VisitorProfile, typed: str) -> bool:

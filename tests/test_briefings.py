@@ -398,6 +398,30 @@ def test_a_translated_label_is_not_shown_once_its_original_wording_changed(app_c
                                                                                        "people", voters))  # fmt: skip
     assert german() == [("Hotels for observers", "", 42), ("Wähler", "Personen", 768778)]
     save(FigureInput("Voters", Decimal(768778), "people", stations), FigureInput("Hotels", Decimal(42), "", voters))
-    assert german() == [("Voters", "people", 768778), ("Hotels", "", 42)]  # swapped keys: no label moves along
+    # swapped keys: "Voters" is still recognised by its label and keeps its German; "Hotels" is new
+    assert german() == [("Wähler", "Personen", 768778), ("Hotels", "", 42)]
     save(FigureInput("Voters", Decimal(768778), "voters", voters))  # the unit alone changed
     assert german() == [("Wähler", "voters", 768778)]
+
+
+def test_a_figure_retyped_into_another_row_keeps_its_translated_label(app_ctx):
+    """The edit form has no way to move a row but retyping it: a figure typed into an empty row
+    (its old row cleared) is recognised by its label and keeps its key and its German label."""
+    from observer_portal.services.briefings import BriefingInput, FigureInput, save_translation, update_briefing
+
+    coordinator = make_user("coordinator")
+    briefing = make_briefing(make_centre("atyrau"), figures=[("Polling stations", 261, ""), ("Call centres", 8, "")])
+    stations, calls = (figure.key for figure in briefing.figures)
+    save_translation(db.session, coordinator, briefing, "de", title="Überblick", body="Text.", reviewed=True,
+                     figure_labels={stations: {"label": "Wahllokale", "unit": ""},
+                                    calls: {"label": "Callcenter", "unit": ""}})  # fmt: skip
+    # as the browser sends it: row 1 unchanged, row 2 cleared (dropped), row 3 (no key) retyped
+    update_briefing(db.session, coordinator, briefing, BriefingInput(
+        slug=briefing.slug, topic=briefing.topic, title=briefing.original.title, body=briefing.original.body,
+        original_locale="en", figures=[FigureInput("Polling stations", Decimal(261), "", stations),
+                                       FigureInput("Hotels", Decimal(42), "", ""),
+                                       FigureInput("Call centres", Decimal(8), "", "")]))  # fmt: skip
+    db.session.commit()
+    german = briefing.translation("de")
+    assert [figure.key for figure in briefing.figures][::2] == [stations, calls]
+    assert [german.figure_label(figure)[0] for figure in briefing.figures] == ["Wahllokale", "Hotels", "Callcenter"]

@@ -415,3 +415,34 @@ def test_a_deactivated_volunteer_hands_back_work_not_yet_started(app, login_as):
         assert db.session.get(User, dana_id).on_duty is False
         for request_id in mine:
             assert db.session.get(ServiceRequest, request_id).assignee_id == nurlan_id
+
+
+def test_deactivation_hands_back_every_open_request_even_off_duty_and_started(app, login_as):
+    """An off-duty volunteer assigned work by hand, with a job already started: deactivating
+    them hands both back — the language job is routed on, the equipment request returns to
+    the queue — instead of leaving them with someone who can no longer sign in."""
+    from tests.assistance_helpers import make_request
+
+    coordinator, coordinator_user = login_as("coordinator")
+    with app.app_context():
+        observer = make_user("observer")
+        off = volunteer("Nurlan", ["ru", "de"], on_duty=False)
+        volunteer("Dana", ["ru", "de"])
+        job = file_job(db.session, observer, written(), LANGS)[0]
+        db.session.commit()
+        coordinator_db = db.session.get(User, coordinator_user.id)
+        if job.assignee_id is not None:  # routed to Dana: take it back to hand it to Nurlan
+            perform(db.session, db.session.get(User, job.assignee_id), job, Action.DECLINE, note="busy")
+        job = db.session.get(ServiceRequest, job.id)
+        perform(db.session, coordinator_db, job, Action.ASSIGN, assignee=off)
+        equipment = make_request(observer)
+        perform(db.session, coordinator_db, equipment, Action.ASSIGN, assignee=off)
+        perform(db.session, off, equipment, Action.START)
+        db.session.commit()
+        ids, off_id = (job.id, equipment.id), off.id
+    assert post_form(coordinator, f"/staff/{off_id}/deactivate", {}, page=f"/staff/{off_id}").status_code == 302
+    with app.app_context():
+        language, printer = (db.session.get(ServiceRequest, i) for i in ids)
+        assert language.assignee_id != off_id
+        assert printer.assignee_id is None
+        assert printer.status == RequestStatus.NEW

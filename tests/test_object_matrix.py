@@ -270,3 +270,18 @@ def test_searches_refuse_hidden_characters_with_400(world):
         response = client.get(f"{url}?q=Anna%E2%80%AEx&kind=nonsense&topic=nonsense")
         assert response.status_code == 400, url
         assert 'class="field-error"' in response.get_data(as_text=True), url
+
+
+def test_card_numbers_cannot_be_walked_through_at_the_desk(app, world):
+    """Searches at the desk, and refused card checks, are counted per person (429 past the limit)."""
+    clients, objects = world
+    desk = clients["volunteer_k"]
+    app.config["CARD_LOOKUP_RATE_LIMIT"] = "5 per minute"
+    try:
+        answers = [desk.get(f"/visits/desk?q=ODIHR-STO-{n:04d}").status_code for n in range(990, 1000)]
+        assert answers[:5] == [200] * 5
+        assert set(answers[5:]) == {429}
+        assert desk.get("/visits/desk").status_code == 200  # the desk itself stays open
+        assert clients["volunteer_a"].get("/visits/desk?q=walk").status_code == 200  # counted per person
+    finally:
+        app.config["CARD_LOOKUP_RATE_LIMIT"] = "30 per minute;300 per hour"

@@ -179,3 +179,20 @@ def test_audit_log_lists_events_newest_first(app, login_as):
     assert f"Account of {coordinator.display_name}" in html
     assert "login.succeeded" not in html
     assert "User #" not in html
+
+
+def test_the_centre_sees_failed_sign_ins_to_its_accounts_and_no_others(app, login_as):
+    """A failed sign-in has no actor; it is about an account, and that account's centre sees it."""
+    from tests.helpers import login, make_centre
+
+    coordinator, _ = login_as("coordinator")
+    with app.app_context():
+        make_centre("karaganda", timezone="Asia/Almaty")
+        ours = make_user("volunteer", "ours@example.org", name="Our Volunteer").email
+        theirs = make_user("volunteer", "theirs@example.org", name="Their Volunteer", centre="karaganda").email
+    for email in (ours, theirs):
+        assert login(app.test_client(), email, "wrong password!").status_code == 422
+    page = coordinator.get("/staff/audit").get_data(as_text=True)
+    assert "Failed sign-in" in page
+    assert "Our Volunteer" in page
+    assert "Their Volunteer" not in page

@@ -361,3 +361,26 @@ def test_a_merge_refused_for_another_centre_names_the_right_field(app_ctx):
             merge_visitors(db.session, coordinator, keep, duplicate)
         assert refused.value.field == field
         assert "Travelling Observer" in str(refused.value.message)
+
+
+def test_a_card_number_typed_in_another_case_or_spacing_is_the_same_person(app, login_as):
+    """The desk's "same number, same person" and the registry's "number already held" ignore
+    case and spaces, like the card check: "press-rtr 3390" never makes a second Oliver Hughes."""
+    client, _ = login_as("volunteer")
+    with app.app_context():
+        oliver = _visitor("Oliver Hughes", kind="media", accreditation_number="PRESS-RTR-3390")
+        other = _visitor("Someone Else", kind="media", accreditation_number="PRESS-AFP-0001")
+        oliver_id, other_id = oliver.id, other.id
+        before = db.session.scalar(select(func.count(VisitorProfile.id)))
+    data = visit_form(app, full_name="Attacker Name", kind="media", organisation="Reuters",
+                      accreditation_number="press-rtr 3390")  # fmt: skip
+    assert post_form(client, "/visits/desk", data).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count(VisitorProfile.id))) == before
+        assert db.session.scalar(select(Visit.visitor_id).order_by(Visit.id.desc()).limit(1)) == oliver_id
+    coordinator, _ = login_as("coordinator")
+    response = post_form(coordinator, f"/visits/visitors/{other_id}",
+                         {"full_name": "Someone Else", "kind": "media", "organisation": "AFP",
+                          "accreditation_number": "Press-Rtr-3390"})  # fmt: skip
+    assert response.status_code == 422
+    assert "Oliver Hughes" in response.get_data(as_text=True)

@@ -25,6 +25,7 @@ from observer_portal.models import (
 from observer_portal.models.base import utcnow
 from observer_portal.models.visitor import organisation_key
 from observer_portal.permissions import assignable_roles, can_manage_user
+from observer_portal.policies import holds_card
 from observer_portal.security import hash_password, needs_rehash, password_problem, verify_password
 from observer_portal.services import ServiceError
 from observer_portal.services.audit import record
@@ -97,7 +98,7 @@ def sign_up(session: Session, data: SignUp) -> User:
         raise ServiceError(_l("An account with this e-mail address already exists. Sign in instead."), field="email")
     accreditation = data.accreditation_number.strip() or None
     if accreditation and session.scalar(
-        select(VisitorProfile.id).where(VisitorProfile.accreditation_number == accreditation)
+        select(VisitorProfile.id).where(holds_card(accreditation))
     ):
         raise ServiceError(
             _l("This accreditation or press card number is already registered. Ask the centre staff for help."),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from observer_portal.models import AuditEvent, User
@@ -24,12 +24,21 @@ def record(session: Session, actor: User | None, action: str, obj: Any = None, *
 
 
 def recent_events_query(centre_id: int | None, before_id: int | None, limit: int):
-    """Newest first, keyset-paginated; limited to actors of one centre unless `centre_id` is None."""
+    """Newest first, keyset-paginated. For one centre (None: every centre): what its people
+    did, and what was done to its accounts by nobody signed in — a failed sign-in to a
+    coordinator's account has no actor, and its centre must see it."""
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
     if before_id is not None:
         stmt = stmt.where(AuditEvent.id < before_id)
     if centre_id is not None:
-        stmt = stmt.join(User, AuditEvent.actor_id == User.id).where(User.centre_id == centre_id)
+        of_centre = select(User.id).where(User.centre_id == centre_id)
+        stmt = stmt.where(
+            or_(
+                AuditEvent.actor_id.in_(of_centre),
+                and_(AuditEvent.actor_id.is_(None), AuditEvent.object_type == "User",
+                     AuditEvent.object_id.in_(of_centre)),
+            )
+        )  # fmt: skip
     return stmt
 
 

@@ -178,15 +178,16 @@ FIGURE_KEY = re.compile(r"[0-9a-z]{1,16}")
 
 
 def _apply_figures(briefing: Briefing, figures: list[FigureInput]) -> bool:
-    """Make the briefing's figures these, in this order, matched by key: a figure keeps its key
-    (and so its translated labels) when it moves to another row, and gets it back when restored."""
+    """Make the briefing's figures these, in this order, each matched to the figure it is —
+    so it keeps its key, and its translated labels. A row names its figure by the key the
+    form carried; but a figure retyped into another row (the form has no other way to move
+    one) is recognised by its unchanged label. A restore brings a removed figure's key back."""
     existing = {figure.key: figure for figure in briefing.figures}
+    by_label = {figure.label: figure.key for figure in briefing.figures}
     before = [(f.key, f.label, f.value, f.unit) for f in briefing.figures]
+    keys = _row_keys(figures, existing, by_label)
     kept: list[BriefingFigure] = []
-    for position, data in enumerate(figures):
-        key = data.key if FIGURE_KEY.fullmatch(data.key or "") else ""
-        if not key or any(figure.key == key for figure in kept):
-            key = _new_key(existing)
+    for position, (data, key) in enumerate(zip(figures, keys, strict=True)):
         figure = existing.get(key) or BriefingFigure(key=key)
         figure.position, figure.label, figure.value, figure.unit = position, data.label, data.value, data.unit
         kept.append(figure)
@@ -194,10 +195,33 @@ def _apply_figures(briefing: Briefing, figures: list[FigureInput]) -> bool:
     return before != [(f.key, f.label, f.value, f.unit) for f in kept]
 
 
-def _new_key(taken: dict[str, BriefingFigure]) -> str:
+def _row_keys(figures: list[FigureInput], existing: dict[str, BriefingFigure], by_label: dict[str, str]) -> list[str]:
+    """The key of each row: its own figure when it still carries that figure's label, else the
+    figure whose label it now carries, else the key it came with (a figure reworded, or one
+    restored), else a new one. No key is given to two rows."""
+    given = [data.key if FIGURE_KEY.fullmatch(data.key or "") else "" for data in figures]
+    taken: set[str] = set()
+    keys = [""] * len(figures)
+    for i, (data, key) in enumerate(zip(figures, given, strict=True)):  # rows still on their figure
+        if key in existing and existing[key].label == data.label and key not in taken:
+            keys[i] = key
+            taken.add(key)
+    for i, data in enumerate(figures):  # a figure retyped into another row
+        moved = by_label.get(data.label)
+        if not keys[i] and moved and moved not in taken:
+            keys[i] = moved
+            taken.add(moved)
+    for i, key in enumerate(given):  # reworded in place, restored, or new
+        if not keys[i]:
+            keys[i] = key if key and key not in taken else _new_key(existing, taken)
+            taken.add(keys[i])
+    return keys
+
+
+def _new_key(existing: dict[str, BriefingFigure], taken: set[str]) -> str:
     while True:
         key = secrets.token_hex(4)
-        if key not in taken:
+        if key not in existing and key not in taken:
             return key
 
 

@@ -21,6 +21,7 @@ from observer_portal.models import (
     VisitPurpose,
     VisitPurposeRow,
 )
+from observer_portal.policies import holds_card
 from observer_portal.services.accounts import find_or_create_organisation
 
 WALK_INS = [
@@ -62,7 +63,7 @@ def load_demo_visits(session: Session) -> int:
         home = profile.user.centre.slug if profile.user.centre is not None else "atyrau"
         deployed.setdefault(home, []).append(profile)
     for index, (name, kind, org, accreditation, nationality, languages) in enumerate(WALK_INS):
-        existing = session.scalar(select(VisitorProfile).where(VisitorProfile.accreditation_number == accreditation))
+        existing = session.scalar(select(VisitorProfile).where(holds_card(accreditation)))
         if existing is None:
             org_kind = (
                 OrganisationKind.OBSERVER_MISSION if kind == VisitorKind.OBSERVER else OrganisationKind.MEDIA_OUTLET

@@ -1,7 +1,8 @@
 """Account changes that move a volunteer on or off duty, and what follows them: coming on
 duty routes the centre's waiting language work; going off duty — by their own switch, a
-coordinator's edit, a change of role, or deactivation — hands back work not yet started,
-routed at once to someone else. Views call these, never the two steps themselves.
+coordinator's edit or a change of role — hands back language work not yet started, routed
+at once to someone else; deactivation hands back every open request of theirs. Views call
+these, never the two steps themselves.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from observer_portal.models import Notification, Proficiency, Role, User
 from observer_portal.services import accounts
-from observer_portal.services.language_help import on_duty_changed
+from observer_portal.services.language_help import on_duty_changed, release
 
 
 def _follow(session: Session, user: User, was_on_duty: bool) -> list[Notification]:
@@ -38,7 +39,8 @@ def update_staff(
 
 
 def set_active(session: Session, actor: User, user: User, active: bool) -> list[Notification]:
-    """Deactivate (signed out at once, off duty, work handed back) or reactivate an account."""
-    was_on_duty = user.on_duty
+    """Deactivate (signed out at once, off duty, every open request of theirs handed back,
+    started or not, on duty or not) or reactivate an account."""
+    was_active = user.active
     accounts.set_active(session, actor, user, active)
-    return _follow(session, user, was_on_duty)
+    return release(session, user, all_work=True) if was_active and not user.active else []

@@ -27,6 +27,7 @@ from observer_portal.models import (
     VisitorLanguage,
     VisitorProfile,
 )
+from observer_portal.policies import holds_card
 from observer_portal.services import ServiceError
 from observer_portal.services.accounts import find_or_create_organisation
 from observer_portal.services.audit import record
@@ -190,7 +191,7 @@ def update_visitor(session: Session, actor: User, visitor: VisitorProfile, data:
     if accreditation:
         holder = session.scalar(
             select(VisitorProfile).where(
-                VisitorProfile.accreditation_number == accreditation, VisitorProfile.id != visitor.id
+                holds_card(accreditation), VisitorProfile.id != visitor.id
             )
         )
         if holder is not None:

@@ -42,7 +42,7 @@ def search_conditions(query: str, actor: User | None = None) -> list:
     in_organisation = select(Organisation.id).where(Organisation.name.icontains(query, autoescape=True))
     number_contains = VisitorProfile.accreditation_number.icontains(query, autoescape=True)
     visible = policies.visible_visitors(actor) if actor is not None else None
-    whole_number = func.upper(func.replace(VisitorProfile.accreditation_number, " ", "")) == policies.card_number(query)
+    whole_number = policies.holds_card(query)
     return [
         or_(
             VisitorProfile.full_name.icontains(query, autoescape=True),
@@ -102,7 +102,7 @@ def _visitor(session: Session, actor: User, data: VisitInput) -> VisitorProfile:
         raise ServiceError(_l("Give the mission or media outlet."), field="organisation")
     accreditation = new.accreditation_number.strip() or None
     if accreditation:
-        existing = session.scalar(select(VisitorProfile).where(VisitorProfile.accreditation_number == accreditation))
+        existing = session.scalar(select(VisitorProfile).where(policies.holds_card(accreditation)))
         if existing is not None:  # the same accreditation is the same person: no duplicate
             return existing
     kind = OrganisationKind.OBSERVER_MISSION if new.kind == VisitorKind.OBSERVER else OrganisationKind.MEDIA_OUTLET
@@ -207,7 +207,7 @@ def anonymise_before(session: Session, cutoff: datetime, actor: User | None = No
 
     Visits keep their date, centre, organisation, visitor kind and purposes (copied onto
     the visit when it was registered), so counts and statistics stay exactly the same."""
-    from sqlalchemy import delete, func
+    from sqlalchemy import delete
 
     last_visit = (
         select(Visit.visitor_id, func.max(Visit.arrived_at).label("last")).group_by(Visit.visitor_id).subquery()

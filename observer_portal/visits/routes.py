@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from observer_portal import policies
-from observer_portal.extensions import db
+from observer_portal.extensions import db, limiter
 from observer_portal.forms import ConfirmForm, as_choices, read_filters, show_form_error, visitor_search
 from observer_portal.i18n import country_choices, language_choices
 from observer_portal.labels import PURPOSE_LABELS
@@ -58,8 +58,21 @@ def _prepare(form: VisitForm, found: list[VisitorProfile]) -> None:
     form.languages.choices = as_choices(language_choices())
 
 
+def _card_lookup_limit() -> str:
+    return current_app.config["CARD_LOOKUP_RATE_LIMIT"]
+
+
+def _per_person() -> str:
+    return f"desk:{current_user.get_id()}"
+
+
+# Card numbers follow patterns: a search by whole number and a refused card check are
+# counted per person, so nobody walks through ODIHR-STO-0300…0399 to find whom they match.
 @bp.route("/desk", methods=["GET", "POST"])
 @roles_required(*STAFF)
+@limiter.limit(_card_lookup_limit, key_func=_per_person, methods=["GET"], exempt_when=lambda: not request.args.get("q"))
+@limiter.limit(_card_lookup_limit, key_func=_per_person, methods=["POST"],
+               deduct_when=lambda response: response.status_code == 422)  # fmt: skip
 def desk():
     search, query = visitor_search()
     found = service.search_visitors(db.session, current_user, query) if query else []

@@ -232,17 +232,24 @@ def on_duty_changed(session: Session, user: User) -> list[Notification]:
         for request in waiting:
             notifications += route(session, request)
         return notifications
-    started = session.scalars(
-        select(ServiceRequest).where(
-            ServiceRequest.assignee_id == user.id,
-            ServiceRequest.kind.in_(ROUTED_KINDS),
-            ServiceRequest.status == RequestStatus.ASSIGNED,
-        )
-    ).all()
-    for request in started:
+    return release(session, user)
+
+
+def release(session: Session, user: User, *, all_work: bool = False) -> list[Notification]:
+    """Hand back `user`'s language work not yet started (going off duty) — or, when their
+    account is closed (`all_work`), every open request assigned to them, started or not, of
+    any kind. Language work is routed to someone else at once; the rest goes back to the
+    centre's queue. Each move is a conditional UPDATE, like every workflow move."""
+    statuses = [RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS] if all_work else [RequestStatus.ASSIGNED]
+    stmt = select(ServiceRequest).where(ServiceRequest.assignee_id == user.id, ServiceRequest.status.in_(statuses))
+    if not all_work:
+        stmt = stmt.where(ServiceRequest.kind.in_(ROUTED_KINDS))
+    notifications: list[Notification] = []
+    for request in session.scalars(stmt.order_by(ServiceRequest.needed_by, ServiceRequest.id)).all():
+        old = request.status
         result = session.execute(
             update(ServiceRequest)
-            .where(ServiceRequest.id == request.id, ServiceRequest.status == RequestStatus.ASSIGNED,
+            .where(ServiceRequest.id == request.id, ServiceRequest.status == old,
                    ServiceRequest.assignee_id == user.id)
             .values(status=RequestStatus.NEW, assignee_id=None, assigned_at=None, updated_at=utcnow()),
             execution_options={"synchronize_session": False},
@@ -250,14 +257,12 @@ def on_duty_changed(session: Session, user: User) -> list[Notification]:
         if result.rowcount != 1:
             continue
         session.expire(request)
-        session.add(RoutingAttempt(request_id=request.id, volunteer_id=user.id, outcome="released", reason="off duty"))
-        session.add(
-            RequestEvent(
-                request_id=request.id, actor_id=user.id, action=EventAction.RELEASED, from_status="assigned",
-                to_status="new",
-            )
-        )
-        _unbook(session, request.id)
-        session.flush()
-        notifications += route(session, request)
+        session.add(RequestEvent(request_id=request.id, actor_id=user.id, action=EventAction.RELEASED,
+                                 from_status=old.value, to_status=RequestStatus.NEW.value))  # fmt: skip
+        if request.kind in ROUTED_KINDS:
+            session.add(RoutingAttempt(request_id=request.id, volunteer_id=user.id, outcome="released",
+                                       reason="off duty"))  # fmt: skip
+            _unbook(session, request.id)
+            session.flush()
+            notifications += route(session, request)
     return notifications
