@@ -143,8 +143,8 @@ def coordinator_loop(base, email, stop, rec: Recorder):
 def seed(env) -> dict[str, list[str]]:
     os.environ.update(env)
     from observer_portal import create_app
+    from observer_portal.demo import load_demo
     from observer_portal.extensions import db
-    from observer_portal.services.demo import load_demo
 
     app = create_app()
     with app.app_context():

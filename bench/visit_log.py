@@ -39,8 +39,8 @@ def median_ms(call, repeat: int = 5) -> float:
 def fill(db, rows: int) -> tuple[int, int]:
     from sqlalchemy import insert, select
 
+    from observer_portal.demo import load_demo
     from observer_portal.models import Centre, Organisation, Visit, VisitorProfile, VisitPurposeRow
-    from observer_portal.services.demo import load_demo
 
     load_demo(db.session)
     db.session.commit()

@@ -7,11 +7,11 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from observer_portal.demo import DEMO_PASSWORD, load_demo
 from observer_portal.extensions import db
 from observer_portal.i18n import SPOKEN_LANGUAGES
 from observer_portal.models import Centre, Proficiency, Role
 from observer_portal.services import ServiceError, accounts
-from observer_portal.services.demo import DEMO_PASSWORD, load_demo
 
 users_cli = AppGroup("users", help="Manage accounts.")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from observer_portal.demo import DEMO_PASSWORD
 from observer_portal.extensions import db
 from observer_portal.models import Centre, Organisation, Proficiency, Role, User, VisitorProfile
-from observer_portal.services.demo import DEMO_PASSWORD
 from tests.helpers import login, make_centre
 
 

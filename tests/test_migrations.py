@@ -82,8 +82,8 @@ def test_migrations_keep_data_when_stepping_back_and_forth(empty_database, make_
     """Rebuilding tables (SQLite batch mode) must not trip over foreign keys or lose rows."""
     from sqlalchemy import func, select
 
+    from observer_portal.demo import load_demo
     from observer_portal.models import ServiceRequest, User
-    from observer_portal.services.demo import load_demo
 
     app = make_app(url=empty_database)
     with app.app_context():
@@ -148,8 +148,8 @@ def test_language_request_placeholder_details_are_cleared(empty_database, make_a
     typed as the details of another request stay."""
     from sqlalchemy import select
 
+    from observer_portal.demo import load_demo
     from observer_portal.models import RequestKind, ServiceRequest, TranslationJob
-    from observer_portal.services.demo import load_demo
 
     app = make_app(url=empty_database)
     with app.app_context():

@@ -28,9 +28,9 @@ from wtforms.fields.core import UnboundField
 
 from observer_portal import create_app
 from observer_portal import models as m
+from observer_portal.demo import DEMO_PASSWORD, load_demo
 from observer_portal.extensions import db, limiter
 from observer_portal.permissions import PUBLIC, SIGNED_IN, view_access
-from observer_portal.services.demo import DEMO_PASSWORD, load_demo
 from tests.conftest import wipe
 from tests.helpers import ROLES, login, make_config, post_form
 

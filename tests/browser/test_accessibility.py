@@ -8,10 +8,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 from sqlalchemy import select
 
+from observer_portal.demo import DEMO_PASSWORD, load_demo
 from observer_portal.extensions import db
 from observer_portal.i18n import LOCALES
 from observer_portal.models import Briefing, EquipmentItem, ServiceRequest, User
-from observer_portal.services.demo import DEMO_PASSWORD, load_demo
 
 # resultTypes: axe details only the violations (passes and "incomplete" are counted, not
 # described), which is all the test reads: the same verdicts in about 60 % of the time.

@@ -212,8 +212,8 @@ def test_observer_in_german_gets_a_translation_from_the_german_speaking_voluntee
 
 
 def test_coordinator_filters_the_visit_log_and_downloads_the_csv(app, live_server, page: Page):
+    from observer_portal.demo import DEMO_PASSWORD, load_demo
     from observer_portal.extensions import db
-    from observer_portal.services.demo import DEMO_PASSWORD, load_demo
 
     with app.app_context():
         load_demo(db.session)
@@ -248,9 +248,9 @@ def test_coordinator_merges_the_front_desk_duplicate_with_the_keyboard(app, live
     duplicate on her page, compares the two and merges; her visits end up on one profile."""
     from sqlalchemy import func, select
 
+    from observer_portal.demo import DEMO_PASSWORD, load_demo
     from observer_portal.extensions import db
     from observer_portal.models import Visit, VisitorProfile
-    from observer_portal.services.demo import DEMO_PASSWORD, load_demo
 
     with app.app_context():
         load_demo(db.session)

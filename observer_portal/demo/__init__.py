@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from observer_portal.demo.assistance import load_demo_assistance
+from observer_portal.demo.briefings import load_demo_briefings
+from observer_portal.demo.language_help import load_demo_language_help
+from observer_portal.demo.visits import load_demo_visits
 from observer_portal.models import (
     Centre,
     Organisation,
@@ -26,10 +30,6 @@ from observer_portal.models.base import utcnow
 from observer_portal.models.visitor import organisation_key
 from observer_portal.security import hash_password
 from observer_portal.services.accounts import set_languages
-from observer_portal.services.demo_assistance import load_demo_assistance
-from observer_portal.services.demo_briefings import load_demo_briefings
-from observer_portal.services.demo_language_help import load_demo_language_help
-from observer_portal.services.demo_visits import load_demo_visits
 
 DEMO_PASSWORD = "Atyrau-Centre-2022"  # noqa: S105 - documented demo credential
 
