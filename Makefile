@@ -31,13 +31,15 @@ translations: | $(VENV)/.runtime
 run: install
 	PORTAL_ENV=development $(BIN)/flask db upgrade
 	PORTAL_ENV=development $(BIN)/flask demo
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
-	PORTAL_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
+	@echo "Serving on http://127.0.0.1:5000, with the job worker (Ctrl+C stops both)"
+	PORTAL_ENV=development $(BIN)/flask jobs worker & worker=$$!; trap 'kill -INT $$worker 2>/dev/null' EXIT; \
+	  PORTAL_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 ## Production-style: gunicorn with several workers (needs SECRET_KEY and usually DATABASE_URL).
 serve: install
 	$(BIN)/flask db upgrade
-	$(BIN)/gunicorn --config deploy/gunicorn.conf.py app:app
+	$(BIN)/flask jobs worker & worker=$$!; trap 'kill -INT $$worker 2>/dev/null' EXIT; \
+	  $(BIN)/gunicorn --config deploy/gunicorn.conf.py app:app
 
 ## The whole suite: SQLite, then PostgreSQL on a throwaway local server, browser tests included.
 test: install-dev system-deps

@@ -39,12 +39,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from observer_portal.auth.sessions import init_sessions
     from observer_portal.cli import register_cli
     from observer_portal.errors import init_errors
+    from observer_portal.jobs import init_jobs
     from observer_portal.permissions import init_permissions
     from observer_portal.security import init_security
     from observer_portal.templating import init_templating
     from observer_portal.unit_of_work import init_unit_of_work
 
     init_unit_of_work(app)  # first: its after_request hook runs after every other one
+    init_jobs(app)
     init_sessions(app)
     init_permissions(app)
     init_security(app)

@@ -103,17 +103,37 @@ loans_cli = AppGroup("loans", help="Equipment loans.")
 @loans_cli.command("notify-overdue")
 def notify_overdue_command():
     """Notify lenders, borrowers and coordinators of overdue loans (once per loan); run from cron."""
+    from observer_portal.jobs import email_copies
     from observer_portal.services.inventory import notify_overdue
-    from observer_portal.services.notifications import send_emails
 
     created = notify_overdue(db.session)
     db.session.commit()
-    send_emails(db.session, created)
+    email_copies(created)
     click.echo(f"{len(created)} notification(s) created.")
+
+
+jobs_cli = AppGroup("jobs", help="The job queue (observer_portal/jobs.py).")
+
+
+@jobs_cli.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Threads running jobs.")
+def jobs_worker_command(workers: int):
+    """Run the queue's worker: e-mail copies with retries, the sweep, overdue-loan notices."""
+    import logging
+
+    from flask import current_app
+
+    if not logging.getLogger().handlers:  # say what the worker does (Huey logs as "huey")
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    jobs = current_app.extensions["jobs"]
+    if jobs.queue.immediate:
+        raise click.ClickException("JOB_QUEUE_URL=immediate runs jobs in the web process; there is no worker to run.")
+    jobs.queue.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
 
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(loans_cli)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(visits_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)

@@ -175,4 +175,10 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "observer-portal@localhost"),
         "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", "5")),
+        # the job queue (observer_portal/jobs.py): SQLite file by default, redis:// in production,
+        # "immediate" (run in-process at once, through Huey) under test
+        "JOB_QUEUE_URL": env.get("JOB_QUEUE_URL")
+        or ("immediate" if profile == "testing" else "sqlite:///" + str(Path(instance_path) / "jobs.sqlite3")),
+        # an e-mail claimed by a worker that never finished it (killed) is sent again after this
+        "JOB_CLAIM_TIMEOUT": int(env.get("JOB_CLAIM_TIMEOUT", "300")),
     }

@@ -11,6 +11,7 @@ from observer_portal.assistance import bp
 from observer_portal.assistance.forms import ActionForm, QueueFilterForm, RequestForm, StaffRequestForm
 from observer_portal.extensions import db
 from observer_portal.forms import as_choices, read_filters, show_form_error
+from observer_portal.jobs import email_copies
 from observer_portal.labels import REQUEST_KIND_LABELS, STATUS_LABELS
 from observer_portal.lazy_text import _l
 from observer_portal.models import LocationKind, Priority, RequestKind, RequestStatus, User, Visit, VisitorProfile
@@ -18,7 +19,6 @@ from observer_portal.paging import carried_args, parse_cursor, parse_id
 from observer_portal.permissions import STAFF, VISITORS, roles_required, signed_in
 from observer_portal.services import ServiceError, language_help
 from observer_portal.services import assistance as service
-from observer_portal.services.notifications import send_emails
 from observer_portal.services.request_actions import perform
 from observer_portal.services.workflow import Action
 from observer_portal.timezones import local_in, local_to_utc
@@ -175,7 +175,7 @@ def act(request_id: int, action: str):
     except ServiceError as error:
         flash_refusal(error)
     else:
-        after_commit(partial(send_emails, db.session, outcome.notifications))
+        after_commit(partial(email_copies, outcome.notifications))
         flash(_l("Done."), "success")
     target = request.form.get("next")
     if target == "queue":

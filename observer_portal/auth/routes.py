@@ -18,12 +18,12 @@ from observer_portal.auth.sessions import end_session, start_session
 from observer_portal.extensions import db, limiter
 from observer_portal.forms import ConfirmForm, as_choices, show_form_error
 from observer_portal.i18n import LOCALES, country_choices, language_choices
+from observer_portal.jobs import email_copies
 from observer_portal.lazy_text import _l
 from observer_portal.models import Organisation, Role
 from observer_portal.permissions import public, roles_required, signed_in
 from observer_portal.services import ServiceError, accounts, duty
 from observer_portal.services.centres import centre_choices
-from observer_portal.services.notifications import send_emails
 from observer_portal.unit_of_work import after_commit
 
 log = logging.getLogger("observer_portal.auth")
@@ -152,6 +152,6 @@ def toggle_duty():
     form = ConfirmForm(prefix="duty")
     if form.validate_on_submit():
         notifications = duty.set_on_duty(db.session, current_user, not current_user.on_duty)
-        after_commit(partial(send_emails, db.session, notifications))
+        after_commit(partial(email_copies, notifications))
         flash(_l("You are now on duty.") if current_user.on_duty else _l("You are now off duty."), "success")
     return redirect(url_for("auth.account"))

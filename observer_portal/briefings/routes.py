@@ -14,6 +14,7 @@ from observer_portal.briefings.forms import FIGURE_ROWS, BriefingFilterForm, Bri
 from observer_portal.extensions import db
 from observer_portal.forms import ConfirmForm, as_choices, read_filters, show_form_error
 from observer_portal.i18n import LOCALES
+from observer_portal.jobs import email_copies
 from observer_portal.labels import TOPIC_LABELS
 from observer_portal.lazy_text import _l
 from observer_portal.models import Briefing, BriefingTopic
@@ -23,7 +24,6 @@ from observer_portal.services import ServiceError, briefing_versions, language_h
 from observer_portal.services import briefings as service
 from observer_portal.services.centres import all_centres
 from observer_portal.services.machine_translation import MachineTranslationError, translator_from_config
-from observer_portal.services.notifications import send_emails
 from observer_portal.unit_of_work import after_commit, flash_refusal
 
 
@@ -108,7 +108,7 @@ def wish(briefing_id: int, locale: str):
         except ServiceError as error:
             flash_refusal(error)
         else:
-            after_commit(partial(send_emails, db.session, notifications))
+            after_commit(partial(email_copies, notifications))
             if job is not None:
                 flash(
                     _l(

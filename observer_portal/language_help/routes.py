@@ -15,6 +15,7 @@ from observer_portal.assistance.forms import ActionForm
 from observer_portal.extensions import db
 from observer_portal.forms import ConfirmForm, as_choices, show_form_error
 from observer_portal.i18n import language_name
+from observer_portal.jobs import email_copies
 from observer_portal.language_help import bp
 from observer_portal.language_help.calendar import bookings_calendar
 from observer_portal.language_help.forms import LanguageHelpForm, WorkForm
@@ -26,7 +27,6 @@ from observer_portal.services import ServiceError, assistance
 from observer_portal.services import language_help as service
 from observer_portal.services.documents import MAX_DOCUMENT_BYTES
 from observer_portal.services.machine_translation import MachineTranslationError, translator_from_config
-from observer_portal.services.notifications import send_emails
 from observer_portal.services.request_actions import perform
 from observer_portal.services.workflow import Action, Relation
 from observer_portal.timezones import local_in, local_to_utc
@@ -70,7 +70,7 @@ def create():
         except ServiceError as error:
             show_form_error(form, error)
         else:
-            after_commit(partial(send_emails, db.session, notifications))
+            after_commit(partial(email_copies, notifications))
             flash(_l("Request #%(id)s has been sent to the centre.", id=filed.id), "success")
             return redirect(url_for("assistance.detail", request_id=filed.id))
     return render_template("language_help/new.html", form=form)
@@ -111,7 +111,7 @@ def work(request_id: int):
         except ServiceError as error:
             show_form_error(form, error)
         else:
-            after_commit(partial(send_emails, db.session, notifications))
+            after_commit(partial(email_copies, notifications))
             flash(_l("Delivered to the requester.") if form.deliver.data else _l("Translation saved."), "success")
             return redirect(url_for("language_help.work", request_id=found.id))
     translator = translator_from_config(current_app.config)

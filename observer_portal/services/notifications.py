@@ -8,12 +8,11 @@ failure never undoes or blocks the change itself."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
-from flask import current_app
 from flask_babel import force_locale, format_datetime
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from observer_portal.lazy_text import _l
@@ -96,17 +95,40 @@ def mark_all_read(session: Session, user_id: int) -> None:
     )
 
 
-def send_emails(session: Session, notifications: Iterable[Notification | None]) -> int:
-    """E-mail copies of committed notifications, when MAIL_SERVER is set. Returns how many were sent."""
-    if not current_app.config.get("MAIL_SERVER"):
-        return 0
-    from flask_mailman import EmailMessage
+class MailNotSent(Exception):
+    """The SMTP server did not take the message; the job queue tries again later."""
 
-    sent = 0
-    for notification in filter(None, notifications):
-        user = session.get(User, notification.user_id)
-        if user is None or not user.active:
-            continue
+
+#: an e-mail copy is tried this many times (the queue backs off between tries), then left
+MAX_EMAIL_ATTEMPTS = 6
+
+
+def email_copy(session: Session, notification_id: int, claim_timeout: timedelta) -> bool:
+    """Send one notification's e-mail copy, at most once: claim it (a conditional UPDATE, so
+    two workers never both send it), commit the claim, send, then mark it sent. A worker
+    killed between the claim and the mark leaves it claimed: `stale_emails` hands it out
+    again once the claim is older than `claim_timeout`. True when sent now; raises
+    MailNotSent when the server refused (the queue retries with back-off)."""
+    now = utcnow()
+    claimed = session.execute(
+        update(Notification)
+        .where(
+            Notification.id == notification_id,
+            Notification.emailed_at.is_(None),
+            Notification.email_attempts < MAX_EMAIL_ATTEMPTS,
+            or_(Notification.email_claimed_at.is_(None), Notification.email_claimed_at < now - claim_timeout),
+        )
+        .values(email_attempts=Notification.email_attempts + 1, email_claimed_at=now),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    session.commit()
+    notification = session.get(Notification, notification_id)
+    if not claimed or notification is None:
+        return False
+    user = session.get(User, notification.user_id)
+    if user is not None and user.active:
+        from flask_mailman import EmailMessage
+
         with force_locale(user.preferred_locale or "en"):
             body = message(notification)
             if (where := target(notification, user)) is not None:
@@ -114,7 +136,30 @@ def send_emails(session: Session, notifications: Iterable[Notification | None]) 
             subject = str(_l("Observer Portal: %(text)s", text=message(notification)))[:150]
         try:
             EmailMessage(subject=subject, body=body, to=[user.email]).send()
-            sent += 1
-        except Exception as error:  # a mail failure must never break the change it reports
-            log.warning("notification e-mail not sent: %s", type(error).__name__)
-    return sent
+        except Exception as error:
+            session.execute(update(Notification).where(Notification.id == notification_id)
+                            .values(email_claimed_at=None))  # fmt: skip
+            session.commit()
+            raise MailNotSent(type(error).__name__) from None
+    session.execute(update(Notification).where(Notification.id == notification_id).values(emailed_at=utcnow()))
+    session.commit()
+    return True
+
+
+def stale_emails(session: Session, claim_timeout: timedelta, limit: int = 500) -> list[int]:
+    """E-mail copies of the last day not sent yet and not being sent (never claimed, or
+    claimed longer ago than `claim_timeout`: a worker died), with tries left."""
+    now = utcnow()
+    return list(
+        session.scalars(
+            select(Notification.id)
+            .where(
+                Notification.emailed_at.is_(None),
+                Notification.email_attempts < MAX_EMAIL_ATTEMPTS,
+                Notification.created_at > now - timedelta(days=1),
+                or_(Notification.email_claimed_at.is_(None), Notification.email_claimed_at < now - claim_timeout),
+            )
+            .order_by(Notification.id)
+            .limit(limit)
+        )
+    )

@@ -18,6 +18,7 @@ from observer_portal.forms import (
     read_language_skills,
     show_form_error,
 )
+from observer_portal.jobs import email_copies
 from observer_portal.labels import ROLE_LABELS
 from observer_portal.lazy_text import _l
 from observer_portal.models import Role, User
@@ -26,7 +27,6 @@ from observer_portal.permissions import MANAGERS, assignable_roles, can_manage_u
 from observer_portal.services import ServiceError, accounts, duty
 from observer_portal.services.audit import object_names, recent_events_query
 from observer_portal.services.centres import centre_choices
-from observer_portal.services.notifications import send_emails
 from observer_portal.services.users import UserFilter, list_users
 from observer_portal.staff import bp
 from observer_portal.staff.forms import StaffCreateForm, StaffEditForm, UserFilterForm
@@ -147,7 +147,7 @@ def edit_user(user_id: int):
         except ServiceError as error:
             show_form_error(form, error)
         else:
-            after_commit(partial(send_emails, db.session, notifications))
+            after_commit(partial(email_copies, notifications))
             flash(_l("Changes to %(name)s saved.", name=user.display_name), "success")
             return redirect(url_for("staff.users"))
     return render_template(
@@ -170,7 +170,7 @@ def _set_active(user_id: int, active: bool):
         except ServiceError as error:
             flash_refusal(error)
         else:
-            after_commit(partial(send_emails, db.session, notifications))
+            after_commit(partial(email_copies, notifications))
             flash(_flash_text(active, user), "success")
     return redirect(url_for("staff.edit_user", user_id=user.id))
 

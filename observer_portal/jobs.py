@@ -1,0 +1,104 @@
+"""The job queue (Huey): work that must neither hold up a page nor be lost.
+
+- **E-mail copies of notifications** (`email_copies`, called after the change is committed):
+  one job per message, retried with exponential back-off (30 s, 60 s, 120 s…) while the
+  SMTP server refuses. Each message is an outbox row (`Notification.email_*`): claimed,
+  sent, then marked, so a retry or a second worker never sends it twice.
+- **A sweep**, every minute and whenever a worker starts: e-mail a worker claimed but never
+  finished (it was killed) is handed out again once the claim is older than
+  JOB_CLAIM_TIMEOUT — so a killed worker loses nothing (`tests/test_jobs.py` kills one).
+- **Overdue-loan notices**, every 15 minutes (`flask loans notify-overdue` does the same by hand).
+
+Which queue: JOB_QUEUE_URL — `sqlite:///…` (the default, `instance/jobs.sqlite3`, for
+`make run` and one machine), `redis://…` in production, or `immediate` under test (a job runs
+in-process at once, through Huey's own code). The worker is `flask jobs worker`, started by
+`make run`, `make serve` and `deploy/observer-portal-worker.service`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from flask import Flask, current_app
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+
+from observer_portal.extensions import db
+from observer_portal.models import Notification
+
+log = logging.getLogger("observer_portal.jobs")
+
+
+def _queue(url: str) -> Huey:
+    if url == "immediate":
+        return MemoryHuey("observer-portal", immediate=True)
+    if url.startswith(("redis://", "rediss://")):
+        return RedisHuey("observer-portal", url=url)
+    if url.startswith("sqlite:///"):
+        return SqliteHuey("observer-portal", filename=url.removeprefix("sqlite:///"))
+    raise ValueError(f"JOB_QUEUE_URL must be sqlite:///…, redis://… or immediate, not {url!r}")
+
+
+class Jobs:
+    """The queue of one app and its tasks; `app.extensions["jobs"]`."""
+
+    def __init__(self, app: Flask) -> None:
+        self.queue = _queue(app.config["JOB_QUEUE_URL"])
+        claim_timeout = timedelta(seconds=app.config["JOB_CLAIM_TIMEOUT"])
+        queue = self.queue
+
+        @queue.task(retries=5, retry_delay=30, retry_backoff=2, name="email_copy")
+        def email_copy(notification_id: int) -> bool:
+            from observer_portal.services.notifications import email_copy as send
+
+            with app.app_context():
+                return send(db.session, notification_id, claim_timeout)
+
+        @queue.periodic_task(crontab(minute="*"), name="sweep_emails")
+        def sweep_emails() -> int:
+            from observer_portal.services.notifications import stale_emails
+
+            with app.app_context():
+                stale = stale_emails(db.session, claim_timeout) if app.config.get("MAIL_SERVER") else []
+            for notification_id in stale:
+                email_copy(notification_id)
+            return len(stale)
+
+        @queue.on_startup(name="sweep_on_start")
+        def sweep_on_start() -> None:
+            sweep_emails.call_local()
+
+        @queue.periodic_task(crontab(minute="*/15"), name="overdue_loans")
+        def overdue_loans() -> int:
+            from observer_portal.services.inventory import notify_overdue
+
+            with app.app_context():
+                created = notify_overdue(db.session)
+                db.session.commit()
+                self.email(created)
+                return len(created)
+
+        self.email_copy, self.sweep_emails, self.overdue_loans = email_copy, sweep_emails, overdue_loans
+        self.mail = bool(app.config.get("MAIL_SERVER"))
+
+    def email(self, notifications: Iterable[Notification | None]) -> None:
+        """Queue the e-mail copy of each committed notification (when mail is configured)."""
+        if not self.mail:
+            return
+        for notification in notifications:
+            if notification is not None:
+                self.email_copy(notification.id)
+
+
+def email_copies(notifications: Iterable[Notification | None]) -> None:
+    """After commit: e-mail copies of these notifications through the queue. Queuing never
+    fails the change it follows (a queue that is down is logged; the sweep sends them later)."""
+    try:
+        current_app.extensions["jobs"].email(list(notifications))
+    except Exception:
+        log.exception("e-mail copies not queued; the sweep will send them")
+
+
+def init_jobs(app: Flask) -> None:
+    app.extensions["jobs"] = Jobs(app)
