@@ -37,6 +37,16 @@ def unread_notifications() -> dict:
     return {"unread_notifications": 0}
 
 
+def when(moment) -> str:
+    """A date and time as the reader's locale writes them, to the minute ("Nov 21, 2022, 4:33 PM",
+    "21.11.2022, 16:33"): Babel's medium date-time pattern with the short time (no seconds)."""
+    from babel.dates import get_datetime_format
+    from flask_babel import format_date, format_time
+
+    pattern = get_datetime_format("medium", locale=get_locale())
+    return pattern.replace("{1}", format_date(moment, "medium")).replace("{0}", format_time(moment, "short"))
+
+
 def init_templating(app: Flask) -> None:
     app.context_processor(unread_notifications)
     app.jinja_env.globals.update(
@@ -52,6 +62,7 @@ def init_templating(app: Flask) -> None:
         notification_target=notification_target,
         **{name: value for name, value in vars(labels).items() if name.endswith(("_LABELS", "_BUTTONS", "_TITLES"))},
     )
+    app.jinja_env.filters["when"] = when
     app.jinja_env.filters["purpose_label"] = lambda code: labels.PURPOSE_LABELS.get(code, code)
     app.jinja_env.filters.update(language_name=language_name, country_name=country_name, markdown=render_markdown)
     app.jinja_env.trim_blocks = True

@@ -18,6 +18,13 @@ from observer_portal.models import (
     TranslationOrigin,
     TranslationWish,
 )
+from observer_portal.services.briefings import (
+    BriefingInput,
+    FigureInput,
+    restore_version,
+    save_translation,
+    update_briefing,
+)
 from observer_portal.services.markdown_text import render_markdown
 from tests.briefing_helpers import make_briefing
 from tests.helpers import dangerous_markup, make_centre, make_user, post_form
@@ -198,8 +205,6 @@ def test_coordinator_writes_publishes_and_edits_with_history(app, login_as):
 
 
 def test_a_translation_is_outdated_relative_to_the_text_it_was_made_from(app_ctx):
-    from observer_portal.services.briefings import BriefingInput, FigureInput, save_translation, update_briefing
-
     coordinator = make_user("coordinator")
     briefing = make_briefing(make_centre("atyrau"), body="First wording.", figures=[("Voters", 1959, "")])
 
@@ -289,14 +294,6 @@ def test_index_filters_by_region_and_topic(app, client):
 
 
 def test_restoring_an_old_translation_keeps_it_outdated_against_a_newer_original(app_ctx):
-    from observer_portal.services.briefings import (
-        BriefingInput,
-        FigureInput,
-        restore_version,
-        save_translation,
-        update_briefing,
-    )
-
     coordinator = make_user("coordinator")
     briefing = make_briefing(make_centre("atyrau"), body="First wording.", figures=[("Voters", 1959, "")])
     save_translation(db.session, coordinator, briefing, "fr", title="Première", body="Première version.",
@@ -322,14 +319,6 @@ def test_restoring_an_old_translation_keeps_it_outdated_against_a_newer_original
 def test_translated_figure_labels_follow_their_figure(app_ctx):
     """Issue 13: a figure is named by a key that outlives its row. Clearing the first row moves
     no German label onto another number, and restoring a removed figure brings its label back."""
-    from observer_portal.services.briefings import (
-        BriefingInput,
-        FigureInput,
-        restore_version,
-        save_translation,
-        update_briefing,
-    )
-
     coordinator = make_user("coordinator")
     briefing = make_briefing(make_centre("atyrau"), figures=[("Voters", 768778, "people"), ("Call centres", 8, "")])
     voters, calls = (figure.key for figure in briefing.figures)
@@ -373,8 +362,6 @@ def test_translated_figure_labels_follow_their_figure(app_ctx):
 def test_a_translated_label_is_not_shown_once_its_original_wording_changed(app_ctx):
     """A row rewritten as another figure, or keys swapped by a forged form, never puts a
     translated label next to a number it was not written for: the original wording shows."""
-    from observer_portal.services.briefings import BriefingInput, FigureInput, save_translation, update_briefing
-
     coordinator = make_user("coordinator")
     briefing = make_briefing(make_centre("atyrau"), figures=[("Polling stations", 261, ""), ("Voters", 768778, "people")])
     stations, voters = (figure.key for figure in briefing.figures)
@@ -407,8 +394,6 @@ def test_a_translated_label_is_not_shown_once_its_original_wording_changed(app_c
 def test_a_figure_retyped_into_another_row_keeps_its_translated_label(app_ctx):
     """The edit form has no way to move a row but retyping it: a figure typed into an empty row
     (its old row cleared) is recognised by its label and keeps its key and its German label."""
-    from observer_portal.services.briefings import BriefingInput, FigureInput, save_translation, update_briefing
-
     coordinator = make_user("coordinator")
     briefing = make_briefing(make_centre("atyrau"), figures=[("Polling stations", 261, ""), ("Call centres", 8, "")])
     stations, calls = (figure.key for figure in briefing.figures)

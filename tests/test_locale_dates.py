@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from observer_portal.extensions import db
-from observer_portal.models import Loan, ServiceRequest, TranslationJob, Visit
+from observer_portal.models import Loan, ServiceRequest, TranslationJob, User, Visit
 from tests.helpers import make_user, post_form
 from tests.test_assistance import local, request_form
 from tests.test_inventory import make_item
@@ -128,3 +128,18 @@ def test_every_date_and_time_input_uses_the_checked_fields():
     offenders = [str(p.relative_to(root)) for p in root.rglob("*.py") if p.name != "forms.py" or p.parent != root
                  if plain.search(p.read_text())]  # fmt: skip
     assert offenders == []
+
+
+@pytest.mark.parametrize(("locale", "shape"), [("en", r"\w{3} \d{1,2}, \d{4}, \d{1,2}:\d\d\s?[AP]M"),
+                                               ("de", r"\d{2}\.\d{2}\.\d{4}, \d{2}:\d\d")])  # fmt: skip
+def test_dates_with_times_are_shown_to_the_minute_in_the_readers_locale(app, login_as, locale, shape):
+    from tests.assistance_helpers import make_request
+
+    client, user = login_as("observer")
+    with app.app_context():
+        request_id = make_request(db.session.get(User, user.id)).id
+    html = client.get(f"/requests/{request_id}?lang={locale}").get_data(as_text=True)
+    needed_by = re.search(r"<dd>([^<]*?)(?:<| <strong)", html.split(">" + ("Needed by" if locale == "en" else "Benötigt bis") + "<", 1)[1])
+    assert needed_by, html[:200]
+    shown = needed_by.group(1).replace("\u202f", " ").replace("\xa0", " ")
+    assert re.fullmatch(shape, shown.strip()), shown

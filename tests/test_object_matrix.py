@@ -239,6 +239,8 @@ def test_a_visitor_without_a_card_number_is_not_taken_over_by_id(app, world):
     with app.app_context():
         db.session.get(VisitorProfile, objects["visitor"]).accreditation_number = None
         db.session.commit()
+    found = clients["volunteer_k"].get("/visits/desk?q=walk-in").get_data(as_text=True)
+    assert "registered by another centre without a card number: register them as a new visitor" in found
     response = post_form(clients["volunteer_k"], "/visits/desk", _desk_visit(app, objects["visitor"], "anything"))
     assert response.status_code == 422
     assert "without a card number to check" in response.get_data(as_text=True)

@@ -39,8 +39,10 @@ def _choice_label(visitor: VisitorProfile, visible: set[int]) -> str:
         parts.append(visitor.organisation.name)
     if visitor.accreditation_number and visitor.id in visible:
         parts.append(visitor.accreditation_number)
-    elif visitor.id not in visible:
+    elif visitor.id not in visible and visitor.accreditation_number:
         parts.append(str(_l("registered by another centre: type their card number below")))
+    elif visitor.id not in visible:
+        parts.append(str(_l("registered by another centre without a card number: register them as a new visitor")))
     return " · ".join(parts)
 
 
