@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from observer_portal.models import EquipmentItem, Loan, Role, ServiceRequest, User, Visit, VisitorProfile
+from observer_portal.services.workflow import Action, Relation, allowed_actions
 
 
 def _footprints(centre_id: int | None) -> list[ColumnElement[bool]]:
@@ -142,6 +143,41 @@ def can_merge_visitor(session: Session, actor: User, visitor: VisitorProfile) ->
     if actor.role != Role.COORDINATOR or actor.centre_id is None:
         return False
     return visitor_centres(session, visitor.id) <= {actor.centre_id}
+
+
+# ---------------------------------------------------------------- requests
+
+
+def relations(user: User, request: ServiceRequest) -> frozenset[Relation]:
+    """How `user` stands to a request: requester, assignee, manager (a coordinator of its
+    centre, or an admin), staff of its centre — or other. The workflow's rules are per relation."""
+    found: set[Relation] = set()
+    if request.requester_id is not None and request.requester_id == user.id:
+        found.add(Relation.REQUESTER)
+    if request.assignee_id is not None and request.assignee_id == user.id:
+        found.add(Relation.ASSIGNEE)
+    if user.active and user.role == Role.ADMIN:
+        found.add(Relation.MANAGER)
+    elif user.active and user.centre_id == request.centre_id:
+        if user.role == Role.COORDINATOR:
+            found.add(Relation.MANAGER)
+        if user.role in (Role.VOLUNTEER, Role.COORDINATOR):
+            found.add(Relation.STAFF)
+    return frozenset(found) or frozenset({Relation.OTHER})
+
+
+def can_view(user: User, request: ServiceRequest) -> bool:
+    return relations(user, request) != frozenset({Relation.OTHER})
+
+
+def actions_for(user: User, request: ServiceRequest) -> list[Action]:
+    """What `user` may do with the request now (views and templates ask this, never the role)."""
+    return allowed_actions(request.status, relations(user, request))
+
+
+def may_work_on(user: User, request: ServiceRequest) -> bool:
+    """Open the translation workspace: the assignee, or a manager of the request."""
+    return bool({Relation.ASSIGNEE, Relation.MANAGER} & relations(user, request))
 
 
 def visit_scope(actor: User) -> ColumnElement[bool] | None:

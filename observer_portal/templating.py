@@ -7,11 +7,12 @@ from urllib.parse import urlencode
 from flask import Flask, request
 from flask_babel import format_decimal, get_locale
 
-from observer_portal import labels
+from observer_portal import labels, policies
 from observer_portal.forms import PROFICIENCY_LABELS, form_problems
 from observer_portal.i18n import LOCALES, country_name, language_name
 from observer_portal.services.markdown_text import render_markdown
 from observer_portal.services.notifications import target as notification_target
+from observer_portal.services.workflow import Action
 
 
 def switch_language_url(code: str) -> str:
@@ -60,6 +61,9 @@ def init_templating(app: Flask) -> None:
         PROFICIENCY_LABELS=PROFICIENCY_LABELS,
         form_problems=form_problems,
         notification_target=notification_target,
+        actions_for=policies.actions_for,
+        may_work_on=policies.may_work_on,
+        Action=Action,
         **{name: value for name, value in vars(labels).items() if name.endswith(("_LABELS", "_BUTTONS", "_TITLES"))},
     )
     app.jinja_env.filters["when"] = when

@@ -446,3 +446,26 @@ def test_deactivation_hands_back_every_open_request_even_off_duty_and_started(ap
         assert language.assignee_id != off_id
         assert printer.assignee_id is None
         assert printer.status == RequestStatus.NEW
+
+
+def test_the_workspace_is_offered_only_to_who_may_open_it(app, login_as):
+    """Templates ask the policy module (policies.may_work_on, actions_for): a volunteer who is
+    not the assignee sees no workspace button (the page would answer 404) and no "Take it" on
+    a request that is already taken."""
+    observer, _ = login_as("observer")
+    with app.app_context():
+        dana = volunteer("Dana", ["ru", "de"])
+        dana_email = dana.email
+    response = post_form(observer, "/language-help/new", {"source": "ru", "target": "de", "mode": "written",
+                                                           "text": "Протокол", "needed_by": local(5, app)})  # fmt: skip
+    page = response.headers["Location"]
+    other, _ = login_as("volunteer")
+    assert "Open the translation workspace" not in other.get(page).get_data(as_text=True)
+    assert other.get((page + "/work").replace("/requests/", "/language-help/")).status_code == 404
+    queue = other.get("/requests/queue").get_data(as_text=True)
+    assert "Take it" not in queue  # routed to Dana already
+    from tests.helpers import login
+
+    assignee = app.test_client()
+    login(assignee, dana_email)
+    assert "Open the translation workspace" in assignee.get(page).get_data(as_text=True)

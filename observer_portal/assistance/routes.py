@@ -7,6 +7,7 @@ from functools import partial
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from observer_portal import policies
 from observer_portal.assistance import bp
 from observer_portal.assistance.forms import ActionForm, QueueFilterForm, RequestForm, StaffRequestForm
 from observer_portal.extensions import db
@@ -128,7 +129,7 @@ def queue():
 
 def _visible(request_id: int):
     found = service.get_request(db.session, request_id)
-    if found is None or not service.can_view(current_user, found):
+    if found is None or not policies.can_view(current_user, found):
         abort(404)  # another person's request is not even confirmed to exist
     return found
 
@@ -138,7 +139,7 @@ def _visible(request_id: int):
 def detail(request_id: int):
     found = _visible(request_id)
     form = ActionForm()
-    actions = service.actions_for(current_user, found)
+    actions = policies.actions_for(current_user, found)
     if Action.ASSIGN in actions:
         form.assignee.choices = as_choices(
             [(u.id, u.display_name) for u in service.assignable_staff(db.session, found.centre_id)]

@@ -11,6 +11,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
+from observer_portal import policies
 from observer_portal.assistance.forms import ActionForm
 from observer_portal.extensions import db
 from observer_portal.forms import ConfirmForm, as_choices, show_form_error
@@ -28,7 +29,7 @@ from observer_portal.services import language_help as service
 from observer_portal.services.documents import MAX_DOCUMENT_BYTES
 from observer_portal.services.machine_translation import MachineTranslationError, translator_from_config
 from observer_portal.services.request_actions import perform
-from observer_portal.services.workflow import Action, Relation
+from observer_portal.services.workflow import Action
 from observer_portal.timezones import local_in, local_to_utc
 from observer_portal.unit_of_work import after_commit, flash_refusal
 from observer_portal.urls import absolute_url
@@ -87,8 +88,7 @@ def _workable(request_id: int):
     found = assistance.get_request(db.session, request_id)
     if found is None or found.kind not in service.ROUTED_KINDS:
         abort(404)
-    relations = assistance.relations(current_user, found)
-    if not ({Relation.ASSIGNEE, Relation.MANAGER} & relations):
+    if not policies.may_work_on(current_user, found):
         abort(404)
     return found
 
@@ -137,7 +137,7 @@ def machine(request_id: int):
 
 def _readable(request_id: int):
     found = assistance.get_request(db.session, request_id)
-    if found is None or found.kind not in service.ROUTED_KINDS or not assistance.can_view(current_user, found):
+    if found is None or found.kind not in service.ROUTED_KINDS or not policies.can_view(current_user, found):
         abort(404)
     return found, service.job_of(db.session, found)
 

@@ -31,10 +31,15 @@ from observer_portal.models import (
 )
 from observer_portal.models.assistance import open_requests
 from observer_portal.models.base import utcnow
-from observer_portal.policies import can_view_visitor, request_scope, visible_visitors
+from observer_portal.policies import (
+    can_view_visitor,
+    relations,
+    request_scope,
+    visible_visitors,
+)
 from observer_portal.services import ServiceError
 from observer_portal.services.notifications import REQUEST_ASSIGNED, REQUEST_STATUS, notify
-from observer_portal.services.workflow import Action, Relation, TransitionRefused, allowed_actions, next_status
+from observer_portal.services.workflow import Action, TransitionRefused, next_status
 
 MAX_DETAILS = 4000
 #: kinds filed through the general help form (translation has its own form)
@@ -57,30 +62,6 @@ class Outcome:
 
     request: ServiceRequest
     notifications: list[Notification]
-
-
-def relations(user: User, request: ServiceRequest) -> frozenset[Relation]:
-    found: set[Relation] = set()
-    if request.requester_id is not None and request.requester_id == user.id:
-        found.add(Relation.REQUESTER)
-    if request.assignee_id is not None and request.assignee_id == user.id:
-        found.add(Relation.ASSIGNEE)
-    if user.active and user.role == Role.ADMIN:
-        found.add(Relation.MANAGER)
-    elif user.active and user.centre_id == request.centre_id:
-        if user.role == Role.COORDINATOR:
-            found.add(Relation.MANAGER)
-        if user.role in (Role.VOLUNTEER, Role.COORDINATOR):
-            found.add(Relation.STAFF)
-    return frozenset(found) or frozenset({Relation.OTHER})
-
-
-def can_view(user: User, request: ServiceRequest) -> bool:
-    return relations(user, request) != frozenset({Relation.OTHER})
-
-
-def actions_for(user: User, request: ServiceRequest) -> list[Action]:
-    return allowed_actions(request.status, relations(user, request))
 
 
 def state_refusal(request: ServiceRequest, actor: User | None = None) -> ServiceError:

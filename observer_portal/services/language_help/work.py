@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from observer_portal import policies
 from observer_portal.lazy_text import _l
 from observer_portal.models import (
     Briefing,
@@ -24,7 +25,7 @@ from observer_portal.services.language_help.filing import MAX_TEXT
 from observer_portal.services.machine_translation import MachineTranslator
 from observer_portal.services.request_hooks import KindHooks
 from observer_portal.services.translation_memory import remember, translate_cached
-from observer_portal.services.workflow import Action, Relation
+from observer_portal.services.workflow import Action
 
 
 def _before(session: Session, actor: User, request: ServiceRequest, action: Action, assignee: User | None) -> None:
@@ -82,7 +83,7 @@ def _deliver_to_briefing(session: Session, actor: User, job: TranslationJob) -> 
 
 def save_final_text(session: Session, actor: User, request: ServiceRequest, text: str) -> None:
     job = job_of(session, request)
-    if not (request.assignee_id == actor.id or Relation.MANAGER in assistance.relations(actor, request)):
+    if not policies.may_work_on(actor, request):
         raise ServiceError(_l("You cannot do that with this request."))
     if not request.status.is_open:
         raise assistance.state_refusal(request, actor)
@@ -94,7 +95,7 @@ def save_final_text(session: Session, actor: User, request: ServiceRequest, text
 def make_machine_draft(session: Session, actor: User, request: ServiceRequest, translator: MachineTranslator) -> None:
     """Attach a machine draft, paragraph by paragraph through the translation memory."""
     job = job_of(session, request)
-    if not (request.assignee_id == actor.id or Relation.MANAGER in assistance.relations(actor, request)):
+    if not policies.may_work_on(actor, request):
         raise ServiceError(_l("You cannot do that with this request."))
     lines = [
         translate_cached(session, translator, line, job.source_lang, job.target_lang) if line.strip() else line
