@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
+from pathlib import Path
 
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
@@ -36,7 +37,9 @@ def _queue(url: str) -> Huey:
     if url.startswith(("redis://", "rediss://")):
         return RedisHuey("observer-portal", url=url)
     if url.startswith("sqlite:///"):
-        return SqliteHuey("observer-portal", filename=url.removeprefix("sqlite:///"))
+        filename = Path(url.removeprefix("sqlite:///"))
+        filename.parent.mkdir(parents=True, exist_ok=True)  # instance/ on a fresh checkout
+        return SqliteHuey("observer-portal", filename=str(filename))
     raise ValueError(f"JOB_QUEUE_URL must be sqlite:///…, redis://… or immediate, not {url!r}")
 
 
