@@ -10,6 +10,7 @@ from babel import Locale
 from flask import g, request
 from flask_babel import format_date, get_locale
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -102,6 +103,14 @@ class PortalForm(FlaskForm):
 
     class Meta(_PrintableMeta):
         pass
+
+    def hidden_tag(self, *fields) -> Markup:
+        """Flask-WTF's hidden fields, without ids: a page holds many small forms (a CSRF token
+        each: "has left", "take it", publish...) and ids must be unique on a page (WCAG 2.1,
+        4.1.1); no label or script points at a hidden input."""
+        chosen = [getattr(self, f, None) if isinstance(f, str) else f for f in (fields or self)]
+        hidden = [f for f in chosen if f is not None and isinstance(f.widget, widgets.HiddenInput)]
+        return Markup("\n").join(f(id=False) for f in hidden)  # each field renders escaped Markup
 
 
 class PortalSubform(Form):
