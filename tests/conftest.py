@@ -17,7 +17,7 @@ from observer_portal import create_app
 from observer_portal.extensions import db, limiter
 from observer_portal.models import User
 from observer_portal.models.base import Base
-from tests.helpers import PASSWORD, database_url, login, make_config, make_user
+from tests.helpers import PASSWORD, database_url, login, make_config, make_user, running_smtp
 
 
 @pytest.fixture(scope="session")
@@ -165,18 +165,5 @@ class _Collector:
 @pytest.fixture
 def smtp_server():
     """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives."""
-    import socket
-
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = _Collector()
-    handler.port = port
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with running_smtp(_Collector()) as handler:
         yield handler
-    finally:
-        controller.stop()

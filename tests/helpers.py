@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import socket
+from collections.abc import Iterator
 
 from flask.testing import FlaskClient
 
@@ -157,3 +160,24 @@ def dangerous_markup(html: str) -> list[str]:
 
     Finder().feed(html)
     return found
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on (now)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_smtp(handler) -> Iterator:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 with this handler; `handler.port` is set."""
+    from aiosmtpd.controller import Controller
+
+    handler.port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
+    controller.start()
+    try:
+        yield handler
+    finally:
+        controller.stop()

@@ -28,7 +28,7 @@ from observer_portal.services.request_actions import perform
 from observer_portal.services.workflow import Action
 from observer_portal.timezones import utc_to_local_naive
 from tests.assistance_helpers import make_request
-from tests.helpers import csrf_from, make_user, post_form
+from tests.helpers import csrf_from, free_port, make_user, post_form
 
 
 def local(hours: float, app) -> str:
@@ -348,12 +348,9 @@ def test_notification_emails_go_through_smtp(make_app, smtp_server):
 
 
 def test_a_dead_mail_server_never_breaks_the_change(make_app):
-    import socket
     import time
 
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        dead_port = probe.getsockname()[1]
+    dead_port = free_port()  # nobody listens there
     mail_app = _mail_app(make_app, dead_port, timeout=2)
     started = time.monotonic()
     req_id, _, response = _claim_with_mail(mail_app)

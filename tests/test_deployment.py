@@ -23,16 +23,10 @@ from sqlalchemy import func, select
 from observer_portal.extensions import db
 from observer_portal.models import RequestEvent, ServiceRequest
 from tests.assistance_helpers import make_request
-from tests.helpers import PASSWORD, make_centre, make_user
+from tests.helpers import PASSWORD, free_port, make_centre, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for(url: str, timeout: float = 30) -> None:

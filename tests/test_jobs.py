@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -19,13 +18,12 @@ import time
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from observer_portal.extensions import db
 from observer_portal.models import Notification
 from observer_portal.services.notifications import REQUEST_STATUS, notify
-from tests.helpers import TEST_SECRET, make_user
+from tests.helpers import TEST_SECRET, free_port, make_user, running_smtp
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,18 +52,11 @@ class _HoldFirst:
 
 @pytest.fixture
 def holding_smtp():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = _HoldFirst()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    handler.port = port
-    try:
-        yield handler
-    finally:
-        handler.release.set()
-        controller.stop()
+    with running_smtp(_HoldFirst()) as handler:
+        try:
+            yield handler
+        finally:
+            handler.release.set()
 
 
 def _worker(env: dict[str, str]) -> subprocess.Popen:
@@ -135,9 +126,7 @@ def test_a_refused_message_is_retried_and_a_sent_one_never_again(make_app, smtp_
 
     from observer_portal.services.notifications import MailNotSent, email_copy
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        dead_port = probe.getsockname()[1]
+    dead_port = free_port()
     dead = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=dead_port, MAIL_TIMEOUT=1)
     with dead.app_context():
         observer = make_user("observer")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,7 +12,6 @@ from observer_portal.i18n import LOCALES
 from observer_portal.lazy_text import _l
 from observer_portal.models import (
     Briefing,
-    BriefingFigure,
     BriefingTopic,
     BriefingTranslation,
     BriefingVersion,
@@ -28,6 +25,7 @@ from observer_portal.models import (
 from observer_portal.models.base import utcnow
 from observer_portal.services import ServiceError
 from observer_portal.services.audit import record
+from observer_portal.services.briefing_figures import FigureInput, apply_figures, labels_kept
 from observer_portal.services.briefing_versions import rebase_translations, snapshot
 from observer_portal.services.machine_translation import MachineTranslator
 from observer_portal.services.markdown_text import translate_markdown
@@ -37,14 +35,6 @@ from observer_portal.services.translation_memory import remember, translate_cach
 ORIGINAL, REVIEWED, MACHINE_DRAFT, HUMAN_DRAFT, OUTDATED, MISSING = (
     "original", "reviewed", "machine_draft", "human_draft", "outdated", "missing",
 )  # fmt: skip
-
-
-@dataclass
-class FigureInput:
-    label: str
-    value: Decimal
-    unit: str = ""
-    key: str = ""  # the figure's key when it exists (or existed: a restore); empty for a new figure
 
 
 @dataclass
@@ -174,57 +164,6 @@ def _check_input(session: Session, centre_id: int, data: BriefingInput, briefing
         raise ServiceError(_l("Another briefing of this centre already uses this address."), field="slug")
 
 
-FIGURE_KEY = re.compile(r"[0-9a-z]{1,16}")
-
-
-def _apply_figures(briefing: Briefing, figures: list[FigureInput]) -> bool:
-    """Make the briefing's figures these, in this order, each matched to the figure it is —
-    so it keeps its key, and its translated labels. A row names its figure by the key the
-    form carried; but a figure retyped into another row (the form has no other way to move
-    one) is recognised by its unchanged label. A restore brings a removed figure's key back."""
-    existing = {figure.key: figure for figure in briefing.figures}
-    by_label = {figure.label: figure.key for figure in briefing.figures}
-    before = [(f.key, f.label, f.value, f.unit) for f in briefing.figures]
-    keys = _row_keys(figures, existing, by_label)
-    kept: list[BriefingFigure] = []
-    for position, (data, key) in enumerate(zip(figures, keys, strict=True)):
-        figure = existing.get(key) or BriefingFigure(key=key)
-        figure.position, figure.label, figure.value, figure.unit = position, data.label, data.value, data.unit
-        kept.append(figure)
-    briefing.figures = kept  # figures not kept are deleted (delete-orphan)
-    return before != [(f.key, f.label, f.value, f.unit) for f in kept]
-
-
-def _row_keys(figures: list[FigureInput], existing: dict[str, BriefingFigure], by_label: dict[str, str]) -> list[str]:
-    """The key of each row: its own figure when it still carries that figure's label, else the
-    figure whose label it now carries, else the key it came with (a figure reworded, or one
-    restored), else a new one. No key is given to two rows."""
-    given = [data.key if FIGURE_KEY.fullmatch(data.key or "") else "" for data in figures]
-    taken: set[str] = set()
-    keys = [""] * len(figures)
-    for i, (data, key) in enumerate(zip(figures, given, strict=True)):  # rows still on their figure
-        if key in existing and existing[key].label == data.label and key not in taken:
-            keys[i] = key
-            taken.add(key)
-    for i, data in enumerate(figures):  # a figure retyped into another row
-        moved = by_label.get(data.label)
-        if not keys[i] and moved and moved not in taken:
-            keys[i] = moved
-            taken.add(moved)
-    for i, key in enumerate(given):  # reworded in place, restored, or new
-        if not keys[i]:
-            keys[i] = key if key and key not in taken else _new_key(existing, taken)
-            taken.add(keys[i])
-    return keys
-
-
-def _new_key(existing: dict[str, BriefingFigure], taken: set[str]) -> str:
-    while True:
-        key = secrets.token_hex(4)
-        if key not in existing and key not in taken:
-            return key
-
-
 def create_briefing(session: Session, actor: User | None, centre_id: int, data: BriefingInput) -> Briefing:
     _check_input(session, centre_id, data)
     briefing = Briefing(
@@ -237,7 +176,7 @@ def create_briefing(session: Session, actor: User | None, centre_id: int, data: 
         figures=[],
         translations=[],
     )
-    _apply_figures(briefing, data.figures)
+    apply_figures(briefing, data.figures)
     original = BriefingTranslation(
         locale=data.original_locale,
         title=data.title.strip(),
@@ -262,7 +201,7 @@ def update_briefing(session: Session, actor: User, briefing: Briefing, data: Bri
     _check_input(session, briefing.centre_id, data, briefing.id)
     original = briefing.original
     briefing.slug, briefing.topic = data.slug, data.topic
-    changed = _apply_figures(briefing, data.figures)
+    changed = apply_figures(briefing, data.figures)
     body = one_newline(data.body)
     if (original.title, original.body) != (data.title.strip(), body):
         original.title, original.body = data.title.strip(), body
@@ -305,7 +244,7 @@ def save_translation(
     if not can_translate(actor, briefing, locale):
         raise ServiceError(_l("You cannot translate this briefing into that language."))
     translation = briefing.translation(locale)
-    labels = _labels_kept(briefing, translation, figure_labels)
+    labels = labels_kept(briefing, translation, figure_labels)
     if translation is None:
         translation = BriefingTranslation(locale=locale, origin=TranslationOrigin.HUMAN, title="", body="")
         briefing.translations.append(translation)
@@ -327,23 +266,6 @@ def save_translation(
     return translation
 
 
-def _labels_kept(
-    briefing: Briefing, translation: BriefingTranslation | None, labels: dict[str, dict[str, str]]
-) -> dict[str, dict[str, str]]:
-    """The new labels of the current figures, each with the original wording it translated, plus
-    the labels this translation had for figures since removed: restoring such a figure brings
-    its translated label back too."""
-    current = {figure.key: figure for figure in briefing.figures}
-    earlier = {key: value for key, value in ((translation.figure_labels or {}) if translation else {}).items()
-               if key not in current}  # fmt: skip
-    return earlier | {
-        key: {"label": value.get("label", ""), "unit": value.get("unit", ""),  # what it translated: the
-              "source": value.get("source", current[key].label),  # original now, or then for a restore
-              "source_unit": value.get("source_unit", current[key].unit)}
-        for key, value in labels.items() if key in current
-    }  # fmt: skip
-
-
 def machine_draft(
     session: Session, actor: User, briefing: Briefing, locale: str, translator: MachineTranslator
 ) -> BriefingTranslation:
@@ -363,7 +285,7 @@ def machine_draft(
     # Everything is translated before anything is written: a failure half-way loses nothing.
     title = line(original.title)
     body = translate_markdown(original.body, line)
-    labels = _labels_kept(briefing, existing, {
+    labels = labels_kept(briefing, existing, {
         figure.key: {"label": line(figure.label), "unit": line(figure.unit) if figure.unit else ""}
         for figure in briefing.figures
     })  # fmt: skip
