@@ -159,3 +159,30 @@ def test_signed_in_pages_have_no_wcag_violations(app, live_server, page: Page, r
         page.click("main button[type=submit]")
         found["/language-help/new (errors)"] = violations(page)
     assert {path: v for path, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_PAGES))
+def test_no_page_scrolls_sideways_on_a_phone(app, live_server, page: Page, role):
+    """WCAG 2.1 1.4.10 (reflow): at 390 CSS pixels no page is wider than the screen, in German
+    (long words); wide tables scroll inside themselves, their hidden labels with them."""
+    from observer_portal.models import VisitPurpose
+    from observer_portal.models.base import utcnow
+    from observer_portal.services.visits import VisitInput, register_visit
+
+    ids = seed(app)
+    with app.app_context():  # a visit of today: the desk's table has rows (with hidden labels)
+        desk = db.session.scalar(select(User).where(User.email == ACCOUNTS["volunteer"]))
+        register_visit(db.session, desk, VisitInput(purposes=[VisitPurpose.BRIEFING], arrived_at=utcnow(),
+                                                    visitor_id=ids["marta"]))  # fmt: skip
+        db.session.commit()
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, ACCOUNTS[role])
+    wide = {}
+    for template in ROLE_PAGES[role]:
+        path = template.format(**ids)
+        separator = "&" if "?" in path else "?"
+        page.goto(f"{live_server}{path}{separator}lang=de")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide[path] = width
+    assert wide == {}
