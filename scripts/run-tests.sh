@@ -9,14 +9,14 @@ $BIN/ruff check . || exit 1
 
 # Two pytest-xdist workers (the machines have two cores); each has its own database.
 echo "== Test suite on SQLite (everything, browser tests included) =="
-$BIN/pytest -n 2 --dist load "$@"
+$BIN/pytest -n 2 --dist worksteal "$@"
 sqlite_status=$?
 
 # PostgreSQL runs again what depends on the database engine: the browser tests add the
 # browser, not the database, and the engine-independent modules (tests/conftest.py:
 # the route × role table, the workflow rules, parsing, messages) have no SQL of their own.
 echo "== Test suite on PostgreSQL (what depends on the database engine) =="
-scripts/with-postgres.sh $BIN/pytest -n 2 --dist load -m "not browser and not engine_independent" "$@"
+scripts/with-postgres.sh $BIN/pytest -n 2 --dist worksteal -m "not browser and not engine_independent" "$@"
 pg_status=$?
 
 if [ $sqlite_status -ne 0 ] || [ $pg_status -ne 0 ]; then

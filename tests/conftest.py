@@ -5,19 +5,20 @@ and helpers to make users and sign in through the real login form."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from flask_sqlalchemy.session import Session as FlaskSession
 from pytest_httpserver import HTTPServer
 from sqlalchemy import text
 
 from observer_portal import create_app
 from observer_portal.extensions import db, limiter
-from observer_portal.models import User
 from observer_portal.models.base import Base
-from tests.helpers import PASSWORD, database_url, login, make_config, make_user, running_smtp
+from tests.helpers import database_url, make_config, make_user, running_smtp, sign_in_directly
 
 
 @pytest.fixture(scope="session")
@@ -52,21 +53,89 @@ def wipe(app: Flask) -> None:
 
 # fixtures through which a test reaches the shared database (directly or via the app)
 DATABASE_FIXTURES = {"app", "app_ctx", "client", "make_client", "login_as", "live_server", "make_app"}
+# fixtures whose work reaches the database through another connection (a server thread, a
+# second app's engine): what the test writes must really be committed for them to see it
+COMMITTING_FIXTURES = {"live_server", "make_app"}
+
+
+class JoinedSession(FlaskSession):
+    """Flask-SQLAlchemy's session picks the app's engine before looking at `bind`; a test's
+    sessions must use the test's connection instead."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind if self.bind is not None else super().get_bind(*args, **kwargs)
+
+
+@contextmanager
+def rolled_back(app: Flask) -> Iterator[None]:
+    """Everything the test and the app write happens inside one transaction that is rolled
+    back afterwards (SQLAlchemy's "joining a session into an external transaction"): every
+    `commit()` of the app releases a savepoint, every `rollback()` returns to one. pysqlite
+    would start the transaction only at the first write and let a SAVEPOINT commit on its
+    own, so on SQLite the connection is put in autocommit mode and BEGIN is sent by hand."""
+    with app.app_context():
+        db.session.remove()
+        connection = db.engine.connect()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.connection.driver_connection.isolation_level = None
+    outer = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    factory = db.session.session_factory
+    saved = factory.class_, dict(factory.kw)
+    factory.class_ = JoinedSession
+    factory.kw.update(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield
+    finally:
+        with app.app_context():
+            db.session.remove()
+        factory.class_, factory.kw = saved
+        outer.rollback()
+        if sqlite:
+            connection.connection.driver_connection.isolation_level = ""
+        connection.close()
+
+
+def commits_for_real(request) -> bool:
+    return bool(COMMITTING_FIXTURES & set(request.fixturenames)) or request.node.get_closest_marker("commits") is not None
 
 
 @pytest.fixture(autouse=True)
 def _clean_state(request) -> Iterator[None]:
     """Every test that uses the database starts with empty tables and fresh rate-limit
-    counters; a pure test (the workflow rules, routing, parsing) costs no wipe at all."""
+    counters. Most run inside a transaction that is rolled back (fast, nothing to clean);
+    a test whose writes another connection must see (a server thread, a second app, a
+    worker process: `COMMITTING_FIXTURES`, `@pytest.mark.commits`) commits for real and
+    empties the tables afterwards. A pure test (the workflow rules, routing, parsing)
+    costs neither."""
     if not DATABASE_FIXTURES & set(request.fixturenames):
         yield
         return
     app = request.getfixturevalue("app")
-    wipe(app)
     limiter.reset()
-    yield
+    if commits_for_real(request):
+        try:
+            yield
+        finally:
+            with app.app_context():
+                db.session.remove()
+            wipe(app)
+        return
+    before = _people_and_centres(app)
+    with rolled_back(app):
+        yield
+    assert _people_and_centres(app) == before, "this test committed outside its transaction: mark it commits"
+
+
+def _people_and_centres(app: Flask) -> int:
+    """A test that committed through another connection without saying so would leave rows
+    behind for the next test: this count names it instead of letting a later test fail."""
     with app.app_context():
+        count = db.session.scalar(text("SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM centres)"))
         db.session.remove()
+    return count
 
 
 @pytest.fixture
@@ -105,7 +174,8 @@ def make_client(app):
 
 @pytest.fixture
 def login_as(app):
-    """`client, user = login_as("coordinator")` — a fresh client signed in through the form."""
+    """`client, user = login_as("coordinator")` — a fresh client with a signed-in session
+    (built as the sign-in form builds it, without posting the form: `sign_in_directly`)."""
 
     def _login_as(role: str, **user_kwargs):
         client = app.test_client()
@@ -113,11 +183,7 @@ def login_as(app):
             return client, None
         with app.app_context():
             user = make_user(role, **user_kwargs)
-            email, user_id = user.email, user.id
-        response = login(client, email, user_kwargs.get("password", PASSWORD))
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
-        with app.app_context():
-            user = db.session.get(User, user_id)
+            sign_in_directly(client, user)
             db.session.expunge(user)
         return client, user
 

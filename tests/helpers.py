@@ -138,6 +138,23 @@ def login(client: FlaskClient, email: str, password: str = PASSWORD):
     return post_form(client, "/login", {"email": email, "password": password})
 
 
+def sign_in_directly(client: FlaskClient, user: User) -> None:
+    """The session the sign-in form gives (`start_session`), without the form: for tests
+    about what a signed-in person may do, not about signing in (tests/test_auth.py covers
+    the form). The session is built for the client's own address and browser, as Flask-
+    Login's strong session protection expects; every request still loads the user from it."""
+    from flask import session
+
+    from observer_portal.auth.sessions import start_session
+
+    with client.application.test_request_context(environ_base=client.environ_base):
+        start_session(user)
+        values = dict(session)
+    with client.session_transaction() as stored:
+        stored.clear()
+        stored.update(values)
+
+
 def dangerous_markup(html: str) -> list[str]:
     """Real tags or attributes in `html` that could run script (escaped text is harmless)."""
     from html.parser import HTMLParser

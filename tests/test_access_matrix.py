@@ -12,12 +12,13 @@ import pytest
 from sqlalchemy import select
 
 from observer_portal.extensions import db
-from observer_portal.models import BriefingVersion, HelpMode, Proficiency, TranslationJob, User, Visit
+from observer_portal.models import BriefingVersion, HelpMode, Proficiency, TranslationJob, Visit
 from observer_portal.models.base import utcnow
 from observer_portal.permissions import view_access
 from observer_portal.services.language_help import JobInput, file_job
 from tests.assistance_helpers import make_item, make_request
 from tests.briefing_helpers import make_briefing
+from tests.conftest import wipe
 from tests.helpers import ROLES, csrf_from, make_centre, make_user
 
 ANON, OBS, MEDIA, VOL, COORD, ADMIN = ROLES
@@ -108,44 +109,42 @@ def test_table_covers_every_route(app):
     assert set(view_access(app)) == set(MATRIX), "add new routes to MATRIX with the status each role gets"
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_route_answers_role(app, login_as, endpoint, role):
-    method, template, expected = MATRIX[endpoint]
+@pytest.fixture(scope="module")
+def world(app) -> dict:
+    """The objects the routes reach, built and committed once for the module; every case
+    runs in its own rolled-back transaction on top of them (tests/conftest.py), so what a
+    POST changes never reaches the next case."""
     with app.app_context():
         centre = make_centre("atyrau")
-        target = make_user("volunteer", "target@example.org").id
+        target = make_user("volunteer", "target@example.org")
+        target.calendar_token = "calendar-token-for-the-matrix-test"
         briefing = make_briefing(centre, slug="overview").id
-        version = db.session.scalar(select(BriefingVersion.id))
         owner = make_user("observer", "owner@example.org")
-        request_id = make_request(owner).id
         item = make_item(centre.id).id
+        request_id = make_request(owner).id
         job_request, _ = file_job(db.session, owner, JobInput("ru", "de", HelpMode.DOCUMENT, utcnow() + timedelta(hours=3),
                                                               document_name="a.txt", document_data=b"text"), LANGUAGES)  # fmt: skip
-        job = db.session.get(TranslationJob, job_request.id)
-        job.final_text = "Text"
-        calendar = db.session.get(User, target).calendar_token = "calendar-token-for-the-matrix-test"
-        db.session.commit()
-        job = job.request_id
+        db.session.get(TranslationJob, job_request.id).final_text = "Text"
         visit = Visit(centre_id=centre.id, visitor_id=owner.visitor_profile.id, visitor_kind="observer")
         db.session.add(visit)
         db.session.commit()
-        visit = visit.id
-        visitor = owner.visitor_profile.id
+        ids = {
+            "target": target.id, "briefing": briefing, "version": db.session.scalar(select(BriefingVersion.id)),
+            "request": request_id, "item": item, "job": job_request.id, "calendar": target.calendar_token,
+            "visit": visit.id, "visitor": owner.visitor_profile.id,
+        }  # fmt: skip
         db.session.remove()
+    yield ids
+    wipe(app)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_route_answers_role(app, world, login_as, endpoint, role):
+    method, template, expected = MATRIX[endpoint]
     extra = {"languages": {"de": Proficiency.FLUENT}} if role == VOL else {}
     client, _user = login_as(role, **extra)
-    url = template.format(
-        target=target,
-        briefing=briefing,
-        version=version,
-        request=request_id,
-        item=item,
-        job=job,
-        calendar=calendar,
-        visit=visit,
-        visitor=visitor,
-    )
+    url = template.format(**world)
     if method == "GET":
         response = client.get(url)
     else:

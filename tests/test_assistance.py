@@ -282,6 +282,7 @@ def _race(app, workers: int, attempt) -> list[str]:
     return results
 
 
+@pytest.mark.commits  # threads, each with its own connection
 def test_twenty_volunteers_claim_at_once_and_exactly_one_wins(app):
     with app.app_context():
         volunteers = [make_user("volunteer").id for _ in range(20)]

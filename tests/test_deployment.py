@@ -25,6 +25,7 @@ from observer_portal.models import RequestEvent, ServiceRequest
 from tests.assistance_helpers import make_request
 from tests.helpers import PASSWORD, free_port, make_centre, make_user
 
+pytestmark = pytest.mark.commits  # gunicorn's workers read what the tests write
 ROOT = Path(__file__).resolve().parent.parent
 CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 

@@ -86,6 +86,7 @@ def test_the_database_refuses_a_second_open_loan(app_ctx):
     assert db.session.scalar(select(func.count(Loan.id))) == 2
 
 
+@pytest.mark.commits  # threads, each with its own connection
 def test_twenty_volunteers_lend_one_item_at_once_and_one_loan_exists(app):
     with app.app_context():
         centre_id = make_centre("atyrau").id

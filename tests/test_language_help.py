@@ -167,6 +167,7 @@ def test_interpretation_bookings_never_overlap(app_ctx):
     assert db.session.scalar(select(func.count(InterpretationBooking.id))) == 2
 
 
+@pytest.mark.commits  # threads, each with its own connection
 def test_overlapping_bookings_are_refused_under_concurrency(app):
     """Twenty coordinators assign the same interpreter to twenty overlapping meetings at once."""
     with app.app_context():

@@ -136,13 +136,16 @@ def _seed_varied(app) -> dict[str, str]:
         }
 
 
-def test_export_has_the_pages_rows_for_every_combination_of_filters(app, login_as):
+def test_export_has_the_pages_rows_for_every_pair_of_filters(app, login_as):
+    """No filter, each alone, every pair, every set but one, and all seven: 37 of the 128
+    combinations, which contain every interaction of two filters and every way of leaving
+    one out (the export and the page share one filtered query; defect 8 needed one filter)."""
     client, _ = login_as("coordinator")
     filters = _seed_varied(app)
     app.config["PAGE_SIZE"] = 10
     try:
         counts = {}
-        for n in range(len(filters) + 1):
+        for n in (0, 1, 2, len(filters) - 1, len(filters)):
             for names in itertools.combinations(filters, n):
                 query = urlencode({name: filters[name] for name in names})
                 page, exported = page_rows(client, query), csv_rows(client, query)
@@ -150,10 +153,11 @@ def test_export_has_the_pages_rows_for_every_combination_of_filters(app, login_a
                 counts[names] = len(page)
     finally:
         app.config["PAGE_SIZE"] = 25
-    assert len(counts) == 2**7
+    assert len(counts) == 1 + 7 + 21 + 7 + 1
     assert counts[()] == 60  # the other centre's visits stay out
     assert all(counts[(name,)] for name in filters)  # every filter alone matches something
-    assert sum(1 for c in counts.values() if c) > 64  # and most combinations too: the test is not vacuous
+    assert all(counts[pair] for pair in itertools.combinations(filters, 2) if "text" not in pair)  # pairs too
+    assert sum(1 for c in counts.values() if c) > len(counts) // 2  # and most sets: the test is not vacuous
     assert counts[("text",)] == len({i for i in range(60) if i % 6 in (0, 2) or i % 9 == 0})
 
 
@@ -300,6 +304,7 @@ def test_a_client_that_goes_away_is_no_failure_and_leaves_no_cursor_open(app, lo
     assert not [r for r in caplog.records if r.name == "observer_portal.streaming"]
 
 
+@pytest.mark.commits  # a server thread reads what the test wrote
 def test_a_browser_sees_a_failed_download_not_a_short_file(app, login_as, monkeypatch):
     """Over real HTTP/1.1 the response is chunked and the failure drops the connection
     before the last chunk: the client gets an error, as a browser's download does."""

@@ -94,7 +94,12 @@ def word_part() -> bytes:
 
 
 PROBE = r"""
-import json, resource, sys, time, tracemalloc
+import json, resource, sys, time, tracemalloc, types
+# the package's __init__ builds the web app (Flask, Alembic ...): a second of imports per
+# probe that read_document does not use, so the probe imports the documents module alone
+package = types.ModuleType("observer_portal")
+package.__path__ = ["observer_portal"]
+sys.modules["observer_portal"] = package
 from observer_portal.services.documents import read_document
 name, path, naive = sys.argv[1], sys.argv[2], sys.argv[3] == "naive"
 with open(path, "rb") as handle:
