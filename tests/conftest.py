@@ -199,6 +199,7 @@ ENGINE_INDEPENDENT = {
     "test_uploads.py",  # .docx and .txt parsing
     "test_form_text.py", "test_messages_markup.py", "test_i18n.py", "test_config.py", "test_http.py",
     "test_machine_translation.py", "test_absolute_links.py",
+    "test_page_ids.py",  # the markup of every page: templates, not SQL
 }  # fmt: skip
 
 

@@ -333,14 +333,25 @@ def fuzz_route(client, role: str, rule, reads: list[str], links: dict[str, set[s
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_query_string_gives_a_server_error(demo, role):
+def test_no_edge_value_of_a_parameter_gives_a_server_error(demo, role):
+    """Every value that can reach the database (numbers past int4 and int8, NUL, dates out
+    of range …) in every parameter: on both engines, where each refuses different things."""
     app, known = demo
     client = signed_in(app, role)
     targets = reachable(client, app, role, known)
     assert len(targets) >= 5, [rule.rule for rule, *_ in targets]
     failures = [failure for rule, reads, links in targets for failure in sweep(client, role, rule, reads, links, known)]
     assert failures == [], "\n".join(map(str, failures))
-    for rule, reads, links in targets:
+
+
+# The values are swept on both engines above; how the views combine parameters is their own
+# logic, so the random mixes run on SQLite only (tests/conftest.py: engine_independent).
+@pytest.mark.engine_independent
+@pytest.mark.parametrize("role", ROLES)
+def test_no_mix_of_parameters_gives_a_server_error(demo, role):
+    app, known = demo
+    client = signed_in(app, role)
+    for rule, reads, links in reachable(client, app, role, known):
         fuzz_route(client, role, rule, reads, links, known)()
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import axe_playwright_python
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, BrowserContext, Page
 from sqlalchemy import select
 
 from observer_portal.demo import DEMO_PASSWORD, load_demo
@@ -88,12 +88,22 @@ def every_rule_turn(index: int, locale: str) -> bool:
     return index % len(LOCALE_ORDER) == LOCALE_ORDER.index(locale)
 
 
+@pytest.fixture(scope="module")
+def axe_context(browser: Browser) -> Iterator[BrowserContext]:
+    """One browser context for the module, with axe in every document it opens (registered
+    once: nothing is sent again per page); each test starts without cookies."""
+    context = browser.new_context()
+    context.add_init_script(path=AXE_SCRIPT)
+    yield context
+    context.close()
+
+
 @pytest.fixture
-def axe_page(page: Page) -> Page:
-    """The browser page with axe in every document it opens (registered once: nothing is
-    sent again per page)."""
-    page.context.add_init_script(path=AXE_SCRIPT)
-    return page
+def axe_page(axe_context: BrowserContext) -> Iterator[Page]:
+    axe_context.clear_cookies()
+    page = axe_context.new_page()
+    yield page
+    page.close()
 
 
 def violations(page: Page, *, every_rule: bool = True) -> list[str]:
