@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: serve run test test-sqlite test-postgres test-browser install install-dev system-deps lint i18n i18n-extract i18n-update translations clean
+.PHONY: serve run test test-sqlite test-postgres test-browser coverage install install-dev system-deps lint i18n i18n-extract i18n-update translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ test-sqlite: install-dev
 
 test-postgres: install-dev system-deps
 	scripts/with-postgres.sh $(BIN)/pytest
+
+## Line and branch coverage of the package by the SQLite suite (browser tests included).
+coverage: install-dev system-deps
+	$(BIN)/pytest -n 2 --dist worksteal --cov=observer_portal --cov-branch --cov-report=term:skip-covered
 
 test-browser: install-dev system-deps
 	$(BIN)/pytest -m browser

@@ -1,4 +1,4 @@
-"""Reading ids and keyset cursors from URLs and forms without trusting them.
+"""Keyset pagination, and reading ids and keyset cursors from URLs and forms without trusting them.
 
 One rule for every list and every id taken from a query string or a form: a value that
 is not plain ASCII digits, or is out of range, is treated as absent — the first page of a
@@ -9,9 +9,14 @@ raises OverflowError above 2**63-1, PostgreSQL refuses INTEGER above 2**31-1).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import ColumnElement, Select, and_, or_
+from sqlalchemy.orm import Session
 from werkzeug.routing import IntegerConverter
 
 #: Primary keys are INTEGER columns: int4 on PostgreSQL, the tighter of our two backends.
@@ -74,3 +79,58 @@ class IdConverter(IntegerConverter):
     def __init__(self, url_map, **options) -> None:
         options.setdefault("max", MAX_ID)  # `<int(max=...):x>` may still set its own bound
         super().__init__(url_map, **options)
+
+
+@dataclass(frozen=True)
+class Keyset:
+    """The order of a list and where each of its pages starts — written once for every list.
+
+    `columns` end with the primary key, so every row has a position of its own. A page is
+    "the `size` rows after this position", never OFFSET: page 1000 costs what page 1 costs,
+    and a row written meanwhile never shifts a page (no row skipped or shown twice). The
+    position of the last row shown is the next page's cursor; each list encodes it in its
+    URL its own way and decodes it with the rules above.
+    """
+
+    columns: tuple[Any, ...]
+    descending: bool = False
+
+    def after(self, position: Sequence[Any]) -> ColumnElement[bool]:
+        """Rows after `position` in this order. Spelled out column by column, and led by a
+        bound on the first column, so an index on it bounds the scan on every backend (a
+        row-value comparison is not used for an index range by SQLite)."""
+        before, beyond = (operator.le, operator.lt) if self.descending else (operator.ge, operator.gt)
+        first, value = self.columns[0], position[0]
+        steps = [
+            and_(
+                *(column == equal for column, equal in zip(self.columns[:i], position, strict=False)),
+                beyond(self.columns[i], position[i]),
+            )
+            for i in range(len(self.columns))
+        ]
+        return and_(before(first, value), or_(*steps))
+
+    def window(self, stmt: Select, position: Sequence[Any] | None, size: int) -> Select:
+        """`stmt` ordered, after `position` (None: from the start), one row more than a page
+        (that row only tells whether another page follows)."""
+        stmt = stmt.order_by(*(column.desc() if self.descending else column for column in self.columns))
+        stmt = stmt.limit(size + 1)
+        return stmt if position is None else stmt.where(self.after(position))
+
+    @staticmethod
+    def split(rows: list, size: int, position: Callable[[Any], Any]) -> tuple[list, Any | None]:
+        """The page, and the position of its last row when another page follows (else None)."""
+        return rows[:size], (position(rows[size - 1]) if len(rows) > size else None)
+
+    def page(
+        self,
+        session: Session,
+        stmt: Select,
+        position: Sequence[Any] | None,
+        size: int,
+        cursor: Callable[[Any], Any] = operator.attrgetter("id"),
+    ) -> tuple[list, Any | None]:
+        """One page of a list of one entity, and the next page's cursor (by default the
+        last row's id, for the lists ordered by id alone)."""
+        rows = list(session.scalars(self.window(stmt, position, size)))
+        return self.split(rows, size, cursor)

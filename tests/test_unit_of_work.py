@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import pathlib
 
+import pytest
 from flask import redirect
 from sqlalchemy import func, select
 
@@ -198,15 +199,20 @@ def test_the_database_itself_refuses_overlapping_bookings_of_one_interpreter(app
     db.session.rollback()
 
 
-def test_the_queue_as_opened_is_read_in_index_order(app_ctx):
+@pytest.mark.parametrize("page", ["first", "later"])
+def test_the_queue_as_opened_is_read_in_index_order(app_ctx, page):
     """The README calls the queue index covering: EXPLAIN proves the query the queue page runs
-    (a centre's open requests, urgency order, one page) uses the partial index and sorts nothing."""
+    (a centre's open requests, urgency order, one page — the first, or one after a cursor)
+    uses the partial index and sorts nothing."""
+    from datetime import UTC, datetime
+
     from sqlalchemy import text
 
     from observer_portal.models import Role, User
-    from observer_portal.services.assistance import QueueFilter, queue_statement
+    from observer_portal.services.assistance import Cursor, QueueFilter, queue_statement
 
-    stmt = queue_statement(User(id=1, role=Role.VOLUNTEER, centre_id=1), QueueFilter(), None, 25)
+    cursor = Cursor(2, datetime(2022, 11, 20, 9, tzinfo=UTC), 40) if page == "later" else None
+    stmt = queue_statement(User(id=1, role=Role.VOLUNTEER, centre_id=1), QueueFilter(), cursor, 25)
     sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
     if db.engine.dialect.name == "sqlite":
         plan = " / ".join(row[3] for row in db.session.execute(text("EXPLAIN QUERY PLAN " + sql)))

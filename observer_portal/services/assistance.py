@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, select, tuple_, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from observer_portal import paging
@@ -297,6 +297,11 @@ class QueueFilter:
     overdue: bool = False
 
 
+#: The queue: most urgent first (priority, then deadline); served by ix_service_requests_open_queue.
+URGENT_FIRST = paging.Keyset((ServiceRequest.priority, ServiceRequest.needed_by, ServiceRequest.id))
+NEWEST_FIRST = paging.Keyset((ServiceRequest.id,), descending=True)
+
+
 @dataclass(frozen=True)
 class Cursor:
     priority: int
@@ -322,20 +327,12 @@ def queue(
 ) -> tuple[list[ServiceRequest], Cursor | None]:
     """The centre's requests in urgency order (priority, then deadline), keyset-paginated."""
     rows = list(session.scalars(queue_statement(user, flt, cursor, size)))
-    more = len(rows) > size
-    rows = rows[:size]
-    last = rows[-1] if rows and more else None
-    return rows, (Cursor(last.priority, last.needed_by, last.id) if last else None)
+    return URGENT_FIRST.split(rows, size, lambda row: Cursor(row.priority, row.needed_by, row.id))
 
 
 def queue_statement(user: User, flt: QueueFilter, cursor: Cursor | None, size: int) -> Select:
     """The queue's query (one page and one row to tell whether there is another)."""
-    stmt = (
-        select(ServiceRequest)
-        .options(selectinload(ServiceRequest.assignee), selectinload(ServiceRequest.requester))
-        .order_by(ServiceRequest.priority, ServiceRequest.needed_by, ServiceRequest.id)
-        .limit(size + 1)
-    )
+    stmt = select(ServiceRequest).options(selectinload(ServiceRequest.assignee), selectinload(ServiceRequest.requester))
     if (scope := request_scope(user)) is not None:  # a centre's staff: their centre's queue
         stmt = stmt.where(scope)
     if flt.status:
@@ -350,27 +347,12 @@ def queue_statement(user: User, flt: QueueFilter, cursor: Cursor | None, size: i
         stmt = stmt.where(ServiceRequest.assignee_id.is_(None))
     if flt.overdue:
         stmt = stmt.where(ServiceRequest.needed_by < utcnow(), open_requests())
-    if cursor:
-        stmt = stmt.where(
-            tuple_(ServiceRequest.priority, ServiceRequest.needed_by, ServiceRequest.id)
-            > tuple_(cursor.priority, cursor.needed_by, cursor.id)
-        )
-    return stmt
+    return URGENT_FIRST.window(stmt, (cursor.priority, cursor.needed_by, cursor.id) if cursor else None, size)
 
 
 def my_requests(session: Session, user: User, before_id: int | None, size: int):
-    stmt = (
-        select(ServiceRequest)
-        .where(ServiceRequest.requester_id == user.id)
-        .order_by(ServiceRequest.id.desc())
-        .limit(size + 1)
-    )
-    if before_id:
-        stmt = stmt.where(ServiceRequest.id < before_id)
-    rows = list(session.scalars(stmt))
-    more = len(rows) > size
-    rows = rows[:size]
-    return rows, (rows[-1].id if more and rows else None)
+    stmt = select(ServiceRequest).where(ServiceRequest.requester_id == user.id)
+    return NEWEST_FIRST.page(session, stmt, (before_id,) if before_id else None, size)
 
 
 def get_request(session: Session, request_id: int) -> ServiceRequest | None:

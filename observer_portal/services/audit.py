@@ -8,6 +8,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from observer_portal.models import AuditEvent, User
+from observer_portal.paging import Keyset
 
 
 def record(session: Session, actor: User | None, action: str, obj: Any = None, **details: Any) -> AuditEvent:
@@ -23,13 +24,14 @@ def record(session: Session, actor: User | None, action: str, obj: Any = None, *
     return event
 
 
-def recent_events_query(centre_id: int | None, before_id: int | None, limit: int):
+NEWEST_FIRST = Keyset((AuditEvent.id,), descending=True)
+
+
+def recent_events(session: Session, centre_id: int | None, before_id: int | None, size: int):
     """Newest first, keyset-paginated. For one centre (None: every centre): what its people
     did, and what was done to its accounts by nobody signed in — a failed sign-in to a
     coordinator's account has no actor, and its centre must see it."""
-    stmt = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
-    if before_id is not None:
-        stmt = stmt.where(AuditEvent.id < before_id)
+    stmt = select(AuditEvent)
     if centre_id is not None:
         of_centre = select(User.id).where(User.centre_id == centre_id)
         stmt = stmt.where(
@@ -39,7 +41,7 @@ def recent_events_query(centre_id: int | None, before_id: int | None, limit: int
                      AuditEvent.object_id.in_(of_centre)),
             )
         )  # fmt: skip
-    return stmt
+    return NEWEST_FIRST.page(session, stmt, (before_id,) if before_id else None, size)
 
 
 def object_names(session: Session, events: list[AuditEvent]) -> dict[int, str]:

@@ -23,6 +23,7 @@ from observer_portal.models import (
     User,
 )
 from observer_portal.models.base import utcnow
+from observer_portal.paging import Keyset
 from observer_portal.services import ServiceError
 from observer_portal.services.audit import record
 from observer_portal.services.briefing_figures import FigureInput, apply_figures, labels_kept
@@ -72,6 +73,9 @@ def text_for(briefing: Briefing, locale: str) -> BriefingTranslation:
 # ---------------------------------------------------------------- reading
 
 
+NEWEST_FIRST = Keyset((Briefing.id,), descending=True)
+
+
 def published_briefings(
     session: Session, *, centre_slug: str | None, topic: BriefingTopic | None, before_id: int | None, size: int
 ) -> tuple[list[Briefing], int | None]:
@@ -81,19 +85,12 @@ def published_briefings(
         .join(Centre, Briefing.centre_id == Centre.id)
         .where(Briefing.published.is_(True))
         .options(selectinload(Briefing.translations))
-        .order_by(Briefing.id.desc())
-        .limit(size + 1)
     )
     if centre_slug:
         stmt = stmt.where(Centre.slug == centre_slug)
     if topic:
         stmt = stmt.where(Briefing.topic == topic)
-    if before_id:
-        stmt = stmt.where(Briefing.id < before_id)
-    rows = list(session.scalars(stmt))
-    more = len(rows) > size
-    rows = rows[:size]
-    return rows, (rows[-1].id if more and rows else None)
+    return NEWEST_FIRST.page(session, stmt, (before_id,) if before_id else None, size)
 
 
 def find_briefing(session: Session, centre_slug: str, slug: str) -> Briefing | None:

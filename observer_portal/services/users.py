@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from observer_portal.models import Role, User
+from observer_portal.paging import Keyset
 
 
 @dataclass(frozen=True)
@@ -24,9 +25,12 @@ class Page:
     next_cursor: int | None
 
 
+NEWEST_FIRST = Keyset((User.id,), descending=True)
+
+
 def list_users(session: Session, flt: UserFilter, before_id: int | None, size: int) -> Page:
     """Newest accounts first; `before_id` is the keyset cursor (never OFFSET)."""
-    stmt = select(User).options(selectinload(User.languages)).order_by(User.id.desc()).limit(size + 1)
+    stmt = select(User).options(selectinload(User.languages))
     if flt.centre_id is not None:
         stmt = stmt.where(User.centre_id == flt.centre_id)
     if flt.role is not None:
@@ -36,9 +40,4 @@ def list_users(session: Session, flt: UserFilter, before_id: int | None, size: i
     if flt.q:
         stmt = stmt.where(or_(User.display_name.icontains(flt.q, autoescape=True),
                               User.email.icontains(flt.q, autoescape=True)))  # % and _ match themselves
-    if before_id is not None:
-        stmt = stmt.where(User.id < before_id)
-    rows = list(session.scalars(stmt))
-    more = len(rows) > size
-    items = rows[:size]
-    return Page(items, items[-1].id if more and items else None)
+    return Page(*NEWEST_FIRST.page(session, stmt, (before_id,) if before_id else None, size))

@@ -84,6 +84,10 @@ def filtered(flt: VisitFilter) -> Select:
     return select(Visit).where(*_where(flt))
 
 
+#: The log: latest arrival first; the (centre, arrival) index bounds the scan.
+NEWEST_FIRST = paging.Keyset((Visit.arrived_at, Visit.id), descending=True)
+
+
 @dataclass(frozen=True)
 class Cursor:
     arrived_at: datetime
@@ -102,22 +106,9 @@ class Cursor:
 
 def page(session: Session, flt: VisitFilter, cursor: Cursor | None, size: int) -> tuple[list[Visit], Cursor | None]:
     """Newest first; the cursor is the last row's (arrival, id): no OFFSET, no skipped rows."""
-    stmt = (
-        filtered(flt)
-        .options(selectinload(Visit.organisation), selectinload(Visit.registered_by))
-        .order_by(Visit.arrived_at.desc(), Visit.id.desc())
-        .limit(size + 1)
-    )
-    if cursor:
-        # (arrived, id) < cursor, written so the (centre, arrived) index bounds the scan on every backend
-        stmt = stmt.where(
-            Visit.arrived_at <= cursor.arrived_at,
-            or_(Visit.arrived_at < cursor.arrived_at, Visit.id < cursor.id),
-        )
-    rows = list(session.scalars(stmt))
-    more = len(rows) > size
-    rows = rows[:size]
-    return rows, (Cursor(rows[-1].arrived_at, rows[-1].id) if more and rows else None)
+    stmt = filtered(flt).options(selectinload(Visit.organisation), selectinload(Visit.registered_by))
+    position = (cursor.arrived_at, cursor.id) if cursor else None
+    return NEWEST_FIRST.page(session, stmt, position, size, lambda row: Cursor(row.arrived_at, row.id))
 
 
 def total(session: Session, flt: VisitFilter) -> int:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from observer_portal import policies
+from observer_portal import paging, policies
 from observer_portal.i18n import SPOKEN_LANGUAGES
 from observer_portal.labels import ROLE_LABELS
 from observer_portal.lazy_text import _l
@@ -41,6 +41,9 @@ class RegistryRow:
     last_visit: datetime | None
 
 
+ALPHABETICAL = paging.Keyset((VisitorProfile.full_name, VisitorProfile.id))
+
+
 @dataclass(frozen=True)
 class RegistryCursor:
     """Position after the last row shown: (name, id), so pages never skip or repeat a person."""
@@ -64,21 +67,10 @@ def registry_page(
         .outerjoin(stats, stats.c.visitor_id == VisitorProfile.id)
         .where(VisitorProfile.full_name != "", *search_conditions(query), *_present(policies.visible_visitors(actor)))
         .options(selectinload(VisitorProfile.languages))
-        .order_by(VisitorProfile.full_name, VisitorProfile.id)
-        .limit(size + 1)
     )
-    if after is not None:
-        stmt = stmt.where(
-            or_(
-                VisitorProfile.full_name > after.name,
-                and_(VisitorProfile.full_name == after.name, VisitorProfile.id > after.id),
-            )
-        )
+    stmt = ALPHABETICAL.window(stmt, (after.name, after.id) if after else None, size)
     rows = [RegistryRow(visitor, visits or 0, last) for visitor, visits, last in session.execute(stmt)]
-    more = len(rows) > size
-    rows = rows[:size]
-    cursor = RegistryCursor(rows[-1].visitor.full_name, rows[-1].visitor.id) if more and rows else None
-    return rows, cursor
+    return ALPHABETICAL.split(rows, size, lambda row: RegistryCursor(row.visitor.full_name, row.visitor.id))
 
 
 def _present(*conditions):

@@ -25,7 +25,7 @@ from observer_portal.models import Role, User
 from observer_portal.paging import carried_args, parse_cursor
 from observer_portal.permissions import MANAGERS, assignable_roles, can_manage_user, roles_required
 from observer_portal.services import ServiceError, accounts, duty
-from observer_portal.services.audit import object_names, recent_events_query
+from observer_portal.services.audit import object_names, recent_events
 from observer_portal.services.centres import centre_choices
 from observer_portal.services.users import UserFilter, list_users
 from observer_portal.staff import bp
@@ -196,9 +196,6 @@ def activate_user(user_id: int):
 @bp.get("/audit")
 @roles_required(*MANAGERS)
 def audit():
-    size = current_app.config["PAGE_SIZE"]
-    events = list(db.session.scalars(recent_events_query(_scope_centre(), _cursor(), size + 1)))
-    next_cursor = events[size - 1].id if len(events) > size else None
-    events = events[:size]
+    events, next_cursor = recent_events(db.session, _scope_centre(), _cursor(), current_app.config["PAGE_SIZE"])
     objects = object_names(db.session, events)
     return render_template("staff/audit.html", events=events, objects=objects, next_cursor=next_cursor)
