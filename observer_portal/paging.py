@@ -110,12 +110,15 @@ class Keyset:
         ]
         return and_(before(first, value), or_(*steps))
 
-    def window(self, stmt: Select, position: Sequence[Any] | None, size: int) -> Select:
-        """`stmt` ordered, after `position` (None: from the start), one row more than a page
-        (that row only tells whether another page follows)."""
+    def window(self, stmt: Select, position: Sequence[Any] | int | None, size: int) -> Select:
+        """`stmt` ordered, after `position` (None: from the start; a plain id for a list
+        ordered by id alone), one row more than a page (that row only tells whether another
+        page follows)."""
         stmt = stmt.order_by(*(column.desc() if self.descending else column for column in self.columns))
         stmt = stmt.limit(size + 1)
-        return stmt if position is None else stmt.where(self.after(position))
+        if position is None:
+            return stmt
+        return stmt.where(self.after((position,) if isinstance(position, int) else position))
 
     @staticmethod
     def split(rows: list, size: int, position: Callable[[Any], Any]) -> tuple[list, Any | None]:
@@ -126,7 +129,7 @@ class Keyset:
         self,
         session: Session,
         stmt: Select,
-        position: Sequence[Any] | None,
+        position: Sequence[Any] | int | None,
         size: int,
         cursor: Callable[[Any], Any] = operator.attrgetter("id"),
     ) -> tuple[list, Any | None]:

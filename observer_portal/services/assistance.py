@@ -352,7 +352,7 @@ def queue_statement(user: User, flt: QueueFilter, cursor: Cursor | None, size: i
 
 def my_requests(session: Session, user: User, before_id: int | None, size: int):
     stmt = select(ServiceRequest).where(ServiceRequest.requester_id == user.id)
-    return NEWEST_FIRST.page(session, stmt, (before_id,) if before_id else None, size)
+    return NEWEST_FIRST.page(session, stmt, before_id, size)
 
 
 def get_request(session: Session, request_id: int) -> ServiceRequest | None:

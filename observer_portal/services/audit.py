@@ -41,7 +41,7 @@ def recent_events(session: Session, centre_id: int | None, before_id: int | None
                      AuditEvent.object_id.in_(of_centre)),
             )
         )  # fmt: skip
-    return NEWEST_FIRST.page(session, stmt, (before_id,) if before_id else None, size)
+    return NEWEST_FIRST.page(session, stmt, before_id, size)
 
 
 def object_names(session: Session, events: list[AuditEvent]) -> dict[int, str]:

@@ -90,7 +90,7 @@ def published_briefings(
         stmt = stmt.where(Centre.slug == centre_slug)
     if topic:
         stmt = stmt.where(Briefing.topic == topic)
-    return NEWEST_FIRST.page(session, stmt, (before_id,) if before_id else None, size)
+    return NEWEST_FIRST.page(session, stmt, before_id, size)
 
 
 def find_briefing(session: Session, centre_slug: str, slug: str) -> Briefing | None:
