@@ -63,7 +63,7 @@ system-deps:
 
 lint: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check observer_portal tests app.py
+	$(BIN)/ruff format --check .
 
 ## Extract UI strings, merge them into every catalog, compile.
 i18n: i18n-update translations

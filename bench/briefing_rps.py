@@ -58,8 +58,11 @@ def gunicorn(app: str, port: int, workers: int, env: dict) -> subprocess.Popen:
 def wrk(url: str, seconds: int, connections: int) -> tuple[float, str]:
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-        capture_output=True, text=True, check=True, timeout=seconds + 30,
-    ).stdout  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 30,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = re.search(r"50%\s+(\S+)", out).group(1)
     if re.search(r"Non-2xx or 3xx responses: (\d+)", out):

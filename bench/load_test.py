@@ -72,8 +72,11 @@ class Recorder:
 def sign_in(base: str, email: str) -> requests.Session:
     session = requests.Session()
     page = session.get(base + "/login", timeout=10).text
-    session.post(base + "/login", data={"csrf_token": CSRF.search(page).group(1), "email": email, "password": PASSWORD},
-                 timeout=10)  # fmt: skip
+    session.post(
+        base + "/login",
+        data={"csrf_token": CSRF.search(page).group(1), "email": email, "password": PASSWORD},
+        timeout=10,
+    )
     return session
 
 
@@ -85,10 +88,19 @@ def observer_loop(base, email, stop, rec: Recorder):
         if random.random() < 0.3:  # noqa: S311 - load mix, not security
             page = session.get(base + "/requests/new", timeout=10).text
             due = (datetime.now() + timedelta(hours=30)).strftime("%Y-%m-%dT%H:%M")
-            data = {"csrf_token": CSRF.search(page).group(1), "kind": "equipment", "details": "Load test printer",
-                    "location_kind": "centre", "location": "", "needed_by": due, "priority": "2"}  # fmt: skip
-            response = rec.timed("POST request", lambda d=data: session.post(base + "/requests/new", data=d,
-                                                                             allow_redirects=False, timeout=10))  # fmt: skip
+            data = {
+                "csrf_token": CSRF.search(page).group(1),
+                "kind": "equipment",
+                "details": "Load test printer",
+                "location_kind": "centre",
+                "location": "",
+                "needed_by": due,
+                "priority": "2",
+            }
+            response = rec.timed(
+                "POST request",
+                lambda d=data: session.post(base + "/requests/new", data=d, allow_redirects=False, timeout=10),
+            )
             if response is not None and response.status_code == 302:
                 with rec.lock:
                     rec.created += 1
@@ -104,9 +116,15 @@ def volunteer_loop(base, email, stop, rec: Recorder):
         token = CSRF.search(response.text)
         if ids and token:
             target, csrf = random.choice(ids), token.group(1)  # noqa: S311
-            claim = rec.timed("POST claim", lambda t=target, c=csrf: session.post(
-                f"{base}/requests/{t}/claim", data={"csrf_token": c, "next": "queue"},
-                allow_redirects=False, timeout=10))  # fmt: skip
+            claim = rec.timed(
+                "POST claim",
+                lambda t=target, c=csrf: session.post(
+                    f"{base}/requests/{t}/claim",
+                    data={"csrf_token": c, "next": "queue"},
+                    allow_redirects=False,
+                    timeout=10,
+                ),
+            )
             if claim is not None and claim.status_code == 302:
                 follow = session.get(base + "/requests/queue", timeout=10).text
                 if 'class="flash flash-success">Done.</p>' in follow:  # the one success message
@@ -118,10 +136,19 @@ def volunteer_loop(base, email, stop, rec: Recorder):
             token = CSRF.search(desk)
             if chosen and token:
                 now = (datetime.now(ZoneInfo("Asia/Atyrau")) - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M")
-                data = {"csrf_token": token.group(1), "visitor_id": chosen.group(1), "purposes": ["briefing"],
-                        "arrived_at": now, "notes": "Load test visit"}  # fmt: skip
-                visit = rec.timed("POST visit", lambda d=data: session.post(base + "/visits/desk?q=osce", data=d,
-                                                                            allow_redirects=False, timeout=10))  # fmt: skip
+                data = {
+                    "csrf_token": token.group(1),
+                    "visitor_id": chosen.group(1),
+                    "purposes": ["briefing"],
+                    "arrived_at": now,
+                    "notes": "Load test visit",
+                }
+                visit = rec.timed(
+                    "POST visit",
+                    lambda d=data: session.post(
+                        base + "/visits/desk?q=osce", data=d, allow_redirects=False, timeout=10
+                    ),
+                )
                 if visit is not None and visit.status_code == 302:
                     with rec.lock:
                         rec.visits += 1
@@ -155,12 +182,20 @@ def seed(env) -> dict[str, list[str]]:
         db.session.commit()
         db.engine.dispose()
     return {
-        "observers": ["h.mueller@osce.example.org", "c.dubois@osce.example.org", "a.petrov@cis.example.org",
-                      "j.smith@dw.example.org"],
-        "volunteers": ["aruzhan@atyrau.example.org", "timur@atyrau.example.org", "dana@atyrau.example.org",
-                       "madina@atyrau.example.org"],
+        "observers": [
+            "h.mueller@osce.example.org",
+            "c.dubois@osce.example.org",
+            "a.petrov@cis.example.org",
+            "j.smith@dw.example.org",
+        ],
+        "volunteers": [
+            "aruzhan@atyrau.example.org",
+            "timur@atyrau.example.org",
+            "dana@atyrau.example.org",
+            "madina@atyrau.example.org",
+        ],
         "coordinators": ["coordinator@atyrau.example.org"],
-    }  # fmt: skip
+    }
 
 
 def counts(env) -> tuple[int, int, int]:
@@ -204,8 +239,13 @@ def main() -> None:
     }
     people = seed(env)
     _, claims_before, _ = counts(env)
-    server = subprocess.Popen([str(BIN / "gunicorn"), "--config", "deploy/gunicorn.conf.py", "app:app"], cwd=ROOT,
-                              env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--config", "deploy/gunicorn.conf.py", "app:app"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):

@@ -57,9 +57,18 @@ def fill(db, rows: int) -> tuple[int, int]:
         for _ in range(min(batch, rows - offset)):
             visitor_id, organisation_id, kind = rng.choice(visitors)
             arrived = start + timedelta(seconds=rng.randrange(0, 60 * 86400))
-            visits.append({"id": next_id, "centre_id": centre_id, "visitor_id": visitor_id,
-                           "organisation_id": organisation_id, "visitor_kind": kind.value, "arrived_at": arrived,
-                           "notes": "", "created_at": arrived})  # fmt: skip
+            visits.append(
+                {
+                    "id": next_id,
+                    "centre_id": centre_id,
+                    "visitor_id": visitor_id,
+                    "organisation_id": organisation_id,
+                    "visitor_kind": kind.value,
+                    "arrived_at": arrived,
+                    "notes": "",
+                    "created_at": arrived,
+                }
+            )
             rows_purposes.append({"visit_id": next_id, "purpose": rng.choice(purposes)})
             next_id += 1
         db.session.execute(insert(Visit.__table__), visits)
@@ -81,8 +90,12 @@ def main() -> None:
     if args.export_only:
         return export_only()
     tmp = tempfile.mkdtemp(prefix="portal-visits-")
-    os.environ.update(PORTAL_ENV="production", SECRET_KEY=secrets.token_urlsafe(48), PORTAL_BASE_URL="http://127.0.0.1",
-                      DATABASE_URL=args.database_url or f"sqlite:///{tmp}/visits.sqlite3")  # fmt: skip
+    os.environ.update(
+        PORTAL_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        PORTAL_BASE_URL="http://127.0.0.1",
+        DATABASE_URL=args.database_url or f"sqlite:///{tmp}/visits.sqlite3",
+    )
     from flask_migrate import upgrade
 
     from observer_portal import create_app
@@ -103,8 +116,13 @@ def main() -> None:
         centre_id, org_id = fill(db, args.rows)
         fill_seconds = time.perf_counter() - started
         everything = visit_log.VisitFilter(centre_id=centre_id, timezone="Asia/Atyrau")
-        narrow = visit_log.VisitFilter(centre_id=centre_id, timezone="Asia/Atyrau", kind=VisitorKind.OBSERVER,
-                                       purpose=VisitPurpose.TRANSLATION, organisation_id=org_id)  # fmt: skip
+        narrow = visit_log.VisitFilter(
+            centre_id=centre_id,
+            timezone="Asia/Atyrau",
+            kind=VisitorKind.OBSERVER,
+            purpose=VisitPurpose.TRANSLATION,
+            organisation_id=org_id,
+        )
         size = 25
         first = median_ms(lambda: visit_log.page(db.session, everything, None, size))
         filtered = median_ms(lambda: visit_log.page(db.session, narrow, None, size))
@@ -119,7 +137,7 @@ def main() -> None:
                 visit_log.total(db.session, everything),
                 visit_log.per_day(db.session, everything),
                 visit_log.per_organisation(db.session, everything),
-            )  # fmt: skip
+            )
         )
         db.session.remove()
         db.engine.dispose()

@@ -81,8 +81,13 @@ visits_cli = AppGroup("visits", help="The visitor registry.")
 
 
 @visits_cli.command("anonymise")
-@click.option("--before", "before", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Visitors whose last visit is older than this date (YYYY-MM-DD, UTC).")  # fmt: skip
+@click.option(
+    "--before",
+    "before",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Visitors whose last visit is older than this date (YYYY-MM-DD, UTC).",
+)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def anonymise_command(before, yes):
     """Remove the personal data of visitors last seen before DATE; statistics are kept."""

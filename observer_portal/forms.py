@@ -185,9 +185,12 @@ class _PlausibleDates:
         if day is not None and not FIRST_DAY <= day <= LAST_DAY:
             self.data = None
             raise ValueError(
-                _l("Enter a date between %(first)s and %(last)s.",
-                   first=format_date(FIRST_DAY, "long"), last=format_date(LAST_DAY, "long"))
-            )  # fmt: skip
+                _l(
+                    "Enter a date between %(first)s and %(last)s.",
+                    first=format_date(FIRST_DAY, "long"),
+                    last=format_date(LAST_DAY, "long"),
+                )
+            )
 
 
 class LocalDateTimeField(_PlausibleDates, DateTimeLocalField):

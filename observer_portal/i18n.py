@@ -26,8 +26,19 @@ SESSION_KEY = "lang"
 
 #: Languages people can speak or ask help in (a superset of the UI locales).
 SPOKEN_LANGUAGES: tuple[str, ...] = (
-    "en", "de", "fr", "ru", "kk", "es", "it", "pl", "tr", "uk", "zh", "ar",
-)  # fmt: skip
+    "en",
+    "de",
+    "fr",
+    "ru",
+    "kk",
+    "es",
+    "it",
+    "pl",
+    "tr",
+    "uk",
+    "zh",
+    "ar",
+)
 
 
 def valid_locale(code: str | None) -> str | None:

@@ -62,9 +62,12 @@ def _unreadable(locale: Locale | str) -> NumberInputError:
 
 def _ambiguous(first: str, second: str) -> NumberInputError:
     return NumberInputError(
-        _l("Did you mean %(first)s or %(second)s? Write the number again in one of these forms.",
-           first=first, second=second)
-    )  # fmt: skip
+        _l(
+            "Did you mean %(first)s or %(second)s? Write the number again in one of these forms.",
+            first=first,
+            second=second,
+        )
+    )
 
 
 def _read_dot_as_decimal(text: str, locale: Locale) -> str:
@@ -116,16 +119,21 @@ def parse_number(
     exponent = value.normalize().as_tuple().exponent
     if places is not None and isinstance(exponent, int) and exponent < -places:
         raise NumberInputError(
-            _l("Use at most %(places)s digits after the decimal separator, like %(example)s.",
-               places=places, example=format_number(Decimal("1234.56"), locale))
-        )  # fmt: skip
+            _l(
+                "Use at most %(places)s digits after the decimal separator, like %(example)s.",
+                places=places,
+                example=format_number(Decimal("1234.56"), locale),
+            )
+        )
     return value
 
 
 def _check_range(value: Decimal, locale: Locale, minimum, maximum) -> None:
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         raise NumberInputError(
-            _l("Enter a number between %(minimum)s and %(maximum)s.",
-               minimum=format_number(minimum, locale) if minimum is not None else "…",
-               maximum=format_number(maximum, locale) if maximum is not None else "…")
-        )  # fmt: skip
+            _l(
+                "Enter a number between %(minimum)s and %(maximum)s.",
+                minimum=format_number(minimum, locale) if minimum is not None else "…",
+                maximum=format_number(maximum, locale) if maximum is not None else "…",
+            )
+        )

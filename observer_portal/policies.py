@@ -42,8 +42,9 @@ def _footprints(centre_id: int | None) -> list[ColumnElement[bool]]:
     return [
         exists().where(Visit.visitor_id == VisitorProfile.id, *at(Visit.centre_id)),
         exists().where(ServiceRequest.visitor_id == VisitorProfile.id, *at(ServiceRequest.centre_id)),
-        exists().where(Loan.borrower_id == VisitorProfile.id, Loan.item_id == EquipmentItem.id,
-                       *at(EquipmentItem.centre_id)),  # fmt: skip
+        exists().where(
+            Loan.borrower_id == VisitorProfile.id, Loan.item_id == EquipmentItem.id, *at(EquipmentItem.centre_id)
+        ),
         exists().where(User.id == VisitorProfile.user_id, *at(User.centre_id), User.centre_id.is_not(None)),
     ]
 
@@ -72,12 +73,12 @@ def visitor_centres(session: Session, visitor_id: int) -> set[int]:
     queries = (
         select(Visit.centre_id).where(Visit.visitor_id == visitor_id),
         select(ServiceRequest.centre_id).where(ServiceRequest.visitor_id == visitor_id),
-        select(EquipmentItem.centre_id).join(Loan, Loan.item_id == EquipmentItem.id).where(
-            Loan.borrower_id == visitor_id
-        ),
-        select(User.centre_id).join(VisitorProfile, VisitorProfile.user_id == User.id).where(
-            VisitorProfile.id == visitor_id, User.centre_id.is_not(None)
-        ),
+        select(EquipmentItem.centre_id)
+        .join(Loan, Loan.item_id == EquipmentItem.id)
+        .where(Loan.borrower_id == visitor_id),
+        select(User.centre_id)
+        .join(VisitorProfile, VisitorProfile.user_id == User.id)
+        .where(VisitorProfile.id == visitor_id, User.centre_id.is_not(None)),
     )
     return {centre for query in queries for centre in session.scalars(query.distinct())}
 

@@ -19,4 +19,3 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     base = urlsplit(current_app.config["PORTAL_BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)
-

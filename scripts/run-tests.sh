@@ -6,6 +6,7 @@ BIN=.venv/bin
 
 echo "== ruff =="
 $BIN/ruff check . || exit 1
+$BIN/ruff format --check --quiet . || { echo "Not formatted: run .venv/bin/ruff format ."; exit 1; }
 
 # Two pytest-xdist workers (the machines have two cores); each has its own database.
 echo "== Test suite on SQLite (everything, browser tests included) =="

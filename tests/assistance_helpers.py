@@ -29,8 +29,13 @@ def make_item(centre_id: int, tag: str = "ATR-LAP-01", kind: EquipmentKind = Equ
 
 def make_overdue_loan(item: EquipmentItem, lender: User, borrower: User) -> Loan:
     """A loan that went out two days ago and was due back two hours ago."""
-    loan = Loan(item_id=item.id, borrower_id=borrower.visitor_profile.id, out_by_id=lender.id,
-                out_at=utcnow() - timedelta(days=2), due_at=utcnow() - timedelta(hours=2))  # fmt: skip
+    loan = Loan(
+        item_id=item.id,
+        borrower_id=borrower.visitor_profile.id,
+        out_by_id=lender.id,
+        out_at=utcnow() - timedelta(days=2),
+        due_at=utcnow() - timedelta(hours=2),
+    )
     db.session.add(loan)
     db.session.commit()
     return loan

@@ -99,7 +99,9 @@ def rolled_back(app: Flask) -> Iterator[None]:
 
 
 def commits_for_real(request) -> bool:
-    return bool(COMMITTING_FIXTURES & set(request.fixturenames)) or request.node.get_closest_marker("commits") is not None
+    return (
+        bool(COMMITTING_FIXTURES & set(request.fixturenames)) or request.node.get_closest_marker("commits") is not None
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -195,12 +197,18 @@ def login_as(app):
 # (scripts/run-tests.sh: -m "not engine_independent"); SQLite runs everything.
 ENGINE_INDEPENDENT = {
     "test_access_matrix.py",  # which role reaches which route: permissions.py, no SQL of its own
-    "test_workflow.py", "test_routing.py",  # pure functions
+    "test_workflow.py",
+    "test_routing.py",  # pure functions
     "test_uploads.py",  # .docx and .txt parsing
-    "test_form_text.py", "test_messages_markup.py", "test_i18n.py", "test_config.py", "test_http.py",
-    "test_machine_translation.py", "test_absolute_links.py",
+    "test_form_text.py",
+    "test_messages_markup.py",
+    "test_i18n.py",
+    "test_config.py",
+    "test_http.py",
+    "test_machine_translation.py",
+    "test_absolute_links.py",
     "test_page_ids.py",  # the markup of every page: templates, not SQL
-}  # fmt: skip
+}
 
 
 def pytest_collection_modifyitems(items):

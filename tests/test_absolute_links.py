@@ -73,9 +73,13 @@ def test_overdue_notices_are_emailed_from_the_command_line(make_app, smtp_server
 
 @pytest.mark.parametrize(
     ("value", "problem"),
-    [("", "PORTAL_BASE_URL is not set"), ("http://observers.example.org", "https"),
-     ("https://observers.example.org/?next=x", "without query"), ("javascript:alert(1)", "http")],
-)  # fmt: skip
+    [
+        ("", "PORTAL_BASE_URL is not set"),
+        ("http://observers.example.org", "https"),
+        ("https://observers.example.org/?next=x", "without query"),
+        ("javascript:alert(1)", "http"),
+    ],
+)
 def test_production_needs_a_sound_base_url(tmp_path, value, problem):
     with pytest.raises(ConfigError, match=problem):
         build_config(str(tmp_path), {"SECRET_KEY": TEST_SECRET, "PORTAL_BASE_URL": value})

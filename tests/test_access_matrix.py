@@ -122,17 +122,34 @@ def world(app) -> dict:
         owner = make_user("observer", "owner@example.org")
         item = make_item(centre.id).id
         request_id = make_request(owner).id
-        job_request, _ = file_job(db.session, owner, JobInput("ru", "de", HelpMode.DOCUMENT, utcnow() + timedelta(hours=3),
-                                                              document_name="a.txt", document_data=b"text"), LANGUAGES)  # fmt: skip
+        job_request, _ = file_job(
+            db.session,
+            owner,
+            JobInput(
+                "ru",
+                "de",
+                HelpMode.DOCUMENT,
+                utcnow() + timedelta(hours=3),
+                document_name="a.txt",
+                document_data=b"text",
+            ),
+            LANGUAGES,
+        )
         db.session.get(TranslationJob, job_request.id).final_text = "Text"
         visit = Visit(centre_id=centre.id, visitor_id=owner.visitor_profile.id, visitor_kind="observer")
         db.session.add(visit)
         db.session.commit()
         ids = {
-            "target": target.id, "briefing": briefing, "version": db.session.scalar(select(BriefingVersion.id)),
-            "request": request_id, "item": item, "job": job_request.id, "calendar": target.calendar_token,
-            "visit": visit.id, "visitor": owner.visitor_profile.id,
-        }  # fmt: skip
+            "target": target.id,
+            "briefing": briefing,
+            "version": db.session.scalar(select(BriefingVersion.id)),
+            "request": request_id,
+            "item": item,
+            "job": job_request.id,
+            "calendar": target.calendar_token,
+            "visit": visit.id,
+            "visitor": owner.visitor_profile.id,
+        }
         db.session.remove()
     yield ids
     wipe(app)

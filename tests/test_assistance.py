@@ -60,8 +60,11 @@ def test_observer_files_and_follows_a_request(app, login_as):
     with app.app_context():
         req = db.session.scalar(select(ServiceRequest))
         assert (req.kind, req.status, req.requester_id, req.priority) == (
-            RequestKind.EQUIPMENT, RequestStatus.NEW, user.id, Priority.HIGH,
-        )  # fmt: skip
+            RequestKind.EQUIPMENT,
+            RequestStatus.NEW,
+            user.id,
+            Priority.HIGH,
+        )
         assert abs((req.needed_by - utcnow()).total_seconds() - 5 * 3600) < 120  # local time → UTC
         assert [e.action for e in req.events] == ["created"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -214,10 +217,15 @@ def test_queue_filters_and_urgency_order(app, login_as):
         late = make_request(observer, hours=30, details="late")
         soon = make_request(observer, hours=1, details="soon")
         urgent = create_request(
-            db.session, observer,
-            RequestInput(kind=RequestKind.INTERNET, details="urgent", needed_by=utcnow() + timedelta(hours=50),
-                         priority=Priority.URGENT),
-        )  # fmt: skip
+            db.session,
+            observer,
+            RequestInput(
+                kind=RequestKind.INTERNET,
+                details="urgent",
+                needed_by=utcnow() + timedelta(hours=50),
+                priority=Priority.URGENT,
+            ),
+        )
         db.session.commit()
         perform(db.session, db.session.get(User, volunteer_user.id), late, Action.CLAIM)
         db.session.commit()

@@ -113,10 +113,14 @@ def test_detail_page_issues_a_constant_number_of_queries(app, client):
         for locale in ("de", "fr", "ru", "kk"):
             briefing.translations.append(
                 BriefingTranslation(
-                    locale=locale, title=f"T {locale}", body="x", origin=TranslationOrigin.HUMAN,
-                    state=ReviewState.REVIEWED, source_version=1,
+                    locale=locale,
+                    title=f"T {locale}",
+                    body="x",
+                    origin=TranslationOrigin.HUMAN,
+                    state=ReviewState.REVIEWED,
+                    source_version=1,
                 )
-            )  # fmt: skip
+            )
         db.session.commit()
     large = _queries_for_detail(app, client)
     assert small == large
@@ -169,10 +173,16 @@ def test_coordinator_writes_publishes_and_edits_with_history(app, login_as):
     post_form(client, f"/briefings/{briefing_id}/publish", {}, page="/briefings/manage")
     # a reviewed German translation, then the original changes: German becomes outdated
     post_form(
-        client, f"/briefings/{briefing_id}/translate/de",
-        {"title": "Kontakte", "body": "Rufen Sie **109** an.", "figures-0-figure_id": key,
-         "figures-0-label": "Callcenter", "save_reviewed": "1"},
-    )  # fmt: skip
+        client,
+        f"/briefings/{briefing_id}/translate/de",
+        {
+            "title": "Kontakte",
+            "body": "Rufen Sie **109** an.",
+            "figures-0-figure_id": key,
+            "figures-0-label": "Callcenter",
+            "save_reviewed": "1",
+        },
+    )
     german = client.get("/briefings/atyrau/atyrau-contacts?lang=de").get_data(as_text=True)
     assert "Rufen Sie <strong>109</strong> an." in german
     assert "Callcenter" in german
@@ -211,16 +221,31 @@ def test_a_translation_is_outdated_relative_to_the_text_it_was_made_from(app_ctx
     briefing = make_briefing(make_centre("atyrau"), body="First wording.", figures=[("Voters", 1959, "")])
 
     def edit(body: str, voters: int = 1959) -> None:
-        data = BriefingInput(slug=briefing.slug, topic=briefing.topic, title=briefing.original.title, body=body,
-                             original_locale="en", figures=[FigureInput("Voters", Decimal(voters), "")])  # fmt: skip
+        data = BriefingInput(
+            slug=briefing.slug,
+            topic=briefing.topic,
+            title=briefing.original.title,
+            body=body,
+            original_locale="en",
+            figures=[FigureInput("Voters", Decimal(voters), "")],
+        )
         update_briefing(db.session, coordinator, briefing, data)
         db.session.commit()
 
-    save_translation(db.session, coordinator, briefing, "de", title="Erste", body="Erste Fassung.",
-                     figure_labels={}, reviewed=True)  # fmt: skip
+    save_translation(
+        db.session, coordinator, briefing, "de", title="Erste", body="Erste Fassung.", figure_labels={}, reviewed=True
+    )
     edit("Second wording.")
-    save_translation(db.session, coordinator, briefing, "fr", title="Deuxième", body="Deuxième version.",
-                     figure_labels={}, reviewed=True)  # fmt: skip
+    save_translation(
+        db.session,
+        coordinator,
+        briefing,
+        "fr",
+        title="Deuxième",
+        body="Deuxième version.",
+        figure_labels={},
+        reviewed=True,
+    )
     db.session.commit()
     assert briefing.translation("de").is_outdated
     assert not briefing.translation("fr").is_outdated
@@ -236,9 +261,16 @@ def test_invalid_briefing_input_writes_nothing(app, login_as):
     response = post_form(
         client,
         "/briefings/new",
-        {"title": "", "slug": "Not A Slug!", "topic": "nonsense", "original_locale": "xx", "body": "x" * 20001,
-         "figures-0-label": "Voters", "figures-0-value": "many"},
-    )  # fmt: skip
+        {
+            "title": "",
+            "slug": "Not A Slug!",
+            "topic": "nonsense",
+            "original_locale": "xx",
+            "body": "x" * 20001,
+            "figures-0-label": "Voters",
+            "figures-0-value": "many",
+        },
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "There is a problem" in html
@@ -257,9 +289,10 @@ def test_volunteer_translates_only_into_languages_they_speak(app, login_as):
     assert client.get(f"/briefings/{other}/translate/de").status_code == 404  # another centre
     assert client.get(f"/briefings/{briefing_id}/edit").status_code == 403
     response = post_form(
-        client, f"/briefings/{briefing_id}/translate/ru",
+        client,
+        f"/briefings/{briefing_id}/translate/ru",
         {"title": "Обзор", "body": "Текст.", "save_reviewed": "1"},
-    )  # fmt: skip
+    )
     assert response.status_code == 302
     with app.app_context():
         translation = db.session.scalar(select(BriefingTranslation).where(BriefingTranslation.locale == "ru"))
@@ -298,18 +331,39 @@ def test_index_filters_by_region_and_topic(app, client):
 def test_restoring_an_old_translation_keeps_it_outdated_against_a_newer_original(app_ctx):
     coordinator = make_user("coordinator")
     briefing = make_briefing(make_centre("atyrau"), body="First wording.", figures=[("Voters", 1959, "")])
-    save_translation(db.session, coordinator, briefing, "fr", title="Première", body="Première version.",
-                     figure_labels={}, reviewed=True)  # fmt: skip
+    save_translation(
+        db.session,
+        coordinator,
+        briefing,
+        "fr",
+        title="Première",
+        body="Première version.",
+        figure_labels={},
+        reviewed=True,
+    )
     db.session.commit()
     old_french = db.session.scalars(
         select(BriefingVersion).where(BriefingVersion.locale == "fr").order_by(BriefingVersion.id)
     ).first()
-    data = BriefingInput(slug=briefing.slug, topic=briefing.topic, title=briefing.original.title,
-                         body="First wording.\n\nA new paragraph.", original_locale="en",
-                         figures=[FigureInput("Voters", Decimal(1959), "")])  # fmt: skip
+    data = BriefingInput(
+        slug=briefing.slug,
+        topic=briefing.topic,
+        title=briefing.original.title,
+        body="First wording.\n\nA new paragraph.",
+        original_locale="en",
+        figures=[FigureInput("Voters", Decimal(1959), "")],
+    )
     update_briefing(db.session, coordinator, briefing, data)
-    save_translation(db.session, coordinator, briefing, "fr", title="Deuxième", body="Avec le paragraphe.",
-                     figure_labels={}, reviewed=True)  # fmt: skip
+    save_translation(
+        db.session,
+        coordinator,
+        briefing,
+        "fr",
+        title="Deuxième",
+        body="Avec le paragraphe.",
+        figure_labels={},
+        reviewed=True,
+    )
     db.session.commit()
     assert not briefing.translation("fr").is_outdated
     restore_version(db.session, coordinator, briefing, old_french.id)  # made from the first wording
@@ -324,9 +378,16 @@ def test_translated_figure_labels_follow_their_figure(app_ctx):
     coordinator = make_user("coordinator")
     briefing = make_briefing(make_centre("atyrau"), figures=[("Voters", 768778, "people"), ("Call centres", 8, "")])
     voters, calls = (figure.key for figure in briefing.figures)
-    save_translation(db.session, coordinator, briefing, "de", title="Überblick", body="Text.", reviewed=True,
-                     figure_labels={voters: {"label": "Wähler", "unit": "Personen"},
-                                    calls: {"label": "Callcenter", "unit": ""}})  # fmt: skip
+    save_translation(
+        db.session,
+        coordinator,
+        briefing,
+        "de",
+        title="Überblick",
+        body="Text.",
+        reviewed=True,
+        figure_labels={voters: {"label": "Wähler", "unit": "Personen"}, calls: {"label": "Callcenter", "unit": ""}},
+    )
     db.session.commit()
     first_version = db.session.scalars(
         select(BriefingVersion).where(BriefingVersion.locale == "en").order_by(BriefingVersion.id)
@@ -337,22 +398,38 @@ def test_translated_figure_labels_follow_their_figure(app_ctx):
         return [(german.figure_label(figure)[0], int(figure.value)) for figure in briefing.figures]
 
     # the coordinator clears the first row: "Call centres" is now the only figure, in row one
-    data = BriefingInput(slug=briefing.slug, topic=briefing.topic, title=briefing.original.title,
-                         body=briefing.original.body, original_locale="en",
-                         figures=[FigureInput("Call centres", Decimal(8), "", calls)])  # fmt: skip
+    data = BriefingInput(
+        slug=briefing.slug,
+        topic=briefing.topic,
+        title=briefing.original.title,
+        body=briefing.original.body,
+        original_locale="en",
+        figures=[FigureInput("Call centres", Decimal(8), "", calls)],
+    )
     assert update_briefing(db.session, coordinator, briefing, data)
     db.session.commit()
     assert german_figures() == [("Callcenter", 8)]
     # a German translator saves again while "Voters" is gone, then the first version is restored
-    save_translation(db.session, coordinator, briefing, "de", title="Überblick", body="Text.", reviewed=True,
-                     figure_labels={calls: {"label": "Callcenter", "unit": ""}})  # fmt: skip
+    save_translation(
+        db.session,
+        coordinator,
+        briefing,
+        "de",
+        title="Überblick",
+        body="Text.",
+        reviewed=True,
+        figure_labels={calls: {"label": "Callcenter", "unit": ""}},
+    )
     restore_version(db.session, coordinator, briefing, first_version.id)
     db.session.commit()
     assert [figure.key for figure in briefing.figures] == [voters, calls]
     assert german_figures() == [("Wähler", 768778), ("Callcenter", 8)]
     # a forged or repeated key in the form makes a new figure, never a clash
-    data.figures = [FigureInput("A", Decimal(1), "", calls), FigureInput("B", Decimal(2), "", calls),
-                    FigureInput("C", Decimal(3), "", "<script>")]  # fmt: skip
+    data.figures = [
+        FigureInput("A", Decimal(1), "", calls),
+        FigureInput("B", Decimal(2), "", calls),
+        FigureInput("C", Decimal(3), "", "<script>"),
+    ]
     update_briefing(db.session, coordinator, briefing, data)
     db.session.commit()
     keys = [figure.key for figure in briefing.figures]
@@ -365,11 +442,20 @@ def test_a_translated_label_is_not_shown_once_its_original_wording_changed(app_c
     """A row rewritten as another figure, or keys swapped by a forged form, never puts a
     translated label next to a number it was not written for: the original wording shows."""
     coordinator = make_user("coordinator")
-    briefing = make_briefing(make_centre("atyrau"), figures=[("Polling stations", 261, ""), ("Voters", 768778, "people")])
+    briefing = make_briefing(
+        make_centre("atyrau"), figures=[("Polling stations", 261, ""), ("Voters", 768778, "people")]
+    )
     stations, voters = (figure.key for figure in briefing.figures)
-    save_translation(db.session, coordinator, briefing, "de", title="Überblick", body="Text.", reviewed=True,
-                     figure_labels={stations: {"label": "Wahllokale", "unit": ""},
-                                    voters: {"label": "Wähler", "unit": "Personen"}})  # fmt: skip
+    save_translation(
+        db.session,
+        coordinator,
+        briefing,
+        "de",
+        title="Überblick",
+        body="Text.",
+        reviewed=True,
+        figure_labels={stations: {"label": "Wahllokale", "unit": ""}, voters: {"label": "Wähler", "unit": "Personen"}},
+    )
     db.session.commit()
 
     def german() -> list[tuple[str, str, int]]:
@@ -377,14 +463,26 @@ def test_a_translated_label_is_not_shown_once_its_original_wording_changed(app_c
         return [(*text.figure_label(figure), int(figure.value)) for figure in briefing.figures]
 
     def save(*figures: FigureInput) -> None:
-        update_briefing(db.session, coordinator, briefing, BriefingInput(
-            slug=briefing.slug, topic=briefing.topic, title=briefing.original.title, body=briefing.original.body,
-            original_locale="en", figures=list(figures)))  # fmt: skip
+        update_briefing(
+            db.session,
+            coordinator,
+            briefing,
+            BriefingInput(
+                slug=briefing.slug,
+                topic=briefing.topic,
+                title=briefing.original.title,
+                body=briefing.original.body,
+                original_locale="en",
+                figures=list(figures),
+            ),
+        )
         db.session.commit()
 
     assert german() == [("Wahllokale", "", 261), ("Wähler", "Personen", 768778)]
-    save(FigureInput("Hotels for observers", Decimal(42), "", stations), FigureInput("Voters", Decimal(768778),
-                                                                                       "people", voters))  # fmt: skip
+    save(
+        FigureInput("Hotels for observers", Decimal(42), "", stations),
+        FigureInput("Voters", Decimal(768778), "people", voters),
+    )
     assert german() == [("Hotels for observers", "", 42), ("Wähler", "Personen", 768778)]
     save(FigureInput("Voters", Decimal(768778), "people", stations), FigureInput("Hotels", Decimal(42), "", voters))
     # swapped keys: "Voters" is still recognised by its label and keeps its German; "Hotels" is new
@@ -399,15 +497,34 @@ def test_a_figure_retyped_into_another_row_keeps_its_translated_label(app_ctx):
     coordinator = make_user("coordinator")
     briefing = make_briefing(make_centre("atyrau"), figures=[("Polling stations", 261, ""), ("Call centres", 8, "")])
     stations, calls = (figure.key for figure in briefing.figures)
-    save_translation(db.session, coordinator, briefing, "de", title="Überblick", body="Text.", reviewed=True,
-                     figure_labels={stations: {"label": "Wahllokale", "unit": ""},
-                                    calls: {"label": "Callcenter", "unit": ""}})  # fmt: skip
+    save_translation(
+        db.session,
+        coordinator,
+        briefing,
+        "de",
+        title="Überblick",
+        body="Text.",
+        reviewed=True,
+        figure_labels={stations: {"label": "Wahllokale", "unit": ""}, calls: {"label": "Callcenter", "unit": ""}},
+    )
     # as the browser sends it: row 1 unchanged, row 2 cleared (dropped), row 3 (no key) retyped
-    update_briefing(db.session, coordinator, briefing, BriefingInput(
-        slug=briefing.slug, topic=briefing.topic, title=briefing.original.title, body=briefing.original.body,
-        original_locale="en", figures=[FigureInput("Polling stations", Decimal(261), "", stations),
-                                       FigureInput("Hotels", Decimal(42), "", ""),
-                                       FigureInput("Call centres", Decimal(8), "", "")]))  # fmt: skip
+    update_briefing(
+        db.session,
+        coordinator,
+        briefing,
+        BriefingInput(
+            slug=briefing.slug,
+            topic=briefing.topic,
+            title=briefing.original.title,
+            body=briefing.original.body,
+            original_locale="en",
+            figures=[
+                FigureInput("Polling stations", Decimal(261), "", stations),
+                FigureInput("Hotels", Decimal(42), "", ""),
+                FigureInput("Call centres", Decimal(8), "", ""),
+            ],
+        ),
+    )
     db.session.commit()
     german = briefing.translation("de")
     assert [figure.key for figure in briefing.figures][::2] == [stations, calls]

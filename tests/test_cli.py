@@ -15,10 +15,21 @@ def test_users_create_with_languages_and_centre(app):
         make_centre("atyrau")
     result = app.test_cli_runner().invoke(
         args=[
-            "users", "create", "Timur@Atyrau.example.org", "--role", "volunteer", "--name", "Timur",
-            "--password", "a long volunteer phrase", "--languages", "en,ru:native", "--centre", "atyrau",
+            "users",
+            "create",
+            "Timur@Atyrau.example.org",
+            "--role",
+            "volunteer",
+            "--name",
+            "Timur",
+            "--password",
+            "a long volunteer phrase",
+            "--languages",
+            "en,ru:native",
+            "--centre",
+            "atyrau",
         ]
-    )  # fmt: skip
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "timur@atyrau.example.org"))
@@ -42,16 +53,43 @@ def test_users_create_prompts_for_the_password(app):
 
 def test_users_create_reports_errors_clearly(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["users", "create", "x@example.org", "--role", "volunteer", "--name", "X",
-                                 "--password", "a long passphrase", "--centre", "nowhere"])  # fmt: skip
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "x@example.org",
+            "--role",
+            "volunteer",
+            "--name",
+            "X",
+            "--password",
+            "a long passphrase",
+            "--centre",
+            "nowhere",
+        ]
+    )
     assert result.exit_code != 0
     assert "no centre with slug" in result.output
-    result = runner.invoke(args=["users", "create", "x@example.org", "--role", "admin", "--name", "X",
-                                 "--password", "password123"])  # fmt: skip
+    result = runner.invoke(
+        args=["users", "create", "x@example.org", "--role", "admin", "--name", "X", "--password", "password123"]
+    )
     assert result.exit_code == 1
     assert "too common" in result.output
-    result = runner.invoke(args=["users", "create", "x@example.org", "--role", "volunteer", "--name", "X",
-                                 "--password", "a long passphrase", "--languages", "klingon"])  # fmt: skip
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "x@example.org",
+            "--role",
+            "volunteer",
+            "--name",
+            "X",
+            "--password",
+            "a long passphrase",
+            "--languages",
+            "klingon",
+        ]
+    )
     assert result.exit_code == 2
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id))) == 0

@@ -137,8 +137,10 @@ def test_burst_of_claims_and_sign_ins_across_two_workers(app, gunicorn_url):
     barrier = threading.Barrier(len(sessions))
 
     def claim_all(session: requests.Session) -> None:
-        tokens = {rid: CSRF.search(session.get(f"{gunicorn_url}/requests/{rid}", timeout=10).text).group(1)
-                  for rid in request_ids}  # fmt: skip
+        tokens = {
+            rid: CSRF.search(session.get(f"{gunicorn_url}/requests/{rid}", timeout=10).text).group(1)
+            for rid in request_ids
+        }
         barrier.wait()
         for rid in request_ids:
             response = session.post(

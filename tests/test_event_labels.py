@@ -37,10 +37,22 @@ def test_routing_history_names_people_and_reasons_in_every_language(app, login_a
         db.session.commit()
         request_id, yerlan_id = request.id, yerlan.id
     # Yerlan comes on duty and gets it; then goes off duty and it is handed back (and unroutable again)
-    post_form(coordinator, f"/staff/{yerlan_id}", {"display_name": "Yerlan Sarsenov", "role": "volunteer",
-                                                   "on_duty": "y", "lang_fr": "fluent", "lang_de": "fluent"})  # fmt: skip
-    post_form(coordinator, f"/staff/{yerlan_id}", {"display_name": "Yerlan Sarsenov", "role": "volunteer",
-                                                   "lang_fr": "fluent", "lang_de": "fluent"})  # fmt: skip
+    post_form(
+        coordinator,
+        f"/staff/{yerlan_id}",
+        {
+            "display_name": "Yerlan Sarsenov",
+            "role": "volunteer",
+            "on_duty": "y",
+            "lang_fr": "fluent",
+            "lang_de": "fluent",
+        },
+    )
+    post_form(
+        coordinator,
+        f"/staff/{yerlan_id}",
+        {"display_name": "Yerlan Sarsenov", "role": "volunteer", "lang_fr": "fluent", "lang_de": "fluent"},
+    )
     with app.app_context():
         actions = [e.action for e in db.session.query(RequestEvent).filter_by(request_id=request_id).order_by("id")]
         assert {EventAction.ROUTED, EventAction.UNROUTABLE, EventAction.RELEASED} <= set(actions)
@@ -70,10 +82,13 @@ def test_audit_log_shows_labels_and_names(app, login_as):
             assert label in html
 
 
-@pytest.mark.parametrize(("table", "column_values"), [
-    ("request_events", "request_id, action, note, created_at"),
-    ("audit_events", "action, object_type, details, created_at"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("table", "column_values"),
+    [
+        ("request_events", "request_id, action, note, created_at"),
+        ("audit_events", "action, object_type, details, created_at"),
+    ],
+)
 def test_the_database_refuses_an_unknown_action(app_ctx, table, column_values):
     from tests.assistance_helpers import make_request
 

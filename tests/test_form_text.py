@@ -24,9 +24,25 @@ TEXT = "Remove the invisible control characters from this text."
 # refused in every text field
 EVERYWHERE = ["Anna\x00", "Anna\x1b[2J", "Anna\x7f", "Anna\x9b0m", "Anna\x08"]
 # refused in one-line fields; a text area (pasted text) takes tabs, line breaks and bidi controls
-ONE_LINE_ONLY = ["Anna\nB", "Anna\rB", "Anna\tB", "Anna\x85B", "Anna\u2028B", "Anna\u2029", "\u202eannA",
-                 "Anna\u2066x\u2069", "Anna\x0bB", "Anna\x0cB", "An\u200bna", "Anna\u200f", "Anna\ufeff",
-                 "Anna\u061c", "An\u00adna", "Anna\U000e0041", "Anna\ufff9"]  # fmt: skip
+ONE_LINE_ONLY = [
+    "Anna\nB",
+    "Anna\rB",
+    "Anna\tB",
+    "Anna\x85B",
+    "Anna\u2028B",
+    "Anna\u2029",
+    "\u202eannA",
+    "Anna\u2066x\u2069",
+    "Anna\x0bB",
+    "Anna\x0cB",
+    "An\u200bna",
+    "Anna\u200f",
+    "Anna\ufeff",
+    "Anna\u061c",
+    "An\u00adna",
+    "Anna\U000e0041",
+    "Anna\ufff9",
+]
 
 
 def _form_classes() -> list[type[Form]]:
@@ -98,7 +114,9 @@ def test_a_text_area_keeps_every_kind_of_line_break_as_a_newline(app):
     from observer_portal.assistance.forms import RequestForm
 
     with app.test_request_context(method="POST"):
-        form = RequestForm(formdata=MultiDict({"details": "a\u2028b\u2029c\x85d\r\ne\rf\x0bg\th"}), meta={"csrf": False})
+        form = RequestForm(
+            formdata=MultiDict({"details": "a\u2028b\u2029c\x85d\r\ne\rf\x0bg\th"}), meta={"csrf": False}
+        )
         form.details.validate(form)
     assert form.details.data == "a\nb\nc\nd\ne\nf\ng\th"
     assert form.details.errors == []

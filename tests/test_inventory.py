@@ -99,9 +99,12 @@ def test_twenty_volunteers_lend_one_item_at_once_and_one_loan_exists(app):
 
         item = db.session.get(EquipmentItem, item_id)
         check_out(
-            db.session, db.session.get(User, volunteers[index]), item,
-            db.session.get(VisitorProfile, borrowers[index]), utcnow() + timedelta(hours=3),
-        )  # fmt: skip
+            db.session,
+            db.session.get(User, volunteers[index]),
+            item,
+            db.session.get(VisitorProfile, borrowers[index]),
+            utcnow() + timedelta(hours=3),
+        )
         db.session.commit()
 
     results = _race(app, 20, lend)

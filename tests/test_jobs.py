@@ -62,8 +62,11 @@ def holding_smtp():
 def _worker(env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "app", "jobs", "worker", "--workers", "1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _wait(condition, seconds: float) -> bool:
@@ -77,12 +80,24 @@ def _wait(condition, seconds: float) -> bool:
 
 def test_a_worker_killed_mid_send_loses_nothing_and_sends_once(make_app, db_url, tmp_path, holding_smtp):
     queue = f"sqlite:///{tmp_path / 'jobs.sqlite3'}"
-    settings = {"JOB_QUEUE_URL": queue, "JOB_CLAIM_TIMEOUT": 2, "MAIL_SERVER": "127.0.0.1",
-                "MAIL_PORT": holding_smtp.port}  # fmt: skip
+    settings = {
+        "JOB_QUEUE_URL": queue,
+        "JOB_CLAIM_TIMEOUT": 2,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": holding_smtp.port,
+    }
     app = make_app(**settings)
-    env = {**os.environ, "PORTAL_ENV": "testing", "SECRET_KEY": TEST_SECRET, "DATABASE_URL": db_url,
-           "PORTAL_BASE_URL": "https://portal.test", "JOB_QUEUE_URL": queue, "JOB_CLAIM_TIMEOUT": "2",
-           "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(holding_smtp.port)}  # fmt: skip
+    env = {
+        **os.environ,
+        "PORTAL_ENV": "testing",
+        "SECRET_KEY": TEST_SECRET,
+        "DATABASE_URL": db_url,
+        "PORTAL_BASE_URL": "https://portal.test",
+        "JOB_QUEUE_URL": queue,
+        "JOB_CLAIM_TIMEOUT": "2",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(holding_smtp.port),
+    }
     with app.app_context():
         observer = make_user("observer")
         notification = notify(db.session, observer.id, REQUEST_STATUS, params={"id": 1, "status": "done"})

@@ -45,8 +45,15 @@ def written(source="ru", target="de", text="Протокол № 12", hours=5):
 
 def interpretation(start_hours=24, length=2, source="en", target="ru"):
     start = utcnow() + timedelta(hours=start_hours)
-    return JobInput(source=source, target=target, mode=HelpMode.INTERPRETATION, needed_by=start, starts_at=start,
-                    ends_at=start + timedelta(hours=length), place="Regional TEC")  # fmt: skip
+    return JobInput(
+        source=source,
+        target=target,
+        mode=HelpMode.INTERPRETATION,
+        needed_by=start,
+        starts_at=start,
+        ends_at=start + timedelta(hours=length),
+        place="Regional TEC",
+    )
 
 
 def test_observer_asks_in_german_and_reads_the_result(app, login_as):
@@ -57,8 +64,14 @@ def test_observer_asks_in_german_and_reads_the_result(app, login_as):
         dana = volunteer("Dana", ["ru", "kk", "de"])
         volunteer("Nurlan", ["ru", "de"], on_duty=False)
         dana_email = dana.email
-    form = {"source": "ru", "target": "de", "mode": "written", "text": "Явка избирателей — 41,2 %.",
-            "needed_by": local(5, app), "notes": "Protokoll"}  # fmt: skip
+    form = {
+        "source": "ru",
+        "target": "de",
+        "mode": "written",
+        "text": "Явка избирателей — 41,2 %.",
+        "needed_by": local(5, app),
+        "notes": "Protokoll",
+    }
     response = post_form(observer, "/language-help/new", form)
     assert response.status_code == 302
     request_page = response.headers["Location"]
@@ -74,9 +87,10 @@ def test_observer_asks_in_german_and_reads_the_result(app, login_as):
     jobs = dana_client.get("/language-help/jobs").get_data(as_text=True)
     assert f"#{request_id}" in jobs
     response = post_form(
-        dana_client, f"/language-help/{request_id}/work",
+        dana_client,
+        f"/language-help/{request_id}/work",
         {"final_text": "Wahlbeteiligung: 41,2 %.", "deliver": "1"},
-    )  # fmt: skip
+    )
     assert response.status_code == 302
     html = observer.get(request_page).get_data(as_text=True)
     assert "Erledigt" in html
@@ -125,8 +139,11 @@ def test_unroutable_is_explained_and_rerouted_when_someone_comes_on_duty(app, lo
     html = coordinator.get("/language-help/coverage?lang=de").get_data(as_text=True)
     assert "Deutsch" in html
     # the coordinator puts Yerlan on duty: the job finds him
-    post_form(coordinator, f"/staff/{yerlan_id}", {"display_name": "Yerlan", "role": "volunteer", "on_duty": "y",
-                                                   "lang_fr": "fluent", "lang_de": "fluent"})  # fmt: skip
+    post_form(
+        coordinator,
+        f"/staff/{yerlan_id}",
+        {"display_name": "Yerlan", "role": "volunteer", "on_duty": "y", "lang_fr": "fluent", "lang_de": "fluent"},
+    )
     with app.app_context():
         request = db.session.get(ServiceRequest, request_id)
         assert (request.status, request.assignee_id) == (RequestStatus.ASSIGNED, yerlan_id)
@@ -202,8 +219,12 @@ def _docx_bytes(text: str) -> bytes:
 def test_documents_are_read_and_bad_files_refused(app, login_as):
     client, _ = login_as("observer")
     base = {"source": "ru", "target": "en", "mode": "document", "needed_by": local(5, app)}
-    ok = post_form(client, "/language-help/new", {**base, "document": (io.BytesIO(_docx_bytes("Явка 41,2 %")), "protocol.docx")},
-                   content_type="multipart/form-data")  # fmt: skip
+    ok = post_form(
+        client,
+        "/language-help/new",
+        {**base, "document": (io.BytesIO(_docx_bytes("Явка 41,2 %")), "protocol.docx")},
+        content_type="multipart/form-data",
+    )
     assert ok.status_code == 302
     cases = [
         ((io.BytesIO(b"MZ\x90\x00"), "virus.exe"), "Send a plain text (.txt) or Word (.docx) file."),
@@ -345,9 +366,10 @@ def test_asking_for_a_briefing_translation_routes_one_job_and_delivery_updates_t
     aruzhan = app.test_client()
     login(aruzhan, kazakh_email)
     post_form(
-        aruzhan, f"/language-help/{request_id}/work",
+        aruzhan,
+        f"/language-help/{request_id}/work",
         {"final_text": "Атырау облысы: шолу\nОблыс дауыс береді.", "deliver": "1"},
-    )  # fmt: skip
+    )
     with app.app_context():
         translation = db.session.scalar(select(BriefingTranslation).where(BriefingTranslation.locale == "kk"))
         assert translation.title == "Атырау облысы: шолу"
@@ -370,8 +392,10 @@ def test_a_hostile_place_stays_one_field_of_one_calendar_event(app, login_as):
         request, _ = file_job(db.session, make_user("observer"), job, LANGS)
         db.session.commit()
         bookings = db.session.scalars(select(InterpretationBooking)).all()
-        jobs = {b.request_id: db.session.scalar(select(TranslationJob).where(TranslationJob.request_id == b.request_id))
-                for b in bookings}  # fmt: skip
+        jobs = {
+            b.request_id: db.session.scalar(select(TranslationJob).where(TranslationJob.request_id == b.request_id))
+            for b in bookings
+        }
         feed = bookings_calendar(bookings, jobs)
     events = list(Calendar.from_ical(feed).walk("VEVENT"))
     assert len(events) == 1
@@ -457,8 +481,11 @@ def test_the_workspace_is_offered_only_to_who_may_open_it(app, login_as):
     with app.app_context():
         dana = volunteer("Dana", ["ru", "de"])
         dana_email = dana.email
-    response = post_form(observer, "/language-help/new", {"source": "ru", "target": "de", "mode": "written",
-                                                           "text": "Протокол", "needed_by": local(5, app)})  # fmt: skip
+    response = post_form(
+        observer,
+        "/language-help/new",
+        {"source": "ru", "target": "de", "mode": "written", "text": "Протокол", "needed_by": local(5, app)},
+    )
     page = response.headers["Location"]
     other, _ = login_as("volunteer")
     assert "Open the translation workspace" not in other.get(page).get_data(as_text=True)

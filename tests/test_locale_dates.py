@@ -28,8 +28,11 @@ RANGE_MESSAGE = {
     "ru": "Введите дату с 1 января 2000\u202fг. по 31 декабря 2099\u202fг.",
     "kk": "2000\u202fж. 1 қаңтар және 2099\u202fж. 31 желтоқсан аралығындағы күнді енгізіңіз.",
 }
-NOT_A_DATETIME = {"en": "Not a valid datetime value.", "de": "Kein gültiges Datum mit Zeit.",
-                  "ru": "Неверное значение даты и времени."}  # fmt: skip
+NOT_A_DATETIME = {
+    "en": "Not a valid datetime value.",
+    "de": "Kein gültiges Datum mit Zeit.",
+    "ru": "Неверное значение даты и времени.",
+}
 
 
 def count(model) -> int:
@@ -48,8 +51,15 @@ def _submit(app, login_as, form: str, value: str, locale: str):
         return post_form(client, "/requests/new", request_form(app, needed_by=value)), ServiceRequest
     if form == "language_help":
         client = _in(login_as("observer")[0], locale)
-        data = {"source": "ru", "target": "en", "mode": "interpretation", "place": "Akimat",
-                "needed_by": local(5, app), "starts_at": value, "ends_at": local(7, app)}  # fmt: skip
+        data = {
+            "source": "ru",
+            "target": "en",
+            "mode": "interpretation",
+            "place": "Akimat",
+            "needed_by": local(5, app),
+            "starts_at": value,
+            "ends_at": local(7, app),
+        }
         return post_form(client, "/language-help/new", data), TranslationJob
     client, volunteer = login_as("volunteer")
     _in(client, locale)
@@ -100,10 +110,14 @@ def test_seconds_sent_by_a_browser_are_accepted(app, login_as):
 
 @pytest.mark.parametrize(
     ("query", "message"),
-    [("date_from=0001-01-01", RANGE_MESSAGE["ru"]), ("date_to=9999-12-31", RANGE_MESSAGE["ru"]),
-     ("date_from=2024-02-30", "Неверное значение даты."), ("date_to=31.12.2024", "Неверное значение даты."),
-     ("date_from=%00", None)],
-)  # fmt: skip
+    [
+        ("date_from=0001-01-01", RANGE_MESSAGE["ru"]),
+        ("date_to=9999-12-31", RANGE_MESSAGE["ru"]),
+        ("date_from=2024-02-30", "Неверное значение даты."),
+        ("date_to=31.12.2024", "Неверное значение даты."),
+        ("date_from=%00", None),
+    ],
+)
 def test_visit_log_date_filters_never_fail(app, login_as, query, message):
     client, _ = login_as("coordinator")
     page = client.get(f"/visits/?lang=ru&{query}")
@@ -125,13 +139,19 @@ def test_every_date_and_time_input_uses_the_checked_fields():
     plain = re.compile(
         r"\b(DateField|DateTimeLocalField|DateTimeField|TimeField|DecimalField|FloatField|IntegerField)\("
     )
-    offenders = [str(p.relative_to(root)) for p in root.rglob("*.py") if p.name != "forms.py" or p.parent != root
-                 if plain.search(p.read_text())]  # fmt: skip
+    offenders = [
+        str(p.relative_to(root))
+        for p in root.rglob("*.py")
+        if p.name != "forms.py" or p.parent != root
+        if plain.search(p.read_text())
+    ]
     assert offenders == []
 
 
-@pytest.mark.parametrize(("locale", "shape"), [("en", r"\w{3} \d{1,2}, \d{4}, \d{1,2}:\d\d\s?[AP]M"),
-                                               ("de", r"\d{2}\.\d{2}\.\d{4}, \d{2}:\d\d")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("locale", "shape"),
+    [("en", r"\w{3} \d{1,2}, \d{4}, \d{1,2}:\d\d\s?[AP]M"), ("de", r"\d{2}\.\d{2}\.\d{4}, \d{2}:\d\d")],
+)
 def test_dates_with_times_are_shown_to_the_minute_in_the_readers_locale(app, login_as, locale, shape):
     from tests.assistance_helpers import make_request
 
@@ -139,7 +159,9 @@ def test_dates_with_times_are_shown_to_the_minute_in_the_readers_locale(app, log
     with app.app_context():
         request_id = make_request(db.session.get(User, user.id)).id
     html = client.get(f"/requests/{request_id}?lang={locale}").get_data(as_text=True)
-    needed_by = re.search(r"<dd>([^<]*?)(?:<| <strong)", html.split(">" + ("Needed by" if locale == "en" else "Benötigt bis") + "<", 1)[1])
+    needed_by = re.search(
+        r"<dd>([^<]*?)(?:<| <strong)", html.split(">" + ("Needed by" if locale == "en" else "Benötigt bis") + "<", 1)[1]
+    )
     assert needed_by, html[:200]
     shown = needed_by.group(1).replace("\u202f", " ").replace("\xa0", " ")
     assert re.fullmatch(shape, shown.strip()), shown

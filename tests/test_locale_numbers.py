@@ -26,25 +26,67 @@ from tests.helpers import make_centre, post_form
 # ---------------------------------------------------------------- the parser
 
 ACCEPTED = [
-    ("en", "768,778", "768778"), ("en", "768778", "768778"), ("en", "1,959.5", "1959.5"), ("en", "0.25", "0.25"),
-    ("en", "-1,234.5", "-1234.5"), ("en", " 42 ", "42"),
-    ("de", "768.778", "768778"), ("de", "1.959,5", "1959.5"), ("de", "768778", "768778"), ("de", "1,5", "1.5"),
+    ("en", "768,778", "768778"),
+    ("en", "768778", "768778"),
+    ("en", "1,959.5", "1959.5"),
+    ("en", "0.25", "0.25"),
+    ("en", "-1,234.5", "-1234.5"),
+    ("en", " 42 ", "42"),
+    ("de", "768.778", "768778"),
+    ("de", "1.959,5", "1959.5"),
+    ("de", "768778", "768778"),
+    ("de", "1,5", "1.5"),
     ("de", "1.234.567,89", "1234567.89"),
-    ("fr", "768\u202f778", "768778"), ("fr", "768 778", "768778"), ("fr", "768\xa0778", "768778"),
-    ("fr", "1 959,5", "1959.5"), ("fr", "1.5", "1.5"), ("fr", "768778", "768778"),
-    ("ru", "768\xa0778", "768778"), ("ru", "768 778", "768778"), ("ru", "768\u202f778", "768778"),
-    ("ru", "1 959,5", "1959.5"), ("ru", "41.25", "41.25"), ("ru", "\u22125", "-5"),
-    ("kk", "768 778", "768778"), ("kk", "1 959,5", "1959.5"), ("kk", "0,5", "0.5"), ("kk", "768778", "768778"),
-]  # fmt: skip
+    ("fr", "768\u202f778", "768778"),
+    ("fr", "768 778", "768778"),
+    ("fr", "768\xa0778", "768778"),
+    ("fr", "1 959,5", "1959.5"),
+    ("fr", "1.5", "1.5"),
+    ("fr", "768778", "768778"),
+    ("ru", "768\xa0778", "768778"),
+    ("ru", "768 778", "768778"),
+    ("ru", "768\u202f778", "768778"),
+    ("ru", "1 959,5", "1959.5"),
+    ("ru", "41.25", "41.25"),
+    ("ru", "\u22125", "-5"),
+    ("kk", "768 778", "768778"),
+    ("kk", "1 959,5", "1959.5"),
+    ("kk", "0,5", "0.5"),
+    ("kk", "768778", "768778"),
+]
 
 REFUSED = [
-    ("en", "abc"), ("en", "1,2,3"), ("en", "1..2"), ("en", "1,5"), ("en", "768.778"), ("en", "768 778"),
-    ("en", "1e5"), ("en", "NaN"), ("en", "1_000"), ("en", "\u0663"), ("en", "99,999,999,999,999"),
-    ("de", "abc"), ("de", "1,2,3"), ("de", "1..2"), ("de", "1.5"), ("de", "768,778"), ("de", "1.959.5"),
-    ("fr", "768.778"), ("fr", "1.234.567"), ("fr", "1,234.5"), ("fr", "1..2"), ("fr", "abc"),
-    ("ru", "768.778"), ("ru", "12 34"), ("ru", "1,2,3"), ("ru", "abc"),
-    ("kk", "768.778"), ("kk", "1..2"), ("kk", "abc"), ("kk", "1,2,3"),
-]  # fmt: skip
+    ("en", "abc"),
+    ("en", "1,2,3"),
+    ("en", "1..2"),
+    ("en", "1,5"),
+    ("en", "768.778"),
+    ("en", "768 778"),
+    ("en", "1e5"),
+    ("en", "NaN"),
+    ("en", "1_000"),
+    ("en", "\u0663"),
+    ("en", "99,999,999,999,999"),
+    ("de", "abc"),
+    ("de", "1,2,3"),
+    ("de", "1..2"),
+    ("de", "1.5"),
+    ("de", "768,778"),
+    ("de", "1.959.5"),
+    ("fr", "768.778"),
+    ("fr", "1.234.567"),
+    ("fr", "1,234.5"),
+    ("fr", "1..2"),
+    ("fr", "abc"),
+    ("ru", "768.778"),
+    ("ru", "12 34"),
+    ("ru", "1,2,3"),
+    ("ru", "abc"),
+    ("kk", "768.778"),
+    ("kk", "1..2"),
+    ("kk", "abc"),
+    ("kk", "1,2,3"),
+]
 
 LIMIT = 10**13
 
@@ -68,9 +110,13 @@ def test_parser_refuses_what_it_cannot_read_for_sure(app, locale, text):
 
 @pytest.mark.parametrize(
     ("locale", "text", "readings"),
-    [("de", "1.5", ("15", "1,5")), ("en", "1,5", ("15", "1.5")), ("ru", "768.778", ("768\xa0778", "768,778")),
-     ("fr", "768.778", ("768\u202f778", "768,778"))],
-)  # fmt: skip
+    [
+        ("de", "1.5", ("15", "1,5")),
+        ("en", "1,5", ("15", "1.5")),
+        ("ru", "768.778", ("768\xa0778", "768,778")),
+        ("fr", "768.778", ("768\u202f778", "768,778")),
+    ],
+)
 def test_ambiguous_input_names_both_readings(app, locale, text, readings):
     with app.test_request_context(f"/?lang={locale}"):
         with pytest.raises(NumberInputError) as caught:
@@ -92,9 +138,13 @@ class _OneNumber(Form):
 
 @pytest.mark.parametrize(
     ("locale", "typed", "data", "shown"),
-    [("de", "768.778", Decimal(768778), "768.778"), ("en", "768,778", Decimal(768778), "768,778"),
-     ("fr", "768 778,5", Decimal("768778.5"), "768\u202f778,5"), ("ru", "768778", Decimal(768778), "768\xa0778")],
-)  # fmt: skip
+    [
+        ("de", "768.778", Decimal(768778), "768.778"),
+        ("en", "768,778", Decimal(768778), "768,778"),
+        ("fr", "768 778,5", Decimal("768778.5"), "768\u202f778,5"),
+        ("ru", "768778", Decimal(768778), "768\xa0778"),
+    ],
+)
 def test_field_parses_and_shows_in_the_current_locale(app, locale, typed, data, shown):
     with app.test_request_context(f"/?lang={locale}"):
         form = _typed(typed)
@@ -114,12 +164,22 @@ def _typed(text: str) -> _OneNumber:
 # ---------------------------------------------------------------- through the edit route
 
 THROUGH_ROUTE_OK = [
-    ("en", "768,778", "768778"), ("en", "768778", "768778"), ("en", "1,959.5", "1959.5"),
-    ("de", "768.778", "768778"), ("de", "1.959,5", "1959.5"), ("de", "768778", "768778"),
-    ("fr", "768 778", "768778"), ("fr", "768\u202f778", "768778"), ("fr", "1 959,5", "1959.5"),
-    ("ru", "768 778", "768778"), ("ru", "768\xa0778", "768778"), ("ru", "1959,5", "1959.5"),
-    ("kk", "768 778", "768778"), ("kk", "1 959,5", "1959.5"), ("kk", "768778", "768778"),
-]  # fmt: skip
+    ("en", "768,778", "768778"),
+    ("en", "768778", "768778"),
+    ("en", "1,959.5", "1959.5"),
+    ("de", "768.778", "768778"),
+    ("de", "1.959,5", "1959.5"),
+    ("de", "768778", "768778"),
+    ("fr", "768 778", "768778"),
+    ("fr", "768\u202f778", "768778"),
+    ("fr", "1 959,5", "1959.5"),
+    ("ru", "768 778", "768778"),
+    ("ru", "768\xa0778", "768778"),
+    ("ru", "1959,5", "1959.5"),
+    ("kk", "768 778", "768778"),
+    ("kk", "1 959,5", "1959.5"),
+    ("kk", "768778", "768778"),
+]
 
 
 def _expected_message(app, locale: str, typed: str) -> tuple[str, str]:
@@ -141,10 +201,19 @@ def _coordinator(app, login_as, locale):
 
 
 def _form(**figures) -> dict:
-    data = {"title": "Atyrau region: overview", "slug": "atyrau-overview", "topic": "overview",
-            "original_locale": "en", "body": "## Polling stations\n\nThe region votes at **261 polling stations**.\n",
-            "figures-0-label": "Voters", "figures-0-value": "642", "figures-0-unit": "people",
-            "figures-1-label": "Stations", "figures-1-value": "261", "figures-1-unit": ""}  # fmt: skip
+    data = {
+        "title": "Atyrau region: overview",
+        "slug": "atyrau-overview",
+        "topic": "overview",
+        "original_locale": "en",
+        "body": "## Polling stations\n\nThe region votes at **261 polling stations**.\n",
+        "figures-0-label": "Voters",
+        "figures-0-value": "642",
+        "figures-0-unit": "people",
+        "figures-1-label": "Stations",
+        "figures-1-value": "261",
+        "figures-1-unit": "",
+    }
     data.update(figures)
     return data
 
@@ -241,7 +310,9 @@ def test_unchanged_form_round_trips_in_every_locale(app, login_as, locale):
     assert shown == list(SHOWN[locale][:2])
     assert SHOWN[locale][2] in page  # the hint shows the person's own format
     assert "768,778 / 768.778" not in page
-    keys = {f"figures-{i}-key": re.search(rf'name="figures-{i}-key"[^>]*value="([^"]*)"', page).group(1) for i in (0, 1)}
+    keys = {
+        f"figures-{i}-key": re.search(rf'name="figures-{i}-key"[^>]*value="([^"]*)"', page).group(1) for i in (0, 1)
+    }
     form = _form(**{"figures-0-value": shown[0], "figures-1-label": "Turnout", "figures-1-value": shown[1]}, **keys)
     form["body"] = "## Polling stations\n\nThe region votes at **261 polling stations**.\n"
     response = post_form(client, f"/briefings/{briefing_id}/edit", form)

@@ -91,7 +91,9 @@ def test_deactivating_and_saving_a_hostile_volunteer_shows_the_name_as_text(app,
     client, _ = login_as("coordinator")
     with app.app_context():
         volunteer = make_user("volunteer", name=HOSTILE).id
-    response = post_form(client, f"/staff/{volunteer}/deactivate", {}, page=f"/staff/{volunteer}", follow_redirects=True)
+    response = post_form(
+        client, f"/staff/{volunteer}/deactivate", {}, page=f"/staff/{volunteer}", follow_redirects=True
+    )
     html = response.get_data(as_text=True)
     assert "<meta http-equiv" not in html
     assert dangerous_markup(html) == []
@@ -111,15 +113,19 @@ def test_a_value_ending_a_sentence_with_a_full_stop_gives_one_full_stop(app):
             for msgid in msgids:
                 values = {name: "31 дек. 2099 г." for name in re.findall(r"%\((\w+)\)s", msgid)}
                 values |= {name: 7 for name in re.findall(r"%\((\w+)\)d", msgid)}
-                for shown in (str(_l(msgid, **values)), str(_l(msgid, **values).__html__()),
-                              render_template_string("{{ _(msgid, **values) }}", msgid=msgid, values=values)):
-                    assert ".." not in shown.replace("...", "…"), (locale, msgid, shown)  # fmt: skip
+                for shown in (
+                    str(_l(msgid, **values)),
+                    str(_l(msgid, **values).__html__()),
+                    render_template_string("{{ _(msgid, **values) }}", msgid=msgid, values=values),
+                ):
+                    assert ".." not in shown.replace("...", "…"), (locale, msgid, shown)
 
 
 def test_the_russian_date_range_message_ends_once(app, login_as):
     client, _ = login_as("volunteer")
-    response = post_form(client, "/visits/desk?lang=ru", visit_form(app, arrived_at="9999-01-01T10:00"),
-                         page="/visits/desk?lang=ru")  # fmt: skip
+    response = post_form(
+        client, "/visits/desk?lang=ru", visit_form(app, arrived_at="9999-01-01T10:00"), page="/visits/desk?lang=ru"
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert re.search(r"по 31 декабря 2099\s*г\.</", html)  # Babel puts a narrow no-break space before "г."

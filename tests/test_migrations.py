@@ -115,21 +115,75 @@ def test_figure_keys_migration_keeps_translated_labels_and_history(empty_databas
         tables.reflect(db.engine)
         now = datetime(2026, 11, 1, 10, tzinfo=UTC)
         rows = [
-            ("centres", {"id": 1, "slug": "atyrau", "name": "Centre", "region": "Atyrau", "address": "",
-                         "timezone": "Asia/Atyrau", "phone": "", "email": "", "opening_hours": "", "created_at": now}),
-            ("briefings", {"id": 1, "centre_id": 1, "slug": "overview", "topic": "overview", "published": True,
-                           "original_locale": "en", "version": 1, "created_at": now, "updated_at": now}),
-            ("briefing_figures", {"id": 7, "briefing_id": 1, "position": 0, "label": "Voters", "value": 100, "unit": ""}),
-            ("briefing_figures", {"id": 9, "briefing_id": 1, "position": 1, "label": "Call centres", "value": 8,
-                                  "unit": ""}),
-            ("briefing_translations", {"briefing_id": 1, "locale": "de", "title": "Überblick", "body": "",
-                                       "figure_labels": {"9": {"label": "Callcenter", "unit": ""}}, "origin": "human",
-                                       "state": "reviewed", "source_version": 1, "updated_at": now}),
-            ("briefing_versions", {"briefing_id": 1, "locale": "en", "source_version": 1, "title": "Overview", "body": "",
-                                   "figures": [{"label": "Voters", "value": "100", "unit": ""},
-                                               {"label": "Call centres", "value": "8", "unit": ""}],
-                                   "origin": "original", "state": "reviewed", "saved_at": now}),
-        ]  # fmt: skip
+            (
+                "centres",
+                {
+                    "id": 1,
+                    "slug": "atyrau",
+                    "name": "Centre",
+                    "region": "Atyrau",
+                    "address": "",
+                    "timezone": "Asia/Atyrau",
+                    "phone": "",
+                    "email": "",
+                    "opening_hours": "",
+                    "created_at": now,
+                },
+            ),
+            (
+                "briefings",
+                {
+                    "id": 1,
+                    "centre_id": 1,
+                    "slug": "overview",
+                    "topic": "overview",
+                    "published": True,
+                    "original_locale": "en",
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                },
+            ),
+            (
+                "briefing_figures",
+                {"id": 7, "briefing_id": 1, "position": 0, "label": "Voters", "value": 100, "unit": ""},
+            ),
+            (
+                "briefing_figures",
+                {"id": 9, "briefing_id": 1, "position": 1, "label": "Call centres", "value": 8, "unit": ""},
+            ),
+            (
+                "briefing_translations",
+                {
+                    "briefing_id": 1,
+                    "locale": "de",
+                    "title": "Überblick",
+                    "body": "",
+                    "figure_labels": {"9": {"label": "Callcenter", "unit": ""}},
+                    "origin": "human",
+                    "state": "reviewed",
+                    "source_version": 1,
+                    "updated_at": now,
+                },
+            ),
+            (
+                "briefing_versions",
+                {
+                    "briefing_id": 1,
+                    "locale": "en",
+                    "source_version": 1,
+                    "title": "Overview",
+                    "body": "",
+                    "figures": [
+                        {"label": "Voters", "value": "100", "unit": ""},
+                        {"label": "Call centres", "value": "8", "unit": ""},
+                    ],
+                    "origin": "original",
+                    "state": "reviewed",
+                    "saved_at": now,
+                },
+            ),
+        ]
         for table, row in rows:
             db.session.execute(tables.tables[table].insert().values(**row))
         db.session.commit()
@@ -186,11 +240,22 @@ def test_organisations_differing_in_case_are_merged_and_kept_unique(empty_databa
         now = datetime(2026, 11, 1, tzinfo=UTC)
         names = ["OSCE/ODIHR", "osce/odihr ", "ОБСЕ", "обсе", "AFP"]
         for i, name in enumerate(names, start=1):
-            db.session.execute(tables.tables["organisations"].insert().values(id=i, name=name, kind="other",
-                                                                               created_at=now))  # fmt: skip
-            db.session.execute(tables.tables["visitor_profiles"].insert().values(
-                kind="observer", full_name=f"Person {i}", organisation_id=i, nationality="", phone="",
-                contact_email="", created_at=now))  # fmt: skip
+            db.session.execute(
+                tables.tables["organisations"].insert().values(id=i, name=name, kind="other", created_at=now)
+            )
+            db.session.execute(
+                tables.tables["visitor_profiles"]
+                .insert()
+                .values(
+                    kind="observer",
+                    full_name=f"Person {i}",
+                    organisation_id=i,
+                    nationality="",
+                    phone="",
+                    contact_email="",
+                    created_at=now,
+                )
+            )
         db.session.commit()
         upgrade()
         assert sorted(db.session.scalars(select(Organisation.name))) == ["AFP", "OSCE/ODIHR", "ОБСЕ"]

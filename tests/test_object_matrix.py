@@ -22,8 +22,19 @@ from tests.briefing_helpers import make_briefing
 from tests.helpers import csrf_from, login, make_centre, make_user, post_form
 
 F = Proficiency.FLUENT
-ACTORS = ("anonymous", "owner", "observer_a", "observer_k", "media_a", "assignee", "volunteer_a", "volunteer_k",
-          "coordinator_a", "coordinator_k", "admin")  # fmt: skip
+ACTORS = (
+    "anonymous",
+    "owner",
+    "observer_a",
+    "observer_k",
+    "media_a",
+    "assignee",
+    "volunteer_a",
+    "volunteer_k",
+    "coordinator_a",
+    "coordinator_k",
+    "admin",
+)
 ALLOWED, REFUSED = "allowed", "refused"
 
 
@@ -48,24 +59,36 @@ def world(app):
         db.session.add(walk_in)
         db.session.commit()
         visit = register_visit(
-            db.session, people["volunteer_a"],
+            db.session,
+            people["volunteer_a"],
             VisitInput(purposes=[VisitPurpose.BRIEFING], arrived_at=utcnow(), visitor_id=walk_in.id),
-        )  # fmt: skip
+        )
         db.session.commit()
         request = make_request(people["owner"])
         job, _ = file_job(
-            db.session, people["owner"],
-            JobInput(source="ru", target="de", mode=HelpMode.WRITTEN, text="Протокол",
-                     needed_by=utcnow() + timedelta(hours=5)),
+            db.session,
+            people["owner"],
+            JobInput(
+                source="ru",
+                target="de",
+                mode=HelpMode.WRITTEN,
+                text="Протокол",
+                needed_by=utcnow() + timedelta(hours=5),
+            ),
             ("en", "de", "fr", "ru", "kk"),
-        )  # fmt: skip
+        )
         db.session.commit()
         assert job.assignee_id == people["assignee"].id
         objects = {
-            "visitor": walk_in.id, "signed_up_visitor": people["owner"].visitor_profile.id, "visit": visit.id,
-            "request": request.id, "job": job.id, "item": make_item(atyrau.id).id,
-            "briefing": make_briefing(atyrau, published=False).id, "staff": people["volunteer_a"].id,
-        }  # fmt: skip
+            "visitor": walk_in.id,
+            "signed_up_visitor": people["owner"].visitor_profile.id,
+            "visit": visit.id,
+            "request": request.id,
+            "job": job.id,
+            "item": make_item(atyrau.id).id,
+            "briefing": make_briefing(atyrau, published=False).id,
+            "staff": people["volunteer_a"].id,
+        }
         assert karaganda.id != atyrau.id
         emails = {key: user.email for key, user in people.items()}
     clients = {"anonymous": app.test_client()}
@@ -144,11 +167,20 @@ def test_a_visitor_served_by_two_centres(app, world):
     """Karaganda serves Atyrau's walk-in: both see the visitor, each only their own visits."""
     clients, objects = world
     with app.app_context():
-        volunteer_k = db.session.scalar(db.select(User).where(User.role == "volunteer", User.centre.has(slug="karaganda")))
+        volunteer_k = db.session.scalar(
+            db.select(User).where(User.role == "volunteer", User.centre.has(slug="karaganda"))
+        )
         # a travelling observer is registered on the number of the card they show (spaces and case aside)
-        register_visit(db.session, volunteer_k, VisitInput(purposes=[VisitPurpose.INTERNET], arrived_at=utcnow(),
-                                                           visitor_id=objects["visitor"],
-                                                           card_number="odihr-sto-0999 "))  # fmt: skip
+        register_visit(
+            db.session,
+            volunteer_k,
+            VisitInput(
+                purposes=[VisitPurpose.INTERNET],
+                arrived_at=utcnow(),
+                visitor_id=objects["visitor"],
+                card_number="odihr-sto-0999 ",
+            ),
+        )
         db.session.commit()
     karaganda_page = clients["volunteer_k"].get(f"/visits/visitors/{objects['visitor']}").get_data(as_text=True)
     atyrau_page = clients["volunteer_a"].get(f"/visits/visitors/{objects['visitor']}").get_data(as_text=True)
@@ -161,9 +193,12 @@ def test_a_visitor_served_by_two_centres(app, world):
     assert "Briefing about the region" in admin_page
     # the walk-in now belongs to two centres: neither coordinator may merge (delete) it, an admin may
     for coordinator in ("coordinator_a", "coordinator_k"):
-        response = _post(clients[coordinator], f"/visits/visitors/{objects['visitor']}/merge",
-                         f"/visits/visitors/{objects['visitor']}/merge",
-                         {"duplicate": objects["signed_up_visitor"]})  # fmt: skip
+        response = _post(
+            clients[coordinator],
+            f"/visits/visitors/{objects['visitor']}/merge",
+            f"/visits/visitors/{objects['visitor']}/merge",
+            {"duplicate": objects["signed_up_visitor"]},
+        )
         assert response.status_code in (404, 422), coordinator
     with app.app_context():
         assert db.session.get(VisitorProfile, objects["signed_up_visitor"]) is not None
@@ -188,8 +223,12 @@ def test_pickers_list_only_the_centres_visitors(app, world):
     assert walk_in not in clients["volunteer_k"].get("/requests/new-for-visitor").get_data(as_text=True)
     assert walk_in not in clients["volunteer_k"].get(f"/inventory/{karaganda_item}").get_data(as_text=True)
     # lending Atyrau's walk-in an item at Karaganda is refused as a choice that is not offered
-    response = _post(clients["volunteer_k"], f"/inventory/{karaganda_item}", f"/inventory/{karaganda_item}/checkout",
-                     {"borrower": objects["visitor"], "due_at": "2030-01-01T10:00"})  # fmt: skip
+    response = _post(
+        clients["volunteer_k"],
+        f"/inventory/{karaganda_item}",
+        f"/inventory/{karaganda_item}/checkout",
+        {"borrower": objects["visitor"], "due_at": "2030-01-01T10:00"},
+    )
     assert response.status_code == 422
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Loan.id))) == 0
@@ -266,8 +305,15 @@ def test_a_request_is_filed_only_for_a_visitor_one_serves(app, world):
 
 def test_searches_refuse_hidden_characters_with_400(world):
     clients, objects = world
-    for url in ("/visits/desk", "/visits/visitors", f"/visits/visitors/{objects['visitor']}/merge", "/staff/",
-                "/requests/queue", "/inventory/", "/briefings/"):  # fmt: skip
+    for url in (
+        "/visits/desk",
+        "/visits/visitors",
+        f"/visits/visitors/{objects['visitor']}/merge",
+        "/staff/",
+        "/requests/queue",
+        "/inventory/",
+        "/briefings/",
+    ):
         client = clients["coordinator_a"]
         response = client.get(f"{url}?q=Anna%E2%80%AEx&kind=nonsense&topic=nonsense")
         assert response.status_code == 400, url

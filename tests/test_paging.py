@@ -13,9 +13,7 @@ from observer_portal.models import Priority
 from observer_portal.paging import MAX_ID, Keyset, parse_cursor, parse_id, parse_micros
 from observer_portal.services import assistance, visit_log
 
-moments = st.datetimes(
-    min_value=datetime(1970, 1, 1), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)
-)  # fmt: skip
+moments = st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(9999, 12, 30), timezones=st.just(UTC))
 ids = st.integers(1, MAX_ID)
 
 
@@ -52,9 +50,12 @@ def test_queue_cursor_round_trip_is_exact(priority, moment, number):
 # ---------------------------------------------------------------- the keyset, written once
 
 _rows = sa.Table(
-    "rows", sa.MetaData(),
-    sa.Column("id", sa.Integer, primary_key=True), sa.Column("rank", sa.Integer), sa.Column("name", sa.String),
-)  # fmt: skip
+    "rows",
+    sa.MetaData(),
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("rank", sa.Integer),
+    sa.Column("name", sa.String),
+)
 KEYSETS = {
     "id, newest first": Keyset((_rows.c.id,), descending=True),
     "name then id": Keyset((_rows.c.name, _rows.c.id)),

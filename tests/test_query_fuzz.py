@@ -38,10 +38,33 @@ SOURCE = Path(__file__).resolve().parent.parent / "observer_portal"
 
 #: Every GET parameter a view reads (checked against the source below).
 QUERY_PARAMS = (
-    "after", "after_id", "after_name", "before", "centre", "date_from", "date_to", "duplicate", "kind", "lang",
-    "mine", "next", "organisation", "overdue", "purpose", "q", "request", "role", "status", "submit", "text",
-    "topic", "unassigned", "visit", "visitor", "volunteer",
-)  # fmt: skip
+    "after",
+    "after_id",
+    "after_name",
+    "before",
+    "centre",
+    "date_from",
+    "date_to",
+    "duplicate",
+    "kind",
+    "lang",
+    "mine",
+    "next",
+    "organisation",
+    "overdue",
+    "purpose",
+    "q",
+    "request",
+    "role",
+    "status",
+    "submit",
+    "text",
+    "topic",
+    "unassigned",
+    "visit",
+    "visitor",
+    "volunteer",
+)
 #: Names that reached `url_for(**request.args)` when a page copied its query into a link.
 URL_FOR_NAMES = ("endpoint", "_external", "_scheme", "_anchor", "_method", "values")
 #: Parameter names nobody reads, sent along by the sweep and the mixed examples.
@@ -62,11 +85,44 @@ EDGE_NUMBERS = ("9223372036854775808", "2147483648", "²")
 EDGE_VALUES = ("9999-12-31", "0001-01-01", "x" * 3000)
 
 HOSTILE = (
-    "0", "-1", "+1", " 1", "00", "2147483648", "9223372036854775808", "-9223372036854775809", "9" * 40, "1e309",
-    "NaN", "١٢", "²", "𝟙𝟚", "1_000", "_", "1__1", "1_1_1_1", "253402300800000000_1", "1.5_2", "", "\x00", "../",
-    "../../etc/passwd", "%00", "9999-12-31", "0000-01-01", "2022-02-30", "0001-01-01", "\u202e", "<script>",
-    "x" * 5000, "ä" * 300, "//evil.example", "javascript:alert(1)", "y", "on",
-)  # fmt: skip
+    "0",
+    "-1",
+    "+1",
+    " 1",
+    "00",
+    "2147483648",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "9" * 40,
+    "1e309",
+    "NaN",
+    "١٢",
+    "²",
+    "𝟙𝟚",
+    "1_000",
+    "_",
+    "1__1",
+    "1_1_1_1",
+    "253402300800000000_1",
+    "1.5_2",
+    "",
+    "\x00",
+    "../",
+    "../../etc/passwd",
+    "%00",
+    "9999-12-31",
+    "0000-01-01",
+    "2022-02-30",
+    "0001-01-01",
+    "\u202e",
+    "<script>",
+    "x" * 5000,
+    "ä" * 300,
+    "//evil.example",
+    "javascript:alert(1)",
+    "y",
+    "on",
+)
 #: Valid values, so that one hostile field is also tried next to valid ones.
 VALID = ("observer", "media", "overview", "equipment", "new", "active", "volunteer", "y", "2022-11-20", "1", "1_1")
 

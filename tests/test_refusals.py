@@ -23,9 +23,15 @@ def test_a_stale_lend_names_the_borrower(app, login_as):
         james = make_user("media", name="James Smith").visitor_profile.id
     page = f"/inventory/{item_id}"
     stale_token = csrf_from(second.get(page).get_data(as_text=True))  # the second desk opened the page earlier
-    assert post_form(first, f"{page}/checkout", {"borrower": str(hannah), "due_at": local(6, app)}, page=page).status_code == 302
-    response = second.post(f"{page}/checkout", data={"csrf_token": stale_token, "borrower": str(james),
-                                                     "due_at": local(6, app)}, follow_redirects=True)  # fmt: skip
+    assert (
+        post_form(first, f"{page}/checkout", {"borrower": str(hannah), "due_at": local(6, app)}, page=page).status_code
+        == 302
+    )
+    response = second.post(
+        f"{page}/checkout",
+        data={"csrf_token": stale_token, "borrower": str(james), "due_at": local(6, app)},
+        follow_redirects=True,
+    )
     html = response.get_data(as_text=True)
     assert "ATR-PRN-02 is already on loan to Hannah Müller. Check it in first, or lend another item." in html
     with app.app_context():
@@ -41,8 +47,11 @@ def test_a_stale_lend_is_explained_in_german(app, login_as):
     page = f"/inventory/{item_id}"
     stale_token = csrf_from(second.get(page).get_data(as_text=True))
     post_form(first, f"{page}/checkout", {"borrower": str(hannah), "due_at": local(6, app)}, page=page)
-    html = second.post(f"{page}/checkout", data={"csrf_token": stale_token, "borrower": str(hannah),
-                                                 "due_at": local(6, app)}, follow_redirects=True).get_data(as_text=True)  # fmt: skip
+    html = second.post(
+        f"{page}/checkout",
+        data={"csrf_token": stale_token, "borrower": str(hannah), "due_at": local(6, app)},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "Hannah Müller" in html
     assert "ATR-PRN-03" in html
     assert "already on loan" not in html
@@ -104,15 +113,22 @@ def test_saving_a_briefing_unchanged_from_a_browser_changes_nothing(app_ctx):
     from tests.helpers import make_centre
 
     briefing = make_briefing(make_centre("atyrau"), body="Line one.\n\nLine two.\n", figures=[("Voters", 5, "")])
-    as_sent = BriefingInput(slug=briefing.slug, topic=briefing.topic, title=briefing.original.title,
-                            body="Line one.\r\n\r\nLine two.\r\n", original_locale="en",
-                            figures=[FigureInput("Voters", briefing.figures[0].value, "", briefing.figures[0].key)])  # fmt: skip
+    as_sent = BriefingInput(
+        slug=briefing.slug,
+        topic=briefing.topic,
+        title=briefing.original.title,
+        body="Line one.\r\n\r\nLine two.\r\n",
+        original_locale="en",
+        figures=[FigureInput("Voters", briefing.figures[0].value, "", briefing.figures[0].key)],
+    )
     assert update_briefing(db.session, make_user("coordinator"), briefing, as_sent) is False
     assert briefing.version == 1
 
 
-@pytest.mark.parametrize(("count", "said"), [(1, "1 непрочитанное"), (3, "3 непрочитанных"), (5, "5 непрочитанных"),
-                                             (21, "21 непрочитанное")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("count", "said"),
+    [(1, "1 непрочитанное"), (3, "3 непрочитанных"), (5, "5 непрочитанных"), (21, "21 непрочитанное")],
+)
 def test_unread_notifications_are_counted_in_the_readers_grammar(app, login_as, count, said):
     from observer_portal.services.notifications import REQUEST_UNROUTABLE, notify
 
@@ -138,10 +154,14 @@ def test_a_language_request_is_titled_by_what_was_asked(app, login_as):
     observer, _ = login_as("observer")
     with app.app_context():
         make_user("volunteer", languages={"ru": "fluent", "en": "fluent"}, on_duty=True)
-    phone = post_form(observer, "/language-help/new", {"source": "ru", "target": "en", "mode": "phone",
-                                                        "needed_by": local(5, app)})  # fmt: skip
-    written = post_form(observer, "/language-help/new", {"source": "ru", "target": "en", "mode": "written",
-                                                          "text": "Протокол", "needed_by": local(5, app)})  # fmt: skip
+    phone = post_form(
+        observer, "/language-help/new", {"source": "ru", "target": "en", "mode": "phone", "needed_by": local(5, app)}
+    )
+    written = post_form(
+        observer,
+        "/language-help/new",
+        {"source": "ru", "target": "en", "mode": "written", "text": "Протокол", "needed_by": local(5, app)},
+    )
     coordinator, _ = login_as("coordinator")
     phone_page = coordinator.get(phone.headers["Location"]).get_data(as_text=True)
     written_page = coordinator.get(written.headers["Location"]).get_data(as_text=True)

@@ -28,8 +28,14 @@ def _multipart(token: str, file_bytes: bytes) -> tuple[bytes, str]:
         f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
         for key, value in fields.items()
     )
-    body += (f'--{boundary}\r\nContent-Disposition: form-data; name="document"; filename="big.txt"\r\n'
-             f"Content-Type: text/plain\r\n\r\n").encode() + file_bytes + f"\r\n--{boundary}--\r\n".encode()  # fmt: skip
+    body += (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="document"; filename="big.txt"\r\n'
+            f"Content-Type: text/plain\r\n\r\n"
+        ).encode()
+        + file_bytes
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 

@@ -118,35 +118,60 @@ def test_text_fields_are_shown_back_escaped_and_intact(app, login_as, probe):
     observer, observer_user = login_as("observer", name=_one_line(probe)[:100])
     coordinator, _ = login_as("coordinator")
     # profile name → header and account page
-    assert post_form(observer, "/account", {"display_name": _one_line(probe)[:120], "preferred_locale": ""}).status_code == 302
+    assert (
+        post_form(observer, "/account", {"display_name": _one_line(probe)[:120], "preferred_locale": ""}).status_code
+        == 302
+    )
     # a request: details, place and a comment
     response = post_form(
-        observer, "/requests/new",
-        {"kind": "other", "details": probe, "location_kind": "other", "location": _one_line(probe)[:200],
-         "needed_by": local(5, app), "priority": "2"},
-    )  # fmt: skip
+        observer,
+        "/requests/new",
+        {
+            "kind": "other",
+            "details": probe,
+            "location_kind": "other",
+            "location": _one_line(probe)[:200],
+            "needed_by": local(5, app),
+            "priority": "2",
+        },
+    )
     assert response.status_code == 302
     request_page = response.headers["Location"]
     post_form(observer, request_page + "/comment", {"note": probe}, page=request_page)
     # a translation request: text, notes
     response = post_form(
-        observer, "/language-help/new",
-        {"source": "ru", "target": "de", "mode": "written", "text": probe, "notes": probe,
-         "needed_by": local(5, app)},
-    )  # fmt: skip
+        observer,
+        "/language-help/new",
+        {"source": "ru", "target": "de", "mode": "written", "text": probe, "notes": probe, "needed_by": local(5, app)},
+    )
     assert response.status_code == 302
     translation_page = response.headers["Location"]
     # a briefing: title, body, figure label; an equipment item: description and notes
     response = post_form(
-        coordinator, "/briefings/new",
-        {"title": _one_line(probe)[:200], "slug": "probe", "topic": "overview", "original_locale": "en", "body": probe,
-         "figures-0-label": _one_line(probe)[:160], "figures-0-value": "42"},
-    )  # fmt: skip
+        coordinator,
+        "/briefings/new",
+        {
+            "title": _one_line(probe)[:200],
+            "slug": "probe",
+            "topic": "overview",
+            "original_locale": "en",
+            "body": probe,
+            "figures-0-label": _one_line(probe)[:160],
+            "figures-0-value": "42",
+        },
+    )
     assert response.status_code == 302
     post_form(
-        coordinator, "/inventory/new",
-        {"kind": "laptop", "asset_tag": "PROBE-1", "description": _one_line(probe)[:200], "condition": "good", "notes": probe},
-    )  # fmt: skip
+        coordinator,
+        "/inventory/new",
+        {
+            "kind": "laptop",
+            "asset_tag": "PROBE-1",
+            "description": _one_line(probe)[:200],
+            "condition": "good",
+            "notes": probe,
+        },
+    )
     with app.app_context():
         item_id = db.session.scalar(select(func.max(EquipmentItem.id)))
     pages = [
@@ -198,8 +223,14 @@ def test_fuzz_help_request_form(app, kind, details, location_kind, location, nee
     limiter.reset()
     client = _fresh_client(app, "observer")
     before = _requests(app)
-    data = {"kind": kind, "details": details, "location_kind": location_kind, "location": location,
-            "needed_by": needed_by, "priority": priority}  # fmt: skip
+    data = {
+        "kind": kind,
+        "details": details,
+        "location_kind": location_kind,
+        "location": location,
+        "needed_by": needed_by,
+        "priority": priority,
+    }
     response = post_form(client, "/requests/new", data)
     assert response.status_code in (200, 302, 400, 422)
     assert _requests(app) == before + (1 if response.status_code == 302 else 0)
@@ -211,8 +242,16 @@ def test_fuzz_language_help_form(app, source, target, mode, text, starts_at, end
     limiter.reset()
     client = _fresh_client(app, "media")
     before = _requests(app)
-    data = {"source": source, "target": target, "mode": mode, "text": text, "starts_at": starts_at,
-            "ends_at": ends_at, "place": place, "needed_by": local(5, app)}  # fmt: skip
+    data = {
+        "source": source,
+        "target": target,
+        "mode": mode,
+        "text": text,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "place": place,
+        "needed_by": local(5, app),
+    }
     response = post_form(client, "/language-help/new", data)
     assert response.status_code in (200, 302, 400, 422)
     assert _requests(app) == before + (1 if response.status_code == 302 else 0)
@@ -220,9 +259,16 @@ def test_fuzz_language_help_form(app, source, target, mode, text, starts_at, end
 
 @FUZZ
 @given(
-    role=weird, name=weird, email=weird, password=weird, organisation=weird, accreditation=weird,
-    nationality=weird, centre=weird, languages=st.lists(weird, max_size=3),
-)  # fmt: skip
+    role=weird,
+    name=weird,
+    email=weird,
+    password=weird,
+    organisation=weird,
+    accreditation=weird,
+    nationality=weird,
+    centre=weird,
+    languages=st.lists(weird, max_size=3),
+)
 def test_fuzz_signup_form(
     app, role, name, email, password, organisation, accreditation, nationality, centre, languages
 ):
@@ -231,9 +277,19 @@ def test_fuzz_signup_form(
         centre_id = make_centre("atyrau").id
         users_before = db.session.scalar(select(func.count(User.id)))
     client = app.test_client()
-    data = {"role": role, "display_name": name, "email": email, "password": password, "confirm": password,
-            "organisation": organisation, "accreditation_number": accreditation, "nationality": nationality,
-            "centre": centre if centre.strip() else str(centre_id), "languages": languages, "consent": "y"}  # fmt: skip
+    data = {
+        "role": role,
+        "display_name": name,
+        "email": email,
+        "password": password,
+        "confirm": password,
+        "organisation": organisation,
+        "accreditation_number": accreditation,
+        "nationality": nationality,
+        "centre": centre if centre.strip() else str(centre_id),
+        "languages": languages,
+        "consent": "y",
+    }
     response = post_form(client, "/signup", data)
     assert response.status_code in (200, 302, 400, 422)
     with app.app_context():
@@ -272,19 +328,59 @@ def test_ten_thousand_characters_in_every_text_field_never_break_anything(app, l
         visitor_id = make_user("observer", name="Long Text").visitor_profile.id
     attempts = [
         (observer, "/account", {"display_name": long, "preferred_locale": ""}),
-        (observer, "/requests/new", {"kind": "other", "details": long, "location_kind": "other", "location": long,
-                                     "needed_by": local(5, app), "priority": "2"}),
-        (observer, "/language-help/new", {"source": "ru", "target": "de", "mode": "written", "text": long,
-                                          "notes": long, "needed_by": local(5, app)}),
-        (coordinator, "/briefings/new", {"title": long, "slug": long, "topic": "overview", "original_locale": "en",
-                                         "body": long, "figures-0-label": long, "figures-0-value": "1"}),
-        (coordinator, "/inventory/new", {"kind": "laptop", "asset_tag": long, "description": long,
-                                         "condition": "good", "notes": long}),
-        (volunteer, "/visits/desk", {"visitor_id": str(visitor_id), "purposes": ["briefing"],
-                                     "arrived_at": local(0, app), "notes": long}),
-        (volunteer, f"/visits/visitors/{visitor_id}", {"full_name": long, "kind": "observer", "organisation": long,
-                                                      "phone": long, "contact_email": long}),
-    ]  # fmt: skip
+        (
+            observer,
+            "/requests/new",
+            {
+                "kind": "other",
+                "details": long,
+                "location_kind": "other",
+                "location": long,
+                "needed_by": local(5, app),
+                "priority": "2",
+            },
+        ),
+        (
+            observer,
+            "/language-help/new",
+            {
+                "source": "ru",
+                "target": "de",
+                "mode": "written",
+                "text": long,
+                "notes": long,
+                "needed_by": local(5, app),
+            },
+        ),
+        (
+            coordinator,
+            "/briefings/new",
+            {
+                "title": long,
+                "slug": long,
+                "topic": "overview",
+                "original_locale": "en",
+                "body": long,
+                "figures-0-label": long,
+                "figures-0-value": "1",
+            },
+        ),
+        (
+            coordinator,
+            "/inventory/new",
+            {"kind": "laptop", "asset_tag": long, "description": long, "condition": "good", "notes": long},
+        ),
+        (
+            volunteer,
+            "/visits/desk",
+            {"visitor_id": str(visitor_id), "purposes": ["briefing"], "arrived_at": local(0, app), "notes": long},
+        ),
+        (
+            volunteer,
+            f"/visits/visitors/{visitor_id}",
+            {"full_name": long, "kind": "observer", "organisation": long, "phone": long, "contact_email": long},
+        ),
+    ]
     for client, url, data in attempts:
         response = post_form(client, url, data)
         assert response.status_code in (200, 302, 422), (url, response.status_code)

@@ -47,7 +47,9 @@ def test_every_refusal_a_view_catches_is_shown_and_discarded():
         for path in package.glob("*.py"):
             for node in ast.walk(ast.parse(path.read_text())):
                 if isinstance(node, ast.ExceptHandler) and "ServiceError" in ast.unparse(node.type or ast.Pass()):
-                    called = {n.func.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+                    called = {
+                        n.func.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                    }
                     if not called & {"show_form_error", "flash_refusal"}:
                         missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert missing == []
@@ -144,8 +146,11 @@ def test_the_database_itself_refuses_backwards_times_and_unknown_priorities(app_
     request = make_request(make_user("observer"))
     volunteer = make_user("volunteer")
     start = utcnow() + timedelta(days=1)
-    db.session.add(InterpretationBooking(request_id=request.id, volunteer_id=volunteer.id, starts_at=start,
-                                         ends_at=start + timedelta(hours=1)))  # fmt: skip
+    db.session.add(
+        InterpretationBooking(
+            request_id=request.id, volunteer_id=volunteer.id, starts_at=start, ends_at=start + timedelta(hours=1)
+        )
+    )
     db.session.commit()
     bad = [
         update(InterpretationBooking).values(ends_at=InterpretationBooking.starts_at),
@@ -178,13 +183,20 @@ def test_the_database_itself_refuses_overlapping_bookings_of_one_interpreter(app
     start = utcnow().replace(microsecond=0) + timedelta(days=1)
 
     def booking(request, volunteer, hours_from: float, hours_to: float) -> dict:
-        return {"request_id": request.id, "volunteer_id": volunteer.id,
-                "starts_at": start + timedelta(hours=hours_from), "ends_at": start + timedelta(hours=hours_to)}  # fmt: skip
+        return {
+            "request_id": request.id,
+            "volunteer_id": volunteer.id,
+            "starts_at": start + timedelta(hours=hours_from),
+            "ends_at": start + timedelta(hours=hours_to),
+        }
 
     db.session.execute(insert(InterpretationBooking).values(**booking(requests[0], anna, 0, 2)))
     db.session.commit()
-    for overlapping in (booking(requests[1], anna, 1, 3), booking(requests[1], anna, -1, 0.5),
-                        booking(requests[1], anna, 0.5, 1)):  # fmt: skip
+    for overlapping in (
+        booking(requests[1], anna, 1, 3),
+        booking(requests[1], anna, -1, 0.5),
+        booking(requests[1], anna, 0.5, 1),
+    ):
         with pytest.raises(IntegrityError):
             db.session.execute(insert(InterpretationBooking).values(**overlapping))
         db.session.rollback()
@@ -193,9 +205,11 @@ def test_the_database_itself_refuses_overlapping_bookings_of_one_interpreter(app
     db.session.execute(insert(InterpretationBooking).values(**booking(requests[2], boris, 0, 2)))
     db.session.commit()
     with pytest.raises(IntegrityError):  # moving a booking onto another is refused too
-        db.session.execute(update(InterpretationBooking)
-                           .where(InterpretationBooking.request_id == requests[2].id)
-                           .values(volunteer_id=anna.id))  # fmt: skip
+        db.session.execute(
+            update(InterpretationBooking)
+            .where(InterpretationBooking.request_id == requests[2].id)
+            .values(volunteer_id=anna.id)
+        )
     db.session.rollback()
 
 

@@ -111,8 +111,14 @@ def test_billion_laughs_is_refused_before_any_expansion(tmp_path):
     entities = b'<!ENTITY l0 "ha">' + b"".join(
         b'<!ENTITY l%d "%s">' % (i, b"&l%d;" % (i - 1) * 10) for i in range(1, 10)
     )
-    document = (b'<?xml version="1.0"?><!DOCTYPE w:document [' + entities + b"]>"
-                + HEAD.split(b"\n", 1)[1] + b"<w:p><w:r><w:t>&l9;</w:t></w:r></w:p>" + TAIL)  # fmt: skip
+    document = (
+        b'<?xml version="1.0"?><!DOCTYPE w:document ['
+        + entities
+        + b"]>"
+        + HEAD.split(b"\n", 1)[1]
+        + b"<w:p><w:r><w:t>&l9;</w:t></w:r></w:p>"
+        + TAIL
+    )
     within_budget(measured(tmp_path, word(document=document)), DTD)
 
 
@@ -223,8 +229,18 @@ def test_truncated_docx_is_not_a_word_document():
     assert refused(data[: len(data) // 2]) == "This is not a Word (.docx) document."
 
 
-@pytest.mark.parametrize("name", ["../evil.xml", "/etc/evil.xml", "C:/evil.xml", "word\\evil.xml", "word//x.xml",
-                                  "word/./x.xml", "word/document.xml"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../evil.xml",
+        "/etc/evil.xml",
+        "C:/evil.xml",
+        "word\\evil.xml",
+        "word//x.xml",
+        "word/./x.xml",
+        "word/document.xml",
+    ],
+)
 def test_odd_or_repeated_member_names_are_refused(name):
     assert (
         refused(word(extra=(member(name, b"x"),))) == "The Word file contains a part with an unsafe or repeated name."
@@ -241,8 +257,12 @@ def test_encrypted_member_and_odd_compression_are_refused():
 
 
 def test_external_entity_is_refused_and_nothing_is_read():
-    document = (b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-                + HEAD.split(b"\n", 1)[1] + b"<w:p><w:r><w:t>&x;</w:t></w:r></w:p>" + TAIL)  # fmt: skip
+    document = (
+        b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        + HEAD.split(b"\n", 1)[1]
+        + b"<w:p><w:r><w:t>&x;</w:t></w:r></w:p>"
+        + TAIL
+    )
     assert refused(word(document=document)) == DTD
 
 
@@ -294,12 +314,14 @@ def test_a_word_document_reads_as_before_with_tables_in_place():
 
 
 def test_word_markup_that_is_not_text_is_left_out():
-    body = (b'<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr>'
-            b"<w:r><w:t>kept</w:t></w:r><w:del><w:r><w:delText>deleted</w:delText></w:r></w:del>"
-            b'<w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
-            b"<mc:Choice><w:p><w:r><w:t>box</w:t></w:r></w:p></mc:Choice>"
-            b"<mc:Fallback><w:p><w:r><w:t>box</w:t></w:r></w:p></mc:Fallback></mc:AlternateContent></w:r>"
-            b"<w:r><w:noBreakHyphen/><w:t xml:space=\"preserve\"> &amp; &#1071;</w:t></w:r></w:p>")  # fmt: skip
+    body = (
+        b'<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr>'
+        b"<w:r><w:t>kept</w:t></w:r><w:del><w:r><w:delText>deleted</w:delText></w:r></w:del>"
+        b'<w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        b"<mc:Choice><w:p><w:r><w:t>box</w:t></w:r></w:p></mc:Choice>"
+        b"<mc:Fallback><w:p><w:r><w:t>box</w:t></w:r></w:p></mc:Fallback></mc:AlternateContent></w:r>"
+        b'<w:r><w:noBreakHyphen/><w:t xml:space="preserve"> &amp; &#1071;</w:t></w:r></w:p>'
+    )
     assert read_document("a.docx", word(body))[1] == "keptbox\n- & Я"
 
 
@@ -322,8 +344,14 @@ def test_a_bomb_posted_through_the_form_is_refused_and_nothing_is_written(
 ):
     client, _ = login_as("observer", preferred_locale=locale)
     token = csrf_from(client.get("/language-help/new").get_data(as_text=True))
-    form = {"csrf_token": token, "source": "ru", "target": "en", "mode": "document", "needed_by": local(5, app),
-            "document": (io.BytesIO(bomb(bomb_part, declared=declared)), "protocol.docx")}  # fmt: skip
+    form = {
+        "csrf_token": token,
+        "source": "ru",
+        "target": "en",
+        "mode": "document",
+        "needed_by": local(5, app),
+        "document": (io.BytesIO(bomb(bomb_part, declared=declared)), "protocol.docx"),
+    }
     response = post_multipart(client, "/language-help/new", form)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)

@@ -92,8 +92,15 @@ def _seed_varied(app) -> dict[str, str]:
     """60 visits whose date, organisation, kind, purposes, desk volunteer and text vary
     independently (coprime cycles), with ties on the arrival time and visits close to local
     midnight; plus visits of another centre, which a coordinator never sees."""
-    combos = [["briefing"], ["internet", "translation"], ["equipment"], ["other"], ["briefing", "internet"],
-              ["translation"], ["briefing", "equipment", "other"]]  # fmt: skip
+    combos = [
+        ["briefing"],
+        ["internet", "translation"],
+        ["equipment"],
+        ["other"],
+        ["briefing", "internet"],
+        ["translation"],
+        ["briefing", "equipment", "other"],
+    ]
     with app.app_context():
         centre = make_centre("atyrau", timezone="Asia/Atyrau")
         other = make_centre("karaganda")
@@ -101,10 +108,17 @@ def _seed_varied(app) -> dict[str, str]:
         orgs = [Organisation(name=n, kind=OrganisationKind.OTHER) for n in ("OSCE/ODIHR", "AFP", "CIS Mission")]
         people = [
             VisitorProfile(kind=kind, full_name=name, organisation=orgs[i % 3], accreditation_number=f"ACC-{i}")
-            for i, (kind, name) in enumerate([("observer", "Marta Kowalska"), ("media", "Jean Dupont"),
-                                               ("observer", "Anna Kowalski"), ("media", "Olga Ivanova"),
-                                               ("observer", "Aigerim Nurlanovna"), ("media", "Tom O'Neill")])
-        ]  # fmt: skip
+            for i, (kind, name) in enumerate(
+                [
+                    ("observer", "Marta Kowalska"),
+                    ("media", "Jean Dupont"),
+                    ("observer", "Anna Kowalski"),
+                    ("media", "Olga Ivanova"),
+                    ("observer", "Aigerim Nurlanovna"),
+                    ("media", "Tom O'Neill"),
+                ]
+            )
+        ]
         db.session.add_all(orgs + people)
         db.session.flush()
         start = datetime(2022, 11, 10, 18, 30, tzinfo=UTC)  # 23:30 in Atyrau
@@ -114,16 +128,28 @@ def _seed_varied(app) -> dict[str, str]:
                 arrived = start + timedelta(hours=7 * i)
             visitor = people[i % 6]
             db.session.add(
-                Visit(centre_id=centre.id, visitor_id=visitor.id, visitor_kind=visitor.kind, arrived_at=arrived,
-                      organisation_id=orgs[i % 4].id if i % 4 < 3 else None,
-                      registered_by_id=desk[i % 4].id if i % 4 < 3 else None,
-                      notes="asked about Kowalska's badge" if i % 9 == 0 else f"visit {i}",
-                      purposes=[VisitPurposeRow(purpose=VisitPurpose(p)) for p in combos[i % 7]])
-            )  # fmt: skip
+                Visit(
+                    centre_id=centre.id,
+                    visitor_id=visitor.id,
+                    visitor_kind=visitor.kind,
+                    arrived_at=arrived,
+                    organisation_id=orgs[i % 4].id if i % 4 < 3 else None,
+                    registered_by_id=desk[i % 4].id if i % 4 < 3 else None,
+                    notes="asked about Kowalska's badge" if i % 9 == 0 else f"visit {i}",
+                    purposes=[VisitPurposeRow(purpose=VisitPurpose(p)) for p in combos[i % 7]],
+                )
+            )
         for i in range(5):
-            db.session.add(Visit(centre_id=other.id, visitor_id=people[0].id, visitor_kind="observer",
-                                 arrived_at=start + timedelta(days=i), organisation_id=orgs[0].id,
-                                 purposes=[VisitPurposeRow(purpose=VisitPurpose.BRIEFING)]))  # fmt: skip
+            db.session.add(
+                Visit(
+                    centre_id=other.id,
+                    visitor_id=people[0].id,
+                    visitor_kind="observer",
+                    arrived_at=start + timedelta(days=i),
+                    organisation_id=orgs[0].id,
+                    purposes=[VisitPurposeRow(purpose=VisitPurpose.BRIEFING)],
+                )
+            )
         db.session.commit()
         return {
             "date_from": "2022-11-13",
@@ -172,12 +198,42 @@ def test_text_filter_exports_every_matching_demo_visit(app, login_as):
 
 
 HOSTILE = [
-    "<script>alert(1)</script>", "<b onmouseover=alert(1)>x</b>", "{{ 7*7 }} {% if 1 %}x{% endif %}",
-    "=1+1", "+1+1", "-1+1", "@SUM(A1)", "=cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example";"click")',
-    "safe;=1+1;x", "safe,=1+1", "safe\t=1+1", "safe|=1+1", "safe\n=1+1", "safe\r\n+1", "safe; @A1", "trailing;",
-    "\t=1+1", "\r=1+1", "＝1+1", "＋1", "－1", "＠SUM(A1)", "x;＝1", "\u202e=1+1", "\u200b=1+1", "\ufeff@x",
-    " =1+1", '"=1+1"', 'x;"=1+1"', 'x;""=1', "x;\"a;=1\"", "'=already text", "\u202egnp.exe", "-",
-]  # fmt: skip
+    "<script>alert(1)</script>",
+    "<b onmouseover=alert(1)>x</b>",
+    "{{ 7*7 }} {% if 1 %}x{% endif %}",
+    "=1+1",
+    "+1+1",
+    "-1+1",
+    "@SUM(A1)",
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://evil.example";"click")',
+    "safe;=1+1;x",
+    "safe,=1+1",
+    "safe\t=1+1",
+    "safe|=1+1",
+    "safe\n=1+1",
+    "safe\r\n+1",
+    "safe; @A1",
+    "trailing;",
+    "\t=1+1",
+    "\r=1+1",
+    "＝1+1",
+    "＋1",
+    "－1",
+    "＠SUM(A1)",
+    "x;＝1",
+    "\u202e=1+1",
+    "\u200b=1+1",
+    "\ufeff@x",
+    " =1+1",
+    '"=1+1"',
+    'x;"=1+1"',
+    'x;""=1',
+    'x;"a;=1"',
+    "'=already text",
+    "\u202egnp.exe",
+    "-",
+]
 LONG = ("Kowalska; =1+1\t@x " * 600)[:9_990] + ";=2+2;-3"
 
 
@@ -198,13 +254,20 @@ def _seed_hostile(app) -> dict[int, tuple[str, str, str, str]]:
         expected = {}
         for i, value in enumerate([*HOSTILE, LONG]):
             org = Organisation(name=value[:190] + f"#{i}", kind=OrganisationKind.OTHER)
-            person = VisitorProfile(kind="media", full_name=value[:120], organisation=org,
-                                    accreditation_number=value[:60] + f"#{i}")  # fmt: skip
+            person = VisitorProfile(
+                kind="media", full_name=value[:120], organisation=org, accreditation_number=value[:60] + f"#{i}"
+            )
             db.session.add_all([org, person])
             db.session.flush()
-            visit = Visit(centre_id=centre.id, visitor_id=person.id, organisation_id=org.id, visitor_kind="media",
-                          arrived_at=start + timedelta(minutes=i), notes=value,
-                          purposes=[VisitPurposeRow(purpose=VisitPurpose.OTHER)])  # fmt: skip
+            visit = Visit(
+                centre_id=centre.id,
+                visitor_id=person.id,
+                organisation_id=org.id,
+                visitor_kind="media",
+                arrived_at=start + timedelta(minutes=i),
+                notes=value,
+                purposes=[VisitPurposeRow(purpose=VisitPurpose.OTHER)],
+            )
             db.session.add(visit)
             db.session.flush()
             expected[visit.id] = (person.full_name, person.accreditation_number, org.name, value)
@@ -319,8 +382,10 @@ def test_a_browser_sees_a_failed_download_not_a_short_file(app, login_as, monkey
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.server_port}/visits/export.csv"
-        headers = {"Cookie": f"{cookie.key}={cookie.value}", "User-Agent": client.environ_base.get(
-            "HTTP_USER_AGENT", "Werkzeug")}  # fmt: skip
+        headers = {
+            "Cookie": f"{cookie.key}={cookie.value}",
+            "User-Agent": client.environ_base.get("HTTP_USER_AGENT", "Werkzeug"),
+        }
         complete = requests.get(url, headers=headers, timeout=10)
         assert complete.status_code == 200, complete.text[:300]
         assert complete.text.count("\n") == 61  # header and 60 visits

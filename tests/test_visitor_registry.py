@@ -25,8 +25,13 @@ def _visitor(name: str, **fields) -> VisitorProfile:
 
 def _visit(profile: VisitorProfile, centre_id: int, *, hours_ago: float = 1, left: bool = False) -> Visit:
     arrived = utcnow() - timedelta(hours=hours_ago)
-    visit = Visit(centre_id=centre_id, visitor_id=profile.id, visitor_kind=profile.kind, arrived_at=arrived,
-                  left_at=arrived + timedelta(minutes=30) if left else None)  # fmt: skip
+    visit = Visit(
+        centre_id=centre_id,
+        visitor_id=profile.id,
+        visitor_kind=profile.kind,
+        arrived_at=arrived,
+        left_at=arrived + timedelta(minutes=30) if left else None,
+    )
     db.session.add(visit)
     db.session.commit()
     return visit
@@ -51,9 +56,11 @@ def test_front_desk_files_a_request_linked_to_the_visit(app, login_as):
     )
     assert f'name="visit" type="hidden" value="{visit_id}"' in page or f'value="{visit_id}"' in page
     response = post_form(
-        client, "/requests/new-for-visitor", {**request_form(app), "visitor": str(visitor_id), "visit": str(visit_id)},
+        client,
+        "/requests/new-for-visitor",
+        {**request_form(app), "visitor": str(visitor_id), "visit": str(visit_id)},
         page=link.replace("&amp;", "&"),
-    )  # fmt: skip
+    )
     assert response.status_code == 302
     with app.app_context():
         request = db.session.scalar(select(ServiceRequest))
@@ -138,9 +145,16 @@ def test_staff_correct_details_audited_and_bad_input_changes_nothing(app, login_
         _visitor("Taken Number", accreditation_number="ODIHR-1")
         profile_id = _visitor("Jane Smith").id
     url = f"/visits/visitors/{profile_id}"
-    good = {"full_name": "Jane  Smith-Jones", "kind": "media", "organisation": "BBC", "accreditation_number": "BBC-9",
-            "nationality": "GB", "phone": "+44 20 7946 0000", "contact_email": "Jane@BBC.example",
-            "languages": ["en", "fr"]}  # fmt: skip
+    good = {
+        "full_name": "Jane  Smith-Jones",
+        "kind": "media",
+        "organisation": "BBC",
+        "accreditation_number": "BBC-9",
+        "nationality": "GB",
+        "phone": "+44 20 7946 0000",
+        "contact_email": "Jane@BBC.example",
+        "languages": ["en", "fr"],
+    }
     assert post_form(client, url, good).status_code == 302
     with app.app_context():
         profile = db.session.get(VisitorProfile, profile_id)
@@ -214,8 +228,14 @@ def _duplicates(app):
         _visit(keep, centre_id, hours_ago=50)
         for hours in (26, 2):
             _visit(duplicate, centre_id, hours_ago=hours)
-        request = ServiceRequest(centre_id=centre_id, kind="equipment", details="Printer", requester_id=owner.id,
-                                 visitor_id=duplicate.id, needed_by=utcnow() + timedelta(hours=3))  # fmt: skip
+        request = ServiceRequest(
+            centre_id=centre_id,
+            kind="equipment",
+            details="Printer",
+            requester_id=owner.id,
+            visitor_id=duplicate.id,
+            needed_by=utcnow() + timedelta(hours=3),
+        )
         db.session.add(request)
         item = make_item(centre_id)
         db.session.add(Loan(item_id=item.id, borrower_id=duplicate.id, due_at=utcnow() + timedelta(days=1)))
@@ -231,8 +251,12 @@ def test_coordinator_merges_a_duplicate_and_nothing_is_lost(app, login_as):
     compare = client.get(f"/visits/visitors/{keep_id}/merge?duplicate={duplicate_id}").get_data(as_text=True)
     assert "Hannah Mueller" in compare
     assert "ODIHR-LTO-0142" in compare
-    response = post_form(client, f"/visits/visitors/{keep_id}/merge", {"duplicate": str(duplicate_id)},
-                         page=f"/visits/visitors/{keep_id}/merge?duplicate={duplicate_id}")  # fmt: skip
+    response = post_form(
+        client,
+        f"/visits/visitors/{keep_id}/merge",
+        {"duplicate": str(duplicate_id)},
+        page=f"/visits/visitors/{keep_id}/merge?duplicate={duplicate_id}",
+    )
     assert response.status_code == 302
     assert "Moved: visits 2, requests 1, loans 1." in client.get(response.location).get_data(as_text=True)
     with app.app_context():
@@ -372,15 +396,18 @@ def test_a_card_number_typed_in_another_case_or_spacing_is_the_same_person(app, 
         other = _visitor("Someone Else", kind="media", accreditation_number="PRESS-AFP-0001")
         oliver_id, other_id = oliver.id, other.id
         before = db.session.scalar(select(func.count(VisitorProfile.id)))
-    data = visit_form(app, full_name="Attacker Name", kind="media", organisation="Reuters",
-                      accreditation_number="press-rtr 3390")  # fmt: skip
+    data = visit_form(
+        app, full_name="Attacker Name", kind="media", organisation="Reuters", accreditation_number="press-rtr 3390"
+    )
     assert post_form(client, "/visits/desk", data).status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count(VisitorProfile.id))) == before
         assert db.session.scalar(select(Visit.visitor_id).order_by(Visit.id.desc()).limit(1)) == oliver_id
     coordinator, _ = login_as("coordinator")
-    response = post_form(coordinator, f"/visits/visitors/{other_id}",
-                         {"full_name": "Someone Else", "kind": "media", "organisation": "AFP",
-                          "accreditation_number": "Press-Rtr-3390"})  # fmt: skip
+    response = post_form(
+        coordinator,
+        f"/visits/visitors/{other_id}",
+        {"full_name": "Someone Else", "kind": "media", "organisation": "AFP", "accreditation_number": "Press-Rtr-3390"},
+    )
     assert response.status_code == 422
     assert "Oliver Hughes" in response.get_data(as_text=True)

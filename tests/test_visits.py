@@ -48,8 +48,14 @@ def test_find_an_existing_visitor_without_javascript(app, login_as):
 
 def test_new_visitor_in_the_same_form_and_no_duplicates_by_accreditation(app, login_as):
     client, _ = login_as("volunteer")
-    new = {"full_name": "Camille Martin", "kind": "media", "organisation": "Agence France-Presse",
-           "accreditation_number": "PRESS-AFP-0877", "nationality": "FR", "languages": ["fr", "en"]}  # fmt: skip
+    new = {
+        "full_name": "Camille Martin",
+        "kind": "media",
+        "organisation": "Agence France-Presse",
+        "accreditation_number": "PRESS-AFP-0877",
+        "nationality": "FR",
+        "languages": ["fr", "en"],
+    }
     assert post_form(client, "/visits/desk", visit_form(app, **new)).status_code == 302
     assert post_form(client, "/visits/desk", visit_form(app, **new, purposes=["equipment"])).status_code == 302
     with app.app_context():
@@ -160,14 +166,28 @@ def _seed_log(app):
             for key, purposes in (("obs", ["briefing"]), ("med", ["internet", "translation"])):
                 visitor = people[key]
                 db.session.add(
-                    Visit(centre_id=centre.id, visitor_id=visitor.id, organisation_id=visitor.organisation_id,
-                          visitor_kind=visitor.kind, arrived_at=start + timedelta(days=day), registered_by_id=desk.id,
-                          notes="@SUM(A1)" if key == "med" else "",
-                          purposes=[VisitPurposeRow(purpose=VisitPurpose(p)) for p in purposes])
-                )  # fmt: skip
+                    Visit(
+                        centre_id=centre.id,
+                        visitor_id=visitor.id,
+                        organisation_id=visitor.organisation_id,
+                        visitor_kind=visitor.kind,
+                        arrived_at=start + timedelta(days=day),
+                        registered_by_id=desk.id,
+                        notes="@SUM(A1)" if key == "med" else "",
+                        purposes=[VisitPurposeRow(purpose=VisitPurpose(p)) for p in purposes],
+                    )
+                )
         visitor = people["obs"]
-        db.session.add(Visit(centre_id=other.id, visitor_id=visitor.id, organisation_id=osce.id, visitor_kind="observer",
-                             arrived_at=start, purposes=[VisitPurposeRow(purpose=VisitPurpose.BRIEFING)]))  # fmt: skip
+        db.session.add(
+            Visit(
+                centre_id=other.id,
+                visitor_id=visitor.id,
+                organisation_id=osce.id,
+                visitor_kind="observer",
+                arrived_at=start,
+                purposes=[VisitPurposeRow(purpose=VisitPurpose.BRIEFING)],
+            )
+        )
         db.session.commit()
         return {
             "osce": osce.id,
@@ -236,8 +256,16 @@ def test_csv_export_matches_the_filter_neutralises_formulas_and_is_audited(app, 
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert len(rows) == 1 + 6
-    assert rows[0] == ["Arrived", "Left", "Visitor", "Name", "Accreditation or press card number",
-                       "Mission or media outlet", "Why they came", "Notes"]  # fmt: skip
+    assert rows[0] == [
+        "Arrived",
+        "Left",
+        "Visitor",
+        "Name",
+        "Accreditation or press card number",
+        "Mission or media outlet",
+        "Why they came",
+        "Notes",
+    ]
     for row in rows[1:]:
         assert row[2] == "Media"  # as the page says it: no internal code, no id
         assert row[3] == '\'=HYPERLINK("http://evil")'
@@ -262,14 +290,20 @@ def test_anonymise_keeps_statistics_identical(app, login_as):
     seeded = _seed_log(app)
     with app.app_context():
         flt = visit_log.VisitFilter(centre_id=seeded["centre"], timezone="Asia/Atyrau")
-        before = (visit_log.total(db.session, flt), visit_log.per_day(db.session, flt),
-                  visit_log.per_organisation(db.session, flt))  # fmt: skip
+        before = (
+            visit_log.total(db.session, flt),
+            visit_log.per_day(db.session, flt),
+            visit_log.per_organisation(db.session, flt),
+        )
     result = app.test_cli_runner().invoke(args=["visits", "anonymise", "--before", "2022-12-01", "--yes"])
     assert result.exit_code == 0, result.output
     assert "2 visitor(s) anonymised." in result.output
     with app.app_context():
-        after = (visit_log.total(db.session, flt), visit_log.per_day(db.session, flt),
-                 visit_log.per_organisation(db.session, flt))  # fmt: skip
+        after = (
+            visit_log.total(db.session, flt),
+            visit_log.per_day(db.session, flt),
+            visit_log.per_organisation(db.session, flt),
+        )
         assert after == before
         names = db.session.scalars(select(VisitorProfile.full_name)).all()
         assert set(names) == {""}
@@ -296,8 +330,14 @@ def test_anonymise_closes_the_visitors_account(app, login_as):
     observer, observer_user = login_as("observer", name="Old Visitor")
     with app.app_context():
         user = db.session.get(User, observer_user.id)
-        db.session.add(Visit(centre_id=user.centre_id, visitor_id=user.visitor_profile.id, visitor_kind="observer",
-                             arrived_at=datetime(2022, 11, 20, 6, tzinfo=UTC)))  # fmt: skip
+        db.session.add(
+            Visit(
+                centre_id=user.centre_id,
+                visitor_id=user.visitor_profile.id,
+                visitor_kind="observer",
+                arrived_at=datetime(2022, 11, 20, 6, tzinfo=UTC),
+            )
+        )
         db.session.commit()
     app.test_cli_runner().invoke(args=["visits", "anonymise", "--before", "2022-12-01", "--yes"])
     assert observer.get("/account").status_code == 302  # signed out at once

@@ -29,13 +29,26 @@ RELS = (
 TYPES = b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
 
 
-def member(name: str, data: bytes, *, deflate: bool = True, size: int | None = None, crc: int | None = None,
-           flags: int = 0, method: int | None = None) -> dict:  # fmt: skip
+def member(
+    name: str,
+    data: bytes,
+    *,
+    deflate: bool = True,
+    size: int | None = None,
+    crc: int | None = None,
+    flags: int = 0,
+    method: int | None = None,
+) -> dict:
     """A zip member; `size` and `crc` are what the archive declares (true values unless forged)."""
     raw = zlib.compress(data, 9)[2:-4] if deflate else data  # raw deflate, no zlib header
-    return {"name": name, "raw": raw, "method": (8 if deflate else 0) if method is None else method,
-            "size": len(data) if size is None else size, "crc": zlib.crc32(data) if crc is None else crc,
-            "flags": flags}  # fmt: skip
+    return {
+        "name": name,
+        "raw": raw,
+        "method": (8 if deflate else 0) if method is None else method,
+        "size": len(data) if size is None else size,
+        "crc": zlib.crc32(data) if crc is None else crc,
+        "flags": flags,
+    }
 
 
 def forge_zip(members: list[dict]) -> bytes:
@@ -51,12 +64,21 @@ def forge_zip(members: list[dict]) -> bytes:
     return bytes(out + central + end)
 
 
-def word(body: bytes = b"<w:p><w:r><w:t>Hello</w:t></w:r></w:p>", *, extra: tuple[dict, ...] = (),
-         target: str = "word/document.xml", document: bytes | None = None) -> bytes:  # fmt: skip
+def word(
+    body: bytes = b"<w:p><w:r><w:t>Hello</w:t></w:r></w:p>",
+    *,
+    extra: tuple[dict, ...] = (),
+    target: str = "word/document.xml",
+    document: bytes | None = None,
+) -> bytes:
     """An honest minimal .docx: content types, package relationships, the main part."""
     main = HEAD + body + TAIL if document is None else document
-    parts = [member("[Content_Types].xml", TYPES), member("_rels/.rels", RELS.replace(b"TARGET", target.encode())),
-             member(target, main), *extra]  # fmt: skip
+    parts = [
+        member("[Content_Types].xml", TYPES),
+        member("_rels/.rels", RELS.replace(b"TARGET", target.encode())),
+        member(target, main),
+        *extra,
+    ]
     return forge_zip(parts)
 
 
@@ -78,8 +100,14 @@ def repeated_deflate(prefix: bytes, chunk: bytes, count: int, suffix: bytes) -> 
 
 def bomb(bomb_part: tuple[bytes, int, int], *, declared: int | None, name: str = "word/document.xml") -> bytes:
     raw, crc, size = bomb_part
-    part = {"name": name, "raw": raw, "method": 8, "size": size if declared is None else declared, "crc": crc,
-            "flags": 0}  # fmt: skip
+    part = {
+        "name": name,
+        "raw": raw,
+        "method": 8,
+        "size": size if declared is None else declared,
+        "crc": crc,
+        "flags": 0,
+    }
     others = [
         member("[Content_Types].xml", TYPES),
         member("_rels/.rels", RELS.replace(b"TARGET", b"word/document.xml")),
@@ -135,6 +163,13 @@ def measured(tmp_path, data: bytes, name: str = "upload.docx", *, naive: bool = 
     path = tmp_path / "upload.bin"
     path.write_bytes(data)
     mode = "naive" if naive else "portal"
-    done = subprocess.run([sys.executable, "-c", PROBE, name, str(path), mode], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, name, str(path), mode],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        check=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -170,9 +170,7 @@ def act(request_id: int, action: str):
     if chosen == Action.ASSIGN and form.assignee.data:
         assignee = db.session.get(User, int(form.assignee.data))
     try:
-        outcome = perform(
-            db.session, current_user, found, chosen, note=form.note.data or "", assignee=assignee
-        )
+        outcome = perform(db.session, current_user, found, chosen, note=form.note.data or "", assignee=assignee)
     except ServiceError as error:
         flash_refusal(error)
     else:

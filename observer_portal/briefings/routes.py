@@ -153,7 +153,7 @@ def _read_input(form: BriefingForm) -> service.BriefingInput:
             entry.form.value.data,
             (entry.form.unit.data or "").strip(),
             entry.form.key.data or "",
-        )  # fmt: skip
+        )
         for entry in form.figures
         if entry.form.label.data and entry.form.value.data is not None
     ]
@@ -291,9 +291,15 @@ def translate(briefing_id: int, locale: str):
         }
         try:
             service.save_translation(
-                db.session, current_user, briefing, locale, title=form.title.data, body=form.body.data,
-                figure_labels=labels, reviewed=bool(form.save_reviewed.data),
-            )  # fmt: skip
+                db.session,
+                current_user,
+                briefing,
+                locale,
+                title=form.title.data,
+                body=form.body.data,
+                figure_labels=labels,
+                reviewed=bool(form.save_reviewed.data),
+            )
         except ServiceError as error:
             show_form_error(form, error)
         else:

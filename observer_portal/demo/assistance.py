@@ -79,10 +79,22 @@ def load_demo_assistance(session: Session) -> int:
             session, user, RequestInput(kind=kind, details=details, needed_by=now + timedelta(hours=hours), **kwargs)
         )
 
-    ask(hannah, RequestKind.EQUIPMENT, "A printer for about 20 pages of interview notes tonight.", 5,
-        priority=Priority.HIGH)  # fmt: skip
-    wifi = ask(claire, RequestKind.INTERNET, "The hotel Wi-Fi asks for a Kazakh phone number to log in.", 2,
-               location_kind=LocationKind.HOTEL, location="Hotel Renaissance Atyrau", priority=Priority.URGENT)  # fmt: skip
+    ask(
+        hannah,
+        RequestKind.EQUIPMENT,
+        "A printer for about 20 pages of interview notes tonight.",
+        5,
+        priority=Priority.HIGH,
+    )
+    wifi = ask(
+        claire,
+        RequestKind.INTERNET,
+        "The hotel Wi-Fi asks for a Kazakh phone number to log in.",
+        2,
+        location_kind=LocationKind.HOTEL,
+        location="Hotel Renaissance Atyrau",
+        priority=Priority.URGENT,
+    )
     perform(session, aruzhan, wifi, Action.CLAIM)
     laptop = ask(andrei, RequestKind.EQUIPMENT, "A laptop for the day to write the observation report.", 20)
     perform(session, timur, laptop, Action.CLAIM)
@@ -90,15 +102,25 @@ def load_demo_assistance(session: Session) -> int:
     sim = ask(james, RequestKind.INTERNET, "A SIM card with data for three days of filming.", 1)
     perform(session, madina, sim, Action.CLAIM)
     perform(session, madina, sim, Action.COMPLETE, note="ATR-SIM-01 handed over.")
-    other = ask(hannah, RequestKind.OTHER, "Directions to polling station No. 12 by public transport.", 30,
-                location_kind=LocationKind.POLLING_STATION, location="No. 12")  # fmt: skip
+    other = ask(
+        hannah,
+        RequestKind.OTHER,
+        "Directions to polling station No. 12 by public transport.",
+        30,
+        location_kind=LocationKind.POLLING_STATION,
+        location="No. 12",
+    )
     perform(session, hannah, other, Action.CANCEL, note="Found it myself, thank you.")
     walk_in = create_request(
-        session, madina,
-        RequestInput(kind=RequestKind.EQUIPMENT, details="Scan and e-mail four pages of accreditation documents.",
-                     needed_by=now + timedelta(hours=1)),
+        session,
+        madina,
+        RequestInput(
+            kind=RequestKind.EQUIPMENT,
+            details="Scan and e-mail four pages of accreditation documents.",
+            needed_by=now + timedelta(hours=1),
+        ),
         visitor=claire.visitor_profile,
-    )  # fmt: skip
+    )
     perform(session, coordinator, walk_in, Action.ASSIGN, assignee=madina)
 
     loans = [

@@ -184,20 +184,60 @@ take people with disabilities to vote on election day.
 """
 
 DEMO_BRIEFINGS = [
-    ("atyrau", "atyrau-overview", BriefingTopic.OVERVIEW, "Atyrau region: overview for observers", ATYRAU_OVERVIEW,
-     [("Polling stations", 261, ""), ("Voters with disabilities needing special conditions", 1959, "voters"),
-      ("Service centres at polling stations", 165, ""), ("Call centres", 8, "")]),
-    ("atyrau", "atyrau-accessibility", BriefingTopic.ACCESSIBILITY, "Accessibility for voters with disabilities",
-     ATYRAU_ACCESSIBILITY, [("Invataxi vehicles on election day", 52, "vehicles"),
-                            ("Voters with disabilities needing special conditions", 1959, "voters")]),
-    ("atyrau", "atyrau-contacts", BriefingTopic.CONTACTS, "Contacts and hotlines", ATYRAU_CONTACTS_V1,
-     [("Call centres", 8, "")]),
-    ("atyrau", "atyrau-training", BriefingTopic.TRAINING, "Training of election commissions", ATYRAU_TRAINING,
-     [("Commission members trained", 1966, "people"), ("Workshops held", 377, "")]),
-    ("karaganda", "karaganda-overview", BriefingTopic.OVERVIEW, "Karaganda region: overview", KARAGANDA_OVERVIEW,
-     [("Voters", 768778, "people"), ("Polling stations", 642, ""), ("Invataxi vehicles", 38, "vehicles"),
-      ("Commission members trained at the Academy of Public Administration", 360, "people")]),
-]  # fmt: skip
+    (
+        "atyrau",
+        "atyrau-overview",
+        BriefingTopic.OVERVIEW,
+        "Atyrau region: overview for observers",
+        ATYRAU_OVERVIEW,
+        [
+            ("Polling stations", 261, ""),
+            ("Voters with disabilities needing special conditions", 1959, "voters"),
+            ("Service centres at polling stations", 165, ""),
+            ("Call centres", 8, ""),
+        ],
+    ),
+    (
+        "atyrau",
+        "atyrau-accessibility",
+        BriefingTopic.ACCESSIBILITY,
+        "Accessibility for voters with disabilities",
+        ATYRAU_ACCESSIBILITY,
+        [
+            ("Invataxi vehicles on election day", 52, "vehicles"),
+            ("Voters with disabilities needing special conditions", 1959, "voters"),
+        ],
+    ),
+    (
+        "atyrau",
+        "atyrau-contacts",
+        BriefingTopic.CONTACTS,
+        "Contacts and hotlines",
+        ATYRAU_CONTACTS_V1,
+        [("Call centres", 8, "")],
+    ),
+    (
+        "atyrau",
+        "atyrau-training",
+        BriefingTopic.TRAINING,
+        "Training of election commissions",
+        ATYRAU_TRAINING,
+        [("Commission members trained", 1966, "people"), ("Workshops held", 377, "")],
+    ),
+    (
+        "karaganda",
+        "karaganda-overview",
+        BriefingTopic.OVERVIEW,
+        "Karaganda region: overview",
+        KARAGANDA_OVERVIEW,
+        [
+            ("Voters", 768778, "people"),
+            ("Polling stations", 642, ""),
+            ("Invataxi vehicles", 38, "vehicles"),
+            ("Commission members trained at the Academy of Public Administration", 360, "people"),
+        ],
+    ),
+]
 
 OVERVIEW_TITLES = {
     "de": "Region Atyrau: Überblick für Beobachter",
@@ -205,10 +245,25 @@ OVERVIEW_TITLES = {
     "ru": "Атырауская область: обзор для наблюдателей",
 }
 OVERVIEW_LABELS = {
-    "de": ["Wahllokale", "Wähler mit Behinderungen, die besondere Bedingungen benötigen", "Servicezentren in Wahllokalen", "Callcenter"],
-    "fr": ["Bureaux de vote", "Électeurs handicapés ayant besoin de conditions particulières", "Centres de services dans les bureaux de vote", "Centres d’appels"],
-    "ru": ["Избирательные участки", "Избиратели с инвалидностью, которым нужны особые условия", "Сервисные центры на участках", "Колл-центры"],
-}  # fmt: skip
+    "de": [
+        "Wahllokale",
+        "Wähler mit Behinderungen, die besondere Bedingungen benötigen",
+        "Servicezentren in Wahllokalen",
+        "Callcenter",
+    ],
+    "fr": [
+        "Bureaux de vote",
+        "Électeurs handicapés ayant besoin de conditions particulières",
+        "Centres de services dans les bureaux de vote",
+        "Centres d’appels",
+    ],
+    "ru": [
+        "Избирательные участки",
+        "Избиратели с инвалидностью, которым нужны особые условия",
+        "Сервисные центры на участках",
+        "Колл-центры",
+    ],
+}
 OVERVIEW_UNITS = {"de": "Wähler", "fr": "électeurs", "ru": "избирателей"}
 
 
@@ -229,9 +284,13 @@ def load_demo_briefings(session: Session, coordinators: dict[str, User]) -> int:
             by_slug[slug] = existing
             continue
         data = BriefingInput(
-            slug=slug, topic=topic, title=title, body=body, original_locale="en",
+            slug=slug,
+            topic=topic,
+            title=title,
+            body=body,
+            original_locale="en",
             figures=[FigureInput(label, Decimal(value), unit) for label, value, unit in figures],
-        )  # fmt: skip
+        )
         briefing = create_briefing(session, coordinators.get(centre_slug), centre.id, data)
         briefing.published = True
         by_slug[slug] = briefing
@@ -255,27 +314,60 @@ def _demo_translations(session: Session, briefing: Briefing) -> None:
                 for i, figure in enumerate(briefing.figures)
             }
             _add_translation(
-                session, briefing, locale, title=OVERVIEW_TITLES[locale], body=body, figure_labels=labels,
-                origin=TranslationOrigin.HUMAN, state=ReviewState.REVIEWED, source_version=1, reviewed_at=now,
-            )  # fmt: skip
+                session,
+                briefing,
+                locale,
+                title=OVERVIEW_TITLES[locale],
+                body=body,
+                figure_labels=labels,
+                origin=TranslationOrigin.HUMAN,
+                state=ReviewState.REVIEWED,
+                source_version=1,
+                reviewed_at=now,
+            )
     elif briefing.slug == "atyrau-accessibility":
         _add_translation(
-            session, briefing, "de", title="Barrierefreiheit für Wähler mit Behinderungen",
-            body=ATYRAU_ACCESSIBILITY_DE_MACHINE, figure_labels={}, origin=TranslationOrigin.MACHINE,
-            state=ReviewState.DRAFT, source_version=1,
-        )  # fmt: skip
+            session,
+            briefing,
+            "de",
+            title="Barrierefreiheit für Wähler mit Behinderungen",
+            body=ATYRAU_ACCESSIBILITY_DE_MACHINE,
+            figure_labels={},
+            origin=TranslationOrigin.MACHINE,
+            state=ReviewState.DRAFT,
+            source_version=1,
+        )
         _add_translation(
-            session, briefing, "ru", title="Доступность для избирателей с инвалидностью",
-            body=ATYRAU_ACCESSIBILITY_RU_DRAFT, figure_labels={}, origin=TranslationOrigin.HUMAN,
-            state=ReviewState.DRAFT, source_version=1,
-        )  # fmt: skip
+            session,
+            briefing,
+            "ru",
+            title="Доступность для избирателей с инвалидностью",
+            body=ATYRAU_ACCESSIBILITY_RU_DRAFT,
+            figure_labels={},
+            origin=TranslationOrigin.HUMAN,
+            state=ReviewState.DRAFT,
+            source_version=1,
+        )
     elif briefing.slug == "atyrau-contacts":
         _add_translation(
-            session, briefing, "ru", title="Контакты и горячие линии", body=ATYRAU_CONTACTS_RU_V1,
-            figure_labels={briefing.figures[0].key: {"label": "Колл-центры", "unit": "",
-                                                     "source": briefing.figures[0].label, "source_unit": ""}},
-            origin=TranslationOrigin.HUMAN, state=ReviewState.REVIEWED, source_version=1, reviewed_at=now,
-        )  # fmt: skip
+            session,
+            briefing,
+            "ru",
+            title="Контакты и горячие линии",
+            body=ATYRAU_CONTACTS_RU_V1,
+            figure_labels={
+                briefing.figures[0].key: {
+                    "label": "Колл-центры",
+                    "unit": "",
+                    "source": briefing.figures[0].label,
+                    "source_unit": "",
+                }
+            },
+            origin=TranslationOrigin.HUMAN,
+            state=ReviewState.REVIEWED,
+            source_version=1,
+            reviewed_at=now,
+        )
         # The original was updated afterwards: the Russian text is now outdated (with a diff for reviewers).
         original = briefing.original
         original.body = ATYRAU_CONTACTS_V2

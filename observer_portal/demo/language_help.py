@@ -29,32 +29,58 @@ def load_demo_language_help(session: Session) -> int:
     hannah, claire = user("h.mueller@osce.example.org"), user("c.dubois@osce.example.org")
     andrei, james = user("a.petrov@cis.example.org"), user("j.smith@dw.example.org")
     file_job(
-        session, hannah,
-        JobInput(source="ru", target="de", mode=HelpMode.WRITTEN, needed_by=now + timedelta(hours=6),
-                 text="Протокол участковой избирательной комиссии № 12.\nЯвка избирателей на 12:00 — 41,2 %.",
-                 notes="Protocol of precinct election commission No. 12"),
+        session,
+        hannah,
+        JobInput(
+            source="ru",
+            target="de",
+            mode=HelpMode.WRITTEN,
+            needed_by=now + timedelta(hours=6),
+            text="Протокол участковой избирательной комиссии № 12.\nЯвка избирателей на 12:00 — 41,2 %.",
+            notes="Protocol of precinct election commission No. 12",
+        ),
         LANGUAGES,
-    )  # fmt: skip
+    )
     file_job(
-        session, claire,
-        JobInput(source="de", target="fr", mode=HelpMode.WRITTEN, needed_by=now + timedelta(hours=8),
-                 text="Pressemitteilung der OSZE/BDIMR-Wahlbeobachtungsmission zur Vorwahlphase."),
+        session,
+        claire,
+        JobInput(
+            source="de",
+            target="fr",
+            mode=HelpMode.WRITTEN,
+            needed_by=now + timedelta(hours=8),
+            text="Pressemitteilung der OSZE/BDIMR-Wahlbeobachtungsmission zur Vorwahlphase.",
+        ),
         LANGUAGES,
-    )  # fmt: skip
+    )
     start = (now + timedelta(days=1)).replace(hour=5, minute=0, second=0, microsecond=0)  # 10:00 in Atyrau
     file_job(
-        session, andrei,
-        JobInput(source="en", target="ru", mode=HelpMode.INTERPRETATION, needed_by=start, starts_at=start,
-                 ends_at=start + timedelta(hours=2), place="Regional TEC, Atyrau, meeting room 2",
-                 notes="Meeting with the regional territorial election commission"),
+        session,
+        andrei,
+        JobInput(
+            source="en",
+            target="ru",
+            mode=HelpMode.INTERPRETATION,
+            needed_by=start,
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            place="Regional TEC, Atyrau, meeting room 2",
+            notes="Meeting with the regional territorial election commission",
+        ),
         LANGUAGES,
-    )  # fmt: skip
+    )
     done, _ = file_job(
-        session, james,
-        JobInput(source="kk", target="en", mode=HelpMode.WRITTEN, needed_by=now + timedelta(hours=3),
-                 text="Сайлау учаскелері сағат 7:00-де ашылады."),
+        session,
+        james,
+        JobInput(
+            source="kk",
+            target="en",
+            mode=HelpMode.WRITTEN,
+            needed_by=now + timedelta(hours=3),
+            text="Сайлау учаскелері сағат 7:00-де ашылады.",
+        ),
         LANGUAGES,
-    )  # fmt: skip
+    )
     session.flush()
     if done.assignee_id:
         assignee = session.get(User, done.assignee_id)

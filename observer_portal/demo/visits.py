@@ -25,11 +25,46 @@ from observer_portal.policies import holds_card
 from observer_portal.services.accounts import find_or_create_organisation
 
 WALK_INS = [
-    ("Marta Kowalska", VisitorKind.OBSERVER, "OSCE/ODIHR Election Observation Mission", "ODIHR-STO-0311", "PL", ["pl", "en", "ru"]),
-    ("Jonas Berg", VisitorKind.OBSERVER, "OSCE/ODIHR Election Observation Mission", "ODIHR-STO-0312", "SE", ["en", "de"]),
-    ("Pierre Lambert", VisitorKind.OBSERVER, "OSCE/ODIHR Election Observation Mission", "ODIHR-STO-0327", "FR", ["fr", "en"]),
-    ("Katrin Vogel", VisitorKind.OBSERVER, "OSCE/ODIHR Election Observation Mission", "ODIHR-STO-0340", "AT", ["de", "en"]),
-    ("Giulia Russo", VisitorKind.OBSERVER, "OSCE/ODIHR Election Observation Mission", "ODIHR-STO-0352", "IT", ["it", "en"]),
+    (
+        "Marta Kowalska",
+        VisitorKind.OBSERVER,
+        "OSCE/ODIHR Election Observation Mission",
+        "ODIHR-STO-0311",
+        "PL",
+        ["pl", "en", "ru"],
+    ),
+    (
+        "Jonas Berg",
+        VisitorKind.OBSERVER,
+        "OSCE/ODIHR Election Observation Mission",
+        "ODIHR-STO-0312",
+        "SE",
+        ["en", "de"],
+    ),
+    (
+        "Pierre Lambert",
+        VisitorKind.OBSERVER,
+        "OSCE/ODIHR Election Observation Mission",
+        "ODIHR-STO-0327",
+        "FR",
+        ["fr", "en"],
+    ),
+    (
+        "Katrin Vogel",
+        VisitorKind.OBSERVER,
+        "OSCE/ODIHR Election Observation Mission",
+        "ODIHR-STO-0340",
+        "AT",
+        ["de", "en"],
+    ),
+    (
+        "Giulia Russo",
+        VisitorKind.OBSERVER,
+        "OSCE/ODIHR Election Observation Mission",
+        "ODIHR-STO-0352",
+        "IT",
+        ["it", "en"],
+    ),
     ("Sergei Ivanov", VisitorKind.OBSERVER, "CIS Observer Mission", "CIS-STO-0102", "RU", ["ru"]),
     ("Aliaksandr Bondar", VisitorKind.OBSERVER, "CIS Observer Mission", "CIS-STO-0117", "BY", ["ru"]),
     ("Nodira Karimova", VisitorKind.OBSERVER, "CIS Observer Mission", "CIS-STO-0125", "UZ", ["ru", "en"]),
@@ -39,7 +74,7 @@ WALK_INS = [
     ("Camille Martin", VisitorKind.MEDIA, "Agence France-Presse", "PRESS-AFP-0877", "FR", ["fr", "en"]),
     ("Aidana Sultanova", VisitorKind.MEDIA, "Kazinform", "PRESS-KZ-1001", "KZ", ["kk", "ru", "en"]),
     ("Oliver Hughes", VisitorKind.MEDIA, "Reuters", "PRESS-RTR-3390", "GB", ["en"]),
-]  # fmt: skip
+]
 WEIGHTS = [
     (VisitPurpose.BRIEFING, 0.55),
     (VisitPurpose.INTERNET, 0.35),
@@ -69,10 +104,13 @@ def load_demo_visits(session: Session) -> int:
                 OrganisationKind.OBSERVER_MISSION if kind == VisitorKind.OBSERVER else OrganisationKind.MEDIA_OUTLET
             )
             existing = VisitorProfile(
-                kind=kind, full_name=name, organisation=find_or_create_organisation(session, org, org_kind),
-                accreditation_number=accreditation, nationality=nationality,
+                kind=kind,
+                full_name=name,
+                organisation=find_or_create_organisation(session, org, org_kind),
+                accreditation_number=accreditation,
+                nationality=nationality,
                 languages=[VisitorLanguage(language=code) for code in languages],
-            )  # fmt: skip
+            )
             session.add(existing)
         deployed["atyrau" if index % 2 == 0 else "karaganda"].append(existing)
     session.flush()
@@ -89,13 +127,16 @@ def load_demo_visits(session: Session) -> int:
                 purposes = {p for p, weight in WEIGHTS if rng.random() < weight} or {VisitPurpose.BRIEFING}
                 session.add(
                     Visit(
-                        centre_id=centre.id, visitor_id=visitor.id, organisation_id=visitor.organisation_id,
-                        visitor_kind=visitor.kind, arrived_at=arrived,
+                        centre_id=centre.id,
+                        visitor_id=visitor.id,
+                        organisation_id=visitor.organisation_id,
+                        visitor_kind=visitor.kind,
+                        arrived_at=arrived,
                         left_at=arrived + timedelta(minutes=rng.randint(10, 150)),
                         registered_by_id=rng.choice(staff) if staff else None,
                         purposes=[VisitPurposeRow(purpose=p) for p in sorted(purposes)],
                     )
-                )  # fmt: skip
+                )
                 created += 1
     created += _desk_duplicate(session)
     session.flush()
@@ -109,16 +150,28 @@ def _desk_duplicate(session: Session) -> int:
     organisation = find_or_create_organisation(
         session, "OSCE/ODIHR Election Observation Mission", OrganisationKind.OBSERVER_MISSION
     )
-    duplicate = VisitorProfile(kind=VisitorKind.OBSERVER, full_name="Marta Kowalska", organisation=organisation,
-                               phone="+48 601 555 014", languages=[VisitorLanguage(language="pl")])  # fmt: skip
+    duplicate = VisitorProfile(
+        kind=VisitorKind.OBSERVER,
+        full_name="Marta Kowalska",
+        organisation=organisation,
+        phone="+48 601 555 014",
+        languages=[VisitorLanguage(language="pl")],
+    )
     session.add(duplicate)
     session.flush()
     desk = session.scalar(select(User.id).where(User.centre_id == centre.id, User.role == Role.VOLUNTEER).limit(1))
     arrived = START + timedelta(days=19, hours=5, minutes=40)
     session.add(
-        Visit(centre_id=centre.id, visitor_id=duplicate.id, organisation_id=organisation.id,
-              visitor_kind=VisitorKind.OBSERVER, arrived_at=arrived, left_at=arrived + timedelta(minutes=45),
-              registered_by_id=desk, notes="Accreditation card left at the hotel.",
-              purposes=[VisitPurposeRow(purpose=VisitPurpose.INTERNET)])
-    )  # fmt: skip
+        Visit(
+            centre_id=centre.id,
+            visitor_id=duplicate.id,
+            organisation_id=organisation.id,
+            visitor_kind=VisitorKind.OBSERVER,
+            arrived_at=arrived,
+            left_at=arrived + timedelta(minutes=45),
+            registered_by_id=desk,
+            notes="Accreditation card left at the hotel.",
+            purposes=[VisitPurposeRow(purpose=VisitPurpose.INTERNET)],
+        )
+    )
     return 1

@@ -13,9 +13,10 @@ from observer_portal.lazy_text import _l
 class ItemForm(PortalForm):
     kind = SelectField(_l("Kind"), choices=as_choices(EQUIPMENT_KIND_LABELS.items()), validators=[DataRequired()])
     asset_tag = StringField(
-        _l("Asset tag"), description=_l("The label stuck on the item, e.g. ATR-LAP-03."),
+        _l("Asset tag"),
+        description=_l("The label stuck on the item, e.g. ATR-LAP-03."),
         validators=[DataRequired(), Length(max=40)],
-    )  # fmt: skip
+    )
     description = StringField(_l("Description"), validators=[Optional(), Length(max=200)])
     condition = SelectField(_l("Condition"), choices=as_choices(CONDITION_LABELS.items()))
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})

@@ -145,9 +145,14 @@ def checkout(item_id: int):
         linked = db.session.get(ServiceRequest, int(form.request_id.data)) if form.request_id.data else None
         try:
             service.check_out(
-                db.session, current_user, item, borrower, local_to_utc(form.due_at.data),
-                request=linked, notes=form.notes.data or "",
-            )  # fmt: skip
+                db.session,
+                current_user,
+                item,
+                borrower,
+                local_to_utc(form.due_at.data),
+                request=linked,
+                notes=form.notes.data or "",
+            )
         except ServiceError as error:
             if error.field is None:  # about the item, not a field: the lending form may not even be shown now
                 flash_refusal(error)

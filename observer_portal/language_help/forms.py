@@ -21,20 +21,26 @@ class LanguageHelpForm(PortalForm):
     )
     text = TextAreaField(_l("Text to translate"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 8})
     document = FileField(
-        _l("Document"), description=_l("Plain text (.txt) or Word (.docx), at most %(mb)d MB.", mb=MAX_DOCUMENT_BYTES // MiB),
-        render_kw={"accept": ".txt,.docx,text/plain,application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-    )  # fmt: skip
+        _l("Document"),
+        description=_l("Plain text (.txt) or Word (.docx), at most %(mb)d MB.", mb=MAX_DOCUMENT_BYTES // MiB),
+        render_kw={
+            "accept": ".txt,.docx,text/plain,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        },
+    )
     starts_at = LocalDateTimeField(_l("Meeting starts (local time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     ends_at = LocalDateTimeField(_l("Meeting ends (local time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     place = StringField(_l("Place of the meeting"), validators=[Optional(), Length(max=200)])
     needed_by = LocalDateTimeField(
-        _l("Needed by (local time)"), description=_l("For written translations and phone calls."),
-        format="%Y-%m-%dT%H:%M", validators=[Optional()],
-    )  # fmt: skip
+        _l("Needed by (local time)"),
+        description=_l("For written translations and phone calls."),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+    )
     notes = TextAreaField(
-        _l("Anything the volunteer should know (optional)"), validators=[Optional(), Length(max=2000)],
+        _l("Anything the volunteer should know (optional)"),
+        validators=[Optional(), Length(max=2000)],
         render_kw={"rows": 3},
-    )  # fmt: skip
+    )
     submit = SubmitField(_l("Send request"))
 
 

@@ -116,9 +116,13 @@ def work(request_id: int):
             return redirect(url_for("language_help.work", request_id=found.id))
     translator = translator_from_config(current_app.config)
     return render_template(
-        "language_help/work.html", req=found, job=job, form=form, translator=translator,
+        "language_help/work.html",
+        req=found,
+        job=job,
+        form=form,
+        translator=translator,
         machine_form=ConfirmForm(prefix="machine"),
-    )  # fmt: skip
+    )
 
 
 @bp.post("/<int:request_id>/machine")

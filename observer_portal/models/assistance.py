@@ -115,9 +115,13 @@ def open_requests() -> ColumnElement[bool]:
 # index order with no sort whatever the number of finished requests (EXPLAIN-tested)
 Index(
     "ix_service_requests_open_queue",
-    ServiceRequest.centre_id, ServiceRequest.priority, ServiceRequest.needed_by, ServiceRequest.id,
-    sqlite_where=open_requests(), postgresql_where=open_requests(),
-)  # fmt: skip
+    ServiceRequest.centre_id,
+    ServiceRequest.priority,
+    ServiceRequest.needed_by,
+    ServiceRequest.id,
+    sqlite_where=open_requests(),
+    postgresql_where=open_requests(),
+)
 
 
 class EventAction(enum.StrEnum):

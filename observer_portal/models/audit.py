@@ -54,10 +54,17 @@ class AuditEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     action: Mapped[AuditAction] = mapped_column(
-        Enum(AuditAction, name="audit_action", native_enum=False, create_constraint=True, length=64,
-             values_callable=lambda members: [m.value for m in members], validate_strings=True),
+        Enum(
+            AuditAction,
+            name="audit_action",
+            native_enum=False,
+            create_constraint=True,
+            length=64,
+            values_callable=lambda members: [m.value for m in members],
+            validate_strings=True,
+        ),
         index=True,
-    )  # fmt: skip
+    )
     object_type: Mapped[str] = mapped_column(String(64), default="")
     object_id: Mapped[int | None] = mapped_column()
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

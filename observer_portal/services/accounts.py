@@ -97,9 +97,7 @@ def sign_up(session: Session, data: SignUp) -> User:
     if email_taken(session, data.email):
         raise ServiceError(_l("An account with this e-mail address already exists. Sign in instead."), field="email")
     accreditation = data.accreditation_number.strip() or None
-    if accreditation and session.scalar(
-        select(VisitorProfile.id).where(holds_card(accreditation))
-    ):
+    if accreditation and session.scalar(select(VisitorProfile.id).where(holds_card(accreditation))):
         raise ServiceError(
             _l("This accreditation or press card number is already registered. Ask the centre staff for help."),
             field="accreditation_number",

@@ -71,9 +71,11 @@ def state_refusal(request: ServiceRequest, actor: User | None = None) -> Service
         return ServiceError(_l("You already have this request. Look at where it stands now below."))
     if request.status in (RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS) and request.assignee is not None:
         return ServiceError(
-            _l("%(name)s has already taken this request. Choose another one from the queue.",
-               name=request.assignee.display_name)
-        )  # fmt: skip
+            _l(
+                "%(name)s has already taken this request. Choose another one from the queue.",
+                name=request.assignee.display_name,
+            )
+        )
     if request.status == RequestStatus.DONE:
         return ServiceError(_l("This request has already been done; nothing more is needed."))
     if request.status == RequestStatus.CANCELLED:
@@ -106,9 +108,15 @@ def _event(
     subject: User | None = None,
 ) -> None:
     request.events.append(
-        RequestEvent(actor_id=actor.id if actor else None, action=action, from_status=old, to_status=new, note=note,
-                     subject_id=subject.id if subject else None)
-    )  # fmt: skip
+        RequestEvent(
+            actor_id=actor.id if actor else None,
+            action=action,
+            from_status=old,
+            to_status=new,
+            note=note,
+            subject_id=subject.id if subject else None,
+        )
+    )
 
 
 def create_request(
@@ -250,9 +258,10 @@ def transition(
     )
     if action in (Action.CLAIM, Action.ASSIGN) and request.assignee_id != actor.id:
         notifications.append(
-            notify(session, request.assignee_id, REQUEST_ASSIGNED,
-                   params={"id": request.id, "kind": request.kind.value})
-        )  # fmt: skip
+            notify(
+                session, request.assignee_id, REQUEST_ASSIGNED, params={"id": request.id, "kind": request.kind.value}
+            )
+        )
     if new != old:
         notifications += _notify_requester(session, actor, request)
     return Outcome(request, [n for n in notifications if n is not None])
@@ -262,9 +271,8 @@ def _notify_requester(session: Session, actor: User, request: ServiceRequest, co
     if request.requester_id is None or request.requester_id == actor.id or comment:
         return []
     return [
-        notify(session, request.requester_id, REQUEST_STATUS,
-               params={"id": request.id, "status": request.status.value})
-    ]  # fmt: skip
+        notify(session, request.requester_id, REQUEST_STATUS, params={"id": request.id, "status": request.status.value})
+    ]
 
 
 def _can_be_assigned(user: User, request: ServiceRequest) -> bool:

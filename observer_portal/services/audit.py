@@ -37,10 +37,11 @@ def recent_events(session: Session, centre_id: int | None, before_id: int | None
         stmt = stmt.where(
             or_(
                 AuditEvent.actor_id.in_(of_centre),
-                and_(AuditEvent.actor_id.is_(None), AuditEvent.object_type == "User",
-                     AuditEvent.object_id.in_(of_centre)),
+                and_(
+                    AuditEvent.actor_id.is_(None), AuditEvent.object_type == "User", AuditEvent.object_id.in_(of_centre)
+                ),
             )
-        )  # fmt: skip
+        )
     return NEWEST_FIRST.page(session, stmt, before_id, size)
 
 

@@ -77,11 +77,18 @@ def labels_kept(
     the labels this translation had for figures since removed: restoring such a figure brings
     its translated label back too."""
     current = {figure.key: figure for figure in briefing.figures}
-    earlier = {key: value for key, value in ((translation.figure_labels or {}) if translation else {}).items()
-               if key not in current}  # fmt: skip
+    earlier = {
+        key: value
+        for key, value in ((translation.figure_labels or {}) if translation else {}).items()
+        if key not in current
+    }
     return earlier | {
-        key: {"label": value.get("label", ""), "unit": value.get("unit", ""),  # what it translated: the
-              "source": value.get("source", current[key].label),  # original now, or then for a restore
-              "source_unit": value.get("source_unit", current[key].unit)}
-        for key, value in labels.items() if key in current
-    }  # fmt: skip
+        key: {
+            "label": value.get("label", ""),
+            "unit": value.get("unit", ""),  # what it translated: the
+            "source": value.get("source", current[key].label),  # original now, or then for a restore
+            "source_unit": value.get("source_unit", current[key].unit),
+        }
+        for key, value in labels.items()
+        if key in current
+    }

@@ -53,9 +53,9 @@ def rebase_translations(session: Session, briefing: Briefing, original: Briefing
     same_text = {
         version.source_version
         for version in earlier
-        if _content(version.title, version.body,
-                    [(f["label"], f["value"], f.get("unit", "")) for f in version.figures]) == current
-    }  # fmt: skip
+        if _content(version.title, version.body, [(f["label"], f["value"], f.get("unit", "")) for f in version.figures])
+        == current
+    }
     for translation in briefing.translations:
         if not translation.is_original and translation.source_version in same_text:
             translation.source_version = briefing.version

@@ -34,8 +34,13 @@ from observer_portal.services.translation_memory import remember, translate_cach
 
 # States a reader or a reviewer sees for one locale of one briefing.
 ORIGINAL, REVIEWED, MACHINE_DRAFT, HUMAN_DRAFT, OUTDATED, MISSING = (
-    "original", "reviewed", "machine_draft", "human_draft", "outdated", "missing",
-)  # fmt: skip
+    "original",
+    "reviewed",
+    "machine_draft",
+    "human_draft",
+    "outdated",
+    "missing",
+)
 
 
 @dataclass
@@ -143,9 +148,12 @@ def can_translate(user: User, briefing: Briefing, locale: str) -> bool:
 
 
 def can_view_unpublished(user, briefing: Briefing) -> bool:
-    return bool(user and user.is_authenticated and user.role.is_staff and (
-        user.role == Role.ADMIN or user.centre_id == briefing.centre_id
-    ))  # fmt: skip
+    return bool(
+        user
+        and user.is_authenticated
+        and user.role.is_staff
+        and (user.role == Role.ADMIN or user.centre_id == briefing.centre_id)
+    )
 
 
 # ---------------------------------------------------------------- writing
@@ -282,10 +290,14 @@ def machine_draft(
     # Everything is translated before anything is written: a failure half-way loses nothing.
     title = line(original.title)
     body = translate_markdown(original.body, line)
-    labels = labels_kept(briefing, existing, {
-        figure.key: {"label": line(figure.label), "unit": line(figure.unit) if figure.unit else ""}
-        for figure in briefing.figures
-    })  # fmt: skip
+    labels = labels_kept(
+        briefing,
+        existing,
+        {
+            figure.key: {"label": line(figure.label), "unit": line(figure.unit) if figure.unit else ""}
+            for figure in briefing.figures
+        },
+    )
     if existing is None:
         existing = BriefingTranslation(locale=locale, title="", body="", origin=TranslationOrigin.MACHINE)
         briefing.translations.append(existing)
@@ -322,8 +334,10 @@ def restore_version(session: Session, actor: User, briefing: Briefing, version_i
     if version is None or version.briefing_id != briefing.id:
         raise ServiceError(_l("That version does not exist."))
     if version.locale == briefing.original_locale:
-        figures = [FigureInput(f["label"], Decimal(f["value"]), f.get("unit", ""), str(f.get("id", "")))
-                   for f in version.figures]  # fmt: skip
+        figures = [
+            FigureInput(f["label"], Decimal(f["value"]), f.get("unit", ""), str(f.get("id", "")))
+            for f in version.figures
+        ]
         data = BriefingInput(
             slug=briefing.slug,
             topic=briefing.topic,
@@ -336,9 +350,15 @@ def restore_version(session: Session, actor: User, briefing: Briefing, version_i
     else:
         labels = {str(f["id"]): {k: v for k, v in f.items() if k != "id"} for f in version.figures}
         restored = save_translation(
-            session, actor, briefing, version.locale, title=version.title, body=version.body,
-            figure_labels=labels, reviewed=False,
-        )  # fmt: skip
+            session,
+            actor,
+            briefing,
+            version.locale,
+            title=version.title,
+            body=version.body,
+            figure_labels=labels,
+            reviewed=False,
+        )
         # the restored words were made from the original as it was then: outdated unless it is so again
         restored.source_version = version.source_version
         rebase_translations(session, briefing, briefing.original)

@@ -28,13 +28,28 @@ def set_on_duty(session: Session, volunteer: User, on_duty: bool) -> list[Notifi
 
 
 def update_staff(
-    session: Session, actor: User, user: User, *, display_name: str, role: Role, centre_id: int | None,
-    languages: Mapping[str, Proficiency | None], on_duty: bool,
-) -> list[Notification]:  # fmt: skip
+    session: Session,
+    actor: User,
+    user: User,
+    *,
+    display_name: str,
+    role: Role,
+    centre_id: int | None,
+    languages: Mapping[str, Proficiency | None],
+    on_duty: bool,
+) -> list[Notification]:
     """A coordinator's or admin's edit of a staff account (`accounts.update_staff`)."""
     was_on_duty = user.on_duty
-    accounts.update_staff(session, actor, user, display_name=display_name, role=role, centre_id=centre_id,
-                          languages=languages, on_duty=on_duty)  # fmt: skip
+    accounts.update_staff(
+        session,
+        actor,
+        user,
+        display_name=display_name,
+        role=role,
+        centre_id=centre_id,
+        languages=languages,
+        on_duty=on_duty,
+    )
     return _follow(session, user, was_on_duty)
 
 

@@ -68,8 +68,11 @@ def create_item(session: Session, actor: User, centre_id: int, data: ItemInput) 
 def update_item(session: Session, actor: User, item: EquipmentItem, data: ItemInput) -> None:
     item.asset_tag = _check_tag(session, data.asset_tag, item.id)
     item.kind, item.description, item.condition, item.notes = (
-        data.kind, data.description.strip(), data.condition, data.notes.strip(),
-    )  # fmt: skip
+        data.kind,
+        data.description.strip(),
+        data.condition,
+        data.notes.strip(),
+    )
     record(session, actor, "equipment.updated", item)
 
 
@@ -113,9 +116,12 @@ def check_out(
         current = open_loan(session, item.id)
         if current is not None and current.borrower is not None:
             raise ServiceError(
-                _l("%(tag)s is already on loan to %(name)s. Check it in first, or lend another item.",
-                   tag=item.asset_tag, name=current.borrower.full_name)
-            ) from None  # fmt: skip
+                _l(
+                    "%(tag)s is already on loan to %(name)s. Check it in first, or lend another item.",
+                    tag=item.asset_tag,
+                    name=current.borrower.full_name,
+                )
+            ) from None
         raise ServiceError(_l("This item is already on loan. Check it in first.")) from None
     record(session, actor, "equipment.checked_out", item, loan_id=loan.id)
     return loan
@@ -184,8 +190,12 @@ def notify_overdue(session: Session, now: datetime | None = None) -> list[Notifi
     for loan in overdue_loans(session, None, now):
         if loan.overdue_notified_at is not None:
             continue
-        params = {"kind": loan.item.kind.value, "tag": loan.item.asset_tag, "due": loan.due_at.isoformat(),
-                  "item": loan.item_id}  # fmt: skip
+        params = {
+            "kind": loan.item.kind.value,
+            "tag": loan.item.asset_tag,
+            "due": loan.due_at.isoformat(),
+            "item": loan.item_id,
+        }
         recipients = {loan.out_by_id, loan.borrower.user_id}
         coordinators = session.scalars(
             select(User.id).where(

@@ -137,8 +137,9 @@ def email_copy(session: Session, notification_id: int, claim_timeout: timedelta)
         try:
             EmailMessage(subject=subject, body=body, to=[user.email]).send()
         except Exception as error:
-            session.execute(update(Notification).where(Notification.id == notification_id)
-                            .values(email_claimed_at=None))  # fmt: skip
+            session.execute(
+                update(Notification).where(Notification.id == notification_id).values(email_claimed_at=None)
+            )
             session.commit()
             raise MailNotSent(type(error).__name__) from None
     session.execute(update(Notification).where(Notification.id == notification_id).values(emailed_at=utcnow()))

@@ -38,6 +38,7 @@ def list_users(session: Session, flt: UserFilter, before_id: int | None, size: i
     if flt.active is not None:
         stmt = stmt.where(User.active.is_(flt.active))
     if flt.q:
-        stmt = stmt.where(or_(User.display_name.icontains(flt.q, autoescape=True),
-                              User.email.icontains(flt.q, autoescape=True)))  # % and _ match themselves
+        stmt = stmt.where(
+            or_(User.display_name.icontains(flt.q, autoescape=True), User.email.icontains(flt.q, autoescape=True))
+        )  # % and _ match themselves
     return Page(*NEWEST_FIRST.page(session, stmt, before_id, size))

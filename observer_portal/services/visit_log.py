@@ -188,9 +188,15 @@ def export_batches(session: Session, flt: VisitFilter) -> Iterator[list[ExportRo
     Same filter and order as `page`, so the file lists the rows the pages show."""
     stmt = (
         select(
-            Visit.id, Visit.arrived_at, Visit.left_at, Visit.visitor_kind, VisitorProfile.full_name,
-            VisitorProfile.accreditation_number, Organisation.name, Visit.notes,
-        )  # fmt: skip
+            Visit.id,
+            Visit.arrived_at,
+            Visit.left_at,
+            Visit.visitor_kind,
+            VisitorProfile.full_name,
+            VisitorProfile.accreditation_number,
+            Organisation.name,
+            Visit.notes,
+        )
         .join(VisitorProfile, Visit.visitor_id == VisitorProfile.id)
         .outerjoin(Organisation, Visit.organisation_id == Organisation.id)
         .where(*_where(flt))
@@ -219,7 +225,15 @@ def _export_batch(session: Session, batch: list) -> list[ExportRow]:
         purposes.setdefault(visit_id, []).append(purpose)
     order = list(VisitPurpose)
     return [
-        ExportRow(row.arrived_at, row.left_at, row.visitor_kind, row.full_name, row.accreditation_number, row[6],
-                  tuple(sorted(purposes.get(row.id, []), key=order.index)), row.notes)  # fmt: skip
+        ExportRow(
+            row.arrived_at,
+            row.left_at,
+            row.visitor_kind,
+            row.full_name,
+            row.accreditation_number,
+            row[6],
+            tuple(sorted(purposes.get(row.id, []), key=order.index)),
+            row.notes,
+        )
         for row in batch
     ]

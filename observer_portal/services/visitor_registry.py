@@ -115,8 +115,11 @@ def possible_duplicates(session: Session, actor: User, visitor: VisitorProfile) 
     return list(
         session.scalars(
             select(VisitorProfile)
-            .where(VisitorProfile.id != visitor.id, func.lower(VisitorProfile.full_name) == name,
-                   *_present(policies.visible_visitors(actor)))
+            .where(
+                VisitorProfile.id != visitor.id,
+                func.lower(VisitorProfile.full_name) == name,
+                *_present(policies.visible_visitors(actor)),
+            )
             .order_by(VisitorProfile.id)
             .limit(20)
         )
@@ -126,8 +129,11 @@ def possible_duplicates(session: Session, actor: User, visitor: VisitorProfile) 
 def footprint(session: Session, visitor_id: int) -> dict[str, int]:
     """What a merge would move: the visitor's visits, requests and loans."""
     counts = {}
-    for key, column in (("visits", Visit.visitor_id), ("requests", ServiceRequest.visitor_id),
-                        ("loans", Loan.borrower_id)):  # fmt: skip
+    for key, column in (
+        ("visits", Visit.visitor_id),
+        ("requests", ServiceRequest.visitor_id),
+        ("loans", Loan.borrower_id),
+    ):
         counts[key] = session.scalar(select(func.count()).where(column == visitor_id)) or 0
     return counts
 
@@ -162,8 +168,12 @@ def update_visitor(session: Session, actor: User, visitor: VisitorProfile, data:
     if not visitor.full_name:
         raise ServiceError(_l("This visitor has been anonymised."))
     if not policies.can_edit_visitor(session, actor, visitor):
-        raise ServiceError(_l("This visitor's account belongs to another centre. Ask that centre or an administrator "
-                              "to correct the details."))  # fmt: skip
+        raise ServiceError(
+            _l(
+                "This visitor's account belongs to another centre. Ask that centre or an administrator "
+                "to correct the details."
+            )
+        )
     name = " ".join(data.full_name.split())
     if not name:
         raise ServiceError(_l("Give the full name."), field="full_name")
@@ -182,9 +192,7 @@ def update_visitor(session: Session, actor: User, visitor: VisitorProfile, data:
     accreditation = data.accreditation_number.strip() or None
     if accreditation:
         holder = session.scalar(
-            select(VisitorProfile).where(
-                holds_card(accreditation), VisitorProfile.id != visitor.id
-            )
+            select(VisitorProfile).where(holds_card(accreditation), VisitorProfile.id != visitor.id)
         )
         if holder is not None:
             raise ServiceError(
@@ -231,10 +239,12 @@ def _check_merge(session: Session, actor: User, keep: VisitorProfile, duplicate:
     for profile in (keep, duplicate):
         if not policies.can_merge_visitor(session, actor, profile):
             raise ServiceError(
-                _l("%(name)s has also been served by another centre; ask an administrator to merge.",
-                   name=profile.full_name),
+                _l(
+                    "%(name)s has also been served by another centre; ask an administrator to merge.",
+                    name=profile.full_name,
+                ),
                 field="duplicate" if profile is duplicate else None,  # the visitor kept is not a field
-            )  # fmt: skip
+            )
     if keep.user is not None and duplicate.user is not None and duplicate.user.active:
         raise ServiceError(
             _l("Both have their own sign-in account. Deactivate the account of the duplicate first, then merge."),
@@ -251,8 +261,11 @@ def merge_visitors(session: Session, actor: User, keep: VisitorProfile, duplicat
     ).all()
     _check_merge(session, actor, keep, duplicate)
     moved = {}
-    for model, column in ((Visit, Visit.visitor_id), (ServiceRequest, ServiceRequest.visitor_id),
-                          (Loan, Loan.borrower_id)):  # fmt: skip
+    for model, column in (
+        (Visit, Visit.visitor_id),
+        (ServiceRequest, ServiceRequest.visitor_id),
+        (Loan, Loan.borrower_id),
+    ):
         result = session.execute(
             update(model).where(column == duplicate.id).values({column.key: keep.id}),
             execution_options={"synchronize_session": False},
@@ -292,7 +305,17 @@ def merge_visitors(session: Session, actor: User, keep: VisitorProfile, duplicat
     session.flush()
     session.expire_all()  # visits and requests loaded earlier still point at the duplicate
     result = MergeResult(moved[Visit], moved[ServiceRequest], moved[Loan], filled)
-    record(session, actor, "visitor.merged", keep, duplicate_id=duplicate_id, duplicate_name=duplicate_name,
-           visits=result.visits, requests=result.requests, loans=result.loans, filled=filled,
-           dropped=dropped or None)  # fmt: skip
+    record(
+        session,
+        actor,
+        "visitor.merged",
+        keep,
+        duplicate_id=duplicate_id,
+        duplicate_name=duplicate_name,
+        visits=result.visits,
+        requests=result.requests,
+        loans=result.loans,
+        filled=filled,
+        dropped=dropped or None,
+    )
     return result

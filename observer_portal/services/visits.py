@@ -125,16 +125,22 @@ def _check_card(visitor: VisitorProfile, typed: str) -> None:
     """A visitor of another centre is registered here on the number of the card they show."""
     if not visitor.accreditation_number:
         raise ServiceError(
-            _l("%(name)s was registered by another centre without a card number to check. Register them as a "
-               "new visitor; an administrator can merge the two later.", name=visitor.full_name),
+            _l(
+                "%(name)s was registered by another centre without a card number to check. Register them as a "
+                "new visitor; an administrator can merge the two later.",
+                name=visitor.full_name,
+            ),
             field="visitor_id",
-        )  # fmt: skip
+        )
     if not policies.card_matches(visitor, typed):
         raise ServiceError(
-            _l("%(name)s was registered by another centre: type the number on their accreditation or press "
-               "card to confirm it is them.", name=visitor.full_name),
+            _l(
+                "%(name)s was registered by another centre: type the number on their accreditation or press "
+                "card to confirm it is them.",
+                name=visitor.full_name,
+            ),
             field="card_number",
-        )  # fmt: skip
+        )
 
 
 def register_visit(session: Session, actor: User, data: VisitInput) -> Visit:

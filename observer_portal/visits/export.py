@@ -17,8 +17,16 @@ from observer_portal.lazy_text import _l
 from observer_portal.services.csv_safety import csv_writer
 from observer_portal.services.visit_log import ExportRow
 
-HEADER = (_l("Arrived"), _l("Left"), _l("Visitor"), _l("Name"), _l("Accreditation or press card number"),
-          _l("Mission or media outlet"), _l("Why they came"), _l("Notes"))  # fmt: skip
+HEADER = (
+    _l("Arrived"),
+    _l("Left"),
+    _l("Visitor"),
+    _l("Name"),
+    _l("Accreditation or press card number"),
+    _l("Mission or media outlet"),
+    _l("Why they came"),
+    _l("Notes"),
+)
 
 
 def visit_log_csv(batches: Iterable[list[ExportRow]], locale: Locale, zone: ZoneInfo) -> Iterator[str]:

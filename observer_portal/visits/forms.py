@@ -24,10 +24,12 @@ class VisitForm(PortalForm):
     visitor_id = RadioField(_l("Visitor"), validate_choice=False, validators=[Optional()])
     card_number = StringField(
         _l("Their card number"),
-        description=_l("Only for a visitor registered by another centre: the number on the accreditation or "
-                       "press card they show."),
-        validators=[Optional(), Length(max=64)], render_kw={"spellcheck": "false", "autocomplete": "off"},
-    )  # fmt: skip
+        description=_l(
+            "Only for a visitor registered by another centre: the number on the accreditation or press card they show."
+        ),
+        validators=[Optional(), Length(max=64)],
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
+    )
     full_name = StringField(_l("Full name of a new visitor"), validators=[Optional(), Length(max=120)])
     kind = RadioField(
         _l("The new visitor is"),
@@ -36,13 +38,15 @@ class VisitForm(PortalForm):
         validators=[Optional()],
     )
     organisation = StringField(
-        _l("Mission or media outlet"), validators=[Optional(), Length(max=200)],
+        _l("Mission or media outlet"),
+        validators=[Optional(), Length(max=200)],
         render_kw={"list": "organisation-list"},
-    )  # fmt: skip
+    )
     accreditation_number = StringField(
-        _l("Accreditation or press card number"), validators=[Optional(), Length(max=64)],
+        _l("Accreditation or press card number"),
+        validators=[Optional(), Length(max=64)],
         render_kw={"spellcheck": "false"},
-    )  # fmt: skip
+    )
     nationality = SelectField(_l("Nationality"), validators=[Optional()])
     languages = MultiCheckboxField(_l("Languages"))
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=MAX_PHONE)], render_kw={"type": "tel"})
@@ -83,13 +87,15 @@ class VisitorForm(PortalForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     kind = RadioField(_l("This visitor is"), choices=as_choices(KIND_CHOICES), validators=[DataRequired()])
     organisation = StringField(
-        _l("Mission or media outlet"), validators=[DataRequired(), Length(max=200)],
+        _l("Mission or media outlet"),
+        validators=[DataRequired(), Length(max=200)],
         render_kw={"list": "organisation-list"},
-    )  # fmt: skip
+    )
     accreditation_number = StringField(
-        _l("Accreditation or press card number"), validators=[Optional(), Length(max=64)],
+        _l("Accreditation or press card number"),
+        validators=[Optional(), Length(max=64)],
         render_kw={"spellcheck": "false"},
-    )  # fmt: skip
+    )
     nationality = SelectField(_l("Nationality"), validators=[Optional()])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=MAX_PHONE)], render_kw={"type": "tel"})
     contact_email = StringField(

@@ -73,8 +73,9 @@ def _per_person() -> str:
 @bp.route("/desk", methods=["GET", "POST"])
 @roles_required(*STAFF)
 @limiter.limit(_card_lookup_limit, key_func=_per_person, methods=["GET"], exempt_when=lambda: not request.args.get("q"))
-@limiter.limit(_card_lookup_limit, key_func=_per_person, methods=["POST"],
-               deduct_when=lambda response: response.status_code == 422)  # fmt: skip
+@limiter.limit(
+    _card_lookup_limit, key_func=_per_person, methods=["POST"], deduct_when=lambda response: response.status_code == 422
+)
 def desk():
     search, query = visitor_search()
     found = service.search_visitors(db.session, current_user, query) if query else []
@@ -118,9 +119,15 @@ def desk():
         else []
     )
     return render_template(
-        "visits/desk.html", form=form, query=query, search=search, found=found, organisations=organisations, today=today,
+        "visits/desk.html",
+        form=form,
+        query=query,
+        search=search,
+        found=found,
+        organisations=organisations,
+        today=today,
         left_form=ConfirmForm(),
-    )  # fmt: skip
+    )
 
 
 @bp.post("/<int:visit_id>/left")
@@ -181,9 +188,18 @@ def log():
     flt = _log_filter(form)
     if flt is None:
         return render_template(
-            "visits/log.html", form=form, invalid=True, rows=[], cursor=None, total=0, days=[], peak=0,
-            organisations=[], export_args={}, next_args={},
-        )  # fmt: skip
+            "visits/log.html",
+            form=form,
+            invalid=True,
+            rows=[],
+            cursor=None,
+            total=0,
+            days=[],
+            peak=0,
+            organisations=[],
+            export_args={},
+            next_args={},
+        )
     rows, cursor = visit_log.page(
         db.session, flt, visit_log.Cursor.decode(request.args.get("after")), current_app.config["PAGE_SIZE"]
     )
@@ -191,10 +207,17 @@ def log():
     next_args = carried_args(request.args, (field.name for field in form))
     export_args = {k: v for k, v in next_args.items() if k != "submit"}
     return render_template(
-        "visits/log.html", form=form, rows=rows, cursor=cursor, total=visit_log.total(db.session, flt),
-        days=days, peak=max((n for _, n in days), default=0), organisations=visit_log.per_organisation(db.session, flt),
-        export_args=export_args, next_args=next_args,
-    )  # fmt: skip
+        "visits/log.html",
+        form=form,
+        rows=rows,
+        cursor=cursor,
+        total=visit_log.total(db.session, flt),
+        days=days,
+        peak=max((n for _, n in days), default=0),
+        organisations=visit_log.per_organisation(db.session, flt),
+        export_args=export_args,
+        next_args=next_args,
+    )
 
 
 @bp.get("/export.csv")
@@ -277,11 +300,15 @@ def visitor(visitor_id: int):
     )
     organisations = db.session.scalars(select(Organisation.name).order_by(Organisation.name).limit(200)).all()
     return render_template(
-        "visits/visitor.html", profile=profile, form=form, duplicates=duplicates, organisations=organisations,
+        "visits/visitor.html",
+        profile=profile,
+        form=form,
+        duplicates=duplicates,
+        organisations=organisations,
         visits=registry.visitor_visits(db.session, current_user, profile.id),
         requests=registry.visitor_requests(db.session, current_user, profile.id),
         can_edit=policies.can_edit_visitor(db.session, current_user, profile),
-    )  # fmt: skip
+    )
 
 
 @bp.route("/visitors/<int:visitor_id>/merge", methods=["GET", "POST"])
@@ -309,21 +336,36 @@ def merge(visitor_id: int):
                 show_form_error(form, error)
             else:
                 flash(
-                    _l("%(duplicate)s has been merged into %(name)s. Moved: visits %(visits)s, requests "
-                       "%(requests)s, loans %(loans)s.", duplicate=name, name=keep.full_name,
-                       visits=format_number(result.visits), requests=format_number(result.requests),
-                       loans=format_number(result.loans)),
+                    _l(
+                        "%(duplicate)s has been merged into %(name)s. Moved: visits %(visits)s, requests "
+                        "%(requests)s, loans %(loans)s.",
+                        duplicate=name,
+                        name=keep.full_name,
+                        visits=format_number(result.visits),
+                        requests=format_number(result.requests),
+                        loans=format_number(result.loans),
+                    ),
                     "success",
-                )  # fmt: skip
+                )
                 return redirect(url_for("visits.visitor", visitor_id=keep.id))
     search, query = visitor_search()
-    candidates = [
-        v for v in service.search_visitors(db.session, current_user, query, limit=30)
-        if v.id != keep.id and policies.can_view_visitor(db.session, current_user, v)
-    ] if query else []  # fmt: skip
+    candidates = (
+        [
+            v
+            for v in service.search_visitors(db.session, current_user, query, limit=30)
+            if v.id != keep.id and policies.can_view_visitor(db.session, current_user, v)
+        ]
+        if query
+        else []
+    )
     return render_template(
-        "visits/merge.html", keep=keep, duplicate=duplicate, form=form, query=query, candidates=candidates,
+        "visits/merge.html",
+        keep=keep,
+        duplicate=duplicate,
+        form=form,
+        query=query,
+        candidates=candidates,
         search=search,
         suggestions=registry.possible_duplicates(db.session, current_user, keep),
         footprints={p.id: registry.footprint(db.session, p.id) for p in (keep, duplicate) if p is not None},
-    )  # fmt: skip
+    )

@@ -40,19 +40,32 @@ WORDING_RULES_JS = """([tags, categories]) => axe.getRules(tags)
     .filter(rule => rule.tags.some(tag => categories.includes(tag)) || rule.ruleId.endsWith("-name"))
     .map(rule => rule.ruleId)"""
 ESSENTIAL_WORDING_RULES = {
-    "label", "button-name", "link-name", "document-title", "image-alt", "html-lang-valid", "valid-lang",
-    "scrollable-region-focusable", "aria-input-field-name",
-}  # fmt: skip
+    "label",
+    "button-name",
+    "link-name",
+    "document-title",
+    "image-alt",
+    "html-lang-valid",
+    "valid-lang",
+    "scrollable-region-focusable",
+    "aria-input-field-name",
+}
 AXE_SCRIPT = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 LOCALE_ORDER = sorted(LOCALES)
 PHONE_LOCALE, PHONE_WIDTH = "de", 390
 STYLESHEET = Path(__file__).resolve().parents[2] / "observer_portal" / "static" / "css" / "portal.css"
 
 PUBLIC_PAGES = [
-    "/", "/login", "/signup", "/centres/atyrau", "/nowhere",
-    "/briefings/", "/briefings/atyrau/atyrau-overview", "/briefings/atyrau/atyrau-accessibility",
+    "/",
+    "/login",
+    "/signup",
+    "/centres/atyrau",
+    "/nowhere",
+    "/briefings/",
+    "/briefings/atyrau/atyrau-overview",
+    "/briefings/atyrau/atyrau-accessibility",
     "/briefings/atyrau/atyrau-contacts",
-]  # fmt: skip
+]
 ACCOUNTS = {
     "coordinator": "coordinator@atyrau.example.org",
     "volunteer": "dana@atyrau.example.org",
@@ -60,27 +73,68 @@ ACCOUNTS = {
 }
 ROLE_PAGES = {
     "coordinator": [
-        "/", "/account", "/account/password", "/staff/", "/staff/new", "/staff/{volunteer}", "/staff/{observer}",
-        "/staff/audit", "/briefings/manage", "/briefings/new", "/briefings/{briefing}/edit",
-        "/briefings/{briefing}/history", "/briefings/{briefing}/translate/de", "/briefings/{contacts}/translate/ru",
-        "/requests/queue", "/requests/{walk_in}", "/inventory/", "/inventory/new", "/inventory/{item}",
-        "/inventory/{item}/edit", "/notifications", "/language-help/coverage", "/requests/{unroutable}",
-        "/language-help/{language_job}/work", "/visits/", "/visits/?kind=media&date_from=bad",
-        "/visits/visitors/{marta}", "/visits/visitors/{marta}/merge?duplicate={marta_again}",
+        "/",
+        "/account",
+        "/account/password",
+        "/staff/",
+        "/staff/new",
+        "/staff/{volunteer}",
+        "/staff/{observer}",
+        "/staff/audit",
+        "/briefings/manage",
+        "/briefings/new",
+        "/briefings/{briefing}/edit",
+        "/briefings/{briefing}/history",
+        "/briefings/{briefing}/translate/de",
+        "/briefings/{contacts}/translate/ru",
+        "/requests/queue",
+        "/requests/{walk_in}",
+        "/inventory/",
+        "/inventory/new",
+        "/inventory/{item}",
+        "/inventory/{item}/edit",
+        "/notifications",
+        "/language-help/coverage",
+        "/requests/{unroutable}",
+        "/language-help/{language_job}/work",
+        "/visits/",
+        "/visits/?kind=media&date_from=bad",
+        "/visits/visitors/{marta}",
+        "/visits/visitors/{marta}/merge?duplicate={marta_again}",
         "/visits/visitors/{marta}/merge?q=kowalska",
     ],
     "volunteer": [
-        "/account", "/briefings/manage", "/briefings/{briefing}/translate/de", "/requests/queue",
-        "/requests/queue?overdue=y", "/requests/new-for-visitor", "/requests/{open}", "/inventory/",
-        "/inventory/{free_item}", "/language-help/jobs", "/language-help/{language_job}/work",
-        "/language-help/bookings", "/visits/desk", "/visits/desk?q=osce", "/visits/desk?q=nobody-at-all",
-        "/visits/visitors", "/visits/visitors?q=marta", "/visits/visitors/{marta}",
+        "/account",
+        "/briefings/manage",
+        "/briefings/{briefing}/translate/de",
+        "/requests/queue",
+        "/requests/queue?overdue=y",
+        "/requests/new-for-visitor",
+        "/requests/{open}",
+        "/inventory/",
+        "/inventory/{free_item}",
+        "/language-help/jobs",
+        "/language-help/{language_job}/work",
+        "/language-help/bookings",
+        "/visits/desk",
+        "/visits/desk?q=osce",
+        "/visits/desk?q=nobody-at-all",
+        "/visits/visitors",
+        "/visits/visitors?q=marta",
+        "/visits/visitors/{marta}",
     ],
     "observer": [
-        "/account", "/briefings/atyrau/atyrau-overview", "/requests/", "/requests/new", "/requests/{own}",
-        "/notifications", "/language-help/new", "/requests/{language_job}", "/visits/mine",
+        "/account",
+        "/briefings/atyrau/atyrau-overview",
+        "/requests/",
+        "/requests/new",
+        "/requests/{own}",
+        "/notifications",
+        "/language-help/new",
+        "/requests/{language_job}",
+        "/visits/mine",
     ],
-}  # fmt: skip
+}
 
 
 def every_rule_turn(index: int, locale: str) -> bool:
@@ -194,8 +248,9 @@ def demo_ids(app, live_server) -> Iterator[dict[str, int]]:
     ids = seed(app)
     with app.app_context():
         desk = db.session.scalar(select(User).where(User.email == ACCOUNTS["volunteer"]))
-        register_visit(db.session, desk, VisitInput(purposes=[VisitPurpose.BRIEFING], arrived_at=utcnow(),
-                                                    visitor_id=ids["marta"]))  # fmt: skip
+        register_visit(
+            db.session, desk, VisitInput(purposes=[VisitPurpose.BRIEFING], arrived_at=utcnow(), visitor_id=ids["marta"])
+        )
         db.session.commit()
         db.session.remove()
     yield ids

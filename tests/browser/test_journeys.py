@@ -166,10 +166,20 @@ def test_observer_in_german_gets_a_translation_from_the_german_speaking_voluntee
     with app.app_context():
         centre = make_centre("atyrau", name="Atyrau Centre", region="Atyrau")
         make_briefing(centre)
-        make_user("volunteer", "timur@example.org", name="Timur", on_duty=True,
-                  languages={"ru": Proficiency.NATIVE, "en": Proficiency.FLUENT})  # fmt: skip
-        make_user("volunteer", "dana@example.org", name="Dana", on_duty=True,
-                  languages={"ru": Proficiency.NATIVE, "de": Proficiency.FLUENT})  # fmt: skip
+        make_user(
+            "volunteer",
+            "timur@example.org",
+            name="Timur",
+            on_duty=True,
+            languages={"ru": Proficiency.NATIVE, "en": Proficiency.FLUENT},
+        )
+        make_user(
+            "volunteer",
+            "dana@example.org",
+            name="Dana",
+            on_duty=True,
+            languages={"ru": Proficiency.NATIVE, "de": Proficiency.FLUENT},
+        )
     observer = browser.new_context().new_page()
     observer.goto(f"{live_server}/signup?lang=de")
     observer.get_by_label("Wahlbeobachter/in").check()

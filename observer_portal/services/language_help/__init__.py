@@ -29,7 +29,22 @@ from observer_portal.services.language_help.overview import (
 from observer_portal.services.language_help.work import make_machine_draft, save_final_text
 
 __all__ = [
-    "MAX_INTERPRETATION", "MAX_TEXT", "ROUTED_KINDS", "Coverage", "JobInput", "candidates", "coverage",
-    "file_briefing_job", "file_job", "job_of", "jobs_by_request", "make_machine_draft", "my_jobs",
-    "on_duty_changed", "release", "route", "save_final_text", "upcoming_bookings",
-]  # fmt: skip
+    "MAX_INTERPRETATION",
+    "MAX_TEXT",
+    "ROUTED_KINDS",
+    "Coverage",
+    "JobInput",
+    "candidates",
+    "coverage",
+    "file_briefing_job",
+    "file_job",
+    "job_of",
+    "jobs_by_request",
+    "make_machine_draft",
+    "my_jobs",
+    "on_duty_changed",
+    "release",
+    "route",
+    "save_final_text",
+    "upcoming_bookings",
+]

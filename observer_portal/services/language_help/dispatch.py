@@ -120,14 +120,19 @@ def clashes(session: Session, request: ServiceRequest, job: TranslationJob, volu
     """Would this job's meeting overlap another booking of the volunteer?"""
     if job.starts_at is None or job.ends_at is None:
         return False
-    return session.scalar(
-        select(InterpretationBooking.id).where(
-            InterpretationBooking.volunteer_id == volunteer_id,
-            InterpretationBooking.request_id != request.id,
-            InterpretationBooking.starts_at < job.ends_at,
-            InterpretationBooking.ends_at > job.starts_at,
-        ).limit(1)
-    ) is not None
+    return (
+        session.scalar(
+            select(InterpretationBooking.id)
+            .where(
+                InterpretationBooking.volunteer_id == volunteer_id,
+                InterpretationBooking.request_id != request.id,
+                InterpretationBooking.starts_at < job.ends_at,
+                InterpretationBooking.ends_at > job.starts_at,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _unbook(session: Session, request_id: int) -> None:
@@ -169,17 +174,22 @@ def route(session: Session, request: ServiceRequest) -> list[Notification]:
         session.expire(request)
         job.unroutable_reason = None
         session.add(
-            RequestEvent(request_id=request.id, actor_id=None, action=EventAction.ROUTED, from_status=old.value,
-                         to_status=RequestStatus.ASSIGNED.value, subject_id=chosen.id)
-        )  # fmt: skip
+            RequestEvent(
+                request_id=request.id,
+                actor_id=None,
+                action=EventAction.ROUTED,
+                from_status=old.value,
+                to_status=RequestStatus.ASSIGNED.value,
+                subject_id=chosen.id,
+            )
+        )
         return [
             n
             for n in (
-                notify(session, chosen.id, REQUEST_ASSIGNED,
-                       params={"id": request.id, "kind": request.kind.value}),
+                notify(session, chosen.id, REQUEST_ASSIGNED, params={"id": request.id, "kind": request.kind.value}),
             )
             if n is not None
-        ]  # fmt: skip
+        ]
     return _mark_unroutable(session, request, job, candidates(session, request.centre_id, job), excluded)
 
 
@@ -199,18 +209,21 @@ def _mark_unroutable(session, request, job, pool, excluded) -> list[Notification
         return []
     session.expire(request)
     session.add(
-        RequestEvent(request_id=request.id, actor_id=None, action=EventAction.UNROUTABLE, from_status=old.value,
-                     to_status=RequestStatus.UNROUTABLE.value, reason=code)
-    )  # fmt: skip
+        RequestEvent(
+            request_id=request.id,
+            actor_id=None,
+            action=EventAction.UNROUTABLE,
+            from_status=old.value,
+            to_status=RequestStatus.UNROUTABLE.value,
+            reason=code,
+        )
+    )
     coordinators = session.scalars(
         select(User.id).where(User.centre_id == request.centre_id, User.role == Role.COORDINATOR, User.active.is_(True))
     )
     return [
         n
-        for n in (
-            notify(session, uid, REQUEST_UNROUTABLE, params={"id": request.id})
-            for uid in coordinators
-        )
+        for n in (notify(session, uid, REQUEST_UNROUTABLE, params={"id": request.id}) for uid in coordinators)
         if n is not None
     ]
 
@@ -249,19 +262,26 @@ def release(session: Session, user: User, *, all_work: bool = False) -> list[Not
         old = request.status
         result = session.execute(
             update(ServiceRequest)
-            .where(ServiceRequest.id == request.id, ServiceRequest.status == old,
-                   ServiceRequest.assignee_id == user.id)
+            .where(ServiceRequest.id == request.id, ServiceRequest.status == old, ServiceRequest.assignee_id == user.id)
             .values(status=RequestStatus.NEW, assignee_id=None, assigned_at=None, updated_at=utcnow()),
             execution_options={"synchronize_session": False},
-        )  # fmt: skip
+        )
         if result.rowcount != 1:
             continue
         session.expire(request)
-        session.add(RequestEvent(request_id=request.id, actor_id=user.id, action=EventAction.RELEASED,
-                                 from_status=old.value, to_status=RequestStatus.NEW.value))  # fmt: skip
+        session.add(
+            RequestEvent(
+                request_id=request.id,
+                actor_id=user.id,
+                action=EventAction.RELEASED,
+                from_status=old.value,
+                to_status=RequestStatus.NEW.value,
+            )
+        )
         if request.kind in ROUTED_KINDS:
-            session.add(RoutingAttempt(request_id=request.id, volunteer_id=user.id, outcome="released",
-                                       reason="off duty"))  # fmt: skip
+            session.add(
+                RoutingAttempt(request_id=request.id, volunteer_id=user.id, outcome="released", reason="off duty")
+            )
             _unbook(session, request.id)
             session.flush()
             notifications += route(session, request)

@@ -52,12 +52,14 @@ def upcoming_bookings(session: Session, user_id: int, since: datetime | None = N
     return list(
         session.scalars(
             select(InterpretationBooking)
-            .where(InterpretationBooking.volunteer_id == user_id,
-                   InterpretationBooking.ends_at >= (since or utcnow() - timedelta(days=1)))
+            .where(
+                InterpretationBooking.volunteer_id == user_id,
+                InterpretationBooking.ends_at >= (since or utcnow() - timedelta(days=1)),
+            )
             .order_by(InterpretationBooking.starts_at)
             .limit(500)
         )
-    )  # fmt: skip
+    )
 
 
 @dataclass
@@ -85,25 +87,34 @@ def coverage(session: Session, centre_id: int, languages: tuple[str, ...]) -> Co
         if a != b
     }
     volunteers = session.scalars(
-        select(User).where(User.centre_id == centre_id, User.role == Role.VOLUNTEER, User.active.is_(True))
+        select(User)
+        .where(User.centre_id == centre_id, User.role == Role.VOLUNTEER, User.active.is_(True))
         .order_by(User.display_name)
-    ).all()  # fmt: skip
+    ).all()
     counts = dict(
         session.execute(
             select(ServiceRequest.assignee_id, func.count())
-            .where(ServiceRequest.centre_id == centre_id, ServiceRequest.status.in_(OPEN_STATUSES),
-                   ServiceRequest.assignee_id.is_not(None))
+            .where(
+                ServiceRequest.centre_id == centre_id,
+                ServiceRequest.status.in_(OPEN_STATUSES),
+                ServiceRequest.assignee_id.is_not(None),
+            )
             .group_by(ServiceRequest.assignee_id)
         ).all()
-    )  # fmt: skip
+    )
     rows = session.execute(
-        select(TranslationJob.source_lang, TranslationJob.target_lang, ServiceRequest.created_at,
-               ServiceRequest.assigned_at, ServiceRequest.completed_at)
+        select(
+            TranslationJob.source_lang,
+            TranslationJob.target_lang,
+            ServiceRequest.created_at,
+            ServiceRequest.assigned_at,
+            ServiceRequest.completed_at,
+        )
         .join(ServiceRequest, ServiceRequest.id == TranslationJob.request_id)
         .where(ServiceRequest.centre_id == centre_id)
         .order_by(ServiceRequest.id.desc())
         .limit(5000)
-    ).all()  # fmt: skip
+    ).all()
     to_assign: dict[tuple[str, str], list[float]] = defaultdict(list)
     to_finish: dict[tuple[str, str], list[float]] = defaultdict(list)
     totals: dict[tuple[str, str], int] = defaultdict(int)

@@ -76,9 +76,15 @@ def _deliver_to_briefing(session: Session, actor: User, job: TranslationJob) -> 
     if not briefing_service.can_translate(actor, briefing, job.target_lang):
         raise ServiceError(_l("You cannot translate this briefing into that language."))
     briefing_service.save_translation(
-        session, actor, briefing, job.target_lang, title=title.strip()[:200] or briefing.original.title,
-        body=body.strip() + "\n", figure_labels={}, reviewed=False,
-    )  # fmt: skip
+        session,
+        actor,
+        briefing,
+        job.target_lang,
+        title=title.strip()[:200] or briefing.original.title,
+        body=body.strip() + "\n",
+        figure_labels={},
+        reviewed=False,
+    )
 
 
 def save_final_text(session: Session, actor: User, request: ServiceRequest, text: str) -> None:
