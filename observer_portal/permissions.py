@@ -17,7 +17,7 @@ from flask import Flask, abort, current_app, request
 from flask_login import current_user
 
 from observer_portal.extensions import login_manager
-from observer_portal.models import Role, User
+from observer_portal.models import Role
 
 log = logging.getLogger("observer_portal.access")
 
@@ -71,41 +71,40 @@ def view_access(app: Flask) -> dict[str, str | frozenset[Role]]:
     return table
 
 
+def _access_of(endpoint: str) -> str | frozenset[Role] | None:
+    if endpoint in BUILTIN_PUBLIC_ENDPOINTS:
+        return PUBLIC
+    return getattr(current_app.view_functions[endpoint], "access", None)
+
+
+def _allows(access: str | frozenset[Role] | None, user) -> bool:
+    if access == PUBLIC:
+        return True
+    if not user.is_authenticated:
+        return False
+    return access == SIGNED_IN or (isinstance(access, frozenset) and user.role in access)
+
+
+def may_open(endpoint: str) -> bool:
+    """Would the current user be let into this view? Menus and links ask this, so a link is
+    shown exactly to those its route's declaration admits (one rule, not a copy per template)."""
+    return _allows(_access_of(endpoint), current_user)
+
+
 def enforce_access():
     """`before_request` hook: refuse anonymous (401 → login) and wrong roles (403)."""
     if request.endpoint is None:  # 404 / 405: let Flask answer
         return None
-    view = current_app.view_functions[request.endpoint]
-    access = PUBLIC if request.endpoint in BUILTIN_PUBLIC_ENDPOINTS else getattr(view, "access", None)
-    if access == PUBLIC:
+    access = _access_of(request.endpoint)
+    if _allows(access, current_user):
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    if access == SIGNED_IN or (isinstance(access, frozenset) and current_user.role in access):
-        return None
     log.warning("access refused: user=%s role=%s endpoint=%s", current_user.id, current_user.role, request.endpoint)
     abort(403)
-
-
-def can_manage_user(actor: User, target: User) -> bool:
-    """Coordinators manage staff and visitors of their own centre; admins manage everyone."""
-    if actor.role == Role.ADMIN:
-        return True
-    if actor.role != Role.COORDINATOR or target.role == Role.ADMIN:
-        return False
-    return target.centre_id is not None and target.centre_id == actor.centre_id
-
-
-def assignable_roles(actor: User) -> tuple[Role, ...]:
-    """Roles a manager may give to staff accounts they create or edit."""
-    if actor.role == Role.ADMIN:
-        return (Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
-    if actor.role == Role.COORDINATOR:
-        return (Role.VOLUNTEER, Role.COORDINATOR)
-    return ()
 
 
 def init_permissions(app: Flask) -> None:
     view_access(app)  # raises if any view lacks a declaration
     app.before_request(enforce_access)
-    app.jinja_env.globals.update(Role=Role, STAFF=STAFF, MANAGERS=MANAGERS, VISITORS=VISITORS)
+    app.jinja_env.globals.update(Role=Role, may_open=may_open)

@@ -1,4 +1,11 @@
-"""Who may see and change a visitor: one place for the per-object, per-centre rule.
+"""Who may see and change what: one place for every per-object, per-centre rule.
+
+Routes declare which *roles* may open them (`permissions.roles_required`); this module
+answers the question for one *object*: a visitor, a visit, a request, a briefing, an item
+of equipment. Views, templates and services ask these functions, never `user.role`, and
+`tests/test_policies.py` walks objects × roles × centres against a table written by hand.
+
+Visitors.
 
 A visitor (observer or journalist) can be served by several centres: observers travel
 between regions. A visitor *belongs* to a centre when their account is registered
@@ -29,7 +36,17 @@ from sqlalchemy import and_, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from observer_portal.models import EquipmentItem, Loan, Role, ServiceRequest, User, Visit, VisitorProfile
+from observer_portal.i18n import LOCALES
+from observer_portal.models import (
+    Briefing,
+    EquipmentItem,
+    Loan,
+    Role,
+    ServiceRequest,
+    User,
+    Visit,
+    VisitorProfile,
+)
 from observer_portal.services.workflow import Action, Relation, allowed_actions
 
 
@@ -49,6 +66,9 @@ def _footprints(centre_id: int | None) -> list[ColumnElement[bool]]:
     ]
 
 
+# ---------------------------------------------------------------- centres and accounts
+
+
 def centre_scope(actor: User) -> int | None:
     """The centre whose records `actor` works with: their own; None for an admin (every centre)."""
     return None if actor.role == Role.ADMIN else actor.centre_id
@@ -56,7 +76,14 @@ def centre_scope(actor: User) -> int | None:
 
 def works_at(actor: User, centre_id: int | None) -> bool:
     """May `actor` act on a record of this centre (an admin on every centre's)?"""
-    return actor.role == Role.ADMIN or (actor.centre_id is not None and actor.centre_id == centre_id)
+    return actor.role == Role.ADMIN or (
+        actor.role.is_staff and actor.centre_id is not None and actor.centre_id == centre_id
+    )
+
+
+def manages(actor: User, centre_id: int | None) -> bool:
+    """Does `actor` run this centre: one of its coordinators, or an admin?"""
+    return actor.role == Role.ADMIN or (actor.role == Role.COORDINATOR and works_at(actor, centre_id))
 
 
 def visible_visitors(actor: User) -> ColumnElement[bool] | None:
@@ -146,6 +173,24 @@ def can_merge_visitor(session: Session, actor: User, visitor: VisitorProfile) ->
     return visitor_centres(session, visitor.id) <= {actor.centre_id}
 
 
+def can_manage_user(actor: User, target: User) -> bool:
+    """Coordinators manage staff and visitors of their own centre; admins manage everyone."""
+    if actor.role == Role.ADMIN:
+        return True
+    if actor.role != Role.COORDINATOR or target.role == Role.ADMIN:
+        return False
+    return target.centre_id is not None and target.centre_id == actor.centre_id
+
+
+def assignable_roles(actor: User) -> tuple[Role, ...]:
+    """Roles a manager may give to staff accounts they create or edit."""
+    if actor.role == Role.ADMIN:
+        return (Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
+    if actor.role == Role.COORDINATOR:
+        return (Role.VOLUNTEER, Role.COORDINATOR)
+    return ()
+
+
 # ---------------------------------------------------------------- requests
 
 
@@ -192,3 +237,51 @@ def request_scope(actor: User) -> ColumnElement[bool] | None:
     if actor.role == Role.ADMIN:
         return None
     return and_(ServiceRequest.centre_id == actor.centre_id)
+
+
+def can_be_assigned(user: User, request: ServiceRequest) -> bool:
+    """May the request be given to `user`: active staff of its centre (admins run, not serve)."""
+    return user.active and user.role in (Role.VOLUNTEER, Role.COORDINATOR) and user.centre_id == request.centre_id
+
+
+# ---------------------------------------------------------------- visits
+
+
+def can_change_visit(actor: User, visit: Visit) -> bool:
+    """Mark a visit as ended, and so on: staff of the centre where it happened."""
+    return works_at(actor, visit.centre_id)
+
+
+# ---------------------------------------------------------------- briefings
+
+
+def can_edit_briefing(user: User, centre_id: int) -> bool:
+    """Write, publish, restore: the centre's coordinators and admins."""
+    return manages(user, centre_id)
+
+
+def can_translate_briefing(user: User, briefing: Briefing, locale: str) -> bool:
+    """Coordinators of the centre, admins, and volunteers of the centre who speak the locale."""
+    if locale not in LOCALES or locale == briefing.original_locale:
+        return False
+    if manages(user, briefing.centre_id):
+        return True
+    return user.role == Role.VOLUNTEER and works_at(user, briefing.centre_id) and locale in user.language_codes
+
+
+def can_view_unpublished_briefing(user, briefing: Briefing) -> bool:
+    """A draft briefing is seen by the staff of its centre (and admins) only."""
+    return bool(user and user.is_authenticated and works_at(user, briefing.centre_id))
+
+
+# ---------------------------------------------------------------- equipment
+
+
+def can_see_item(user: User, item: EquipmentItem) -> bool:
+    """See an item, lend it and take it back: staff of its centre."""
+    return works_at(user, item.centre_id)
+
+
+def can_manage_item(user: User, item: EquipmentItem) -> bool:
+    """Add, describe and retire items: the centre's coordinators and admins."""
+    return manages(user, item.centre_id)

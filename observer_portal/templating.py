@@ -63,6 +63,7 @@ def init_templating(app: Flask) -> None:
         notification_target=notification_target,
         actions_for=policies.actions_for,
         may_work_on=policies.may_work_on,
+        can_manage_item=policies.can_manage_item,
         Action=Action,
         **{name: value for name, value in vars(labels).items() if name.endswith(("_LABELS", "_BUTTONS", "_TITLES"))},
     )

@@ -93,6 +93,23 @@ def test_coordinator_edits_languages_and_role(app, login_as):
         assert "account.role_changed" in actions
 
 
+def test_an_admin_cannot_leave_a_coordinator_without_a_centre(app, login_as):
+    """A centre-less coordinator would read as one who works for every centre."""
+    client, _ = login_as("admin", centre=None)
+    with app.app_context():
+        coordinator = make_user("coordinator")
+        coordinator_id, centre_id = coordinator.id, coordinator.centre_id
+    page = f"/staff/{coordinator_id}"
+    for role in ("coordinator", "volunteer"):
+        data = {"display_name": "Nurlan Abenov", "role": role, "centre": ""}
+        response = post_form(client, page, data, page=page)
+        assert response.status_code == 422
+        assert "Choose a centre from the list." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, coordinator_id).centre_id == centre_id
+        assert db.session.get(User, coordinator_id).role == Role.COORDINATOR
+
+
 def test_coordinator_cannot_see_accounts_of_another_centre(app, login_as):
     client, _ = login_as("coordinator")
     with app.app_context():

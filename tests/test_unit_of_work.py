@@ -130,7 +130,7 @@ def test_an_error_a_refusal_or_a_failed_commit_writes_nothing_and_sends_nothing(
     assert sent == []
 
 
-def test_the_database_itself_refuses_backwards_times_and_unknown_priorities(app_ctx):
+def test_the_database_itself_refuses_backwards_times_unknown_priorities_and_staff_without_a_centre(app_ctx):
     """Rules the forms check are also CHECK constraints, hit here with plain SQL."""
     from datetime import timedelta
 
@@ -145,6 +145,7 @@ def test_the_database_itself_refuses_backwards_times_and_unknown_priorities(app_
 
     request = make_request(make_user("observer"))
     volunteer = make_user("volunteer")
+    make_user("coordinator")
     start = utcnow() + timedelta(days=1)
     db.session.add(
         InterpretationBooking(
@@ -156,6 +157,8 @@ def test_the_database_itself_refuses_backwards_times_and_unknown_priorities(app_
         update(InterpretationBooking).values(ends_at=InterpretationBooking.starts_at),
         update(ServiceRequest).values(priority=7),
         text("UPDATE service_requests SET priority = -1"),
+        text("UPDATE users SET centre_id = NULL WHERE role = 'coordinator'"),  # would read as "every centre"
+        text("UPDATE users SET centre_id = NULL WHERE role = 'volunteer'"),
     ]
     for statement in bad:
         with pytest.raises(IntegrityError):

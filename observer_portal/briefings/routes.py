@@ -44,7 +44,7 @@ def _briefing_or_404(briefing_id: int) -> Briefing:
 
 def _editable(briefing_id: int) -> Briefing:
     briefing = _briefing_or_404(briefing_id)
-    if not service.can_edit(current_user, briefing.centre_id):
+    if not policies.can_edit_briefing(current_user, briefing.centre_id):
         abort(404)
     return briefing
 
@@ -80,7 +80,7 @@ def index():
 @public
 def detail(centre_slug: str, slug: str):
     briefing = service.find_briefing(db.session, centre_slug, slug)
-    if briefing is None or not (briefing.published or service.can_view_unpublished(current_user, briefing)):
+    if briefing is None or not (briefing.published or policies.can_view_unpublished_briefing(current_user, briefing)):
         abort(404)
     locale = _locale()
     return render_template(
@@ -90,7 +90,7 @@ def detail(centre_slug: str, slug: str):
         state=service.translation_state(briefing, locale),
         locale=locale,
         wish_form=ConfirmForm(prefix="wish"),
-        can_translate=current_user.is_authenticated and service.can_translate(current_user, briefing, locale),
+        can_translate=current_user.is_authenticated and policies.can_translate_briefing(current_user, briefing, locale),
     )
 
 
@@ -141,8 +141,8 @@ def manage():
         states=states,
         wishes=wishes,
         action_form=ConfirmForm(),
-        can_edit=lambda b: service.can_edit(current_user, b.centre_id),
-        can_translate=lambda b, code: service.can_translate(current_user, b, code),
+        can_edit=lambda b: policies.can_edit_briefing(current_user, b.centre_id),
+        can_translate=lambda b, code: policies.can_translate_briefing(current_user, b, code),
     )
 
 
@@ -263,7 +263,7 @@ def restore(briefing_id: int, version_id: int):
 
 def _translatable(briefing_id: int, locale: str) -> Briefing:
     briefing = _briefing_or_404(briefing_id)
-    if locale not in LOCALES or not service.can_translate(current_user, briefing, locale):
+    if locale not in LOCALES or not policies.can_translate_briefing(current_user, briefing, locale):
         abort(404)
     return briefing
 

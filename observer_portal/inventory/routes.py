@@ -35,9 +35,11 @@ def _scope() -> int | None:
     return policies.centre_scope(current_user)
 
 
-def _item(item_id: int) -> EquipmentItem:
+def _item(item_id: int, manage: bool = False) -> EquipmentItem:
+    """The item, or 404 for one `current_user` may not see (or, with `manage`, not change)."""
     item = db.get_or_404(EquipmentItem, item_id)
-    if not policies.works_at(current_user, item.centre_id):
+    allowed = policies.can_manage_item if manage else policies.can_see_item
+    if not allowed(current_user, item):
         abort(404)
     return item
 
@@ -84,7 +86,7 @@ def create():
 @bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def edit(item_id: int):
-    item = _item(item_id)
+    item = _item(item_id, manage=True)
     form = ItemForm(obj=item)
     if request.method == "GET":
         form.kind.data, form.condition.data = item.kind.value, item.condition.value

@@ -60,7 +60,12 @@ def _enum(cls: type[enum.Enum], name: str) -> Enum:
 
 class User(UserMixin, Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
+    __table_args__ = (
+        CheckConstraint("email = lower(email)", name="email_lowercase"),
+        # Volunteers and coordinators work at one centre; only admins (every centre) and
+        # visitors have none. Without it a centre-less coordinator would read as "all centres".
+        CheckConstraint("role NOT IN ('volunteer', 'coordinator') OR centre_id IS NOT NULL", name="staff_centre"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

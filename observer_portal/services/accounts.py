@@ -24,8 +24,7 @@ from observer_portal.models import (
 )
 from observer_portal.models.base import utcnow
 from observer_portal.models.visitor import organisation_key
-from observer_portal.permissions import assignable_roles, can_manage_user
-from observer_portal.policies import holds_card
+from observer_portal.policies import assignable_roles, can_manage_user, holds_card
 from observer_portal.security import hash_password, needs_rehash, password_problem, verify_password
 from observer_portal.services import ServiceError
 from observer_portal.services.audit import record
@@ -224,6 +223,9 @@ def update_staff(
 ) -> None:
     if not can_manage_user(actor, user) or not user.role.is_staff:
         raise ServiceError(_l("You cannot change this account."))
+    works_at = centre_id if actor.role == Role.ADMIN else user.centre_id
+    if role != Role.ADMIN and works_at is None:  # the database refuses it too (ck_users_staff_centre)
+        raise ServiceError(_l("Choose a centre from the list."), field="centre")
     if role != user.role:
         if role not in assignable_roles(actor):
             raise ServiceError(_l("You cannot give that role."), field="role")

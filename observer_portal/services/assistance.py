@@ -32,6 +32,7 @@ from observer_portal.models import (
 from observer_portal.models.assistance import open_requests
 from observer_portal.models.base import utcnow
 from observer_portal.policies import (
+    can_be_assigned,
     can_view_visitor,
     relations,
     request_scope,
@@ -232,7 +233,7 @@ def transition(
         values.update(assignee_id=actor.id, assigned_at=now)
         conditions.append(ServiceRequest.assignee_id.is_(None))
     elif action == Action.ASSIGN:
-        if assignee is None or not _can_be_assigned(assignee, request):
+        if assignee is None or not can_be_assigned(assignee, request):
             raise ServiceError(_l("Choose an active volunteer or coordinator of this centre."), field="assignee")
         values.update(assignee_id=assignee.id, assigned_at=now)
     elif action == Action.DECLINE:
@@ -273,10 +274,6 @@ def _notify_requester(session: Session, actor: User, request: ServiceRequest, co
     return [
         notify(session, request.requester_id, REQUEST_STATUS, params={"id": request.id, "status": request.status.value})
     ]
-
-
-def _can_be_assigned(user: User, request: ServiceRequest) -> bool:
-    return user.active and user.role in (Role.VOLUNTEER, Role.COORDINATOR) and user.centre_id == request.centre_id
 
 
 def assignable_staff(session: Session, centre_id: int) -> list[User]:

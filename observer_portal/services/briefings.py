@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from observer_portal import policies
 from observer_portal.i18n import LOCALES
 from observer_portal.lazy_text import _l
 from observer_portal.models import (
@@ -17,7 +18,6 @@ from observer_portal.models import (
     BriefingVersion,
     Centre,
     ReviewState,
-    Role,
     TranslationOrigin,
     TranslationWish,
     User,
@@ -131,31 +131,6 @@ def wish_counts(session: Session, briefing_ids: list[int]) -> dict[tuple[int, st
     return {(briefing_id, locale): count for briefing_id, locale, count in rows}
 
 
-# ---------------------------------------------------------------- permissions
-
-
-def can_edit(user: User, briefing_centre_id: int) -> bool:
-    return user.role == Role.ADMIN or (user.role == Role.COORDINATOR and user.centre_id == briefing_centre_id)
-
-
-def can_translate(user: User, briefing: Briefing, locale: str) -> bool:
-    """Coordinators of the centre, admins, and volunteers of the centre who speak the locale."""
-    if locale not in LOCALES or locale == briefing.original_locale:
-        return False
-    if can_edit(user, briefing.centre_id):
-        return True
-    return user.role == Role.VOLUNTEER and user.centre_id == briefing.centre_id and locale in user.language_codes
-
-
-def can_view_unpublished(user, briefing: Briefing) -> bool:
-    return bool(
-        user
-        and user.is_authenticated
-        and user.role.is_staff
-        and (user.role == Role.ADMIN or user.centre_id == briefing.centre_id)
-    )
-
-
 # ---------------------------------------------------------------- writing
 
 
@@ -246,7 +221,7 @@ def save_translation(
 ) -> BriefingTranslation:
     """A person's translation: stored as human work, marked reviewed when they say so."""
     body = one_newline(body)
-    if not can_translate(actor, briefing, locale):
+    if not policies.can_translate_briefing(actor, briefing, locale):
         raise ServiceError(_l("You cannot translate this briefing into that language."))
     translation = briefing.translation(locale)
     labels = labels_kept(briefing, translation, figure_labels)
@@ -275,7 +250,7 @@ def machine_draft(
     session: Session, actor: User, briefing: Briefing, locale: str, translator: MachineTranslator
 ) -> BriefingTranslation:
     """Make (or refresh) a machine draft. Raises MachineTranslationError and writes nothing on failure."""
-    if not can_translate(actor, briefing, locale):
+    if not policies.can_translate_briefing(actor, briefing, locale):
         raise ServiceError(_l("You cannot translate this briefing into that language."))
     existing = briefing.translation(locale)
     if existing is not None and existing.state == ReviewState.REVIEWED and not existing.is_outdated:

@@ -174,7 +174,7 @@ def register_visit(session: Session, actor: User, data: VisitInput) -> Visit:
 
 def mark_left(session: Session, actor: User, visit: Visit) -> None:
     """One click at the door; a second click changes nothing."""
-    if not policies.works_at(actor, visit.centre_id):
+    if not policies.can_change_visit(actor, visit):
         raise ServiceError(_l("You cannot change this visit."))
     session.execute(
         update(Visit).where(Visit.id == visit.id, Visit.left_at.is_(None)).values(left_at=utcnow()),

@@ -23,7 +23,7 @@ from observer_portal.labels import ROLE_LABELS
 from observer_portal.lazy_text import _l
 from observer_portal.models import Role, User
 from observer_portal.paging import carried_args, parse_cursor
-from observer_portal.permissions import MANAGERS, assignable_roles, can_manage_user, roles_required
+from observer_portal.permissions import MANAGERS, roles_required
 from observer_portal.services import ServiceError, accounts, duty
 from observer_portal.services.audit import object_names, recent_events
 from observer_portal.services.centres import centre_choices
@@ -43,14 +43,14 @@ def _scope_centre() -> int | None:
 
 def _managed_user(user_id: int) -> User:
     user = db.get_or_404(User, user_id)
-    if not can_manage_user(current_user, user):
+    if not policies.can_manage_user(current_user, user):
         abort(404)  # do not reveal accounts of other centres
     return user
 
 
 def _prepare(form: StaffEditForm) -> None:
-    form.role.choices = as_choices((role.value, ROLE_LABELS[role]) for role in assignable_roles(current_user))
-    if current_user.role == Role.ADMIN:
+    form.role.choices = as_choices((role.value, ROLE_LABELS[role]) for role in policies.assignable_roles(current_user))
+    if _scope_centre() is None:  # works for every centre
         form.centre.choices = as_choices([("", _l("No centre (administrator)"))] + centre_choices(db.session))
     else:
         centre = current_user.centre
@@ -58,8 +58,8 @@ def _prepare(form: StaffEditForm) -> None:
 
 
 def _centre_id(form: StaffEditForm) -> int | None:
-    if current_user.role != Role.ADMIN:
-        return current_user.centre_id
+    if _scope_centre() is not None:
+        return _scope_centre()
     return int(form.centre.data) if form.centre.data else None
 
 

@@ -134,7 +134,7 @@ def desk():
 @roles_required(*STAFF)
 def left(visit_id: int):
     visit = db.get_or_404(Visit, visit_id)
-    if current_user.role.value != "admin" and visit.centre_id != current_user.centre_id:
+    if not policies.can_change_visit(current_user, visit):
         abort(404)
     if ConfirmForm().validate_on_submit():
         service.mark_left(db.session, current_user, visit)

@@ -73,7 +73,7 @@ def _deliver_to_briefing(session: Session, actor: User, job: TranslationJob) -> 
     if briefing is None:
         return
     title, _, body = job.final_text.strip().partition("\n")
-    if not briefing_service.can_translate(actor, briefing, job.target_lang):
+    if not policies.can_translate_briefing(actor, briefing, job.target_lang):
         raise ServiceError(_l("You cannot translate this briefing into that language."))
     briefing_service.save_translation(
         session,
