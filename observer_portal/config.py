@@ -48,7 +48,12 @@ def _development_secret(instance_path: Path) -> str:
 
 def _translator(value: str) -> str:
     provider = value.strip().lower() or "none"
-    allowed = ("none", "libre", "google", "mymemory", "deepl")
+    allowed = ("none", "libre", "mymemory", "deepl")
+    if provider == "google":
+        raise ConfigError(
+            "TRANSLATOR=google is not offered: it read Google Translate's web page, not an API. "
+            "Use libre (a LibreTranslate server of your own), deepl or mymemory."
+        )
     if provider not in allowed:
         raise ConfigError(f"TRANSLATOR must be one of {', '.join(allowed)}, not {provider!r}")
     return provider
@@ -111,6 +116,8 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
 
     if _translator(env.get("TRANSLATOR", "none")) == "libre" and not env.get("TRANSLATOR_URL"):
         raise ConfigError("TRANSLATOR=libre needs TRANSLATOR_URL, the address of your LibreTranslate server.")
+    if _translator(env.get("TRANSLATOR", "none")) == "deepl" and not env.get("TRANSLATOR_API_KEY"):
+        raise ConfigError("TRANSLATOR=deepl needs TRANSLATOR_API_KEY, your DeepL API key.")
 
     base_url = _base_url(env.get("PORTAL_BASE_URL", ""), profile)
     secure_cookies = _bool(env.get("SESSION_COOKIE_SECURE"), production)

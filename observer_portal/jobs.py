@@ -7,6 +7,9 @@
 - **A sweep**, every minute and whenever a worker starts: e-mail a worker claimed but never
   finished (it was killed) is handed out again once the claim is older than
   JOB_CLAIM_TIMEOUT — so a killed worker loses nothing (`tests/test_jobs.py` kills one).
+- **Machine-translation drafts** (`machine_draft`, queued after the request that asked for
+  one is committed): no web worker waits on a provider. The draft row is claimed before the
+  call, so it is made once; the same sweep queues again a draft whose worker died.
 - **Overdue-loan notices**, every 15 minutes (`flask loans notify-overdue` does the same by hand).
 
 Which queue: JOB_QUEUE_URL — `sqlite:///…` (the default, `instance/jobs.sqlite3`, for
@@ -27,6 +30,7 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 from observer_portal.extensions import db
 from observer_portal.models import Notification
+from observer_portal.unit_of_work import after_commit
 
 log = logging.getLogger("observer_portal.jobs")
 
@@ -58,15 +62,29 @@ class Jobs:
             with app.app_context():
                 return send(db.session, notification_id, claim_timeout)
 
+        @queue.task(name="machine_draft")
+        def machine_draft(draft_id: int) -> str | None:
+            from observer_portal.services import machine_drafts
+            from observer_portal.services.machine_translation import translator_from_config
+
+            with app.app_context():
+                outcome = machine_drafts.make(db.session, draft_id, translator_from_config(app.config), claim_timeout)
+                return None if outcome is None else outcome.value
+
         @queue.periodic_task(crontab(minute="*"), name="sweep_emails")
         def sweep_emails() -> int:
+            """E-mail copies and machine drafts that a dead worker left behind."""
+            from observer_portal.services.machine_drafts import stale as stale_drafts
             from observer_portal.services.notifications import stale_emails
 
             with app.app_context():
                 stale = stale_emails(db.session, claim_timeout) if app.config.get("MAIL_SERVER") else []
+                drafts = stale_drafts(db.session, claim_timeout)
             for notification_id in stale:
                 email_copy(notification_id)
-            return len(stale)
+            for draft_id in drafts:
+                machine_draft(draft_id)
+            return len(stale) + len(drafts)
 
         @queue.on_startup(name="sweep_on_start")
         def sweep_on_start() -> None:
@@ -83,6 +101,7 @@ class Jobs:
                 return len(created)
 
         self.email_copy, self.sweep_emails, self.overdue_loans = email_copy, sweep_emails, overdue_loans
+        self.machine_draft = machine_draft
         self.mail = bool(app.config.get("MAIL_SERVER"))
 
     def email(self, notifications: Iterable[Notification | None]) -> None:
@@ -101,6 +120,23 @@ def email_copies(notifications: Iterable[Notification | None]) -> None:
         current_app.extensions["jobs"].email(list(notifications))
     except Exception:
         log.exception("e-mail copies not queued; the sweep will send them")
+
+
+def make_after_commit(draft) -> None:
+    """Queue the making of this machine draft once the request that asked for it is
+    committed (None: one was waiting already). A queue that is down is logged; the draft
+    stays waiting and the sweep queues it again."""
+    if draft is None:
+        return
+    draft_id = draft.id
+
+    def queue() -> None:
+        try:
+            current_app.extensions["jobs"].machine_draft(draft_id)
+        except Exception:
+            log.exception("machine draft %s not queued; the sweep will queue it", draft_id)
+
+    after_commit(queue)
 
 
 def init_jobs(app: Flask) -> None:

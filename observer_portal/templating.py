@@ -10,6 +10,7 @@ from flask_babel import format_decimal, get_locale
 from observer_portal import labels, policies
 from observer_portal.forms import PROFICIENCY_LABELS, form_problems
 from observer_portal.i18n import LOCALES, country_name, language_name
+from observer_portal.services import machine_drafts
 from observer_portal.services.markdown_text import render_markdown
 from observer_portal.services.notifications import target as notification_target
 from observer_portal.services.workflow import Action
@@ -64,6 +65,7 @@ def init_templating(app: Flask) -> None:
         actions_for=policies.actions_for,
         may_work_on=policies.may_work_on,
         can_manage_item=policies.can_manage_item,
+        machine_draft_failure=machine_drafts.failure_message,
         Action=Action,
         **{name: value for name, value in vars(labels).items() if name.endswith(("_LABELS", "_BUTTONS", "_TITLES"))},
     )

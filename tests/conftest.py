@@ -4,6 +4,7 @@ and helpers to make users and sign in through the real login form."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -226,6 +227,37 @@ def make_httpserver() -> Iterator[HTTPServer]:
     server.clear()
     if server.is_running():
         server.stop()
+
+
+class StandIn:
+    """The shared HTTP stand-in seen by one test: its paths are under a prefix of the test's
+    own, so an answer a slow handler of an earlier test sends late (the server is threaded)
+    is never counted here. Speaks the part of pytest-httpserver's API the tests use."""
+
+    def __init__(self, server: HTTPServer) -> None:
+        self.server, self.prefix = server, "/" + secrets.token_hex(4)
+
+    def url_for(self, path: str) -> str:
+        return self.server.url_for(self.prefix + path)
+
+    def expect_request(self, path: str, **kwargs):
+        return self.server.expect_request(self.prefix + path, **kwargs)
+
+    def expect_oneshot_request(self, path: str, **kwargs):
+        return self.server.expect_oneshot_request(self.prefix + path, **kwargs)
+
+    @property
+    def log(self) -> list:
+        return [(request, response) for request, response in self.server.log if request.path.startswith(self.prefix)]
+
+    def clear(self) -> None:
+        """Forget the answers expected so far (the log of this test stays)."""
+        self.server.clear_all_handlers()
+
+
+@pytest.fixture
+def stand_in(httpserver) -> StandIn:
+    return StandIn(httpserver)
 
 
 class _Collector:

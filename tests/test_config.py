@@ -84,3 +84,17 @@ def test_testing_app_has_extensions_and_blueprints(app):
     assert {"sqlalchemy", "migrate", "babel", "csrf", "limiter"} <= set(app.extensions)
     assert {"main", "auth", "staff"} <= set(app.blueprints)
     assert app.config["WTF_CSRF_ENABLED"] is True
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"TRANSLATOR": "google"}, "not an API"),
+        ({"TRANSLATOR": "deepl"}, "TRANSLATOR_API_KEY"),
+        ({"TRANSLATOR": "libre"}, "TRANSLATOR_URL"),
+        ({"TRANSLATOR": "babelfish"}, "TRANSLATOR must be one of"),
+    ],
+)
+def test_a_translation_provider_that_cannot_work_is_refused_at_start_with_the_reason(tmp_path, settings, message):
+    with pytest.raises(ConfigError, match=message):
+        build_config(str(tmp_path), {"PORTAL_ENV": "development", **settings})

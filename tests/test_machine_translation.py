@@ -1,5 +1,5 @@
 """Machine drafts through deep-translator's real LibreTranslator code path, against a
-local LibreTranslate stand-in (pytest-httpserver) on 127.0.0.1."""
+local LibreTranslate stand-in (pytest-stand_in) on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -35,20 +35,20 @@ def fake_libre(request):
 
 
 @pytest.fixture
-def libre(app, httpserver):
-    app.config.update(TRANSLATOR="libre", TRANSLATOR_URL=httpserver.url_for("/"), TRANSLATOR_TIMEOUT=1.0)
-    yield httpserver
+def libre(app, stand_in):
+    app.config.update(TRANSLATOR="libre", TRANSLATOR_URL=stand_in.url_for("/"), TRANSLATOR_TIMEOUT=1.0)
+    yield stand_in
     app.config.update(TRANSLATOR="none", TRANSLATOR_URL="", TRANSLATOR_TIMEOUT=10.0)
 
 
-def translator(httpserver, timeout=1.0) -> MachineTranslator:
-    return MachineTranslator(provider="libre", timeout=timeout, url=httpserver.url_for("/"), api_key="local")
+def translator(stand_in, timeout=1.0) -> MachineTranslator:
+    return MachineTranslator(provider="libre", timeout=timeout, url=stand_in.url_for("/"), api_key="local")
 
 
-def test_translate_sends_what_libretranslate_expects(httpserver):
-    httpserver.expect_request("/translate", method="POST").respond_with_json({"translatedText": "Wahllokale"})
-    assert translator(httpserver).translate("Polling stations", "en", "de") == "Wahllokale"
-    request, _ = httpserver.log[0]
+def test_translate_sends_what_libretranslate_expects(stand_in):
+    stand_in.expect_request("/translate", method="POST").respond_with_json({"translatedText": "Wahllokale"})
+    assert translator(stand_in).translate("Polling stations", "en", "de") == "Wahllokale"
+    request, _ = stand_in.log[0]
     query = parse_qs(request.query_string.decode())
     assert query["q"] == ["Polling stations"]
     assert query["source"] == ["en"]
@@ -57,17 +57,17 @@ def test_translate_sends_what_libretranslate_expects(httpserver):
     assert query["api_key"] == ["local"]
 
 
-def test_kazakh_is_refused_before_any_request(httpserver):
+def test_kazakh_is_refused_before_any_request(stand_in):
     with pytest.raises(MachineTranslationError) as error:
-        translator(httpserver).translate("Polling stations", "en", "kk")
+        translator(stand_in).translate("Polling stations", "en", "kk")
     assert error.value.reason == "unsupported"
-    assert len(httpserver.log) == 0
+    assert len(stand_in.log) == 0
 
 
-def test_server_error_becomes_a_clear_message(httpserver):
-    httpserver.expect_request("/translate").respond_with_data("boom", status=500)
+def test_server_error_becomes_a_clear_message(stand_in):
+    stand_in.expect_request("/translate").respond_with_data("boom", status=500)
     with pytest.raises(MachineTranslationError) as error:
-        translator(httpserver).translate("Voters", "en", "de")
+        translator(stand_in).translate("Voters", "en", "de")
     assert error.value.reason == "unavailable"
     assert "unavailable" in str(error.value.message)
 
@@ -79,15 +79,15 @@ def test_unreachable_server_becomes_a_clear_message():
     assert error.value.reason == "unavailable"
 
 
-def test_a_hanging_server_is_cut_off_at_the_timeout(httpserver):
+def test_a_hanging_server_is_cut_off_at_the_timeout(stand_in):
     def slow(_request):
         time.sleep(2.5)
         return Response(json.dumps({"translatedText": "zu spät"}), content_type="application/json")
 
-    httpserver.expect_request("/translate").respond_with_handler(slow)
+    stand_in.expect_request("/translate").respond_with_handler(slow)
     started = time.monotonic()
     with pytest.raises(MachineTranslationError) as error:
-        translator(httpserver, timeout=0.5).translate("Voters", "en", "de")
+        translator(stand_in, timeout=0.5).translate("Voters", "en", "de")
     assert time.monotonic() - started < 1.5
     assert error.value.reason == "timeout"
 
@@ -172,3 +172,111 @@ def test_failed_draft_loses_nothing(app, libre, login_as, failure):
         assert translation.body == "Von Hand übersetzt."
         assert translation.origin == TranslationOrigin.HUMAN
         assert db.session.scalar(select(func.count(TranslationMemory.id))) == 0
+
+
+def test_a_translation_requests_machine_draft_goes_through_the_queue(app, libre, login_as):
+    """The request workspace asks the same way: the draft is queued, made once, and shown."""
+    from observer_portal.models import DraftOutcome, MachineDraft, Proficiency, TranslationJob
+    from observer_portal.services.language_help import file_job
+    from tests.test_language_help import LANGS, written
+
+    libre.expect_request("/translate", method="POST").respond_with_handler(fake_libre)
+    speaks = {"en": Proficiency.FLUENT, "de": Proficiency.NATIVE}
+    client, dana = login_as("volunteer", languages=speaks, on_duty=True)
+    with app.app_context():
+        observer = make_user("observer")
+        request, _ = file_job(db.session, observer, written("en", "de", text="Polling stations\n\nVoters"), LANGS)
+        db.session.commit()
+        assert request.assignee_id == dana.id  # routed to the one German speaker on duty
+        request_id = request.id
+    page = f"/language-help/{request_id}/work"
+    response = post_form(client, page.replace("/work", "/machine"), {}, page=page)
+    assert response.status_code == 302
+    html = client.get(page).get_data(as_text=True)
+    assert "Wahllokale\n\nWähler" in html
+    with app.app_context():
+        assert db.session.get(TranslationJob, request_id).machine_draft == "Wahllokale\n\nWähler"
+        assert db.session.scalars(select(MachineDraft.outcome)).all() == [DraftOutcome.DONE]
+
+
+# ---------------------------------------------------------------- DeepL, through DeepL's own package
+
+
+def deepl_translator(stand_in, timeout=1.0) -> MachineTranslator:
+    return MachineTranslator(provider="deepl", timeout=timeout, url=stand_in.url_for("/"), api_key="test-key:fx")
+
+
+def _sent(request) -> dict:
+    """What the package sent: a JSON body (form-encoded in older versions)."""
+    if request.is_json:
+        return request.get_json()
+    return {key: values if len(values) > 1 else values[0] for key, values in request.form.lists()}
+
+
+def test_deepl_is_asked_the_way_its_api_documents(stand_in):
+    answer = {"translations": [{"detected_source_language": "EN", "text": "Wähler", "billed_characters": 6}]}
+    stand_in.expect_request("/v2/translate", method="POST").respond_with_json(answer)
+    assert deepl_translator(stand_in).translate("Voters", "en", "de") == "Wähler"
+    request, _ = stand_in.log[-1]
+    assert request.headers["Authorization"] == "DeepL-Auth-Key test-key:fx"  # a header, never a parameter
+    assert "auth_key" not in request.url
+    assert "auth_key" not in request.get_data(as_text=True)
+    sent = _sent(request)
+    assert sent["text"] in (["Voters"], "Voters")
+    assert (sent["source_lang"], sent["target_lang"]) == ("EN", "DE")
+
+
+@pytest.mark.parametrize(
+    "reply", [{"translations": [{"text": None}]}, {"translations": [{}]}, {"translations": "x"}, [], {"n": 1}]
+)
+def test_an_answer_of_the_wrong_shape_is_a_failure_not_a_crash(stand_in, reply):
+    stand_in.expect_request("/v2/translate").respond_with_json(reply)
+    with pytest.raises(MachineTranslationError) as error:
+        deepl_translator(stand_in).translate("Voters", "en", "de")
+    assert error.value.reason in ("no_result", "unavailable")
+
+
+def test_deepl_into_english_names_which_english(stand_in):
+    answer = {"translations": [{"detected_source_language": "DE", "text": "Voters", "billed_characters": 6}]}
+    stand_in.expect_request("/v2/translate", method="POST").respond_with_json(answer)
+    deepl_translator(stand_in).translate("Wähler", "de", "en")
+    assert _sent(stand_in.log[-1][0])["target_lang"] == "EN-GB"
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [(403, "unauthorised"), (456, "unavailable"), (429, "unavailable"), (500, "unavailable"), (503, "unavailable")],
+)
+def test_deepl_refusals_become_clear_messages_without_retries(stand_in, status, reason):
+    stand_in.expect_request("/v2/translate").respond_with_json({"message": "no"}, status=status)
+    started = time.monotonic()
+    with pytest.raises(MachineTranslationError) as error:
+        deepl_translator(stand_in).translate("Voters", "en", "de")
+    assert error.value.reason == reason
+    assert len(stand_in.log) == 1  # the person is told at once; they may ask again
+    assert time.monotonic() - started < 1
+
+
+def test_a_hanging_deepl_is_cut_off_at_the_timeout(stand_in):
+    def slow(_request):
+        time.sleep(2.5)
+        return Response(json.dumps({"translations": [{"text": "zu spät"}]}), content_type="application/json")
+
+    stand_in.expect_request("/v2/translate").respond_with_handler(slow)
+    started = time.monotonic()
+    with pytest.raises(MachineTranslationError) as error:
+        deepl_translator(stand_in, timeout=0.5).translate("Voters", "en", "de")
+    assert time.monotonic() - started < 1.5
+    assert error.value.reason == "timeout"
+
+
+def test_the_workspace_names_the_external_service_as_people_know_it(app, login_as):
+    app.config.update(TRANSLATOR="deepl", TRANSLATOR_API_KEY="k")
+    try:
+        client, _ = login_as("coordinator")
+        with app.app_context():
+            briefing_id = make_briefing(make_centre("atyrau")).id
+        html = client.get(f"/briefings/{briefing_id}/translate/de").get_data(as_text=True)
+    finally:
+        app.config.update(TRANSLATOR="none", TRANSLATOR_API_KEY="")
+    assert "The text will be sent to an external service (DeepL)." in html

@@ -68,42 +68,42 @@ def test_form_parts_and_field_sizes_are_bounded(app, login_as):
         assert db.session.scalar(select(func.count(ServiceRequest.id))) == 0
 
 
-def _libre(httpserver) -> MachineTranslator:
-    return MachineTranslator(provider="libre", timeout=5.0, url=httpserver.url_for("/"), api_key="local")
+def _libre(stand_in) -> MachineTranslator:
+    return MachineTranslator(provider="libre", timeout=5.0, url=stand_in.url_for("/"), api_key="local")
 
 
-def test_translator_answer_at_and_over_the_size_limit(httpserver):
+def test_translator_answer_at_and_over_the_size_limit(stand_in):
     frame = len(json.dumps({"translatedText": ""}))
 
     def answer(size):
         return json.dumps({"translatedText": "x" * (size - frame)})
 
     assert len(answer(MAX_RESPONSE_BYTES)) == MAX_RESPONSE_BYTES
-    httpserver.expect_oneshot_request("/translate").respond_with_data(answer(MAX_RESPONSE_BYTES))
-    assert len(_libre(httpserver).translate("Voters", "en", "de")) == MAX_RESPONSE_BYTES - frame
-    httpserver.expect_oneshot_request("/translate").respond_with_data(answer(MAX_RESPONSE_BYTES + 1))
+    stand_in.expect_oneshot_request("/translate").respond_with_data(answer(MAX_RESPONSE_BYTES))
+    assert len(_libre(stand_in).translate("Voters", "en", "de")) == MAX_RESPONSE_BYTES - frame
+    stand_in.expect_oneshot_request("/translate").respond_with_data(answer(MAX_RESPONSE_BYTES + 1))
     with pytest.raises(MachineTranslationError) as error:
-        _libre(httpserver).translate("Voters", "en", "de")
+        _libre(stand_in).translate("Voters", "en", "de")
     assert error.value.reason == "unavailable"
 
 
-def test_translator_gzip_bomb_and_deep_json_are_refused(httpserver):
+def test_translator_gzip_bomb_and_deep_json_are_refused(stand_in):
     compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip: 512 MiB of zeros in about 0.5 MB
     block = bytes(MiB)
     gzipped = b"".join(compressor.compress(block) for _ in range(512)) + compressor.flush()
-    httpserver.expect_oneshot_request("/translate").respond_with_data(
+    stand_in.expect_oneshot_request("/translate").respond_with_data(
         gzipped, headers={"Content-Encoding": "gzip"}, content_type="application/json"
     )
     tracemalloc.start()
     try:
         with pytest.raises(MachineTranslationError) as error:
-            _libre(httpserver).translate("Voters", "en", "de")
+            _libre(stand_in).translate("Voters", "en", "de")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     assert error.value.reason == "unavailable"
     assert peak < BUDGET_MB * MiB
-    httpserver.expect_oneshot_request("/translate").respond_with_data("[" * 200_000 + "]" * 200_000)
+    stand_in.expect_oneshot_request("/translate").respond_with_data("[" * 200_000 + "]" * 200_000)
     with pytest.raises(MachineTranslationError) as error:
-        _libre(httpserver).translate("Voters", "en", "de")
+        _libre(stand_in).translate("Voters", "en", "de")
     assert error.value.reason == "unavailable"

@@ -14,16 +14,16 @@ from observer_portal.briefings.forms import FIGURE_ROWS, BriefingFilterForm, Bri
 from observer_portal.extensions import db
 from observer_portal.forms import ConfirmForm, as_choices, read_filters, show_form_error
 from observer_portal.i18n import LOCALES
-from observer_portal.jobs import email_copies
+from observer_portal.jobs import email_copies, make_after_commit
 from observer_portal.labels import TOPIC_LABELS
 from observer_portal.lazy_text import _l
 from observer_portal.models import Briefing, BriefingTopic
 from observer_portal.paging import carried_args, parse_cursor
 from observer_portal.permissions import MANAGERS, STAFF, public, roles_required, signed_in
-from observer_portal.services import ServiceError, briefing_versions, language_help
+from observer_portal.services import ServiceError, briefing_versions, language_help, machine_drafts
 from observer_portal.services import briefings as service
 from observer_portal.services.centres import all_centres
-from observer_portal.services.machine_translation import MachineTranslationError, translator_from_config
+from observer_portal.services.machine_translation import translator_from_config
 from observer_portal.unit_of_work import after_commit, flash_refusal
 
 
@@ -327,6 +327,7 @@ def translate(briefing_id: int, locale: str):
         diff=diff,
         translator=translator,
         machine_form=ConfirmForm(prefix="machine"),
+        draft=machine_drafts.latest(db.session, briefing_id=briefing.id, locale=locale),
     )
 
 
@@ -335,13 +336,13 @@ def translate(briefing_id: int, locale: str):
 def machine(briefing_id: int, locale: str):
     briefing = _translatable(briefing_id, locale)
     if ConfirmForm(prefix="machine").validate_on_submit():
-        translator = translator_from_config(current_app.config)
         try:
-            service.machine_draft(db.session, current_user, briefing, locale, translator)
-        except (ServiceError, MachineTranslationError) as error:
+            draft = machine_drafts.ask_for_briefing(
+                db.session, current_user, briefing, locale, translator_from_config(current_app.config)
+            )
+        except ServiceError as error:
             flash_refusal(error)
         else:
-            flash(
-                _l("A machine draft is ready. Check it against the original before marking it as reviewed."), "success"
-            )
+            make_after_commit(draft)
+            flash(_l("A machine draft is being prepared. This page shows it when it is ready."), "success")
     return redirect(url_for("briefings.translate", briefing_id=briefing.id, locale=locale))

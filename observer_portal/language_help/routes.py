@@ -16,7 +16,7 @@ from observer_portal.assistance.forms import ActionForm
 from observer_portal.extensions import db
 from observer_portal.forms import ConfirmForm, as_choices, show_form_error
 from observer_portal.i18n import language_name
-from observer_portal.jobs import email_copies
+from observer_portal.jobs import email_copies, make_after_commit
 from observer_portal.language_help import bp
 from observer_portal.language_help.calendar import bookings_calendar
 from observer_portal.language_help.forms import LanguageHelpForm, WorkForm
@@ -24,10 +24,10 @@ from observer_portal.lazy_text import _l
 from observer_portal.models import HelpMode, Role, User
 from observer_portal.models.base import utcnow
 from observer_portal.permissions import MANAGERS, VISITORS, public, roles_required, signed_in
-from observer_portal.services import ServiceError, assistance
+from observer_portal.services import ServiceError, assistance, machine_drafts
 from observer_portal.services import language_help as service
 from observer_portal.services.documents import MAX_DOCUMENT_BYTES
-from observer_portal.services.machine_translation import MachineTranslationError, translator_from_config
+from observer_portal.services.machine_translation import translator_from_config
 from observer_portal.services.request_actions import perform
 from observer_portal.services.workflow import Action
 from observer_portal.timezones import local_in, local_to_utc
@@ -122,6 +122,7 @@ def work(request_id: int):
         form=form,
         translator=translator,
         machine_form=ConfirmForm(prefix="machine"),
+        draft=machine_drafts.latest(db.session, request_id=found.id),
     )
 
 
@@ -131,11 +132,14 @@ def machine(request_id: int):
     found = _workable(request_id)
     if ConfirmForm(prefix="machine").validate_on_submit():
         try:
-            service.make_machine_draft(db.session, current_user, found, translator_from_config(current_app.config))
-        except (ServiceError, MachineTranslationError) as error:
+            draft = machine_drafts.ask_for_request(
+                db.session, current_user, found, translator_from_config(current_app.config)
+            )
+        except ServiceError as error:
             flash_refusal(error)
         else:
-            flash(_l("A machine draft is ready. Check every sentence before you deliver."), "success")
+            make_after_commit(draft)
+            flash(_l("A machine draft is being prepared. This page shows it when it is ready."), "success")
     return redirect(url_for("language_help.work", request_id=found.id))
 
 

@@ -26,6 +26,7 @@ from observer_portal.models.briefing import (
 from observer_portal.models.centre import Centre
 from observer_portal.models.inventory import Condition, EquipmentItem, EquipmentKind, Loan
 from observer_portal.models.language_help import HelpMode, InterpretationBooking, RoutingAttempt, TranslationJob
+from observer_portal.models.machine_draft import DraftOutcome, MachineDraft
 from observer_portal.models.notification import Notification
 from observer_portal.models.user import Proficiency, Role, User, VolunteerLanguage
 from observer_portal.models.visit import Visit, VisitPurpose, VisitPurposeRow
@@ -46,6 +47,8 @@ __all__ = [
     "InterpretationBooking",
     "RoutingAttempt",
     "TranslationJob",
+    "DraftOutcome",
+    "MachineDraft",
     "EquipmentItem",
     "EquipmentKind",
     "Loan",

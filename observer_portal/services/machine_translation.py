@@ -1,8 +1,18 @@
-"""Machine translation drafts through deep-translator, behind one small interface.
+"""Machine translation behind one small interface: `translate(text, source, target) -> str`.
 
-`translate(text, source, target) -> str`, with the provider chosen by configuration
-(`TRANSLATOR` = none | libre | google | mymemory | deepl). Three things deep-translator
-1.11.4 does not do are done here:
+The provider is chosen by configuration (`TRANSLATOR` = none | libre | mymemory | deepl),
+and the client for each was chosen on its merits (README, "Machine drafts"):
+
+* **LibreTranslate** (self-hosted; the text stays in the centre) and **MyMemory** go through
+  deep-translator: both are documented JSON APIs that its code calls plainly.
+* **DeepL** goes through DeepL's own package, `deepl`: it sends the key the way DeepL's API
+  now requires (an `Authorization` header, where deep-translator 1.11.4 still sends an
+  `auth_key` parameter), names errors precisely, and has a connection timeout of its own.
+  Its automatic retries are switched off: a failed draft is reported, and asked for again.
+* Google is not offered: deep-translator's Google provider reads translate.google.com's web
+  page, not an API, so it breaks without notice and is outside Google's terms.
+
+For the deep-translator providers three things it does not do are done here:
 
 * **Deadlines.** No provider passes `timeout=` to `requests`, so a backend that accepts
   the connection and never answers would block a worker forever. Each provider module's
@@ -23,8 +33,9 @@ import logging
 from dataclasses import dataclass
 from types import ModuleType
 
+import deepl as deepl_api
 import requests
-from deep_translator import deepl, google, libre, mymemory
+from deep_translator import libre, mymemory
 from deep_translator.exceptions import (
     AuthorizationException,
     LanguageNotSupportedException,
@@ -37,18 +48,21 @@ from observer_portal.lazy_text import _l
 
 log = logging.getLogger("observer_portal.machine_translation")
 
-PROVIDERS = ("none", "libre", "google", "mymemory", "deepl")
+PROVIDERS = ("none", "libre", "mymemory", "deepl")
+#: The providers' own names, as shown to people
+PROVIDER_NAMES = {"libre": "LibreTranslate", "mymemory": "MyMemory", "deepl": "DeepL"}
 #: Providers that send the text to a third party (the UI says so before sending).
-THIRD_PARTY = frozenset({"google", "mymemory", "deepl"})
+THIRD_PARTY = frozenset({"mymemory", "deepl"})
 #: Languages each provider handles among those the portal uses (LibreTranslate has no Kazakh).
 SUPPORTED = {
     "libre": frozenset({"en", "de", "fr", "ru", "es", "it", "pl", "tr", "uk", "zh", "ar"}),
-    "google": frozenset({"en", "de", "fr", "ru", "kk", "es", "it", "pl", "tr", "uk", "zh", "ar"}),
     "mymemory": frozenset({"en", "de", "fr", "ru", "kk", "es", "it", "pl", "tr", "uk", "zh", "ar"}),
     "deepl": frozenset({"en", "de", "fr", "ru", "es", "it", "pl", "tr", "uk", "zh"}),
 }
 # deep-translator's own language codes where they differ from ours
 _PROVIDER_CODES = {"mymemory": {"en": "en-GB", "de": "de-DE", "fr": "fr-FR", "ru": "ru-RU", "kk": "kk-KZ"}}
+#: DeepL: source languages in capitals; English as a target must say which English
+_DEEPL_TARGETS = {"en": "EN-GB", "zh": "ZH-HANS"}
 
 #: Outside data: the most read from a provider's answer; 20,000 characters
 #: of translation, even escaped as JSON or wrapped in Google's page, are far below it.
@@ -101,7 +115,7 @@ def _install_timeouts(*modules: ModuleType) -> None:
             module.requests = _RequestsWithTimeout()
 
 
-_install_timeouts(libre, google, mymemory, deepl)
+_install_timeouts(libre, mymemory)
 
 
 @dataclass(frozen=True)
@@ -114,6 +128,10 @@ class MachineTranslator:
     @property
     def enabled(self) -> bool:
         return self.provider != "none"
+
+    @property
+    def provider_name(self) -> str:
+        return PROVIDER_NAMES.get(self.provider, "")
 
     @property
     def third_party(self) -> bool:
@@ -146,7 +164,7 @@ class MachineTranslator:
                 _l("The machine translation service did not answer in time. Nothing was changed; try again later."),
                 "timeout",
             ) from None
-        except requests.exceptions.Timeout:
+        except (requests.exceptions.Timeout, _DeepLTimeout):
             raise MachineTranslationError(
                 _l("The machine translation service did not answer in time. Nothing was changed; try again later."),
                 "timeout",
@@ -157,18 +175,32 @@ class MachineTranslator:
             TooManyRequests,
             ConnectionError,
             RecursionError,  # JSON nested too deep for the parser
+            deepl_api.QuotaExceededException,
+            deepl_api.TooManyRequestsException,
+            deepl_api.ConnectionException,
         ) as error:
             log.warning("machine translation failed (%s): %s", self.provider, type(error).__name__)
             raise MachineTranslationError(
                 _l("The machine translation service is unavailable. Nothing was changed; try again later."),
                 "unavailable",
             ) from None
-        except AuthorizationException:
+        except (AuthorizationException, deepl_api.AuthorizationException):
             raise MachineTranslationError(
                 _l("The machine translation service refused our key. Ask an administrator to check it."),
                 "unauthorised",
             ) from None
+        except deepl_api.DeepLException as error:  # any other refusal of DeepL's (a 5xx, a 400)
+            log.warning("machine translation failed (deepl): %s", type(error).__name__)
+            raise MachineTranslationError(
+                _l("The machine translation service is unavailable. Nothing was changed; try again later."),
+                "unavailable",
+            ) from None
         except (TranslationNotFound, LanguageNotSupportedException):
+            raise MachineTranslationError(
+                _l("The machine translation service returned no translation for this text."), "no_result"
+            ) from None
+        except Exception:  # an answer of a shape the client did not expect: outside data, never a crash
+            log.exception("machine translation answer not understood (%s)", self.provider)
             raise MachineTranslationError(
                 _l("The machine translation service returned no translation for this text."), "no_result"
             ) from None
@@ -179,20 +211,39 @@ class MachineTranslator:
         return result
 
     def _call(self, text: str, source: str, target: str) -> str:
+        if self.provider == "deepl":
+            return self._deepl(text, source, target)
         codes = _PROVIDER_CODES.get(self.provider, {})
         src, tgt = codes.get(source, source), codes.get(target, target)
         if self.provider == "libre":
             url = self.url if self.url.endswith("/") else self.url + "/"
             engine = libre.LibreTranslator(source=src, target=tgt, api_key=self.api_key or "none", custom_url=url)
-        elif self.provider == "google":
-            engine = google.GoogleTranslator(source=src, target=tgt)
         elif self.provider == "mymemory":
             engine = mymemory.MyMemoryTranslator(source=src, target=tgt)
-        elif self.provider == "deepl":
-            engine = deepl.DeeplTranslator(source=src, target=tgt, api_key=self.api_key, use_free_api=True)
         else:  # pragma: no cover - guarded by `enabled`
             raise ValueError(self.provider)
         return engine.translate(text)
+
+    def _deepl(self, text: str, source: str, target: str) -> str:
+        # The package's documented knobs are module settings: one timeout, no hidden retries.
+        deepl_api.http_client.min_connection_timeout = self.timeout
+        deepl_api.http_client.max_network_retries = 0
+        client = deepl_api.Translator(self.api_key, server_url=self.url or None, send_platform_info=False)
+        try:
+            result = client.translate_text(
+                text, source_lang=source.upper(), target_lang=_DEEPL_TARGETS.get(target, target.upper())
+            )
+        except deepl_api.ConnectionException as error:
+            if isinstance(error.__cause__, requests.exceptions.Timeout):
+                raise _DeepLTimeout from None
+            raise
+        finally:
+            client.close()
+        return result.text
+
+
+class _DeepLTimeout(Exception):
+    """DeepL's connection error, when it was a timeout."""
 
 
 def translator_from_config(config) -> MachineTranslator:

@@ -1,0 +1,134 @@
+"""Machine drafts are made by the job queue, never while a page waits (services/machine_drafts.py).
+
+The app here queues to a real Huey queue (a SQLite file) with no worker running, so the
+test sees exactly what a person sees between the click and the worker: the page says the
+draft is being prepared and no provider has been called. The test then runs the queued
+job through Huey, as a worker does.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from observer_portal.extensions import db
+from observer_portal.models import BriefingTranslation, DraftOutcome, MachineDraft
+from observer_portal.models.base import utcnow
+from observer_portal.services import machine_drafts
+from observer_portal.services.machine_translation import translator_from_config
+from tests.briefing_helpers import make_briefing
+from tests.helpers import make_centre, make_user, post_form, sign_in_directly
+from tests.test_machine_translation import fake_libre
+
+PAGE = "/briefings/{id}/translate/de"
+
+
+@pytest.fixture
+def queued(make_app, stand_in, tmp_path):
+    """An app whose jobs wait in a queue file (no worker), with a LibreTranslate stand-in."""
+    stand_in.expect_request("/translate", method="POST").respond_with_handler(fake_libre)
+    app = make_app(
+        JOB_QUEUE_URL=f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
+        TRANSLATOR="libre",
+        TRANSLATOR_URL=stand_in.url_for("/"),
+        TRANSLATOR_TIMEOUT=1.0,
+    )
+    client = app.test_client()
+    with app.app_context():
+        briefing_id = make_briefing(make_centre("atyrau")).id
+        sign_in_directly(client, make_user("coordinator"))
+    return app, client, briefing_id
+
+
+def _ask(client, briefing_id: int):
+    page = PAGE.format(id=briefing_id)
+    return post_form(client, page + "/machine", {}, page=page)
+
+
+def _run_queue(app) -> list:
+    """Do what a worker does with every job waiting in the queue."""
+    queue = app.extensions["jobs"].queue
+    results = []
+    while (task := queue.dequeue()) is not None:
+        results.append(queue.execute(task))
+    return results
+
+
+@pytest.mark.commits
+def test_the_page_says_the_draft_is_being_prepared_and_no_provider_is_called_meanwhile(queued, stand_in):
+    app, client, briefing_id = queued
+    started = time.monotonic()
+    response = _ask(client, briefing_id)
+    assert response.status_code == 302
+    assert time.monotonic() - started < 2
+    assert len(stand_in.log) == 0  # the request did not wait on the provider
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "A machine draft is being prepared (asked for at" in page
+    assert "Make a machine draft" not in page  # no second button while one is waiting
+
+    assert _ask(client, briefing_id).status_code == 302  # a second click changes nothing
+    queue = app.extensions["jobs"].queue
+    assert queue.pending_count() == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count(MachineDraft.id))) == 1
+
+    assert _run_queue(app) == ["done"]
+    calls = len(stand_in.log)
+    assert calls > 0
+    page = client.get(PAGE.format(id=briefing_id)).get_data(as_text=True)
+    assert "Region Atyrau: Überblick" in page
+    assert "A machine draft is being prepared (asked for at" not in page
+    with app.app_context():
+        draft = db.session.scalar(select(MachineDraft))
+        assert draft.outcome == DraftOutcome.DONE
+        translation = db.session.scalar(select(BriefingTranslation).where(BriefingTranslation.locale == "de"))
+        assert translation.title == "Region Atyrau: Überblick"
+        # the job is done once: running it again (a retry, a second worker) does nothing
+        again = machine_drafts.make(db.session, draft.id, translator_from_config(app.config), timedelta(minutes=5))
+        assert again is None
+    assert len(stand_in.log) == calls
+
+
+@pytest.mark.commits
+def test_a_draft_that_fails_in_the_worker_says_why_and_keeps_the_text(queued, stand_in):
+    app, client, briefing_id = queued
+    stand_in.clear()
+    stand_in.expect_request("/translate").respond_with_data("down", status=503)
+    page = PAGE.format(id=briefing_id)
+    post_form(client, page, {"title": "Mein Entwurf", "body": "Von Hand.", "save_draft": "1"})
+    _ask(client, briefing_id)
+    assert _run_queue(app) == ["unavailable"]
+    html = client.get(page).get_data(as_text=True)
+    assert "was not made" in html
+    assert "The machine translation service is unavailable. Nothing was changed" in html
+    assert "Make a machine draft" in html  # one may ask again
+    with app.app_context():
+        translation = db.session.scalar(select(BriefingTranslation).where(BriefingTranslation.locale == "de"))
+        assert (translation.title, translation.body) == ("Mein Entwurf", "Von Hand.")
+
+
+def test_a_draft_whose_worker_died_is_handed_out_again(app_ctx):
+    """The sweep queues again a draft nobody is making: never claimed well after it was
+    asked for, or claimed by a worker that died; never a fresh, a claimed or a finished one."""
+    centre = make_centre("atyrau")
+    asker = make_user("coordinator")
+    now = utcnow()
+    rows = {
+        "fresh": MachineDraft(locale="de", requested_at=now),
+        "never claimed": MachineDraft(locale="fr", requested_at=now - timedelta(minutes=20)),
+        "worker died": MachineDraft(
+            locale="ru", requested_at=now - timedelta(hours=1), claimed_at=now - timedelta(minutes=30)
+        ),
+        "being made": MachineDraft(locale="en", requested_at=now - timedelta(hours=1), claimed_at=now),
+        "finished": MachineDraft(locale="kk", requested_at=now - timedelta(hours=1), outcome=DraftOutcome.TIMEOUT),
+    }
+    briefing = make_briefing(centre)
+    for draft in rows.values():
+        draft.briefing_id, draft.requested_by_id = briefing.id, asker.id
+        db.session.add(draft)
+    db.session.flush()
+    stale = set(machine_drafts.stale(db.session, timedelta(minutes=10)))
+    assert stale == {rows["never claimed"].id, rows["worker died"].id}
