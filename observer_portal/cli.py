@@ -123,7 +123,7 @@ jobs_cli = AppGroup("jobs", help="The job queue (observer_portal/jobs.py).")
 @jobs_cli.command("worker")
 @click.option("--workers", default=2, show_default=True, help="Threads running jobs.")
 def jobs_worker_command(workers: int):
-    """Run the queue's worker: e-mail copies with retries, the sweep, overdue-loan notices."""
+    """Run the queue's worker: e-mail copies with retries, machine drafts, the sweep, overdue-loan notices, retention."""
     import logging
 
     from flask import current_app

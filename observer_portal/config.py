@@ -59,6 +59,16 @@ def _translator(value: str) -> str:
     return provider
 
 
+def _retention_days(value: str) -> int:
+    try:
+        days = int(value.strip() or "0")
+    except ValueError:
+        days = -1
+    if days < 0:
+        raise ConfigError(f"RETENTION_DAYS must be a whole number of days (0 keeps data), not {value!r}")
+    return days
+
+
 def _languages(value: str) -> list[str]:
     from observer_portal.i18n import SPOKEN_LANGUAGES
 
@@ -188,4 +198,6 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         or ("immediate" if profile == "testing" else "sqlite:///" + str(Path(instance_path) / "jobs.sqlite3")),
         # an e-mail claimed by a worker that never finished it (killed) is sent again after this
         "JOB_CLAIM_TIMEOUT": int(env.get("JOB_CLAIM_TIMEOUT", "300")),
+        # visitors last seen longer ago than this lose their personal data, every night (0: never)
+        "RETENTION_DAYS": _retention_days(env.get("RETENTION_DAYS", "0")),
     }

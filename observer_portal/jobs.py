@@ -11,6 +11,8 @@
   one is committed): no web worker waits on a provider. The draft row is claimed before the
   call, so it is made once; the same sweep queues again a draft whose worker died.
 - **Overdue-loan notices**, every 15 minutes (`flask loans notify-overdue` does the same by hand).
+- **Retention**, every night at 02:30: visitors last seen more than RETENTION_DAYS ago lose
+  their personal data (`flask visits anonymise` does the same by hand); 0 switches it off.
 
 Which queue: JOB_QUEUE_URL — `sqlite:///…` (the default, `instance/jobs.sqlite3`, for
 `make run` and one machine), `redis://…` in production, or `immediate` under test (a job runs
@@ -30,6 +32,7 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 from observer_portal.extensions import db
 from observer_portal.models import Notification
+from observer_portal.models.base import utcnow
 from observer_portal.unit_of_work import after_commit
 
 log = logging.getLogger("observer_portal.jobs")
@@ -100,7 +103,21 @@ class Jobs:
                 self.email(created)
                 return len(created)
 
+        @queue.periodic_task(crontab(hour="2", minute="30"), name="retention")
+        def retention() -> int:
+            from observer_portal.services.visits import anonymise_before
+
+            days = app.config.get("RETENTION_DAYS", 0)
+            if not days:
+                return 0
+            with app.app_context():
+                count = anonymise_before(db.session, utcnow() - timedelta(days=days))
+                db.session.commit()
+            log.info("retention: %d visitor(s) last seen over %d days ago anonymised", count, days)
+            return count
+
         self.email_copy, self.sweep_emails, self.overdue_loans = email_copy, sweep_emails, overdue_loans
+        self.retention = retention
         self.machine_draft = machine_draft
         self.mail = bool(app.config.get("MAIL_SERVER"))
 

@@ -98,3 +98,9 @@ def test_testing_app_has_extensions_and_blueprints(app):
 def test_a_translation_provider_that_cannot_work_is_refused_at_start_with_the_reason(tmp_path, settings, message):
     with pytest.raises(ConfigError, match=message):
         build_config(str(tmp_path), {"PORTAL_ENV": "development", **settings})
+
+
+@pytest.mark.parametrize("value", ["-1", "ninety", "1.5"])
+def test_a_retention_period_that_is_not_whole_days_is_refused(tmp_path, value):
+    with pytest.raises(ConfigError, match="RETENTION_DAYS"):
+        build_config(str(tmp_path), {"PORTAL_ENV": "development", "RETENTION_DAYS": value})

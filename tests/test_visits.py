@@ -283,6 +283,46 @@ def test_csv_export_matches_the_filter_neutralises_formulas_and_is_audited(app, 
         assert event.details["filters"]["kind"] == "media"
 
 
+def test_retention_runs_every_night_and_erases_only_those_seen_too_long_ago(app):
+    """The queue's nightly job: with RETENTION_DAYS=30, a visitor last seen 40 days ago loses
+    their personal data, one seen 10 days ago keeps it; with 0 nobody is touched."""
+    from datetime import datetime, timedelta
+
+    from observer_portal.models.base import utcnow
+    from tests.helpers import make_centre
+
+    with app.app_context():
+        centre = make_centre("atyrau")
+        desk = make_user("volunteer")
+        for name, days_ago in (("Long Gone", 40), ("Still Here", 10)):
+            visitor = VisitorProfile(kind="observer", full_name=name, accreditation_number=name[:4])
+            db.session.add(visitor)
+            db.session.flush()
+            arrived = utcnow() - timedelta(days=days_ago)
+            db.session.add(
+                Visit(
+                    centre_id=centre.id,
+                    visitor_id=visitor.id,
+                    visitor_kind="observer",
+                    arrived_at=arrived,
+                    registered_by_id=desk.id,
+                )
+            )
+        db.session.commit()
+    retention = app.extensions["jobs"].retention
+    runs_at = retention.task_class().validate_datetime  # the queue's schedule for this periodic task
+    assert runs_at(datetime(2026, 11, 27, 2, 30))
+    assert not runs_at(datetime(2026, 11, 27, 14, 30))
+    assert retention.call_local() == 0  # RETENTION_DAYS=0: data is kept
+    app.config["RETENTION_DAYS"] = 30
+    try:
+        assert retention.call_local() == 1
+    finally:
+        app.config["RETENTION_DAYS"] = 0
+    with app.app_context():
+        assert sorted(db.session.scalars(select(VisitorProfile.full_name))) == ["", "Still Here"]
+
+
 def test_anonymise_keeps_statistics_identical(app, login_as):
     from observer_portal.services import visit_log
 

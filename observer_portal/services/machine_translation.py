@@ -65,7 +65,7 @@ _PROVIDER_CODES = {"mymemory": {"en": "en-GB", "de": "de-DE", "fr": "fr-FR", "ru
 _DEEPL_TARGETS = {"en": "EN-GB", "zh": "ZH-HANS"}
 
 #: Outside data: the most read from a provider's answer; 20,000 characters
-#: of translation, even escaped as JSON or wrapped in Google's page, are far below it.
+#: of translation, even escaped as JSON, are far below it.
 MAX_RESPONSE_BYTES = 2 * 1024 * 1024
 _socket_timeout: contextvars.ContextVar[float] = contextvars.ContextVar("mt_socket_timeout", default=10.0)
 _pool = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="machine-translation")
