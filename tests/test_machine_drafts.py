@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from observer_portal.extensions import db
-from observer_portal.models import BriefingTranslation, DraftOutcome, MachineDraft
+from observer_portal.models import BriefingTranslation, DraftOutcome, MachineDraft, TranslationOrigin
 from observer_portal.models.base import utcnow
 from observer_portal.services import machine_drafts
 from observer_portal.services.machine_translation import translator_from_config
@@ -132,3 +132,86 @@ def test_a_draft_whose_worker_died_is_handed_out_again(app_ctx):
     db.session.flush()
     stale = set(machine_drafts.stale(db.session, timedelta(minutes=10)))
     assert stale == {rows["never claimed"].id, rows["worker died"].id}
+
+
+def _world():
+    from observer_portal.models import Proficiency, ReviewState
+    from observer_portal.services.machine_translation import MachineTranslator
+
+    centre = make_centre("atyrau")
+    briefing = make_briefing(centre)
+    speaks = {"en": Proficiency.FLUENT, "de": Proficiency.FLUENT, "kk": Proficiency.NATIVE}
+    volunteer = make_user("volunteer", languages=speaks)
+    libre = MachineTranslator(provider="libre", url="http://127.0.0.1:9/", timeout=0.5)
+    return briefing, volunteer, libre, ReviewState
+
+
+@pytest.mark.parametrize(
+    ("change", "outcome"),
+    [
+        ("the volunteer stops speaking German", DraftOutcome.NOT_ALLOWED),
+        ("the volunteer is deactivated", DraftOutcome.NOT_ALLOWED),
+        ("machine translation is switched off", DraftOutcome.NOT_CONFIGURED),
+        ("a person reviews the translation", DraftOutcome.REVIEWED),
+    ],
+)
+def test_what_changed_between_the_click_and_the_worker_is_respected(app_ctx, change, outcome):
+    """The worker checks again what the click checked: the world may have moved on."""
+    from observer_portal.models import BriefingTranslation
+    from observer_portal.services.machine_translation import MachineTranslator
+
+    briefing, volunteer, libre, review = _world()
+    draft = machine_drafts.ask_for_briefing(db.session, volunteer, briefing, "de", libre)
+    db.session.flush()
+    if change == "the volunteer stops speaking German":
+        volunteer.languages = [lang for lang in volunteer.languages if lang.language != "de"]
+    elif change == "the volunteer is deactivated":
+        volunteer.active = False
+    elif change == "machine translation is switched off":
+        libre = MachineTranslator(provider="none")
+    else:
+        briefing.translations.append(
+            BriefingTranslation(
+                locale="de",
+                title="Geprüft",
+                body="Von Hand.",
+                state=review.REVIEWED,
+                origin=TranslationOrigin.HUMAN,
+                source_version=briefing.version,
+            )
+        )
+    db.session.flush()
+    assert machine_drafts.make(db.session, draft.id, libre, timedelta(minutes=5)) == outcome
+    assert draft.outcome == outcome
+    assert str(machine_drafts.failure_message(draft))  # the page has words for it
+
+
+def test_what_cannot_succeed_is_refused_at_the_click_and_nothing_is_queued(app_ctx):
+    from observer_portal.models import BriefingTranslation
+    from observer_portal.services import ServiceError
+    from observer_portal.services.machine_translation import MachineTranslator
+
+    briefing, volunteer, libre, review = _world()
+    refused = [
+        (volunteer, "kk", libre, "cannot translate this language pair"),  # LibreTranslate has no Kazakh
+        (volunteer, "fr", libre, "cannot translate this briefing into that language"),  # not one of hers
+        (volunteer, "de", MachineTranslator(provider="none"), "not configured"),
+    ]
+    for who, locale, translator, words in refused:
+        with pytest.raises(ServiceError) as error:
+            machine_drafts.ask_for_briefing(db.session, who, briefing, locale, translator)
+        assert words in str(error.value.message)
+    briefing.translations.append(
+        BriefingTranslation(
+            locale="de",
+            title="T",
+            body="B",
+            state=review.REVIEWED,
+            origin=TranslationOrigin.HUMAN,
+            source_version=briefing.version,
+        )
+    )
+    db.session.flush()
+    with pytest.raises(ServiceError, match="has been reviewed"):
+        machine_drafts.ask_for_briefing(db.session, volunteer, briefing, "de", libre)
+    assert db.session.scalar(select(func.count(MachineDraft.id))) == 0

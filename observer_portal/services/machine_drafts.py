@@ -160,8 +160,6 @@ def make(session: Session, draft_id: int, translator: MachineTranslator, claim_t
     if not _claim(session, draft_id, claim_timeout):
         return None
     draft = session.get(MachineDraft, draft_id)
-    if draft is None:  # its briefing or request was removed meanwhile
-        return None
     actor = session.get(User, draft.requested_by_id)
     if draft.request_id is not None:
         request = session.get(ServiceRequest, draft.request_id)
