@@ -32,3 +32,15 @@ def make_briefing(
     briefing.published = published
     db.session.commit()
     return briefing
+
+
+def edited(briefing, *, body: str | None = None, figures: list[FigureInput]) -> BriefingInput:
+    """The form as a coordinator sends it back having changed only the body and the figures."""
+    return BriefingInput(
+        slug=briefing.slug,
+        topic=briefing.topic,
+        title=briefing.original.title,
+        body=briefing.original.body if body is None else body,
+        original_locale=briefing.original_locale,
+        figures=figures,
+    )

@@ -19,14 +19,13 @@ from observer_portal.models import (
     TranslationWish,
 )
 from observer_portal.services.briefings import (
-    BriefingInput,
     FigureInput,
     restore_version,
     save_translation,
     update_briefing,
 )
 from observer_portal.services.markdown_text import render_markdown
-from tests.briefing_helpers import make_briefing
+from tests.briefing_helpers import edited, make_briefing
 from tests.helpers import dangerous_markup, make_centre, make_user, post_form
 
 DETAIL = "/briefings/atyrau/atyrau-overview"
@@ -221,14 +220,7 @@ def test_a_translation_is_outdated_relative_to_the_text_it_was_made_from(app_ctx
     briefing = make_briefing(make_centre("atyrau"), body="First wording.", figures=[("Voters", 1959, "")])
 
     def edit(body: str, voters: int = 1959) -> None:
-        data = BriefingInput(
-            slug=briefing.slug,
-            topic=briefing.topic,
-            title=briefing.original.title,
-            body=body,
-            original_locale="en",
-            figures=[FigureInput("Voters", Decimal(voters), "")],
-        )
+        data = edited(briefing, body=body, figures=[FigureInput("Voters", Decimal(voters), "")])
         update_briefing(db.session, coordinator, briefing, data)
         db.session.commit()
 
@@ -345,13 +337,8 @@ def test_restoring_an_old_translation_keeps_it_outdated_against_a_newer_original
     old_french = db.session.scalars(
         select(BriefingVersion).where(BriefingVersion.locale == "fr").order_by(BriefingVersion.id)
     ).first()
-    data = BriefingInput(
-        slug=briefing.slug,
-        topic=briefing.topic,
-        title=briefing.original.title,
-        body="First wording.\n\nA new paragraph.",
-        original_locale="en",
-        figures=[FigureInput("Voters", Decimal(1959), "")],
+    data = edited(
+        briefing, body="First wording.\n\nA new paragraph.", figures=[FigureInput("Voters", Decimal(1959), "")]
     )
     update_briefing(db.session, coordinator, briefing, data)
     save_translation(
@@ -398,14 +385,7 @@ def test_translated_figure_labels_follow_their_figure(app_ctx):
         return [(german.figure_label(figure)[0], int(figure.value)) for figure in briefing.figures]
 
     # the coordinator clears the first row: "Call centres" is now the only figure, in row one
-    data = BriefingInput(
-        slug=briefing.slug,
-        topic=briefing.topic,
-        title=briefing.original.title,
-        body=briefing.original.body,
-        original_locale="en",
-        figures=[FigureInput("Call centres", Decimal(8), "", calls)],
-    )
+    data = edited(briefing, figures=[FigureInput("Call centres", Decimal(8), "", calls)])
     assert update_briefing(db.session, coordinator, briefing, data)
     db.session.commit()
     assert german_figures() == [("Callcenter", 8)]
@@ -467,14 +447,7 @@ def test_a_translated_label_is_not_shown_once_its_original_wording_changed(app_c
             db.session,
             coordinator,
             briefing,
-            BriefingInput(
-                slug=briefing.slug,
-                topic=briefing.topic,
-                title=briefing.original.title,
-                body=briefing.original.body,
-                original_locale="en",
-                figures=list(figures),
-            ),
+            edited(briefing, figures=list(figures)),
         )
         db.session.commit()
 
@@ -512,12 +485,8 @@ def test_a_figure_retyped_into_another_row_keeps_its_translated_label(app_ctx):
         db.session,
         coordinator,
         briefing,
-        BriefingInput(
-            slug=briefing.slug,
-            topic=briefing.topic,
-            title=briefing.original.title,
-            body=briefing.original.body,
-            original_locale="en",
+        edited(
+            briefing,
             figures=[
                 FigureInput("Polling stations", Decimal(261), "", stations),
                 FigureInput("Hotels", Decimal(42), "", ""),

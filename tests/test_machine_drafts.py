@@ -134,8 +134,21 @@ def test_a_draft_whose_worker_died_is_handed_out_again(app_ctx):
     assert stale == {rows["never claimed"].id, rows["worker died"].id}
 
 
+def _reviewed_german(briefing):
+    from observer_portal.models import BriefingTranslation, ReviewState
+
+    return BriefingTranslation(
+        locale="de",
+        title="Geprüft",
+        body="Von Hand.",
+        state=ReviewState.REVIEWED,
+        origin=TranslationOrigin.HUMAN,
+        source_version=briefing.version,
+    )
+
+
 def _world():
-    from observer_portal.models import Proficiency, ReviewState
+    from observer_portal.models import Proficiency
     from observer_portal.services.machine_translation import MachineTranslator
 
     centre = make_centre("atyrau")
@@ -143,7 +156,7 @@ def _world():
     speaks = {"en": Proficiency.FLUENT, "de": Proficiency.FLUENT, "kk": Proficiency.NATIVE}
     volunteer = make_user("volunteer", languages=speaks)
     libre = MachineTranslator(provider="libre", url="http://127.0.0.1:9/", timeout=0.5)
-    return briefing, volunteer, libre, ReviewState
+    return briefing, volunteer, libre
 
 
 @pytest.mark.parametrize(
@@ -157,10 +170,9 @@ def _world():
 )
 def test_what_changed_between_the_click_and_the_worker_is_respected(app_ctx, change, outcome):
     """The worker checks again what the click checked: the world may have moved on."""
-    from observer_portal.models import BriefingTranslation
     from observer_portal.services.machine_translation import MachineTranslator
 
-    briefing, volunteer, libre, review = _world()
+    briefing, volunteer, libre = _world()
     draft = machine_drafts.ask_for_briefing(db.session, volunteer, briefing, "de", libre)
     db.session.flush()
     if change == "the volunteer stops speaking German":
@@ -170,16 +182,7 @@ def test_what_changed_between_the_click_and_the_worker_is_respected(app_ctx, cha
     elif change == "machine translation is switched off":
         libre = MachineTranslator(provider="none")
     else:
-        briefing.translations.append(
-            BriefingTranslation(
-                locale="de",
-                title="Geprüft",
-                body="Von Hand.",
-                state=review.REVIEWED,
-                origin=TranslationOrigin.HUMAN,
-                source_version=briefing.version,
-            )
-        )
+        briefing.translations.append(_reviewed_german(briefing))
     db.session.flush()
     assert machine_drafts.make(db.session, draft.id, libre, timedelta(minutes=5)) == outcome
     assert draft.outcome == outcome
@@ -187,11 +190,10 @@ def test_what_changed_between_the_click_and_the_worker_is_respected(app_ctx, cha
 
 
 def test_what_cannot_succeed_is_refused_at_the_click_and_nothing_is_queued(app_ctx):
-    from observer_portal.models import BriefingTranslation
     from observer_portal.services import ServiceError
     from observer_portal.services.machine_translation import MachineTranslator
 
-    briefing, volunteer, libre, review = _world()
+    briefing, volunteer, libre = _world()
     refused = [
         (volunteer, "kk", libre, "cannot translate this language pair"),  # LibreTranslate has no Kazakh
         (volunteer, "fr", libre, "cannot translate this briefing into that language"),  # not one of hers
@@ -201,16 +203,7 @@ def test_what_cannot_succeed_is_refused_at_the_click_and_nothing_is_queued(app_c
         with pytest.raises(ServiceError) as error:
             machine_drafts.ask_for_briefing(db.session, who, briefing, locale, translator)
         assert words in str(error.value.message)
-    briefing.translations.append(
-        BriefingTranslation(
-            locale="de",
-            title="T",
-            body="B",
-            state=review.REVIEWED,
-            origin=TranslationOrigin.HUMAN,
-            source_version=briefing.version,
-        )
-    )
+    briefing.translations.append(_reviewed_german(briefing))
     db.session.flush()
     with pytest.raises(ServiceError, match="has been reviewed"):
         machine_drafts.ask_for_briefing(db.session, volunteer, briefing, "de", libre)

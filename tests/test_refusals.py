@@ -108,17 +108,14 @@ def test_a_bad_visit_log_filter_is_never_dropped_silently(app, login_as):
 
 
 def test_saving_a_briefing_unchanged_from_a_browser_changes_nothing(app_ctx):
-    from observer_portal.services.briefings import BriefingInput, FigureInput, update_briefing
-    from tests.briefing_helpers import make_briefing
+    from observer_portal.services.briefings import FigureInput, update_briefing
+    from tests.briefing_helpers import edited, make_briefing
     from tests.helpers import make_centre
 
     briefing = make_briefing(make_centre("atyrau"), body="Line one.\n\nLine two.\n", figures=[("Voters", 5, "")])
-    as_sent = BriefingInput(
-        slug=briefing.slug,
-        topic=briefing.topic,
-        title=briefing.original.title,
+    as_sent = edited(
+        briefing,
         body="Line one.\r\n\r\nLine two.\r\n",
-        original_locale="en",
         figures=[FigureInput("Voters", briefing.figures[0].value, "", briefing.figures[0].key)],
     )
     assert update_briefing(db.session, make_user("coordinator"), briefing, as_sent) is False
