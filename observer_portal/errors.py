@@ -1,11 +1,20 @@
-"""Error pages: translated HTML for browsers, JSON for API clients."""
+"""Error pages: translated HTML for browsers, problem details (RFC 9457) for API clients.
+
+Degraded, never broken: when the database cannot be reached, every page answers a
+translated 503 with `Retry-After` instead of an error escaping to gunicorn. An error page
+never needs the database: it shows the signed-in person only if they were loaded already
+or can be loaded now, and otherwise renders as for a visitor (`_user_for_error_page`).
+"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, make_response, render_template, request
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from observer_portal.lazy_text import _l
@@ -25,7 +34,50 @@ MESSAGES = {
         _l("Something went wrong"),
         _l("An unexpected error occurred. The centre staff have been notified; please try again."),
     ),
+    503: (
+        _l("The portal is briefly unavailable"),
+        _l(
+            "The portal cannot reach its database just now. Please try again in a minute; "
+            "if you were sending a form, it was not saved."
+        ),
+    ),
 }
+#: seconds a client is asked to wait before trying again while the database is away
+RETRY_AFTER = 30
+
+
+def database_unreachable(error: BaseException | None) -> bool:
+    """Is this the database (or its connection pool) being away, rather than a bug?"""
+    error = getattr(error, "original_exception", None) or error
+    if isinstance(error, OperationalError | InterfaceError | PoolTimeout):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def _discard_database_work() -> None:
+    """Roll back what the failed request began, so an error page starts clean; a
+    connection that is gone cannot be rolled back, and does not need to be."""
+    from observer_portal.extensions import db
+
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        log.warning("rollback after an error failed (the connection is gone)")
+
+
+def _user_for_error_page() -> None:
+    """Load the signed-in person for the page header if the database answers; otherwise
+    the page is rendered as for a visitor (Flask-Login keeps the loaded user in `g`)."""
+    from flask_login import current_user
+
+    if g.get("database_down"):
+        g._login_user = AnonymousUserMixin()
+        return
+    try:
+        current_user._get_current_object()
+    except SQLAlchemyError:
+        g.database_down = True
+        g._login_user = AnonymousUserMixin()
 
 
 def wants_json() -> bool:
@@ -33,21 +85,32 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def render_error(code: int, detail: str | None = None):
+def render_error(code: int, detail: str | None = None) -> Response:
+    """The error page (or problem details) for `code`, in the reader's language."""
+    _user_for_error_page()  # first: choosing the language may read the person's preference
     title, message = MESSAGES.get(code, MESSAGES[500])
     if wants_json():
-        return jsonify(error=str(title), message=str(detail or message), status=code), code
-    return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+        response = jsonify(type="about:blank", title=str(title), status=code, detail=str(detail or message))
+        response.mimetype = "application/problem+json"
+    else:
+        html = render_template("errors/error.html", code=code, title=title, message=detail or message)
+        response = make_response(html)
+    response.status_code = code
+    if code >= 500:
+        response.headers["Cache-Control"] = "no-store"
+    if code == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response
 
 
 def handle_http_exception(error: HTTPException):
     code = error.code or 500
     if code not in MESSAGES:
         code = 400 if 400 <= code < 500 else 500
-    response, status = render_error(code)
+    response = render_error(code)
     if code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
-        return response, status, {"Allow": ", ".join(error.valid_methods)}
-    return response, status
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
 
 
 def handle_csrf_error(error: CSRFError):
@@ -58,6 +121,14 @@ def handle_csrf_error(error: CSRFError):
 
 
 def handle_unexpected(error: Exception):
+    """Any error nobody handled — also one raised while the response was finished (a
+    commit that failed), which Flask hands over wrapped in an InternalServerError."""
+    _discard_database_work()
+    if database_unreachable(error):
+        g.database_down = True
+        cause = getattr(error, "original_exception", None) or error
+        log.error("database unreachable on %s %s: %s", request.method, request.path, type(cause).__name__)
+        return render_error(503)
     log.exception("unhandled error on %s", request.endpoint, exc_info=error)
     return render_error(500)
 

@@ -42,7 +42,8 @@ def _queue(url: str) -> Huey:
     if url == "immediate":
         return MemoryHuey("observer-portal", immediate=True)
     if url.startswith(("redis://", "rediss://")):
-        return RedisHuey("observer-portal", url=url)
+        # short socket timeouts: a Redis that hangs must not hold up the page that queues a job
+        return RedisHuey("observer-portal", url=url, socket_connect_timeout=1, socket_timeout=2)
     if url.startswith("sqlite:///"):
         filename = Path(url.removeprefix("sqlite:///"))
         filename.parent.mkdir(parents=True, exist_ok=True)  # instance/ on a fresh checkout

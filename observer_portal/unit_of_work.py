@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable
 
 from flask import Flask, Response, flash, g, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from observer_portal.extensions import db
 
@@ -61,7 +62,10 @@ def refused_form_status(response: Response) -> Response:
 def finish(response: Response) -> Response:
     """`after_request`, run last: commit a successful request, roll back anything else."""
     if response.status_code >= 400 or g.get("uow_discarded"):
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:  # the connection is gone (the database went away): nothing to undo
+            log.warning("rollback failed: the database connection is gone")
         return response
     db.session.commit()
     for callback in g.pop("uow_after_commit", []):

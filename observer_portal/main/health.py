@@ -35,18 +35,44 @@ def _head_revisions() -> set[str]:
     return set(cached)
 
 
+def _rate_limit_store() -> str:
+    """ "ok" (the shared store answers), "memory" (it does not: each process counts alone,
+    which still limits but less strictly) or "local" (configured to count in memory)."""
+    if current_app.config.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory://"):
+        return "local"
+    try:
+        return "ok" if limiter.storage.check() else "memory"
+    except Exception:  # a store that is away may raise instead of answering False
+        return "memory"
+
+
+def _queue() -> str:
+    """ "ok", "unreachable" (jobs wait in the outbox rows; the sweep queues them once it is
+    back) or "in-process" (JOB_QUEUE_URL=immediate)."""
+    queue = current_app.extensions["jobs"].queue
+    if queue.immediate:
+        return "in-process"
+    try:
+        queue.pending_count()
+    except Exception:
+        return "unreachable"
+    return "ok"
+
+
 @bp.get("/readyz")
 @public
 @limiter.exempt
 def readyz():
-    """The database answers and its schema is at the newest migration: safe to send traffic."""
+    """Each part on its own: the database and its schema (without them nothing works: 503),
+    the rate-limit store and the job queue (without them the portal works, degraded: 200)."""
+    parts = {"rate_limits": _rate_limit_store(), "queue": _queue()}
     try:
         with db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
             current = set(MigrationContext.configure(connection).get_current_heads())
     except SQLAlchemyError:
-        return jsonify(status="unavailable", database="unreachable"), 503
-    expected = _head_revisions()
-    if current != expected:
-        return jsonify(status="unavailable", database="ok", migrations="behind"), 503
-    return jsonify(status="ok", database="ok", migrations="head")
+        return jsonify(status="unavailable", database="unreachable", migrations="unknown", **parts), 503
+    if current != _head_revisions():
+        return jsonify(status="unavailable", database="ok", migrations="behind", **parts), 503
+    degraded = parts["rate_limits"] == "memory" or parts["queue"] == "unreachable"
+    return jsonify(status="degraded" if degraded else "ok", database="ok", migrations="head", **parts)
