@@ -35,6 +35,7 @@ from observer_portal.lazy_text import _l
 from observer_portal.models import Proficiency
 from observer_portal.numbers import NumberInputError, format_hint, format_number, parse_number
 from observer_portal.security import password_problem
+from observer_portal.submissions import FIELD, new_key
 
 PROFICIENCY_LABELS = {
     Proficiency.NATIVE: _l("Native"),
@@ -107,10 +108,13 @@ class PortalForm(FlaskForm):
     def hidden_tag(self, *fields) -> Markup:
         """Flask-WTF's hidden fields, without ids: a page holds many small forms (a CSRF token
         each: "has left", "take it", publish...) and ids must be unique on a page (WCAG 2.1,
-        4.1.1); no label or script points at a hidden input."""
+        4.1.1); no label or script points at a hidden input. A form that posts also gets its
+        one-time submission key."""
         chosen = [getattr(self, f, None) if isinstance(f, str) else f for f in (fields or self)]
-        hidden = [f for f in chosen if f is not None and isinstance(f.widget, widgets.HiddenInput)]
-        return Markup("\n").join(f(id=False) for f in hidden)  # each field renders escaped Markup
+        hidden = [f(id=False) for f in chosen if f is not None and isinstance(f.widget, widgets.HiddenInput)]
+        if self.meta.csrf:  # a form that changes something: sent twice, carried out once (submissions.py)
+            hidden.append(Markup('<input type="hidden" name="{}" value="{}">').format(FIELD, new_key()))
+        return Markup("\n").join(hidden)  # each field renders escaped Markup
 
 
 class PortalSubform(Form):

@@ -11,6 +11,7 @@
   one is committed): no web worker waits on a provider. The draft row is claimed before the
   call, so it is made once; the same sweep queues again a draft whose worker died.
 - **Overdue-loan notices**, every 15 minutes (`flask loans notify-overdue` does the same by hand).
+- **Submission keys** older than a day are forgotten, every hour (`submissions.py`).
 - **Retention**, every night at 02:30: visitors last seen more than RETENTION_DAYS ago lose
   their personal data (`flask visits anonymise` does the same by hand); 0 switches it off.
 
@@ -104,6 +105,15 @@ class Jobs:
                 self.email(created)
                 return len(created)
 
+        @queue.periodic_task(crontab(minute="7"), name="forget_submissions")
+        def forget_submissions() -> int:
+            from observer_portal.submissions import forget_old
+
+            with app.app_context():
+                count = forget_old(db.session)
+                db.session.commit()
+            return count
+
         @queue.periodic_task(crontab(hour="2", minute="30"), name="retention")
         def retention() -> int:
             from observer_portal.services.visits import anonymise_before
@@ -118,7 +128,7 @@ class Jobs:
             return count
 
         self.email_copy, self.sweep_emails, self.overdue_loans = email_copy, sweep_emails, overdue_loans
-        self.retention = retention
+        self.retention, self.forget_submissions = retention, forget_submissions
         self.machine_draft = machine_draft
         self.mail = bool(app.config.get("MAIL_SERVER"))
 

@@ -6,6 +6,9 @@ leaves: a commit that fails becomes an error page, never a "saved" message. A re
 that answered 4xx/5xx, raised, or had a refusal (`discard`) commits nothing. A form posted
 and answered with its page again (not a redirect) was refused, and answers 422.
 
+A form sent twice is carried out once (`submissions.py`): its one-time key is stored in
+the same commit as the change, and a repeat is answered with the first result.
+
 Side effects that must only follow committed work — e-mail today, jobs later — are
 registered with `after_commit(callback)` and run once the commit succeeded; a failing
 side effect is logged and never undoes or blocks the change it reports.
@@ -19,8 +22,9 @@ import logging
 from collections.abc import Callable
 
 from flask import Flask, Response, flash, g, request
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from observer_portal import submissions
 from observer_portal.extensions import db
 
 log = logging.getLogger("observer_portal.unit_of_work")
@@ -67,7 +71,16 @@ def finish(response: Response) -> Response:
         except SQLAlchemyError:  # the connection is gone (the database went away): nothing to undo
             log.warning("rollback failed: the database connection is gone")
         return response
-    db.session.commit()
+    submissions.remember(response)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        repeat = submissions.repeat_after_conflict()
+        if repeat is None:
+            raise
+        g.pop("uow_after_commit", None)  # this copy did nothing: nothing follows it
+        return repeat
     for callback in g.pop("uow_after_commit", []):
         try:
             callback()
@@ -81,5 +94,6 @@ def init_unit_of_work(app: Flask) -> None:
     # others, `finish` runs after them (the security headers read the user before the commit).
     # `refused_form_status`, registered before `finish`, runs after it: it changes the status
     # only, so what a refused form must keep (a failed sign-in's audit entry) is committed.
+    app.before_request(submissions.answer_a_repeat)
     app.after_request(refused_form_status)
     app.after_request(finish)

@@ -28,6 +28,7 @@ from observer_portal.models.inventory import Condition, EquipmentItem, Equipment
 from observer_portal.models.language_help import HelpMode, InterpretationBooking, RoutingAttempt, TranslationJob
 from observer_portal.models.machine_draft import DraftOutcome, MachineDraft
 from observer_portal.models.notification import Notification
+from observer_portal.models.submission import Submission
 from observer_portal.models.user import Proficiency, Role, User, VolunteerLanguage
 from observer_portal.models.visit import Visit, VisitPurpose, VisitPurposeRow
 from observer_portal.models.visitor import (
@@ -54,6 +55,7 @@ __all__ = [
     "Loan",
     "LocationKind",
     "Notification",
+    "Submission",
     "Priority",
     "RequestEvent",
     "RequestKind",
