@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: serve run test test-sqlite test-postgres test-browser coverage install install-dev system-deps lint i18n i18n-extract i18n-update translations clean
+.PHONY: backup restore serve run test test-sqlite test-postgres test-browser coverage install install-dev system-deps lint i18n i18n-extract i18n-update translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,15 @@ serve: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask jobs worker & worker=$$!; trap 'kill -INT $$worker 2>/dev/null' EXIT; \
 	  $(BIN)/gunicorn --config deploy/gunicorn.conf.py app:app
+
+## Back up the database (SQLite online backup / pg_dump) into BACKUP_DIR (instance/backups).
+backup: install
+	$(BIN)/flask backup create
+
+## Put a backup back: make restore FILE=instance/backups/observer-portal-….sqlite3 (stop the portal first).
+restore: install
+	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=path/to/backup"; exit 2; }
+	$(BIN)/flask backup restore "$(FILE)"
 
 ## The whole suite: SQLite, then PostgreSQL on a throwaway local server, browser tests included.
 test: install-dev system-deps

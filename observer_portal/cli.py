@@ -136,7 +136,53 @@ def jobs_worker_command(workers: int):
     jobs.queue.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
 
 
+backup_cli = AppGroup("backup", help="Backups of the database (observer_portal/backups.py).")
+
+
+@backup_cli.command("create")
+@click.option("--folder", type=click.Path(file_okay=False), help="Where to write it (default: BACKUP_DIR).")
+def backup_create_command(folder):
+    """Back up the database while the portal keeps serving; prints the file written."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from observer_portal.backups import BackupError, make_backup
+
+    try:
+        written = make_backup(
+            current_app.config["SQLALCHEMY_DATABASE_URI"], Path(folder or current_app.config["BACKUP_DIR"])
+        )
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written: {written}")
+
+
+@backup_cli.command("restore")
+@click.argument("backup", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def backup_restore_command(backup, yes):
+    """Replace everything in the database with BACKUP (stop the portal and its worker first)."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from observer_portal.backups import BackupError, restore_backup
+
+    if not yes:
+        click.confirm(
+            f"Replace everything in the database with {backup}? Stop the portal and its worker first", abort=True
+        )
+    db.engine.dispose()  # no connection of this process holds the old contents open
+    try:
+        restore_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(backup))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored from {backup}.")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(backup_cli)
     app.cli.add_command(loans_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(visits_cli)

@@ -204,6 +204,9 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         or ("immediate" if profile == "testing" else "sqlite:///" + str(Path(instance_path) / "jobs.sqlite3")),
         # an e-mail claimed by a worker that never finished it (killed) is sent again after this
         "JOB_CLAIM_TIMEOUT": int(env.get("JOB_CLAIM_TIMEOUT", "300")),
+        # the first retry of an e-mail the server refused waits this long, each next one twice as long
+        "JOB_RETRY_DELAY": int(env.get("JOB_RETRY_DELAY", "30")),
+        "BACKUP_DIR": env.get("BACKUP_DIR") or str(Path(instance_path) / "backups"),
         # visitors last seen longer ago than this lose their personal data, every night (0: never)
         "RETENTION_DAYS": _retention_days(env.get("RETENTION_DAYS", "0")),
     }

@@ -1,7 +1,7 @@
 """The job queue (Huey): work that must neither hold up a page nor be lost.
 
 - **E-mail copies of notifications** (`email_copies`, called after the change is committed):
-  one job per message, retried with exponential back-off (30 s, 60 s, 120 s…) while the
+  one job per message, retried with exponential back-off (JOB_RETRY_DELAY: 30 s, 60 s, 120 s…) while the
   SMTP server refuses. Each message is an outbox row (`Notification.email_*`): claimed,
   sent, then marked, so a retry or a second worker never sends it twice.
 - **A sweep**, every minute and whenever a worker starts: e-mail a worker claimed but never
@@ -60,7 +60,9 @@ class Jobs:
         claim_timeout = timedelta(seconds=app.config["JOB_CLAIM_TIMEOUT"])
         queue = self.queue
 
-        @queue.task(retries=5, retry_delay=30, retry_backoff=2, name="email_copy")
+        retry_delay = app.config["JOB_RETRY_DELAY"]
+
+        @queue.task(retries=5, retry_delay=retry_delay, retry_backoff=2, name="email_copy")
         def email_copy(notification_id: int) -> bool:
             from observer_portal.services.notifications import email_copy as send
 
