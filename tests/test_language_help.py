@@ -337,6 +337,22 @@ def test_coverage_matrix_and_load(app, login_as):
     assert 'class="gap"' in html
 
 
+def test_an_administrator_chooses_whose_coverage_to_read(app, login_as):
+    """The menu offers administrators the page: it shows a centre's coverage, theirs to choose."""
+    from tests.helpers import make_centre
+
+    admin, _ = login_as("admin", centre=None)
+    with app.app_context():
+        volunteer("Asel", ["de", "ru"])  # at Atyrau
+        karaganda = make_centre("karaganda").id
+    first = admin.get("/language-help/coverage")
+    assert first.status_code == 200
+    assert 'name="centre"' in first.get_data(as_text=True)
+    chosen = admin.get(f"/language-help/coverage?centre={karaganda}").get_data(as_text=True)
+    assert f'<option selected value="{karaganda}">' in chosen or f'value="{karaganda}" selected' in chosen
+    assert admin.get("/language-help/coverage?centre=999999").status_code == 400  # not a centre: said so
+
+
 def test_asking_for_a_briefing_translation_routes_one_job_and_delivery_updates_the_briefing(app, login_as):
     from observer_portal.models import BriefingTranslation, ReviewState, TranslationOrigin, TranslationWish
     from tests.briefing_helpers import make_briefing

@@ -112,7 +112,8 @@ def test_a_draft_that_fails_in_the_worker_says_why_and_keeps_the_text(queued, st
 
 def test_a_draft_whose_worker_died_is_handed_out_again(app_ctx):
     """The sweep queues again a draft nobody is making: never claimed well after it was
-    asked for, or claimed by a worker that died; never a fresh, a claimed or a finished one."""
+    asked for, or claimed by a worker that died; never a fresh, a claimed or a finished one.
+    One nobody made within a day is given up, so the page offers the button again."""
     centre = make_centre("atyrau")
     asker = make_user("coordinator")
     now = utcnow()
@@ -125,6 +126,11 @@ def test_a_draft_whose_worker_died_is_handed_out_again(app_ctx):
         "being made": MachineDraft(locale="en", requested_at=now - timedelta(hours=1), claimed_at=now),
         "finished": MachineDraft(locale="kk", requested_at=now - timedelta(hours=1), outcome=DraftOutcome.TIMEOUT),
     }
+    other = make_briefing(centre, slug="contacts")
+    forgotten = MachineDraft(
+        locale="de", briefing_id=other.id, requested_by_id=asker.id, requested_at=now - timedelta(days=2)
+    )
+    db.session.add(forgotten)
     briefing = make_briefing(centre)
     for draft in rows.values():
         draft.briefing_id, draft.requested_by_id = briefing.id, asker.id
@@ -132,6 +138,9 @@ def test_a_draft_whose_worker_died_is_handed_out_again(app_ctx):
     db.session.flush()
     stale = set(machine_drafts.stale(db.session, timedelta(minutes=10)))
     assert stale == {rows["never claimed"].id, rows["worker died"].id}
+    db.session.refresh(forgotten)
+    assert forgotten.outcome == DraftOutcome.EXPIRED
+    assert "Ask for it again" in str(machine_drafts.failure_message(forgotten))
 
 
 def _reviewed_german(briefing):
@@ -166,6 +175,7 @@ def _world():
         ("the volunteer is deactivated", DraftOutcome.NOT_ALLOWED),
         ("machine translation is switched off", DraftOutcome.NOT_CONFIGURED),
         ("a person reviews the translation", DraftOutcome.REVIEWED),
+        ("a person saves a translation of their own", DraftOutcome.EDITED),
     ],
 )
 def test_what_changed_between_the_click_and_the_worker_is_respected(app_ctx, change, outcome):
@@ -181,12 +191,30 @@ def test_what_changed_between_the_click_and_the_worker_is_respected(app_ctx, cha
         volunteer.active = False
     elif change == "machine translation is switched off":
         libre = MachineTranslator(provider="none")
+    elif change == "a person saves a translation of their own":
+        from observer_portal.services.briefings import save_translation
+
+        save_translation(
+            db.session,
+            volunteer,
+            briefing,
+            "de",
+            title="Mein Titel",
+            body="Mein Text.",
+            figure_labels={},
+            reviewed=False,
+        )
     else:
         briefing.translations.append(_reviewed_german(briefing))
     db.session.flush()
     assert machine_drafts.make(db.session, draft.id, libre, timedelta(minutes=5)) == outcome
+    db.session.refresh(draft)
     assert draft.outcome == outcome
     assert str(machine_drafts.failure_message(draft))  # the page has words for it
+    if outcome == DraftOutcome.NOT_ALLOWED:  # read later by others: not "you"
+        assert str(machine_drafts.failure_message(draft)).startswith("The person who asked")
+    if outcome == DraftOutcome.EDITED:
+        assert briefing.translation("de").title == "Mein Titel"  # the person's text stays
 
 
 def test_what_cannot_succeed_is_refused_at_the_click_and_nothing_is_queued(app_ctx):
@@ -208,3 +236,76 @@ def test_what_cannot_succeed_is_refused_at_the_click_and_nothing_is_queued(app_c
     with pytest.raises(ServiceError, match="has been reviewed"):
         machine_drafts.ask_for_briefing(db.session, volunteer, briefing, "de", libre)
     assert db.session.scalar(select(func.count(MachineDraft.id))) == 0
+
+
+class _Scripted:
+    """A provider stand-in in Python: translates by upper-casing, and runs `during` on each call."""
+
+    provider, enabled, third_party = "libre", True, False
+
+    def __init__(self, during=lambda: None) -> None:
+        self.during, self.calls = during, 0
+
+    def supports(self, source: str, target: str) -> bool:
+        return source != target
+
+    def translate(self, text: str, source: str, target: str) -> str:
+        self.calls += 1
+        self.during()
+        return text.upper()
+
+
+def test_a_worker_whose_claim_was_taken_over_stops_and_writes_nothing(app_ctx):
+    """A draft that outlived its claim was handed to another worker: the first one notices
+    before its next call to the provider, stops, and writes no draft."""
+    from sqlalchemy import update
+
+    briefing, volunteer, _ = _world()
+    draft = machine_drafts.ask_for_briefing(db.session, volunteer, briefing, "de", _Scripted())
+    db.session.flush()
+
+    def taken_over():
+        db.session.execute(update(MachineDraft).where(MachineDraft.id == draft.id).values(claim_token="f" * 32))
+
+    provider = _Scripted(during=taken_over)
+    assert machine_drafts.make(db.session, draft.id, provider, timedelta(minutes=5)) is None
+    assert provider.calls == 1  # stopped before a second call
+    assert briefing.translation("de") is None
+    assert db.session.get(MachineDraft, draft.id).outcome is None  # the other worker finishes it
+
+
+def test_a_long_draft_keeps_its_claim_fresh(app_ctx):
+    """Each call to the provider renews the claim (its time moves on with every call), so
+    the sweep, which looks for claims older than JOB_CLAIM_TIMEOUT, never takes a slow draft
+    for abandoned."""
+    briefing, volunteer, _ = _world()
+    draft = machine_drafts.ask_for_briefing(db.session, volunteer, briefing, "de", _Scripted())
+    db.session.flush()
+    claimed_at = []
+
+    def look():
+        claimed_at.append(db.session.scalar(select(MachineDraft.claimed_at).where(MachineDraft.id == draft.id)))
+
+    provider = _Scripted(during=look)
+    assert machine_drafts.make(db.session, draft.id, provider, timedelta(minutes=5)) == DraftOutcome.DONE
+    assert provider.calls >= 3
+    assert claimed_at == sorted(claimed_at)
+    assert len(set(claimed_at)) == len(claimed_at)  # renewed before every call
+
+
+def test_a_reviewed_translation_and_a_closed_request_offer_no_button(app, login_as):
+    from observer_portal.models import Briefing
+
+    client, _ = login_as("coordinator")
+    app.config.update(TRANSLATOR="libre", TRANSLATOR_URL="http://127.0.0.1:9/")
+    try:
+        with app.app_context():
+            briefing = make_briefing(make_centre("atyrau"))
+            db.session.get(Briefing, briefing.id).translations.append(_reviewed_german(briefing))
+            db.session.commit()
+            briefing_id = briefing.id
+        html = client.get(f"/briefings/{briefing_id}/translate/de").get_data(as_text=True)
+    finally:
+        app.config.update(TRANSLATOR="none", TRANSLATOR_URL="")
+    assert "This translation has been reviewed." in html
+    assert "Make a machine draft" not in html

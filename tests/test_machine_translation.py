@@ -280,3 +280,47 @@ def test_the_workspace_names_the_external_service_as_people_know_it(app, login_a
     finally:
         app.config.update(TRANSLATOR="none", TRANSLATOR_API_KEY="")
     assert "The text will be sent to an external service (DeepL)." in html
+
+
+def test_an_answer_that_trickles_in_is_cut_off_and_frees_its_thread(stand_in):
+    """A socket timeout applies to each read, so an answer sent a byte at a time would hold
+    a translation thread for minutes; the reading watches the call's deadline instead. Six
+    such answers in a row (more than the four threads) and the next answer is still read."""
+
+    def trickle(_request):
+        def body():
+            for _ in range(40):
+                time.sleep(0.1)
+                yield b" "
+
+        return Response(body(), content_type="application/json", headers={"Content-Length": "40"})
+
+    stand_in.expect_request("/translate", method="POST", data="").respond_with_handler(trickle)
+    slow = translator(stand_in, timeout=0.4)
+    started = time.monotonic()
+    for _ in range(6):
+        with pytest.raises(MachineTranslationError) as error:
+            slow.translate("Voters", "en", "de")
+        assert error.value.reason == "timeout"
+    assert time.monotonic() - started < 6 * 0.4 + 2
+    time.sleep(0.5)  # the last trickle notices its deadline at its next byte
+    stand_in.clear()
+    stand_in.expect_request("/translate", method="POST").respond_with_json({"translatedText": "Wähler"})
+    assert translator(stand_in, timeout=2).translate("Voters", "en", "de") == "Wähler"
+
+
+def test_a_wrapped_paragraph_is_sent_as_one_text():
+    """Authors wrap long lines; the service must read whole sentences, not halves."""
+    sent: list[str] = []
+
+    def upper(text: str) -> str:
+        sent.append(text)
+        return text.upper()
+
+    source = "## Transport\n\nInvataxi vehicles carry voters\nwith disabilities on election day.\n\n- call **109**\n"
+    result = translate_markdown(source, upper)
+    assert sent == ["Transport", "Invataxi vehicles carry voters with disabilities on election day.", "call **109**"]
+    assert (
+        result
+        == "## TRANSPORT\n\nINVATAXI VEHICLES CARRY VOTERS WITH DISABILITIES ON ELECTION DAY.\n\n- CALL **109**\n"
+    )

@@ -19,7 +19,7 @@ branch_labels = None
 depends_on = None
 
 OUTCOMES = ('done', 'timeout', 'unavailable', 'unauthorised', 'no_result', 'unsupported', 'not_configured',
-            'reviewed', 'not_allowed')
+            'reviewed', 'not_allowed', 'closed', 'edited', 'expired')
 WAITING = sa.text('outcome IS NULL')
 
 
@@ -33,6 +33,7 @@ def upgrade():
         sa.Column('requested_by_id', sa.Integer(), nullable=False),
         sa.Column('requested_at', observer_portal.models.base.UTCDateTime(), nullable=False),
         sa.Column('claimed_at', observer_portal.models.base.UTCDateTime(), nullable=True),
+        sa.Column('claim_token', sa.String(length=32), nullable=True),
         sa.Column('finished_at', observer_portal.models.base.UTCDateTime(), nullable=True),
         sa.Column('outcome', sa.Enum(*OUTCOMES, name='draft_outcome', native_enum=False, create_constraint=True,
                                      length=20), nullable=True),

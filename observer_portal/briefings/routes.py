@@ -328,6 +328,7 @@ def translate(briefing_id: int, locale: str):
         translator=translator,
         machine_form=ConfirmForm(prefix="machine"),
         draft=machine_drafts.latest(db.session, briefing_id=briefing.id, locale=locale),
+        draft_blocked=machine_drafts.blocked_for_briefing(current_user, briefing, locale, translator),
     )
 
 

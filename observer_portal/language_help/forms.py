@@ -50,3 +50,13 @@ class WorkForm(PortalForm):
     )
     save = SubmitField(_l("Save translation"))
     deliver = SubmitField(_l("Save and deliver to the requester"))
+
+
+class CoverageCentreForm(PortalForm):
+    """Which centre's coverage an administrator reads (coordinators read their own)."""
+
+    class Meta:
+        csrf = False  # a GET choice changes nothing
+
+    centre = SelectField(_l("Centre"), validators=[Optional()])
+    submit = SubmitField(_l("Show"))

@@ -14,18 +14,19 @@ from sqlalchemy import select
 from observer_portal import policies
 from observer_portal.assistance.forms import ActionForm
 from observer_portal.extensions import db
-from observer_portal.forms import ConfirmForm, as_choices, show_form_error
+from observer_portal.forms import ConfirmForm, as_choices, read_filters, show_form_error
 from observer_portal.i18n import language_name
 from observer_portal.jobs import email_copies, make_after_commit
 from observer_portal.language_help import bp
 from observer_portal.language_help.calendar import bookings_calendar
-from observer_portal.language_help.forms import LanguageHelpForm, WorkForm
+from observer_portal.language_help.forms import CoverageCentreForm, LanguageHelpForm, WorkForm
 from observer_portal.lazy_text import _l
 from observer_portal.models import HelpMode, Role, User
 from observer_portal.models.base import utcnow
 from observer_portal.permissions import MANAGERS, VISITORS, public, roles_required, signed_in
 from observer_portal.services import ServiceError, assistance, machine_drafts
 from observer_portal.services import language_help as service
+from observer_portal.services.centres import all_centres
 from observer_portal.services.documents import MAX_DOCUMENT_BYTES
 from observer_portal.services.machine_translation import translator_from_config
 from observer_portal.services.request_actions import perform
@@ -123,6 +124,7 @@ def work(request_id: int):
         translator=translator,
         machine_form=ConfirmForm(prefix="machine"),
         draft=machine_drafts.latest(db.session, request_id=found.id),
+        draft_blocked=machine_drafts.blocked_for_request(found),
     )
 
 
@@ -221,9 +223,15 @@ def calendar(token: str):
 @bp.get("/coverage")
 @roles_required(*MANAGERS)
 def coverage():
-    centre_id = current_user.centre_id
+    """A coordinator reads their centre's coverage; an administrator chooses the centre."""
+    centre_id, picker = policies.centre_scope(current_user), None
     if centre_id is None:
-        flash(_l("Administrators see coverage per centre: sign in as a coordinator."), "error")
-        return redirect(url_for("main.home"))
-    data = service.coverage(db.session, centre_id, _languages())
-    return render_template("language_help/coverage.html", data=data, form=ActionForm())
+        centres = all_centres(db.session)
+        picker = CoverageCentreForm(request.args)
+        picker.centre.choices = as_choices((c.id, f"{c.name} ({c.region})") for c in centres)
+        chosen = picker.centre.data if read_filters(picker) and picker.centre.data else None
+        by_id = {str(c.id): c.id for c in centres}
+        centre_id = by_id.get(chosen) if chosen else (centres[0].id if centres else None)
+        picker.centre.data = str(centre_id) if centre_id else None
+    data = service.coverage(db.session, centre_id, _languages()) if centre_id is not None else None
+    return render_template("language_help/coverage.html", data=data, form=ActionForm(), picker=picker)

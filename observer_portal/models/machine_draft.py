@@ -2,8 +2,10 @@
 
 One row per click on "machine draft": for a briefing in one language, or for the text of a
 translation request. While `outcome` is empty the draft is being prepared (the pages say
-so); a worker claims the row (`claimed_at`) before calling the provider, so a second worker
-never makes it twice, and the periodic sweep hands out again a row whose worker died.
+so); a worker claims the row (`claimed_at`) before calling the provider, with a token of its own,
+renewed before each call to the provider and checked when the draft is written, so a
+second worker never writes it too; the periodic sweep hands out again a row whose worker
+died, and gives up on one nobody made within a day.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ class DraftOutcome(enum.StrEnum):
     NOT_CONFIGURED = "not_configured"
     REVIEWED = "reviewed"
     NOT_ALLOWED = "not_allowed"
+    CLOSED = "closed"  # the request was closed before the draft was made
+    EDITED = "edited"  # a person changed the translation after the draft was asked for
+    EXPIRED = "expired"  # no worker made it within a day
 
 
 WAITING = text("outcome IS NULL")
@@ -70,6 +75,7 @@ class MachineDraft(Base):
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim_token: Mapped[str | None] = mapped_column(String(32))
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[DraftOutcome | None] = mapped_column(_enum(DraftOutcome, "draft_outcome"))
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextvars
 import logging
+import time
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -68,6 +69,9 @@ _DEEPL_TARGETS = {"en": "EN-GB", "zh": "ZH-HANS"}
 #: of translation, even escaped as JSON, are far below it.
 MAX_RESPONSE_BYTES = 2 * 1024 * 1024
 _socket_timeout: contextvars.ContextVar[float] = contextvars.ContextVar("mt_socket_timeout", default=10.0)
+#: when the whole call must be over (time.monotonic()): an answer that trickles in a byte at a
+#: time never trips a socket timeout, so the reading itself watches the clock
+_deadline: contextvars.ContextVar[float] = contextvars.ContextVar("mt_deadline", default=float("inf"))
 _pool = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="machine-translation")
 
 
@@ -100,12 +104,18 @@ class ResponseTooLarge(requests.exceptions.RequestException):
 
 
 def _bounded(response: requests.Response) -> requests.Response:
-    """Read at most MAX_RESPONSE_BYTES (inflated) before deep-translator parses the answer."""
+    """Read at most MAX_RESPONSE_BYTES (inflated), and no later than the call's deadline,
+    before deep-translator parses the answer; a thread is never held by a slow trickle."""
+    deadline, chunks, size = _deadline.get(), [], 0
     with response:
-        body = response.raw.read(MAX_RESPONSE_BYTES + 1, decode_content=True)
-    if len(body) > MAX_RESPONSE_BYTES:
-        raise ResponseTooLarge(f"answer larger than {MAX_RESPONSE_BYTES} bytes")
-    response._content = body  # where requests keeps a body it has read
+        while chunk := response.raw.read1(64 * 1024, decode_content=True):  # what has arrived, b"" at the end
+            size += len(chunk)
+            if size > MAX_RESPONSE_BYTES:
+                raise ResponseTooLarge(f"answer larger than {MAX_RESPONSE_BYTES} bytes")
+            if time.monotonic() > deadline:
+                raise requests.exceptions.ReadTimeout("the answer did not arrive within the deadline")
+            chunks.append(chunk)
+    response._content = b"".join(chunks)  # where requests keeps a body it has read
     return response
 
 
@@ -154,6 +164,7 @@ class MachineTranslator:
             return text
         context = contextvars.copy_context()
         context.run(_socket_timeout.set, self.timeout)
+        context.run(_deadline.set, time.monotonic() + self.timeout)
         future = _pool.submit(context.run, self._call, text, source, target)
         try:
             result = future.result(timeout=self.timeout)

@@ -77,24 +77,40 @@ _ONLY_MARKUP = re.compile(r"^[\s|:\-*_#>`]*$")
 
 
 def translate_markdown(text: str, translate_line: Callable[[str], str]) -> str:
-    """Translate each line's words with `translate_line`, keeping Markdown structure intact."""
+    """Translate the words with `translate_line`, keeping Markdown structure intact. The lines
+    of one paragraph (wrapped by its author) are sent as one text, so the service reads
+    whole sentences; the translated paragraph is one line, which renders the same."""
     out: list[str] = []
+    paragraph: list[str] = []
     in_fence = False
+
+    def flush() -> None:
+        if paragraph:
+            out.append(_translate_segment(" ".join(line.strip() for line in paragraph), translate_line))
+            paragraph.clear()
+
     for line in text.splitlines():
         if _FENCE.match(line):
+            flush()
             in_fence = not in_fence
             out.append(line)
             continue
         if in_fence or _ONLY_MARKUP.match(line):
+            flush()
             out.append(line)
             continue
         prefix = _BLOCK_PREFIX.match(line).group(1)
         content = line[len(prefix) :]
+        if not prefix and not line.startswith((" ", "\t")):  # a line of running text
+            paragraph.append(line)
+            continue
+        flush()
         if "|" in content and prefix.strip().startswith("|"):
             cells = content.split("|")
             out.append(prefix + "|".join(_translate_segment(cell, translate_line) for cell in cells))
         else:
             out.append(prefix + _translate_segment(content, translate_line))
+    flush()
     result = "\n".join(out)
     return result + "\n" if text.endswith("\n") else result
 
