@@ -21,6 +21,7 @@ else is; no response was a 500.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -155,16 +156,17 @@ def _wait_until(condition, seconds: float) -> float | None:
 
 
 @contextmanager
-def _process(command: list[str], env: dict[str, str], stop: int = signal.SIGTERM):
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
-    try:
-        yield process
-    finally:
-        process.send_signal(stop)
+def _process(command: list[str], env: dict[str, str], stop: int = signal.SIGTERM, log: Path | None = None):
+    with log.open("w") if log else open(os.devnull, "w") as output:  # noqa: SIM115 - closed with the process
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.DEVNULL)  # noqa: S603
         try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            yield process
+        finally:
+            process.send_signal(stop)
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def _seed(url: str) -> dict[str, str]:
@@ -278,7 +280,8 @@ def _running(postgres: Postgres, tmp_path: Path):
         worker = [sys.executable, "-m", "flask", "--app", "app", "jobs", "worker", "--workers", "2"]
         # gunicorn loads the app while the schema is built (ready once it is: /readyz);
         # the drill over, gunicorn quits at once (SIGQUIT), the worker has nothing left to finish
-        with _process(gunicorn, env, signal.SIGQUIT) as server:
+        access_log = tmp_path / "access.log"  # gunicorn writes one JSON line per request to stdout
+        with _process(gunicorn, env, signal.SIGQUIT, access_log) as server:
             accounts = _seed(postgres.url)
             with _process(worker, env, signal.SIGKILL):
                 base = f"http://127.0.0.1:{port}"
@@ -290,6 +293,7 @@ def _running(postgres: Postgres, tmp_path: Path):
                     "redis": redis_server,
                     "mail": mail,
                     "accounts": accounts,
+                    "access_log": access_log,
                 }
     redis_server.stop()
 
@@ -352,7 +356,9 @@ def test_the_portal_stays_honest_and_loses_nothing_while_its_services_fail(stack
     ready = requests.get(f"{base}/readyz", timeout=10).json()
     assert (ready["status"], ready["rate_limits"]) == ("degraded", "memory")
     stack["redis"].start()
-    assert _wait_until(lambda: requests.get(f"{base}/readyz", timeout=10).json()["status"] == "ok", 5) is not None
+    back = _wait_until(lambda: requests.get(f"{base}/readyz", timeout=10).json()["status"] == "ok", 5)
+    assert back is not None
+    assert back < 1.0
 
     # 4. the mail server hangs, then refuses; pages do not wait for it and no e-mail is lost
     filer.halt.set()
@@ -379,6 +385,12 @@ def test_the_portal_stays_honest_and_loses_nothing_while_its_services_fail(stack
     assert delivered is not None, f"{len(mail.messages)} of 3 e-mails arrived"
     time.sleep(1.5)  # a copy sent twice would arrive now
     assert len(mail.messages) == 3  # one e-mail per claim (the observer is told), none twice
+
+    # the access log kept the real path of every answer given during the outage
+    lines = [json.loads(line) for line in stack["access_log"].read_text().splitlines() if line.startswith("{")]
+    unavailable = [line for line in lines if line["status"] == "503"]
+    assert unavailable
+    assert all(line["path"].startswith("/") for line in unavailable), unavailable[:3]
 
     # every filing the observer saw accepted is stored once, and nothing else
     assert 500 not in filer.statuses
