@@ -182,6 +182,10 @@ def backup_restore_command(backup, yes):
 
 
 def register_cli(app: Flask) -> None:
+    from observer_portal.setup_cli import elections_cli, setup_command
+
+    app.cli.add_command(setup_command)
+    app.cli.add_command(elections_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(loans_cli)
     app.cli.add_command(jobs_cli)

@@ -5,6 +5,7 @@ from observer_portal.models import (
     AuditAction,
     BriefingTopic,
     Condition,
+    ElectionState,
     EquipmentKind,
     EventAction,
     LocationKind,
@@ -154,6 +155,16 @@ AUDIT_ACTION_LABELS = {
     AuditAction.BRIEFING_TRANSLATION_SAVED: _l("Briefing translation saved"),
     AuditAction.BRIEFING_MACHINE_DRAFT: _l("Machine draft of a briefing made"),
     AuditAction.BRIEFING_RESTORED: _l("Earlier version of a briefing restored"),
+    AuditAction.ELECTION_CREATED: _l("Election added"),
+    AuditAction.ELECTION_UPDATED: _l("Election changed"),
+    AuditAction.ELECTION_ACTIVATED: _l("Election made the active one"),
+    AuditAction.ELECTION_CLOSED: _l("Election closed"),
+}
+
+ELECTION_STATE_LABELS = {
+    ElectionState.PREPARING: _l("In preparation"),
+    ElectionState.ACTIVE: _l("Active"),
+    ElectionState.CLOSED: _l("Closed"),
 }
 
 ACTION_BUTTONS = {

@@ -49,6 +49,26 @@ def when(moment) -> str:
     return pattern.replace("{1}", format_date(moment, "medium")).replace("{0}", format_time(moment, "short"))
 
 
+def current_election():
+    """The active election, read once per request; None when there is none, or when the
+    database is away (an error page must render without it)."""
+    from flask import g
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from observer_portal.extensions import db
+    from observer_portal.services.elections import active_election
+
+    if "portal_election" not in g:
+        election = None
+        if not g.get("database_down"):
+            try:
+                election = active_election(db.session)
+            except SQLAlchemyError:
+                g.database_down = True
+        g.portal_election = election
+    return g.portal_election
+
+
 def init_templating(app: Flask) -> None:
     app.context_processor(unread_notifications)
     app.jinja_env.globals.update(
@@ -65,6 +85,7 @@ def init_templating(app: Flask) -> None:
         actions_for=policies.actions_for,
         may_work_on=policies.may_work_on,
         can_manage_item=policies.can_manage_item,
+        current_election=current_election,
         machine_draft_failure=machine_drafts.failure_message,
         Action=Action,
         **{name: value for name, value in vars(labels).items() if name.endswith(("_LABELS", "_BUTTONS", "_TITLES"))},

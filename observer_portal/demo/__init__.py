@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from observer_portal.demo.assistance import load_demo_assistance
 from observer_portal.demo.briefings import load_demo_briefings
+from observer_portal.demo.elections import load_demo_elections
 from observer_portal.demo.language_help import load_demo_language_help
 from observer_portal.demo.visits import load_demo_visits
 from observer_portal.models import (
@@ -198,5 +199,6 @@ def load_demo(session: Session, password: str = DEMO_PASSWORD) -> DemoResult:
     created += load_demo_assistance(session)
     created += load_demo_language_help(session)
     created += load_demo_visits(session)
+    created += load_demo_elections(session, utcnow().date())
     session.flush()
     return DemoResult(created=created, accounts=accounts)

@@ -24,6 +24,7 @@ from observer_portal.models.briefing import (
     TranslationWish,
 )
 from observer_portal.models.centre import Centre
+from observer_portal.models.election import Election, ElectionState
 from observer_portal.models.inventory import Condition, EquipmentItem, EquipmentKind, Loan
 from observer_portal.models.language_help import HelpMode, InterpretationBooking, RoutingAttempt, TranslationJob
 from observer_portal.models.machine_draft import DraftOutcome, MachineDraft
@@ -55,6 +56,8 @@ __all__ = [
     "Loan",
     "LocationKind",
     "Notification",
+    "Election",
+    "ElectionState",
     "Submission",
     "Priority",
     "RequestEvent",

@@ -44,6 +44,10 @@ class AuditAction(enum.StrEnum):
     BRIEFING_TRANSLATION_SAVED = "briefing.translation_saved"
     BRIEFING_MACHINE_DRAFT = "briefing.machine_draft"
     BRIEFING_RESTORED = "briefing.restored"
+    ELECTION_CREATED = "election.created"
+    ELECTION_UPDATED = "election.updated"
+    ELECTION_ACTIVATED = "election.activated"
+    ELECTION_CLOSED = "election.closed"
 
 
 class AuditEvent(Base):

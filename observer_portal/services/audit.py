@@ -74,6 +74,15 @@ def object_names(session: Session, events: list[AuditEvent]) -> dict[int, str]:
     for kind, stmt in queries.items():
         if wanted.get(kind):
             names.update({(kind, row_id): name for row_id, name in session.execute(stmt)})
+    if wanted.get("Election"):  # named in the reader's language
+        from flask_babel import get_locale
+
+        from observer_portal.models import Election
+        from observer_portal.multilingual import localized
+
+        locale = str(get_locale() or "en")
+        chosen = select(Election.id, Election.names).where(Election.id.in_(wanted["Election"]))
+        names.update({("Election", row_id): localized(texts, locale) for row_id, texts in session.execute(chosen)})
     return {
         event.id: describe_object(event.object_type, names.get((event.object_type, event.object_id)))
         for event in events
@@ -92,5 +101,6 @@ def describe_object(kind: str, name: str | None) -> str:
         "Visit": _l("Visit of %(name)s", name=name),
         "EquipmentItem": _l("Equipment %(name)s", name=name),
         "Briefing": _l("Briefing “%(name)s”", name=name),
+        "Election": _l("Election “%(name)s”", name=name),
     }
     return str(templates.get(kind, name))

@@ -1,0 +1,37 @@
+"""Text kept in several languages (an election's name, later a centre's): one rule to pick
+the words a reader sees.
+
+Stored as a JSON object `{locale: text}`. The reader gets their own language if it is
+filled, else the entity's own language (a centre's, when it has one), else the first
+filled one in the portal's order of languages — never nothing while any text exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from observer_portal.i18n import LOCALES
+
+
+def localized(texts: Mapping[str, str] | None, locale: str, own: str | None = None) -> str:
+    texts = texts or {}
+    for code in (locale, own, *LOCALES):
+        if code and (texts.get(code) or "").strip():
+            return texts[code].strip()
+    return ""
+
+
+class BadLocaleText(ValueError):
+    """A `LOCALE:TEXT` pair that is not one (unknown language, no text)."""
+
+
+def parse_locale_texts(pairs: Iterable[str]) -> dict[str, str]:
+    """Command-line `LOCALE:TEXT` options as a `{locale: text}` object."""
+    texts: dict[str, str] = {}
+    for pair in pairs:
+        locale, separator, text = pair.partition(":")
+        locale, text = locale.strip().lower(), text.strip()
+        if not separator or locale not in LOCALES or not text:
+            raise BadLocaleText(f"{pair!r} is not LOCALE:TEXT with LOCALE one of {', '.join(LOCALES)}")
+        texts[locale] = text
+    return texts
