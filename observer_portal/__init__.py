@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from observer_portal.assistance import bp as assistance_bp
     from observer_portal.auth import bp as auth_bp
     from observer_portal.briefings import bp as briefings_bp
+    from observer_portal.elections import bp as elections_bp
     from observer_portal.inventory import bp as inventory_bp
     from observer_portal.language_help import bp as language_help_bp
     from observer_portal.main import bp as main_bp
@@ -101,5 +102,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(briefings_bp)
     app.register_blueprint(assistance_bp)
     app.register_blueprint(inventory_bp)
+    app.register_blueprint(elections_bp)
     app.register_blueprint(language_help_bp)
     app.register_blueprint(visits_bp)

@@ -6,7 +6,7 @@ may use it fails `test_table_covers_every_route`.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from observer_portal.extensions import db
 from observer_portal.models import BriefingVersion, HelpMode, Proficiency, TranslationJob, Visit
 from observer_portal.models.base import utcnow
 from observer_portal.permissions import view_access
+from observer_portal.services.elections import ElectionInput, create_election
 from observer_portal.services.language_help import JobInput, file_job
 from tests.assistance_helpers import make_item, make_request
 from tests.briefing_helpers import make_briefing
@@ -93,6 +94,11 @@ MATRIX = {
     "language_help.rotate_feed": ("POST", "/language-help/bookings/feed", expect(401, 403, 403, 302, 302, 403)),
     "language_help.calendar": ("GET", "/language-help/calendar/{calendar}.ics", EVERYONE),
     "language_help.coverage": ("GET", "/language-help/coverage", MANAGER_PAGE),
+    "elections.index": ("GET", "/elections/", MANAGER_PAGE),
+    "elections.create": ("GET", "/elections/new", expect(302, 403, 403, 403, 403, 200)),
+    "elections.edit": ("GET", "/elections/{election}", expect(302, 403, 403, 403, 403, 200)),
+    "elections.activate": ("POST", "/elections/{election}/activate", expect(401, 403, 403, 403, 403, 302)),
+    "elections.close": ("POST", "/elections/{election}/close", expect(401, 403, 403, 403, 403, 302)),
     "visits.desk": ("GET", "/visits/desk", expect(302, 403, 403, 200, 200, 200)),
     "visits.left": ("POST", "/visits/{visit}/left", expect(401, 403, 403, 302, 302, 302)),
     "visits.mine": ("GET", "/visits/mine", expect(302, 200, 200, 403, 403, 403)),
@@ -138,6 +144,7 @@ def world(app) -> dict:
         db.session.get(TranslationJob, job_request.id).final_text = "Text"
         visit = Visit(centre_id=centre.id, visitor_id=owner.visitor_profile.id, visitor_kind="observer")
         db.session.add(visit)
+        election = create_election(db.session, None, ElectionInput({"en": "Matrix election"}, date(2029, 11, 18)))
         db.session.commit()
         ids = {
             "target": target.id,
@@ -149,6 +156,7 @@ def world(app) -> dict:
             "calendar": target.calendar_token,
             "visit": visit.id,
             "visitor": owner.visitor_profile.id,
+            "election": election.id,
         }
         db.session.remove()
     yield ids

@@ -226,6 +226,7 @@ def _demo_values() -> dict[str, list[str]]:
         "item_id": ids(m.EquipmentItem),
         "visit_id": ids(m.Visit),
         "visitor_id": ids(m.VisitorProfile),
+        "election_id": ids(m.Election),
         "centre_slug": list(db.session.scalars(select(m.Centre.slug))),
         "slug": list(db.session.scalars(select(m.Centre.slug))) + list(db.session.scalars(select(m.Briefing.slug))),
         "locale": ["en", "de", "fr", "ru", "kk"],
