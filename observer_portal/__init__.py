@@ -80,6 +80,9 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     init_template_gettext(app)
+    from observer_portal.security import retry_after_an_outage
+
+    app.after_request(retry_after_an_outage)  # before the limiter: runs after it
     limiter.init_app(app)
     login_manager.init_app(app)
     mail.init_app(app)

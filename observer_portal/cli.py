@@ -165,20 +165,28 @@ def backup_restore_command(backup, yes):
     """Replace everything in the database with BACKUP (stop the portal and its worker first)."""
     from pathlib import Path
 
+    from alembic.script import ScriptDirectory
     from flask import current_app
 
-    from observer_portal.backups import BackupError, restore_backup
+    from observer_portal.backups import BackupError, backup_revision, restore_backup
 
-    if not yes:
-        click.confirm(
-            f"Replace everything in the database with {backup}? Stop the portal and its worker first", abort=True
-        )
-    db.engine.dispose()  # no connection of this process holds the old contents open
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    state = current_app.extensions["migrate"]
+    scripts = ScriptDirectory.from_config(state.migrate.get_config(state.directory))
+    known = {script.revision for script in scripts.walk_revisions()}
     try:
-        restore_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(backup))
+        revision = backup_revision(url, Path(backup))  # read before asking: a file that is no backup is refused
+        if not yes:
+            click.confirm(
+                f"Replace everything in the database with {backup}? Stop the portal and its worker first", abort=True
+            )
+        db.engine.dispose()  # no connection of this process holds the old contents open
+        restore_backup(url, Path(backup), known)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Restored from {backup}.")
+    if revision not in scripts.get_heads():
+        click.echo("The backup is from an older version: run `flask --app app db upgrade` before starting the portal.")
 
 
 def register_cli(app: Flask) -> None:

@@ -162,9 +162,9 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Redis away: count in each process's memory (logged) rather than refuse every sign-in;
-        # a short socket timeout so a hanging Redis costs a request a second at most
+        # short socket timeouts: a hanging Redis costs a sign-in (two limits) about a second at most
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
         if env.get("RATELIMIT_STORAGE_URI", "").startswith(("redis://", "rediss://"))
         else {},
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour"),

@@ -9,6 +9,7 @@ or can be loaded now, and otherwise renders as for a visitor (`_user_for_error_p
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from flask_login import AnonymousUserMixin
@@ -46,9 +47,16 @@ MESSAGES = {
 RETRY_AFTER = 30
 
 
+#: what SQLite says when its file cannot be used just now (any other OperationalError of
+#: SQLite — "no such table", a syntax error — is a bug, and answers 500 with a traceback)
+SQLITE_AWAY = ("unable to open database", "database is locked", "disk i/o error", "readonly database")
+
+
 def database_unreachable(error: BaseException | None) -> bool:
     """Is this the database (or its connection pool) being away, rather than a bug?"""
     error = getattr(error, "original_exception", None) or error
+    if isinstance(error, OperationalError) and isinstance(error.orig, sqlite3.Error):
+        return any(words in str(error.orig).lower() for words in SQLITE_AWAY)
     if isinstance(error, OperationalError | InterfaceError | PoolTimeout):
         return True
     return isinstance(error, DBAPIError) and error.connection_invalidated
@@ -80,9 +88,12 @@ def _user_for_error_page() -> None:
         g._login_user = AnonymousUserMixin()
 
 
+JSON_TYPES = ("application/json", "application/problem+json")
+
+
 def wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    best = request.accept_mimetypes.best_match([*JSON_TYPES, "text/html"])
+    return best in JSON_TYPES and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
 def render_error(code: int, detail: str | None = None) -> Response:

@@ -9,7 +9,7 @@ hostile `?lang=../../etc` is ignored rather than turned into a 500.
 from __future__ import annotations
 
 from babel import Locale
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -22,6 +22,7 @@ LOCALES: dict[str, str] = {
     "kk": "Қазақша",
 }
 DEFAULT_LOCALE = "en"
+USER_LOCALE_KEY = "user_locale"  # the signed-in person's own language, copied into the session
 SESSION_KEY = "lang"
 
 #: Languages people can speak or ask help in (a superset of the UI locales).
@@ -59,9 +60,15 @@ def select_locale() -> str:
     explicit = valid_locale(request.args.get("lang")) or valid_locale(session.get(SESSION_KEY))
     if explicit:
         return explicit
-    if current_user and current_user.is_authenticated:
+    if g.get("database_down"):  # the person cannot be loaded: their language as the session remembers it
+        remembered = valid_locale(session.get(USER_LOCALE_KEY))
+        if remembered:
+            return remembered
+    elif current_user and current_user.is_authenticated:
         preferred = valid_locale(current_user.preferred_locale)
         if preferred:
+            if session.get(USER_LOCALE_KEY) != preferred:
+                session[USER_LOCALE_KEY] = preferred
             return preferred
     return request.accept_languages.best_match(tuple(LOCALES), default=DEFAULT_LOCALE)
 
@@ -70,7 +77,7 @@ def select_timezone() -> str:
     """Show times in the timezone of the user's centre, else the configured default."""
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_TIMEZONE"]
-    if current_user and current_user.is_authenticated and current_user.centre:
+    if not g.get("database_down") and current_user and current_user.is_authenticated and current_user.centre:
         return current_user.centre.timezone
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 

@@ -8,8 +8,7 @@ from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from flask import Flask, abort, current_app, g, request
-from flask_login import current_user
+from flask import Flask, abort, current_app, g, request, session
 
 from observer_portal.lazy_text import _l
 
@@ -108,10 +107,22 @@ def set_security_headers(response):
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    # Pages for a signed-in person carry personal data: never store them in caches.
-    if current_user and current_user.is_authenticated:
+    # Pages for a signed-in person carry personal data: never store them in caches. Asked of
+    # the session, not the database (a static file or an error page must not need it).
+    if session.get("_user_id"):
         headers["Cache-Control"] = "no-store"
     response.vary.add("Cookie")
+    return response
+
+
+def retry_after_an_outage(response):
+    """A 503 for a database that is away asks clients to come back in RETRY_AFTER seconds.
+    Registered before the rate limiter, so it runs after it: the limiter's own Retry-After
+    (its window) must not replace this one."""
+    if response.status_code == 503 and g.get("database_down"):
+        from observer_portal.errors import RETRY_AFTER
+
+        response.headers["Retry-After"] = str(RETRY_AFTER)
     return response
 
 

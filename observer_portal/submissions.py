@@ -53,7 +53,7 @@ def _first_result(key: str) -> Response | None:
     )
     if location is None:
         return None
-    flash(_l("This form had already been sent. Here is what it did; nothing was done twice."), "info")
+    flash(_l("This form had already been sent. Here is its result; what was sent again was not applied."), "info")
     return redirect(location, 303)
 
 

@@ -94,6 +94,8 @@ def init_unit_of_work(app: Flask) -> None:
     # others, `finish` runs after them (the security headers read the user before the commit).
     # `refused_form_status`, registered before `finish`, runs after it: it changes the status
     # only, so what a refused form must keep (a failed sign-in's audit entry) is committed.
-    app.before_request(submissions.answer_a_repeat)
+    # before every other check, CSRF's included: a form whose first copy signed the person in
+    # again (a new session, a new token) is still recognised and answered with its result
+    app.before_request_funcs.setdefault(None, []).insert(0, submissions.answer_a_repeat)
     app.after_request(refused_form_status)
     app.after_request(finish)

@@ -62,14 +62,52 @@ def test_back_up_destroy_restore_and_every_count_is_equal(app, tmp_path):
     assert "Atyrau" in page.get_data(as_text=True)
 
 
-def test_a_restore_asks_first_and_refuses_what_is_not_a_backup(app, tmp_path):
+def test_a_restore_asks_first_and_a_no_changes_nothing(app, tmp_path):
     runner = app.test_cli_runner()
-    not_a_backup = tmp_path / "notes.txt"
-    not_a_backup.write_text("hello")
     with app.app_context():
-        refused = runner.invoke(args=["backup", "restore", str(not_a_backup), "--yes"])
-        assert refused.exit_code != 0
-        assert "is not a" in refused.output
-        declined = runner.invoke(args=["backup", "restore", str(not_a_backup)], input="n\n")
+        made = runner.invoke(args=["backup", "create", "--folder", str(tmp_path)])
+        written = made.output.split("Backup written: ", 1)[1].strip()
+        load_demo(db.session, "a long demo passphrase")  # written after the backup
+        db.session.commit()
+        before = _counts()
+        declined = runner.invoke(args=["backup", "restore", written], input="n\n")
         assert declined.exit_code != 0
         assert "Stop the portal" in declined.output
+        assert _counts() == before
+
+
+def test_only_a_backup_of_the_portal_is_restored(app, tmp_path):
+    """An empty file, another application's database, a damaged file or a dump of the wrong
+    kind is refused before anything is asked or touched; the database keeps its data."""
+    import sqlite3
+
+    runner = app.test_cli_runner()
+    engine = "sqlite3" if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") else "pgdump"
+    empty = tmp_path / f"empty.{engine}"
+    empty.write_bytes(b"")
+    damaged = tmp_path / f"damaged.{engine}"
+    damaged.write_bytes(b"this is not a database at all" * 100)
+    candidates = [empty, damaged, tmp_path / ("x.pgdump" if engine == "sqlite3" else "x.sqlite3")]
+    candidates[-1].write_bytes(b"x")
+    if engine == "sqlite3":
+        other = tmp_path / "other-app.sqlite3"
+        with sqlite3.connect(other) as connection:
+            connection.execute("CREATE TABLE foo (id INTEGER)")
+        candidates.append(other)
+    with app.app_context():
+        load_demo(db.session, "a long demo passphrase")
+        db.session.commit()
+        before = _counts()
+        for candidate in candidates:
+            result = runner.invoke(args=["backup", "restore", str(candidate)], input="y\n")
+            assert result.exit_code != 0, candidate.name
+            assert "Replace everything" not in result.output, candidate.name  # refused before asking
+            assert "Traceback" not in result.output
+        assert _counts() == before
+
+
+def test_a_backup_is_readable_by_its_owner_only(app, tmp_path):
+    with app.app_context():
+        made = app.test_cli_runner().invoke(args=["backup", "create", "--folder", str(tmp_path)])
+    written = Path(made.output.split("Backup written: ", 1)[1].strip())
+    assert written.stat().st_mode & 0o777 == 0o600

@@ -9,12 +9,15 @@ The same app, rate-limited through a Redis nobody serves, still lets people sign
 
 from __future__ import annotations
 
+import sqlite3
+
+import psycopg
 import pytest
 from sqlalchemy import select
 
 from observer_portal.extensions import db
 from observer_portal.models import User
-from tests.helpers import free_port, login, make_user, sign_in_directly
+from tests.helpers import csrf_from, free_port, login, make_user, sign_in_directly
 
 PAGES = ["/", "/briefings/", "/login", "/requests/queue", "/visits/desk", "/nowhere", "/visits/visitors/999"]
 
@@ -65,9 +68,16 @@ def test_a_visitor_never_gets_a_server_error_and_a_page_needing_data_says_why(de
 
 
 def test_a_signed_in_volunteer_gets_the_503_not_a_bare_server_error(app, dead):
-    client = _signed_in(app, dead, "volunteer")
-    for path in ("/requests/queue?lang=ru", "/visits/desk?lang=ru", "/account?lang=ru", "/?lang=ru", "/nowhere"):
+    """In their own language (remembered in the session at sign-in: the account cannot be
+    read), for every page that needs data; what needs none still works for them."""
+    client = _signed_in(app, dead, "volunteer", preferred_locale="ru")
+    for path in ("/requests/queue", "/visits/desk", "/account", "/"):
         _assert_unavailable(client.get(path), "Портал временно недоступен")
+    stylesheet = client.get("/static/css/portal.css")
+    assert stylesheet.status_code == 200
+    stylesheet.close()
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/nowhere").status_code == 404
 
 
 def test_a_form_sent_while_the_database_is_away_says_it_was_not_saved(app, dead):
@@ -78,9 +88,10 @@ def test_a_form_sent_while_the_database_is_away_says_it_was_not_saved(app, dead)
         assert "n’a pas été enregistré" in response.get_data(as_text=True)
 
 
-def test_json_clients_get_problem_details(app, dead):
+@pytest.mark.parametrize("accept", ["application/json", "application/problem+json"])
+def test_json_clients_get_problem_details(app, dead, accept):
     client = _signed_in(app, dead, "volunteer")
-    response = client.get("/requests/queue", headers={"Accept": "application/json", "Accept-Language": "ru"})
+    response = client.get("/requests/queue", headers={"Accept": accept, "Accept-Language": "ru"})
     assert response.status_code == 503
     assert response.mimetype == "application/problem+json"
     assert response.headers["Retry-After"] == "30"
@@ -90,12 +101,25 @@ def test_json_clients_get_problem_details(app, dead):
     assert "не была сохранена" in body["detail"]
 
 
+def test_a_rate_limited_form_still_says_when_to_come_back(dead):
+    """The sign-in form needs no data to be shown, but signing in does; the form is
+    rate-limited, and the limiter's own Retry-After must not replace the outage's."""
+    client = dead.test_client()
+    form = client.get("/login?lang=de")
+    assert form.status_code == 200
+    data = {"csrf_token": csrf_from(form.get_data(as_text=True)), "email": "x@example.org", "password": "whatever"}
+    response = client.post("/login", data=data)
+    _assert_unavailable(response, "Das Portal ist kurz nicht erreichbar")
+
+
 def test_readiness_reports_each_part(dead):
     response = dead.test_client().get("/readyz")
     assert response.status_code == 503
     body = response.get_json()
     assert body["database"] == "unreachable"
     assert body["status"] == "unavailable"
+    assert response.headers["Retry-After"] == "30"
+    assert response.headers["Cache-Control"] == "no-store"
     assert dead.test_client().get("/healthz").status_code == 200  # the process itself is alive
 
 
@@ -130,3 +154,21 @@ def test_sign_in_works_while_redis_is_away_and_readiness_says_degraded(make_app,
     assert 429 in statuses  # the limit still holds, counted in this process
     with degraded.app_context():
         assert db.session.scalar(select(User.email).where(User.email == email)) == email
+
+
+@pytest.mark.parametrize(
+    ("cause", "away"),
+    [
+        (sqlite3.OperationalError("unable to open database file"), True),
+        (sqlite3.OperationalError("database is locked"), True),
+        (sqlite3.OperationalError("no such table: visits"), False),  # a bug: a 500 with its traceback logged
+        (sqlite3.OperationalError('near "SELCT": syntax error'), False),
+        (psycopg.OperationalError("connection refused"), True),
+    ],
+)
+def test_only_a_database_that_is_away_is_called_away(cause, away):
+    from sqlalchemy.exc import OperationalError
+
+    from observer_portal.errors import database_unreachable
+
+    assert database_unreachable(OperationalError("SELECT 1", {}, cause)) is away

@@ -187,3 +187,46 @@ def test_the_demo_has_the_2022_election_closed_and_a_training_election_active(ap
     assert [e.state for e in elections] == [ElectionState.CLOSED, ElectionState.ACTIVE]
     assert elections[0].voting_day == date(2022, 11, 20)
     assert all(set(e.names) == {"en", "de", "fr", "ru", "kk"} for e in elections)
+
+
+def test_an_administrator_prepares_and_opens_the_next_election_in_the_browser_forms(app, login_as):
+    from tests.helpers import post_form
+
+    admin, _ = login_as("admin", centre=None)
+    form = {
+        "name_en": "Election of the Mazhilis",
+        "name_kk": "Мәжіліс депутаттарын сайлау",
+        "voting_day": "2029-03-19",
+        "serves_from": "2029-03-01",
+        "serves_to": "2029-03-20",
+        "retention_days": "120",
+    }
+    refused = post_form(admin, "/elections/new?lang=de", {**form, "serves_to": "2029-03-10"})
+    assert refused.status_code == 422
+    assert "Der Wahltag muss in die Tage fallen" in refused.get_data(as_text=True)
+    assert post_form(admin, "/elections/new", form).status_code == 302
+    with app.app_context():
+        election = db.session.scalar(select(Election))
+        assert election.state == ElectionState.PREPARING
+        assert election.retention_days == 120
+        election_id = election.id
+    listing = admin.get("/elections/?lang=kk").get_data(as_text=True)
+    assert "Мәжіліс депутаттарын сайлау" in listing
+    assert "Дайындалуда" in listing  # "in preparation", never the raw state
+    response = post_form(admin, f"/elections/{election_id}/activate", {}, page="/elections/")
+    assert response.status_code == 302
+    page = admin.get("/?lang=kk").get_data(as_text=True)
+    assert "Мәжіліс депутаттарын сайлау. Дауыс беру күні:" in page
+    german = admin.get("/?lang=de").get_data(as_text=True)
+    assert "Election of the Mazhilis" in german  # no German name: the first filled one
+
+
+def test_coordinators_read_the_elections_but_change_nothing(app, login_as):
+    coordinator, _ = login_as("coordinator")
+    with app.app_context():
+        create_election(db.session, None, ElectionInput(NAMES, date(2022, 11, 20)), active=True)
+        db.session.commit()
+    html = coordinator.get("/elections/").get_data(as_text=True)
+    assert NAMES["en"] in html
+    assert "/activate" not in html
+    assert "Add an election" not in html

@@ -145,6 +145,18 @@ def _wait_for_port(port: int, seconds: float = 15) -> None:
     raise AssertionError(f"nothing listens on {port}")
 
 
+def _first_success(condition, seconds: float) -> float | None:
+    """Seconds from now to the start of the first attempt for which `condition` held: how
+    long the portal went on failing, not how long a busy machine took to answer."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        attempt = time.monotonic()
+        if condition():
+            return attempt - started
+        time.sleep(0.05)
+    return None
+
+
 def _wait_until(condition, seconds: float) -> float | None:
     """Seconds it took for `condition` to hold, or None if it did not within `seconds`."""
     started = time.monotonic()
@@ -266,7 +278,7 @@ def _running(postgres: Postgres, tmp_path: Path):
         JOB_QUEUE_URL=f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
         JOB_RETRY_DELAY="1",
         JOB_CLAIM_TIMEOUT="5",
-        MAIL_TIMEOUT="1",
+        MAIL_TIMEOUT="3",  # a page that waited for the mail server would take 3 s
         ARGON2_TIME_COST="1",
         ARGON2_MEMORY_COST="1024",
         ARGON2_PARALLELISM="1",
@@ -335,7 +347,7 @@ def test_the_portal_stays_honest_and_loses_nothing_while_its_services_fail(stack
     assert _status(f"{base}/healthz") == 200
     time.sleep(0.5)
     stack["postgres"].start()
-    recovered = _wait_until(lambda: _status(f"{base}/briefings/") == 200, 10)
+    recovered = _first_success(lambda: _status(f"{base}/briefings/") == 200, 10)
     assert recovered is not None
     assert recovered < 1.0, f"pages answered {recovered:.2f} s after the database was back"
 
@@ -356,7 +368,7 @@ def test_the_portal_stays_honest_and_loses_nothing_while_its_services_fail(stack
     ready = requests.get(f"{base}/readyz", timeout=10).json()
     assert (ready["status"], ready["rate_limits"]) == ("degraded", "memory")
     stack["redis"].start()
-    back = _wait_until(lambda: requests.get(f"{base}/readyz", timeout=10).json()["status"] == "ok", 5)
+    back = _first_success(lambda: requests.get(f"{base}/readyz", timeout=10).json()["status"] == "ok", 5)
     assert back is not None
     assert back < 1.0
 
@@ -376,8 +388,8 @@ def test_the_portal_stays_honest_and_loses_nothing_while_its_services_fail(stack
         claims.append((response.status_code, time.monotonic() - started))
     assert len(claims) == 3
     assert all(status == 302 for status, _ in claims), claims
-    assert max(seconds for _, seconds in claims) < 1.0, claims  # the page never waits for the mail server
-    time.sleep(1.2)  # the worker's first tries time out (MAIL_TIMEOUT=1)
+    assert max(seconds for _, seconds in claims) < 2.0, claims  # the page never waits for the mail server
+    time.sleep(1.2)  # the worker's first tries hang at the server
     mail.mode = "refuse"
     time.sleep(1.2)
     mail.mode = "accept"

@@ -47,6 +47,25 @@ def test_the_same_form_sent_again_is_answered_with_the_first_result(app, login_a
         assert _requests() == 2
 
 
+def test_a_form_whose_first_copy_renewed_the_session_is_still_recognised(app, login_as):
+    """Changing the password starts a new session (a new CSRF token): its copy sent again —
+    the answer was lost, the browser still holds the old token — is answered with the first
+    result, not with "your form expired"."""
+    from tests.helpers import PASSWORD
+
+    client, _ = login_as("volunteer")
+    sent = {
+        **_form_page(client, "/account/password"),
+        "current_password": PASSWORD,
+        "password": "a new long passphrase",
+        "confirm": "a new long passphrase",
+    }
+    assert client.post("/account/password", data=sent).status_code == 302
+    again = client.post("/account/password", data=sent)
+    assert again.status_code == 303
+    assert "This form had already been sent" in client.get(again.headers["Location"]).get_data(as_text=True)
+
+
 def test_a_refused_form_keeps_no_key_and_can_be_corrected_and_sent(app, login_as):
     client, _ = login_as("observer")
     keyed = _form_page(client)

@@ -12,12 +12,12 @@ from __future__ import annotations
 import time
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import login_user, logout_user
 from sqlalchemy import select
 
 from observer_portal.errors import render_error, wants_json
 from observer_portal.extensions import db, login_manager
-from observer_portal.i18n import SESSION_KEY, remember_explicit_locale
+from observer_portal.i18n import SESSION_KEY, USER_LOCALE_KEY, remember_explicit_locale
 from observer_portal.lazy_text import _l
 from observer_portal.models import User
 
@@ -40,6 +40,8 @@ def start_session(user: User) -> None:
     session.permanent = True
     login_user(user)
     session[AUTH_AT] = int(time.time())
+    if user.preferred_locale:  # their language, for pages shown while the database is away
+        session[USER_LOCALE_KEY] = user.preferred_locale
 
 
 def end_session() -> None:
@@ -51,7 +53,9 @@ def end_session() -> None:
 
 
 def _enforce_absolute_timeout():
-    if not current_user.is_authenticated:
+    """Read from the session alone (no database): a static file or a probe never needs the
+    database, even for a signed-in person, and an outage does not turn them into errors."""
+    if not session.get("_user_id"):  # Flask-Login's key: nobody is signed in
         return None
     started = session.get(AUTH_AT, 0)
     limit = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from wtforms import IntegerField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Optional
 
-from observer_portal.forms import LocalDateField, PortalForm
+from observer_portal.forms import LocalDateField, LocaleDecimalField, PortalForm
 from observer_portal.i18n import LOCALES
 from observer_portal.lazy_text import _l
 from observer_portal.models.election import DEFAULT_RETENTION_DAYS
@@ -20,10 +20,13 @@ class ElectionForm(PortalForm):
     serves_to = LocalDateField(
         _l("Centres open until"), description=_l("Empty: the voting day."), validators=[Optional()]
     )
-    retention_days = IntegerField(
+    retention_days = LocaleDecimalField(  # a whole number, typed as the reader writes numbers
         _l("Keep visitors' personal data for (days after the voting day)"),
         default=DEFAULT_RETENTION_DAYS,
-        validators=[InputRequired(), NumberRange(min=0, max=MAX_RETENTION_DAYS)],
+        places=0,
+        minimum=0,
+        maximum=MAX_RETENTION_DAYS,
+        validators=[InputRequired()],
     )
     submit = SubmitField(_l("Save election"))
 

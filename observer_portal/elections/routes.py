@@ -23,7 +23,7 @@ def _read(form: ElectionForm) -> service.ElectionInput:
         voting_day=form.voting_day.data,
         serves_from=form.serves_from.data,
         serves_to=form.serves_to.data,
-        retention_days=form.retention_days.data,
+        retention_days=int(form.retention_days.data),
     )
 
 

@@ -59,6 +59,15 @@ def _queue() -> str:
     return "ok"
 
 
+def _unavailable(**parts):
+    from observer_portal.errors import RETRY_AFTER
+
+    response = jsonify(status="unavailable", **parts)
+    response.status_code = 503
+    response.headers.update({"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"})
+    return response
+
+
 @bp.get("/readyz")
 @public
 @limiter.exempt
@@ -71,8 +80,8 @@ def readyz():
             connection.execute(text("SELECT 1"))
             current = set(MigrationContext.configure(connection).get_current_heads())
     except SQLAlchemyError:
-        return jsonify(status="unavailable", database="unreachable", migrations="unknown", **parts), 503
+        return _unavailable(database="unreachable", migrations="unknown", **parts)
     if current != _head_revisions():
-        return jsonify(status="unavailable", database="ok", migrations="behind", **parts), 503
+        return _unavailable(database="ok", migrations="behind", **parts)
     degraded = parts["rate_limits"] == "memory" or parts["queue"] == "unreachable"
     return jsonify(status="degraded" if degraded else "ok", database="ok", migrations="head", **parts)
