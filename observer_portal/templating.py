@@ -51,7 +51,9 @@ def when(moment) -> str:
 
 def current_election():
     """The active election, read once per request; None when there is none, or when the
-    database is away (an error page must render without it)."""
+    database is away — a page that needs nothing else (the sign-in form, an error page)
+    still renders. The request's transaction is then dead: it is rolled back and marked so
+    nothing is committed (a commit would fail as a 500 after the page was drawn)."""
     from flask import g
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -64,7 +66,11 @@ def current_election():
             try:
                 election = active_election(db.session)
             except SQLAlchemyError:
-                g.database_down = True
+                g.database_down = g.uow_discarded = True
+                try:
+                    db.session.rollback()
+                except SQLAlchemyError:
+                    pass  # the connection is gone: nothing to undo
         g.portal_election = election
     return g.portal_election
 

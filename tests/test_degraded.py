@@ -172,3 +172,23 @@ def test_only_a_database_that_is_away_is_called_away(cause, away):
     from observer_portal.errors import database_unreachable
 
     assert database_unreachable(OperationalError("SELECT 1", {}, cause)) is away
+
+
+@pytest.mark.commits  # it invalidates a connection: not the one the rolled-back tests share
+def test_a_database_that_goes_away_in_the_middle_of_a_page_never_gives_a_500(app, login_as, monkeypatch):
+    """The person was loaded, then the database went away while the page was drawn (the
+    header's election is the last thing read): the page is drawn without it, and nothing
+    of the dead transaction is committed — no 500 after the page was made."""
+    from sqlalchemy.exc import OperationalError
+
+    from observer_portal.services import elections
+
+    client, _ = login_as("volunteer")
+
+    def away(session):  # as psycopg's disconnect does: the connection is invalidated, then the error
+        session.connection().invalidate()
+        raise OperationalError("SELECT", {}, psycopg.OperationalError("terminating connection"))
+
+    monkeypatch.setattr(elections, "active_election", away)
+    for path in ("/requests/queue", "/account", "/"):
+        assert client.get(path).status_code == 200, path

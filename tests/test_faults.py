@@ -168,9 +168,18 @@ def _wait_until(condition, seconds: float) -> float | None:
 
 
 @contextmanager
-def _process(command: list[str], env: dict[str, str], stop: int = signal.SIGTERM, log: Path | None = None):
-    with log.open("w") if log else open(os.devnull, "w") as output:  # noqa: SIM115 - closed with the process
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.DEVNULL)  # noqa: S603
+def _process(
+    command: list[str],
+    env: dict[str, str],
+    stop: int = signal.SIGTERM,
+    log: Path | None = None,
+    errors: Path | None = None,
+):
+    with (
+        log.open("w") if log else open(os.devnull, "w") as output,  # noqa: SIM115 - closed with the process
+        errors.open("w") if errors else open(os.devnull, "w") as error_output,  # noqa: SIM115
+    ):
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=error_output)  # noqa: S603
         try:
             yield process
         finally:
@@ -293,7 +302,8 @@ def _running(postgres: Postgres, tmp_path: Path):
         # gunicorn loads the app while the schema is built (ready once it is: /readyz);
         # the drill over, gunicorn quits at once (SIGQUIT), the worker has nothing left to finish
         access_log = tmp_path / "access.log"  # gunicorn writes one JSON line per request to stdout
-        with _process(gunicorn, env, signal.SIGQUIT, access_log) as server:
+        error_log = tmp_path / "error.log"  # and its error log (with the portal's own log lines) to stderr
+        with _process(gunicorn, env, signal.SIGQUIT, access_log, error_log) as server:
             accounts = _seed(postgres.url)
             with _process(worker, env, signal.SIGKILL):
                 base = f"http://127.0.0.1:{port}"
@@ -306,6 +316,7 @@ def _running(postgres: Postgres, tmp_path: Path):
                     "mail": mail,
                     "accounts": accounts,
                     "access_log": access_log,
+                    "error_log": error_log,
                 }
     redis_server.stop()
 
@@ -405,7 +416,8 @@ def test_the_portal_stays_honest_and_loses_nothing_while_its_services_fail(stack
     assert all(line["path"].startswith("/") for line in unavailable), unavailable[:3]
 
     # every filing the observer saw accepted is stored once, and nothing else
-    assert 500 not in filer.statuses
+    errors = stack["error_log"].read_text()
+    assert 500 not in filer.statuses, errors[-4000:]
     assert 503 in filer.statuses  # the load really ran through the outage
     stored = _stored_filings(stack["postgres"].url)
     assert sorted(stored) == sorted(filer.accepted)
