@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 from observer_portal.demo import load_demo
 from observer_portal.extensions import db
 from observer_portal.models import Base, User
+from tests.helpers import make_user
 
 pytestmark = pytest.mark.commits
 
@@ -67,7 +68,7 @@ def test_a_restore_asks_first_and_a_no_changes_nothing(app, tmp_path):
     with app.app_context():
         made = runner.invoke(args=["backup", "create", "--folder", str(tmp_path)])
         written = made.output.split("Backup written: ", 1)[1].strip()
-        load_demo(db.session, "a long demo passphrase")  # written after the backup
+        make_user("observer")  # written after the backup
         db.session.commit()
         before = _counts()
         declined = runner.invoke(args=["backup", "restore", written], input="n\n")
@@ -95,7 +96,7 @@ def test_only_a_backup_of_the_portal_is_restored(app, tmp_path):
             connection.execute("CREATE TABLE foo (id INTEGER)")
         candidates.append(other)
     with app.app_context():
-        load_demo(db.session, "a long demo passphrase")
+        make_user("observer")
         db.session.commit()
         before = _counts()
         for candidate in candidates:

@@ -69,6 +69,7 @@ def test_the_first_run_makes_an_administrator_and_the_active_election_once(app):
         assert db.session.scalar(select(func.count(User.id))) == 1
 
 
+@pytest.mark.engine_independent
 @pytest.mark.parametrize(
     ("change", "words"),
     [
@@ -115,6 +116,7 @@ def test_one_election_is_active_at_a_time(app_ctx):
             db.session.execute(text("UPDATE elections SET state = 'active'"))
 
 
+@pytest.mark.engine_independent
 @pytest.mark.parametrize(
     ("data", "field"),
     [
@@ -131,6 +133,7 @@ def test_an_election_that_makes_no_sense_is_refused(app_ctx, data, field):
     assert error.value.field == field
 
 
+@pytest.mark.engine_independent
 def test_a_name_falls_back_to_the_entitys_language_then_to_any_filled_one():
     assert localized(NAMES, "kk") == NAMES["kk"]
     assert localized(NAMES, "de") == NAMES["en"]  # no German: the first filled one in the portal's order
@@ -139,6 +142,7 @@ def test_a_name_falls_back_to_the_entitys_language_then_to_any_filled_one():
     assert localized({}, "en") == ""
 
 
+@pytest.mark.engine_independent
 @pytest.mark.parametrize(
     ("locale", "name", "day"),
     [
@@ -160,6 +164,7 @@ def test_every_page_names_the_active_election_in_the_readers_language(app, local
     assert day in footer
 
 
+@pytest.mark.engine_independent
 def test_without_an_active_election_no_page_names_one(app, login_as):
     client, _ = login_as("volunteer")
     html = client.get("/").get_data(as_text=True)
@@ -167,6 +172,7 @@ def test_without_an_active_election_no_page_names_one(app, login_as):
     assert "Voting day" not in html
 
 
+@pytest.mark.engine_independent
 def test_the_audit_log_names_elections_in_the_readers_language(app, login_as):
     client, _ = login_as("admin", centre=None)
     with app.app_context():
@@ -178,6 +184,7 @@ def test_the_audit_log_names_elections_in_the_readers_language(app, login_as):
     assert "election.created" not in html
 
 
+@pytest.mark.engine_independent
 def test_the_demo_has_the_2022_election_closed_and_a_training_election_active(app_ctx):
     from observer_portal.demo import load_demo
 
@@ -189,6 +196,7 @@ def test_the_demo_has_the_2022_election_closed_and_a_training_election_active(ap
     assert all(set(e.names) == {"en", "de", "fr", "ru", "kk"} for e in elections)
 
 
+@pytest.mark.engine_independent
 def test_an_administrator_prepares_and_opens_the_next_election_in_the_browser_forms(app, login_as):
     from tests.helpers import post_form
 
@@ -221,6 +229,7 @@ def test_an_administrator_prepares_and_opens_the_next_election_in_the_browser_fo
     assert "Election of the Mazhilis" in german  # no German name: the first filled one
 
 
+@pytest.mark.engine_independent
 def test_coordinators_read_the_elections_but_change_nothing(app, login_as):
     coordinator, _ = login_as("coordinator")
     with app.app_context():

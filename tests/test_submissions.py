@@ -29,6 +29,7 @@ def _requests() -> int:
     return db.session.scalar(select(func.count(ServiceRequest.id)))
 
 
+@pytest.mark.engine_independent
 def test_the_same_form_sent_again_is_answered_with_the_first_result(app, login_as):
     client, _ = login_as("observer")
     sent = {**_form_page(client), **request_form(app)}
@@ -47,6 +48,7 @@ def test_the_same_form_sent_again_is_answered_with_the_first_result(app, login_a
         assert _requests() == 2
 
 
+@pytest.mark.engine_independent
 def test_a_form_whose_first_copy_renewed_the_session_is_still_recognised(app, login_as):
     """Changing the password starts a new session (a new CSRF token): its copy sent again —
     the answer was lost, the browser still holds the old token — is answered with the first
@@ -66,6 +68,7 @@ def test_a_form_whose_first_copy_renewed_the_session_is_still_recognised(app, lo
     assert "This form had already been sent" in client.get(again.headers["Location"]).get_data(as_text=True)
 
 
+@pytest.mark.engine_independent
 def test_a_refused_form_keeps_no_key_and_can_be_corrected_and_sent(app, login_as):
     client, _ = login_as("observer")
     keyed = _form_page(client)
@@ -77,6 +80,7 @@ def test_a_refused_form_keeps_no_key_and_can_be_corrected_and_sent(app, login_as
         assert _requests() == 1
 
 
+@pytest.mark.engine_independent
 def test_a_key_is_one_persons_own(app, login_as):
     """Another person sending the same key (copied, guessed) is not answered with someone
     else's result, and does not block anyone."""
@@ -149,6 +153,7 @@ class _PostForms(HTMLParser):
             self.forms[-1]["closed"] = True
 
 
+@pytest.mark.engine_independent
 @pytest.mark.parametrize("role", ["observer", "volunteer", "coordinator"])
 def test_every_form_that_changes_something_carries_a_key(app, login_as, role):
     """Walk every page a person of each role opens: every POST form but signing out (which
