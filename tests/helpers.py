@@ -198,3 +198,27 @@ def running_smtp(handler) -> Iterator:
         yield handler
     finally:
         controller.stop()
+
+
+def production_env(port: int, database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a production-profile gunicorn on 127.0.0.1:`port` under test:
+    real Redis limits, plain HTTP (no secure cookies), cheap password hashing."""
+    import os
+    import secrets
+
+    env = dict(os.environ)
+    env.update(
+        PORTAL_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        SESSION_COOKIE_SECURE="0",
+        PORTAL_BASE_URL=f"http://127.0.0.1:{port}",
+        DATABASE_URL=database_url,
+        RATELIMIT_STORAGE_URI=redis_url,
+        ARGON2_TIME_COST="1",
+        ARGON2_MEMORY_COST="1024",
+        ARGON2_PARALLELISM="1",
+        BIND=f"127.0.0.1:{port}",
+        WORKERS="2",
+        **extra,
+    )
+    return env

@@ -4,9 +4,7 @@ concurrent claims and sign-ins: no 5xx, one winner per claim, one rate limit for
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 import shutil
 import socket
 import subprocess
@@ -23,7 +21,7 @@ from sqlalchemy import func, select
 from observer_portal.extensions import db
 from observer_portal.models import RequestEvent, ServiceRequest
 from tests.assistance_helpers import make_request
-from tests.helpers import PASSWORD, free_port, make_centre, make_user
+from tests.helpers import PASSWORD, free_port, make_centre, make_user, production_env
 
 pytestmark = pytest.mark.commits  # gunicorn's workers read what the tests write
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,20 +77,7 @@ def redis_url(tmp_path) -> Iterator[str]:
 @pytest.fixture
 def gunicorn_url(db_url, redis_url) -> Iterator[str]:
     port = free_port()
-    env = dict(os.environ)
-    env.update(
-        PORTAL_ENV="production",
-        SECRET_KEY=secrets.token_urlsafe(48),
-        SESSION_COOKIE_SECURE="0",
-        PORTAL_BASE_URL=f"http://127.0.0.1:{port}",
-        DATABASE_URL=db_url,
-        RATELIMIT_STORAGE_URI=redis_url,
-        ARGON2_TIME_COST="1",
-        ARGON2_MEMORY_COST="1024",
-        ARGON2_PARALLELISM="1",
-        BIND=f"127.0.0.1:{port}",
-        WORKERS="2",
-    )
+    env = production_env(port, db_url, redis_url)
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--config", "deploy/gunicorn.conf.py", "app:app"],
         cwd=ROOT,

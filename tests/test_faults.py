@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import shutil
 import signal
 import socket
@@ -40,7 +39,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.helpers import PASSWORD, free_port, make_config, running_smtp
+from tests.helpers import PASSWORD, free_port, make_config, production_env, running_smtp
 
 pytestmark = pytest.mark.engine_independent  # it runs its own PostgreSQL
 ROOT = Path(__file__).resolve().parent.parent
@@ -276,23 +275,14 @@ def stack(tmp_path):
 def _running(postgres: Postgres, tmp_path: Path):
     redis_server = Redis(tmp_path)
     port = free_port()
-    env = dict(os.environ)
-    env.update(
-        PORTAL_ENV="production",
-        SECRET_KEY=secrets.token_urlsafe(48),
-        SESSION_COOKIE_SECURE="0",
-        PORTAL_BASE_URL=f"http://127.0.0.1:{port}",
-        DATABASE_URL=postgres.url,
-        RATELIMIT_STORAGE_URI=redis_server.url,
+    env = production_env(
+        port,
+        postgres.url,
+        redis_server.url,
         JOB_QUEUE_URL=f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
         JOB_RETRY_DELAY="1",
         JOB_CLAIM_TIMEOUT="5",
         MAIL_TIMEOUT="3",  # a page that waited for the mail server would take 3 s
-        ARGON2_TIME_COST="1",
-        ARGON2_MEMORY_COST="1024",
-        ARGON2_PARALLELISM="1",
-        BIND=f"127.0.0.1:{port}",
-        WORKERS="2",
     )
     mail = Mail()
     with running_smtp(mail):
