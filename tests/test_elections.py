@@ -239,3 +239,19 @@ def test_coordinators_read_the_elections_but_change_nothing(app, login_as):
     assert NAMES["en"] in html
     assert "/activate" not in html
     assert "Add an election" not in html
+
+
+@pytest.mark.engine_independent
+def test_the_election_pages_speak_of_their_own_election_not_the_active_one(app, login_as):
+    """The page header names the active election; the pages about another must not take its place."""
+    admin, _ = login_as("admin", centre=None)
+    with app.app_context():
+        create_election(db.session, None, ElectionInput(NAMES, date(2022, 11, 20)), active=True)
+        other = create_election(db.session, None, ElectionInput({"en": "Election of the Mazhilis"}, date(2029, 3, 19)))
+        db.session.commit()
+        other_id = other.id
+    new = admin.get("/elections/new").get_data(as_text=True)
+    assert "<h1>Add an election</h1>" in new
+    edit = admin.get(f"/elections/{other_id}").get_data(as_text=True)
+    assert "<title>Election of the Mazhilis" in edit
+    assert "<h1>Edit the election</h1>" in edit
