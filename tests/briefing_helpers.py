@@ -44,3 +44,19 @@ def edited(briefing, *, body: str | None = None, figures: list[FigureInput]) -> 
         original_locale=briefing.original_locale,
         figures=figures,
     )
+
+
+def reviewed_german(coordinator, briefing, figure_labels: dict) -> None:
+    """A reviewed German translation ("Überblick") with these figure labels, committed."""
+    from observer_portal.services.briefings import save_translation
+
+    save_translation(
+        db.session,
+        coordinator,
+        briefing,
+        "de",
+        title="Überblick",
+        body="Text.",
+        reviewed=True,
+        figure_labels=figure_labels,
+    )

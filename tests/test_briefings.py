@@ -25,7 +25,7 @@ from observer_portal.services.briefings import (
     update_briefing,
 )
 from observer_portal.services.markdown_text import render_markdown
-from tests.briefing_helpers import edited, make_briefing
+from tests.briefing_helpers import edited, make_briefing, reviewed_german
 from tests.helpers import dangerous_markup, make_centre, make_user, post_form
 
 DETAIL = "/briefings/atyrau/atyrau-overview"
@@ -365,15 +365,10 @@ def test_translated_figure_labels_follow_their_figure(app_ctx):
     coordinator = make_user("coordinator")
     briefing = make_briefing(make_centre("atyrau"), figures=[("Voters", 768778, "people"), ("Call centres", 8, "")])
     voters, calls = (figure.key for figure in briefing.figures)
-    save_translation(
-        db.session,
+    reviewed_german(
         coordinator,
         briefing,
-        "de",
-        title="Überblick",
-        body="Text.",
-        reviewed=True,
-        figure_labels={voters: {"label": "Wähler", "unit": "Personen"}, calls: {"label": "Callcenter", "unit": ""}},
+        {voters: {"label": "Wähler", "unit": "Personen"}, calls: {"label": "Callcenter", "unit": ""}},
     )
     db.session.commit()
     first_version = db.session.scalars(
@@ -390,16 +385,7 @@ def test_translated_figure_labels_follow_their_figure(app_ctx):
     db.session.commit()
     assert german_figures() == [("Callcenter", 8)]
     # a German translator saves again while "Voters" is gone, then the first version is restored
-    save_translation(
-        db.session,
-        coordinator,
-        briefing,
-        "de",
-        title="Überblick",
-        body="Text.",
-        reviewed=True,
-        figure_labels={calls: {"label": "Callcenter", "unit": ""}},
-    )
+    reviewed_german(coordinator, briefing, {calls: {"label": "Callcenter", "unit": ""}})
     restore_version(db.session, coordinator, briefing, first_version.id)
     db.session.commit()
     assert [figure.key for figure in briefing.figures] == [voters, calls]
@@ -426,15 +412,10 @@ def test_a_translated_label_is_not_shown_once_its_original_wording_changed(app_c
         make_centre("atyrau"), figures=[("Polling stations", 261, ""), ("Voters", 768778, "people")]
     )
     stations, voters = (figure.key for figure in briefing.figures)
-    save_translation(
-        db.session,
+    reviewed_german(
         coordinator,
         briefing,
-        "de",
-        title="Überblick",
-        body="Text.",
-        reviewed=True,
-        figure_labels={stations: {"label": "Wahllokale", "unit": ""}, voters: {"label": "Wähler", "unit": "Personen"}},
+        {stations: {"label": "Wahllokale", "unit": ""}, voters: {"label": "Wähler", "unit": "Personen"}},
     )
     db.session.commit()
 
@@ -470,15 +451,10 @@ def test_a_figure_retyped_into_another_row_keeps_its_translated_label(app_ctx):
     coordinator = make_user("coordinator")
     briefing = make_briefing(make_centre("atyrau"), figures=[("Polling stations", 261, ""), ("Call centres", 8, "")])
     stations, calls = (figure.key for figure in briefing.figures)
-    save_translation(
-        db.session,
+    reviewed_german(
         coordinator,
         briefing,
-        "de",
-        title="Überblick",
-        body="Text.",
-        reviewed=True,
-        figure_labels={stations: {"label": "Wahllokale", "unit": ""}, calls: {"label": "Callcenter", "unit": ""}},
+        {stations: {"label": "Wahllokale", "unit": ""}, calls: {"label": "Callcenter", "unit": ""}},
     )
     # as the browser sends it: row 1 unchanged, row 2 cleared (dropped), row 3 (no key) retyped
     update_briefing(

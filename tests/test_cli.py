@@ -53,21 +53,18 @@ def test_users_create_prompts_for_the_password(app):
 
 def test_users_create_reports_errors_clearly(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(
-        args=[
-            "users",
-            "create",
-            "x@example.org",
-            "--role",
-            "volunteer",
-            "--name",
-            "X",
-            "--password",
-            "a long passphrase",
-            "--centre",
-            "nowhere",
-        ]
-    )
+    volunteer = [
+        "users",
+        "create",
+        "x@example.org",
+        "--role",
+        "volunteer",
+        "--name",
+        "X",
+        "--password",
+        "a long passphrase",
+    ]
+    result = runner.invoke(args=[*volunteer, "--centre", "nowhere"])
     assert result.exit_code != 0
     assert "no centre with slug" in result.output
     result = runner.invoke(
@@ -75,21 +72,7 @@ def test_users_create_reports_errors_clearly(app):
     )
     assert result.exit_code == 1
     assert "too common" in result.output
-    result = runner.invoke(
-        args=[
-            "users",
-            "create",
-            "x@example.org",
-            "--role",
-            "volunteer",
-            "--name",
-            "X",
-            "--password",
-            "a long passphrase",
-            "--languages",
-            "klingon",
-        ]
-    )
+    result = runner.invoke(args=[*volunteer, "--languages", "klingon"])
     assert result.exit_code == 2
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id))) == 0
