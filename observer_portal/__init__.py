@@ -92,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from observer_portal.assistance import bp as assistance_bp
     from observer_portal.auth import bp as auth_bp
     from observer_portal.briefings import bp as briefings_bp
+    from observer_portal.centres import bp as centres_bp
     from observer_portal.elections import bp as elections_bp
     from observer_portal.inventory import bp as inventory_bp
     from observer_portal.language_help import bp as language_help_bp
@@ -106,5 +107,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(assistance_bp)
     app.register_blueprint(inventory_bp)
     app.register_blueprint(elections_bp)
+    app.register_blueprint(centres_bp)
     app.register_blueprint(language_help_bp)
     app.register_blueprint(visits_bp)

@@ -93,7 +93,7 @@ def anonymise_command(before, yes):
     """Remove the personal data of visitors last seen before DATE; statistics are kept."""
     from datetime import UTC
 
-    from observer_portal.services.visits import anonymise_before
+    from observer_portal.services.erasure import anonymise_before
 
     if not yes:
         click.confirm(f"Anonymise every visitor last seen before {before:%Y-%m-%d}? This cannot be undone", abort=True)
@@ -190,9 +190,10 @@ def backup_restore_command(backup, yes):
 
 
 def register_cli(app: Flask) -> None:
-    from observer_portal.setup_cli import elections_cli, setup_command
+    from observer_portal.setup_cli import centres_cli, elections_cli, setup_command
 
     app.cli.add_command(setup_command)
+    app.cli.add_command(centres_cli)
     app.cli.add_command(elections_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(loans_cli)

@@ -73,6 +73,16 @@ def select_locale() -> str:
     return request.accept_languages.best_match(tuple(LOCALES), default=DEFAULT_LOCALE)
 
 
+def reader_locale() -> str:
+    """The language of whoever is being written for: the request's, the one forced for an
+    e-mail, else the default (the command line)."""
+    try:
+        locale = get_locale()
+    except RuntimeError:  # no application context at all
+        locale = None
+    return (valid_locale(str(locale)) if locale else None) or DEFAULT_LOCALE
+
+
 def select_timezone() -> str:
     """Show times in the timezone of the user's centre, else the configured default."""
     if not has_request_context():

@@ -118,15 +118,20 @@ class Jobs:
 
         @queue.periodic_task(crontab(hour="2", minute="30"), name="retention")
         def retention() -> int:
-            from observer_portal.services.visits import anonymise_before
+            """Elections past their retention date are erased; with RETENTION_DAYS, visitors
+            last seen longer ago than that too."""
+            from observer_portal.services.erasure import anonymise_before, enforce_retention
 
-            days = app.config.get("RETENTION_DAYS", 0)
-            if not days:
-                return 0
+            days, count = app.config.get("RETENTION_DAYS", 0), 0
             with app.app_context():
-                count = anonymise_before(db.session, utcnow() - timedelta(days=days))
+                for erasure in enforce_retention(db.session, utcnow().date()):
+                    log.info("retention: election %d erased (%d visitor(s))", erasure.election.id, erasure.people)
+                    count += erasure.people
+                if days:
+                    anonymised = anonymise_before(db.session, utcnow() - timedelta(days=days))
+                    log.info("retention: %d visitor(s) last seen over %d days ago anonymised", anonymised, days)
+                    count += anonymised
                 db.session.commit()
-            log.info("retention: %d visitor(s) last seen over %d days ago anonymised", count, days)
             return count
 
         self.email_copy, self.sweep_emails, self.overdue_loans = email_copy, sweep_emails, overdue_loans

@@ -159,6 +159,11 @@ AUDIT_ACTION_LABELS = {
     AuditAction.ELECTION_UPDATED: _l("Election changed"),
     AuditAction.ELECTION_ACTIVATED: _l("Election made the active one"),
     AuditAction.ELECTION_CLOSED: _l("Election closed"),
+    AuditAction.CENTRE_CREATED: _l("Centre added"),
+    AuditAction.CENTRE_UPDATED: _l("Centre's details changed"),
+    AuditAction.CENTRE_DEACTIVATED: _l("Centre closed down"),
+    AuditAction.CENTRE_REACTIVATED: _l("Centre reopened"),
+    AuditAction.ELECTION_ERASED: _l("Visitors' personal data of an election removed"),
 }
 
 ELECTION_STATE_LABELS = {

@@ -1,5 +1,6 @@
 """Command line for a new installation: `flask --app app setup` (the first admin and the
-active election, once) and `flask --app app elections …` (list, create, activate, close)."""
+active election, once), `flask --app app elections …` (list, create, activate, close,
+enforce-retention) and `flask --app app centres …` (create, list)."""
 
 from __future__ import annotations
 
@@ -14,16 +15,28 @@ from observer_portal.models import Election, ElectionState, Role, User
 from observer_portal.models.election import DEFAULT_RETENTION_DAYS
 from observer_portal.multilingual import BadLocaleText, parse_locale_texts
 from observer_portal.services import ServiceError, accounts
-from observer_portal.services.elections import ElectionInput, activate, all_elections, close, create_election
+from observer_portal.services.centres import CentreInput, all_centres, create_centre
+from observer_portal.services.elections import (
+    ElectionInput,
+    activate,
+    active_election,
+    all_elections,
+    close,
+    create_election,
+)
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 
 
-def _names(pairs: tuple[str, ...]) -> dict[str, str]:
+def _texts(pairs: tuple[str, ...], option: str) -> dict[str, str]:
     try:
         return parse_locale_texts(pairs)
     except BadLocaleText as error:
-        raise click.BadParameter(str(error), param_hint="--election-name / --name") from None
+        raise click.BadParameter(str(error), param_hint=option) from None
+
+
+def _names(pairs: tuple[str, ...]) -> dict[str, str]:
+    return _texts(pairs, "--election-name / --name")
 
 
 def _day(value) -> date | None:
@@ -125,3 +138,72 @@ def close_command(election_id):
     close(db.session, None, election)
     db.session.commit()
     click.echo(f"Election {election_id} is closed.")
+
+
+@elections_cli.command("enforce-retention")
+@click.option("--today", type=DAY, help="YYYY-MM-DD instead of today (to rehearse, or in tests).")
+def enforce_retention_command(today):
+    """Erase the visitors' personal data of every closed election past its retention date
+    (safe to run daily: an erased election is not touched again)."""
+    from observer_portal.models.base import utcnow
+    from observer_portal.services.erasure import enforce_retention
+
+    erasures = enforce_retention(db.session, _day(today) or utcnow().date())
+    db.session.commit()
+    for erasure in erasures:
+        click.echo(
+            f"Election {erasure.election.id} ({erasure.election.name('en')}): personal data of {erasure.people} "
+            f"visitor(s) erased, {erasure.removed_profiles} unused profile(s) removed, "
+            f"{erasure.kept} kept for a later election."
+        )
+    if not erasures:
+        click.echo("No election is past its retention date.")
+
+
+centres_cli = AppGroup("centres", help="The centres and their details in each language.")
+
+
+@centres_cli.command("create")
+@click.argument("slug")
+@click.option("--name", "names", multiple=True, required=True, help="LOCALE:TEXT, once per language.")
+@click.option("--region", "regions", multiple=True, required=True, help="LOCALE:TEXT, once per language.")
+@click.option("--address", "addresses", multiple=True, help="LOCALE:TEXT, once per language.")
+@click.option("--hours", multiple=True, help="Opening hours, LOCALE:TEXT, once per language.")
+@click.option("--timezone", required=True, help="IANA time zone, e.g. Asia/Atyrau.")
+@click.option("--language", default="kk", show_default=True, help="The centre's own language (the first fallback).")
+@click.option("--phone", default="")
+@click.option("--email", default="")
+@click.option(
+    "--election", "election_ids", type=int, multiple=True, help="Election id it serves (default: the active one)."
+)
+def create_centre_command(slug, names, regions, addresses, hours, timezone, language, phone, email, election_ids):
+    """Add a centre; SLUG is the address of its pages (e.g. atyrau)."""
+    if not election_ids:
+        active = active_election(db.session)
+        election_ids = (active.id,) if active else ()
+    data = CentreInput(
+        slug=slug,
+        names=_texts(names, "--name"),
+        regions=_texts(regions, "--region"),
+        addresses=_texts(addresses, "--address"),
+        hours=_texts(hours, "--hours"),
+        timezone=timezone,
+        language=language,
+        phone=phone,
+        email=email,
+        election_ids=list(election_ids),
+    )
+    try:
+        centre = create_centre(db.session, None, data)
+    except ServiceError as error:
+        raise _refused(error) from None
+    db.session.commit()
+    click.echo(f"Centre {centre.slug} created: {centre.names.get('en') or centre.name}.")
+
+
+@centres_cli.command("list")
+def list_centres_command():
+    """Every centre, open or closed down."""
+    for centre in all_centres(db.session, include_closed=True):
+        state = "open" if centre.active else "closed down"
+        click.echo(f"{centre.slug}\t{state}\t{centre.timezone}\t{centre.name}")

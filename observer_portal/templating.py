@@ -49,6 +49,21 @@ def when(moment) -> str:
     return pattern.replace("{1}", format_date(moment, "medium")).replace("{0}", format_time(moment, "short"))
 
 
+def time_zone_label(name: str) -> str:
+    """An IANA time zone as the reader's language names it: "Атырау (GMT+05:00)"."""
+    from datetime import UTC, datetime
+
+    from babel.dates import get_timezone, get_timezone_gmt, get_timezone_location
+
+    try:
+        zone = get_timezone(name)
+    except LookupError:
+        return name
+    locale = get_locale()
+    city = get_timezone_location(zone, locale=locale, return_city=True)
+    return f"{city} ({get_timezone_gmt(datetime.now(UTC).astimezone(zone), 'long', locale=locale)})"
+
+
 def current_election():
     """The active election, read once per request; None when there is none, or when the
     database is away — a page that needs nothing else (the sign-in form, an error page)
@@ -97,6 +112,7 @@ def init_templating(app: Flask) -> None:
         **{name: value for name, value in vars(labels).items() if name.endswith(("_LABELS", "_BUTTONS", "_TITLES"))},
     )
     app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["time_zone"] = time_zone_label
     app.jinja_env.filters["purpose_label"] = lambda code: labels.PURPOSE_LABELS.get(code, code)
     app.jinja_env.filters.update(language_name=language_name, country_name=country_name, markdown=render_markdown)
     app.jinja_env.trim_blocks = True

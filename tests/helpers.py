@@ -92,7 +92,8 @@ def make_centre(slug: str = "atyrau", **kwargs) -> Centre:
     centre = db.session.query(Centre).filter_by(slug=slug).one_or_none()
     if centre:
         return centre
-    defaults = {"name": f"Centre {slug.title()}", "region": slug.title(), "timezone": "Asia/Atyrau"}
+    name, region = kwargs.pop("name", f"Centre {slug.title()}"), kwargs.pop("region", slug.title())
+    defaults = {"names": {"en": name}, "regions": {"en": region}, "timezone": "Asia/Atyrau"}
     defaults.update(kwargs)
     centre = Centre(slug=slug, **defaults)
     db.session.add(centre)

@@ -94,6 +94,12 @@ MATRIX = {
     "language_help.rotate_feed": ("POST", "/language-help/bookings/feed", expect(401, 403, 403, 302, 302, 403)),
     "language_help.calendar": ("GET", "/language-help/calendar/{calendar}.ics", EVERYONE),
     "language_help.coverage": ("GET", "/language-help/coverage", MANAGER_PAGE),
+    "centres.index": ("GET", "/manage/centres/", MANAGER_PAGE),
+    "centres.create": ("GET", "/manage/centres/new", expect(302, 403, 403, 403, 403, 200)),
+    "centres.edit": ("GET", "/manage/centres/atyrau", MANAGER_PAGE),  # a coordinator: their own centre's contacts
+    # another centre than theirs is not a coordinator's to change (see test_centres for the 403)
+    "centres.deactivate": ("POST", "/manage/centres/{centre}/close-down", expect(401, 403, 403, 403, 403, 302)),
+    "centres.reactivate": ("POST", "/manage/centres/{centre}/reopen", expect(401, 403, 403, 403, 403, 302)),
     "elections.index": ("GET", "/elections/", MANAGER_PAGE),
     "elections.create": ("GET", "/elections/new", expect(302, 403, 403, 403, 403, 200)),
     "elections.edit": ("GET", "/elections/{election}", expect(302, 403, 403, 403, 403, 200)),
@@ -157,6 +163,7 @@ def world(app) -> dict:
             "visit": visit.id,
             "visitor": owner.visitor_profile.id,
             "election": election.id,
+            "centre": make_centre("oral").slug,
         }
         db.session.remove()
     yield ids

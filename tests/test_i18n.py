@@ -29,7 +29,7 @@ SAME_AS_ENGLISH = {
         "Original",
         "Original (%(language)s)",
         "Region",
-        "Region: %(region)s",
+        "Region:",
         "Status",
         "Text",
         "Version %(n)s.",

@@ -46,6 +46,7 @@ QUERY_PARAMS = (
     "date_from",
     "date_to",
     "duplicate",
+    "election",
     "kind",
     "lang",
     "mine",

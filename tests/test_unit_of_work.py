@@ -65,7 +65,7 @@ def _app_with_views(make_app):
     sent: list[str] = []
 
     def add_centre(slug: str) -> None:
-        db.session.add(Centre(slug=slug, name=slug, region=slug, timezone="Asia/Atyrau"))
+        db.session.add(Centre(slug=slug, names={"en": slug}, regions={"en": slug}, timezone="Asia/Atyrau"))
         db.session.flush()
 
     @public
@@ -90,7 +90,9 @@ def _app_with_views(make_app):
     @public
     def fails_on_commit():
         add_centre("dup")
-        db.session.add(Centre(slug="dup", name="dup", region="dup", timezone="Asia/Atyrau"))  # unique slug
+        db.session.add(
+            Centre(slug="dup", names={"en": "dup"}, regions={"en": "dup"}, timezone="Asia/Atyrau")
+        )  # unique slug
         after_commit(lambda: sent.append("never"))
         return "saved?"
 

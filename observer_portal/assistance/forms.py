@@ -49,6 +49,7 @@ class QueueFilterForm(PortalForm):
     class Meta:
         csrf = False
 
+    election = SelectField(_l("Election"), validators=[Optional()])
     kind = SelectField(_l("Kind"), validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
     mine = BooleanField(_l("Assigned to me"))

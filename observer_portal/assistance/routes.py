@@ -10,6 +10,7 @@ from flask_login import current_user
 from observer_portal import policies
 from observer_portal.assistance import bp
 from observer_portal.assistance.forms import ActionForm, QueueFilterForm, RequestForm, StaffRequestForm
+from observer_portal.elections.choice import chosen_election_id, offer_elections
 from observer_portal.extensions import db
 from observer_portal.forms import as_choices, read_filters, show_form_error
 from observer_portal.jobs import email_copies
@@ -109,9 +110,12 @@ def queue():
     form = QueueFilterForm(request.args)
     form.kind.choices = as_choices([("", _l("All kinds"))] + [(k.value, v) for k, v in REQUEST_KIND_LABELS.items()])
     form.status.choices = as_choices([("", _l("All open"))] + [(k.value, v) for k, v in STATUS_LABELS.items()])
-    flt = service.QueueFilter()
-    if read_filters(form):
+    offer_elections(form.election)
+    valid = read_filters(form)
+    flt = service.QueueFilter(election_id=chosen_election_id(form.election, valid))
+    if valid:
         flt = service.QueueFilter(
+            election_id=chosen_election_id(form.election),
             kind=RequestKind(form.kind.data) if form.kind.data else None,
             status=RequestStatus(form.status.data) if form.status.data else None,
             mine=form.mine.data,

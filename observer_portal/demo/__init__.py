@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from observer_portal.demo.assistance import load_demo_assistance
 from observer_portal.demo.briefings import load_demo_briefings
-from observer_portal.demo.elections import load_demo_elections
+from observer_portal.demo.elections import load_demo_elections, past_election
 from observer_portal.demo.language_help import load_demo_language_help
 from observer_portal.demo.visits import load_demo_visits
 from observer_portal.models import (
     Centre,
+    Election,
     Organisation,
     OrganisationKind,
     Proficiency,
@@ -31,29 +32,78 @@ from observer_portal.models.base import utcnow
 from observer_portal.models.visitor import organisation_key
 from observer_portal.security import hash_password
 from observer_portal.services.accounts import set_languages
+from observer_portal.services.centres import CentreInput, create_centre, find_centre
 
 DEMO_PASSWORD = "Atyrau-Centre-2022"  # noqa: S105 - documented demo credential
 
 CENTRES = [
     {
         "slug": "atyrau",
-        "name": "Centre for Assistance to International Observers and Media Representatives",
-        "region": "Atyrau",
-        "address": "H. Dosmukhamedov Atyrau State University, 1 Student Avenue, Atyrau",
+        "language": "kk",
         "timezone": "Asia/Atyrau",
         "phone": "+7 7122 27 63 00",
         "email": "observers.atyrau@example.org",
-        "opening_hours": "08:00–22:00",
+        "names": {
+            "en": "Centre for Assistance to International Observers and Media Representatives",
+            "de": "Zentrum zur Unterstützung internationaler Beobachter und Medienvertreter",
+            "fr": "Centre d’assistance aux observateurs internationaux et aux représentants des médias",
+            "ru": "Центр содействия международным наблюдателям и представителям СМИ",
+            "kk": "Халықаралық байқаушылар мен БАҚ өкілдеріне жәрдемдесу орталығы",
+        },
+        "regions": {
+            "en": "Atyrau Region",
+            "de": "Gebiet Atyrau",
+            "fr": "Région d’Atyraou",
+            "ru": "Атырауская область",
+            "kk": "Атырау облысы",
+        },
+        "addresses": {
+            "en": "Kh. Dosmukhamedov Atyrau University, 1 Studenchesky Avenue, Atyrau",
+            "de": "Atyrauer Universität „Ch. Dosmuchamedow“, Studentscheski-Prospekt 1, Atyrau",
+            "fr": "Université d’Atyraou Kh. Dosmoukhamedov, 1 avenue Stoudentcheski, Atyraou",
+            "ru": "Атырауский университет имени Х. Досмухамедова, проспект Студенческий, 1, Атырау",
+            "kk": "Х. Досмұхамедов атындағы Атырау университеті, Студенттік даңғылы, 1, Атырау",
+        },
+        "hours": {
+            "en": "Daily, 08:00–22:00",
+            "de": "Täglich 08:00–22:00 Uhr",
+            "fr": "Tous les jours, de 8 h à 22 h",
+            "ru": "Ежедневно, 08:00–22:00",
+            "kk": "Күн сайын, 08:00–22:00",
+        },
     },
-    {
+    {  # German and French addresses left out: those readers see the Kazakh one (the centre's language)
         "slug": "karaganda",
-        "name": "Karaganda Regional Centre for Observers and Media",
-        "region": "Karaganda",
-        "address": "Regional akimat, Karaganda",
+        "language": "kk",
         "timezone": "Asia/Almaty",
         "phone": "+7 7212 56 00 00",
         "email": "observers.karaganda@example.org",
-        "opening_hours": "09:00–20:00",
+        "names": {
+            "en": "Karaganda Regional Centre for Observers and Media",
+            "de": "Regionalzentrum Karaganda für Beobachter und Medien",
+            "fr": "Centre régional de Karaganda pour les observateurs et les médias",
+            "ru": "Карагандинский региональный центр для наблюдателей и СМИ",
+            "kk": "Қарағанды өңірлік байқаушылар мен БАҚ орталығы",
+        },
+        "regions": {
+            "en": "Karaganda Region",
+            "de": "Gebiet Karaganda",
+            "fr": "Région de Karaganda",
+            "ru": "Карагандинская область",
+            "kk": "Қарағанды облысы",
+        },
+        "addresses": {
+            "en": "Regional akimat, Karaganda",
+            "ru": "Акимат Карагандинской области, Караганда",
+            "kk": "Қарағанды облысының әкімдігі, Қарағанды",
+        },
+        "hours": {
+            "en": "Daily, 09:00–20:00",
+            "de": "Täglich 09:00–20:00 Uhr",
+            "fr": "Tous les jours, de 9 h à 20 h",
+            "ru": "Ежедневно, 09:00–20:00",
+            "kk": "Күн сайын, 09:00–20:00",
+        },
     },
 ]
 
@@ -125,13 +175,13 @@ class DemoResult:
 
 
 def load_demo(session: Session, password: str = DEMO_PASSWORD) -> DemoResult:
-    created = 0
+    created = load_demo_elections(session, utcnow().date())
+    election_ids = list(session.scalars(select(Election.id)))
     centres: dict[str, Centre] = {}
     for data in CENTRES:
-        centre = session.scalar(select(Centre).where(Centre.slug == data["slug"]))
+        centre = find_centre(session, data["slug"])
         if centre is None:
-            centre = Centre(**data)
-            session.add(centre)
+            centre = create_centre(session, None, CentreInput(**data, election_ids=election_ids))
             created += 1
         centres[data["slug"]] = centre
 
@@ -198,7 +248,6 @@ def load_demo(session: Session, password: str = DEMO_PASSWORD) -> DemoResult:
     created += load_demo_briefings(session, coordinators)
     created += load_demo_assistance(session)
     created += load_demo_language_help(session)
-    created += load_demo_visits(session)
-    created += load_demo_elections(session, utcnow().date())
+    created += load_demo_visits(session, past_election(session).id)
     session.flush()
     return DemoResult(created=created, accounts=accounts)

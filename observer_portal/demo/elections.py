@@ -35,6 +35,13 @@ def _find(session: Session, names: dict[str, str]) -> Election | None:
     return None
 
 
+def past_election(session: Session) -> Election:
+    election = _find(session, PRESIDENTIAL_2022)
+    if election is None:
+        raise LookupError("the demo's elections are loaded first")
+    return election
+
+
 def load_demo_elections(session: Session, today: date) -> int:
     """Both elections, once; the training one is made active unless another election is."""
     created = 0

@@ -1,5 +1,6 @@
 """Three weeks of visits around election day (31 October – 21 November 2022) in Atyrau and
-Karaganda, from observer missions and media, so the registry and logs show real patterns."""
+Karaganda, from observer missions and media, so the registry and logs show real patterns;
+they belong to the 2022 election. Today's visits belong to the active (training) election."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from observer_portal.models import (
     VisitPurpose,
     VisitPurposeRow,
 )
+from observer_portal.models.base import utcnow
 from observer_portal.policies import holds_card
 from observer_portal.services.accounts import find_or_create_organisation
 
@@ -86,7 +88,7 @@ START = datetime(2022, 10, 31, tzinfo=UTC)
 DAYS = 22
 
 
-def load_demo_visits(session: Session) -> int:
+def load_demo_visits(session: Session, past_election_id: int) -> int:
     already = select(Visit.id).where(Visit.arrived_at >= START, Visit.arrived_at < START + timedelta(days=DAYS))
     if session.scalar(already.limit(1)):
         return 0  # loaded before
@@ -110,6 +112,7 @@ def load_demo_visits(session: Session) -> int:
                 accreditation_number=accreditation,
                 nationality=nationality,
                 languages=[VisitorLanguage(language=code) for code in languages],
+                election_id=past_election_id,
             )
             session.add(existing)
         deployed["atyrau" if index % 2 == 0 else "karaganda"].append(existing)
@@ -135,15 +138,44 @@ def load_demo_visits(session: Session) -> int:
                         left_at=arrived + timedelta(minutes=rng.randint(10, 150)),
                         registered_by_id=rng.choice(staff) if staff else None,
                         purposes=[VisitPurposeRow(purpose=p) for p in sorted(purposes)],
+                        election_id=past_election_id,
                     )
                 )
                 created += 1
-    created += _desk_duplicate(session)
+    created += _desk_duplicate(session, past_election_id)
+    created += _today(session, deployed)
     session.flush()
     return created
 
 
-def _desk_duplicate(session: Session) -> int:
+def _today(session: Session, deployed: dict[str, list[VisitorProfile]]) -> int:
+    """This morning at both centres, for the election being served: some have left, the last
+    two are still there (the front desk lists them with "Has left")."""
+    now = utcnow()
+    created = 0
+    for slug, minutes_ago in (("atyrau", (190, 150, 95, 40, 12)), ("karaganda", (120, 30))):
+        centre = session.scalar(select(Centre).where(Centre.slug == slug))
+        desk = session.scalar(select(User.id).where(User.centre_id == centre.id, User.role == Role.VOLUNTEER).limit(1))
+        for n, ago in enumerate(minutes_ago):
+            visitor = deployed[slug][n % len(deployed[slug])]
+            arrived = now - timedelta(minutes=ago)
+            session.add(
+                Visit(
+                    centre_id=centre.id,
+                    visitor_id=visitor.id,
+                    organisation_id=visitor.organisation_id,
+                    visitor_kind=visitor.kind,
+                    arrived_at=arrived,
+                    left_at=arrived + timedelta(minutes=25) if ago > 60 else None,
+                    registered_by_id=desk,
+                    purposes=[VisitPurposeRow(purpose=(VisitPurpose.BRIEFING, VisitPurpose.INTERNET)[n % 2])],
+                )
+            )
+            created += 1
+    return created
+
+
+def _desk_duplicate(session: Session, past_election_id: int) -> int:
     """Marta came back without her accreditation card and was registered again as a new
     visitor: the duplicate a coordinator finds on her page and merges."""
     centre = session.scalar(select(Centre).where(Centre.slug == "atyrau"))
@@ -156,6 +188,7 @@ def _desk_duplicate(session: Session) -> int:
         organisation=organisation,
         phone="+48 601 555 014",
         languages=[VisitorLanguage(language="pl")],
+        election_id=past_election_id,
     )
     session.add(duplicate)
     session.flush()
@@ -172,6 +205,7 @@ def _desk_duplicate(session: Session) -> int:
             registered_by_id=desk,
             notes="Accreditation card left at the hotel.",
             purposes=[VisitPurposeRow(purpose=VisitPurpose.INTERNET)],
+            election_id=past_election_id,
         )
     )
     return 1

@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from observer_portal.extensions import db
 from observer_portal.forms import ConfirmForm
 from observer_portal.main import bp
-from observer_portal.models import Centre
-from observer_portal.permissions import public, signed_in
+from observer_portal.permissions import may_open, public, signed_in
 from observer_portal.services import notifications as notification_service
-from observer_portal.services.centres import all_centres, duty_summary
+from observer_portal.services.centres import duty_summary, find_centre, public_centres
+from observer_portal.templating import current_election
 
 
 @bp.get("/")
 @public
 def home():
-    return render_template("main/home.html", centres=all_centres(db.session))
+    return render_template("main/home.html", centres=public_centres(db.session, current_election()))
 
 
 @bp.get("/centres/<slug>")
 @public
 def centre(slug: str):
-    centre = db.first_or_404(select(Centre).where(Centre.slug == slug))
+    """A closed-down centre's page is gone for the public; those who manage centres still read it."""
+    centre = find_centre(db.session, slug)
+    if centre is None or not (centre.active or may_open("centres.deactivate")):
+        abort(404)
     return render_template("main/centre.html", centre=centre, duty=duty_summary(db.session, centre.id))
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from observer_portal.models.base import Base, UTCDateTime, utcnow
 from observer_portal.models.centre import Centre
+from observer_portal.models.election import election_column
 from observer_portal.models.user import User, _enum
 
 if TYPE_CHECKING:
@@ -64,11 +65,13 @@ class ServiceRequest(Base):
         # the volunteer queue filtered by one status, in urgency order (open ones: see below)
         Index("ix_service_requests_queue", "centre_id", "status", "priority", "needed_by", "id"),
         Index("ix_service_requests_assignee_status", "assignee_id", "status"),
+        Index("ix_service_requests_election_centre", "election_id", "centre_id", "created_at"),
         CheckConstraint("priority IN (0, 1, 2)", name="priority"),  # Priority's values
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    election_id: Mapped[int | None] = election_column(index=False)  # indexed with the centre, above
     kind: Mapped[RequestKind] = mapped_column(_enum(RequestKind, "request_kind"), index=True)
     status: Mapped[RequestStatus] = mapped_column(_enum(RequestStatus, "request_status"), default=RequestStatus.NEW)
     priority: Mapped[int] = mapped_column(Integer, default=Priority.NORMAL)

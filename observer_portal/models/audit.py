@@ -48,6 +48,11 @@ class AuditAction(enum.StrEnum):
     ELECTION_UPDATED = "election.updated"
     ELECTION_ACTIVATED = "election.activated"
     ELECTION_CLOSED = "election.closed"
+    CENTRE_CREATED = "centre.created"
+    CENTRE_UPDATED = "centre.updated"
+    CENTRE_DEACTIVATED = "centre.deactivated"
+    CENTRE_REACTIVATED = "centre.reactivated"
+    ELECTION_ERASED = "election.erased"
 
 
 class AuditEvent(Base):

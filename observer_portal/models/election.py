@@ -10,8 +10,9 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import JSON, CheckConstraint, Date, Index, Integer, text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, select, text
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from observer_portal.models.base import Base, UTCDateTime, utcnow
 from observer_portal.models.user import _enum
@@ -46,6 +47,8 @@ class Election(Base):
         _enum(ElectionState, "election_state"), default=ElectionState.PREPARING
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # when `elections enforce-retention` removed its visitors' personal data
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def name(self, locale: str) -> str:
         return localized(self.names, locale)
@@ -57,3 +60,15 @@ class Election(Base):
 
     def __repr__(self) -> str:
         return f"<Election {self.id} {self.state}>"
+
+
+def active_election_id() -> ScalarSelect:
+    """SQL for the active election's id (NULL when there is none), evaluated in the INSERT
+    itself: the default election of a visit, a request or a loan is the one being served
+    when it is written, in the same transaction — no request hook, no stale cache."""
+    return select(Election.id).where(Election.state == ElectionState.ACTIVE).scalar_subquery()
+
+
+def election_column(*, index: bool = True) -> Mapped[int | None]:
+    """What happens at the centres belongs to an election (closed ones stay readable)."""
+    return mapped_column(ForeignKey("elections.id"), default=active_election_id(), index=index)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from observer_portal.models.assistance import ServiceRequest
 from observer_portal.models.base import Base, UTCDateTime, utcnow
+from observer_portal.models.election import election_column
 from observer_portal.models.user import User, _enum
 from observer_portal.models.visitor import VisitorProfile
 
@@ -66,6 +67,7 @@ class Loan(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("equipment_items.id"), index=True)
     borrower_id: Mapped[int] = mapped_column(ForeignKey("visitor_profiles.id"), index=True)
     request_id: Mapped[int | None] = mapped_column(ForeignKey("service_requests.id"), index=True)
+    election_id: Mapped[int | None] = election_column()
     out_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from observer_portal.models.assistance import ServiceRequest
 from observer_portal.models.base import Base, UTCDateTime, utcnow
 from observer_portal.models.centre import Centre
+from observer_portal.models.election import election_column
 from observer_portal.models.user import User, _enum
 from observer_portal.models.visitor import Organisation, VisitorKind, VisitorProfile
 
@@ -25,10 +26,14 @@ class VisitPurpose(enum.StrEnum):
 
 class Visit(Base):
     __tablename__ = "visits"
-    __table_args__ = (Index("ix_visits_centre_arrived", "centre_id", "arrived_at", "id"),)
+    __table_args__ = (
+        Index("ix_visits_centre_arrived", "centre_id", "arrived_at", "id"),
+        Index("ix_visits_election_centre_arrived", "election_id", "centre_id", "arrived_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    election_id: Mapped[int | None] = election_column(index=False)  # indexed with the centre, above
     visitor_id: Mapped[int] = mapped_column(ForeignKey("visitor_profiles.id"), index=True)
     # Copied from the visitor when registered: statistics stay right after anonymisation.
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)

@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from observer_portal.models.base import Base, UTCDateTime, utcnow
+from observer_portal.models.election import election_column
 from observer_portal.models.user import User, _enum
 
 
@@ -63,6 +64,8 @@ class VisitorProfile(Base):
     nationality: Mapped[str] = mapped_column(String(2), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
+    # the election they were registered or imported for (retention erases by election)
+    election_id: Mapped[int | None] = election_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User | None] = relationship(back_populates="visitor_profile")

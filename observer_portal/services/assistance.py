@@ -295,6 +295,7 @@ def assignable_staff(session: Session, centre_id: int) -> list[User]:
 
 @dataclass(frozen=True)
 class QueueFilter:
+    election_id: int | None = None  # None: every election
     kind: RequestKind | None = None
     status: RequestStatus | None = None
     mine: bool = False
@@ -344,6 +345,8 @@ def queue_statement(user: User, flt: QueueFilter, cursor: Cursor | None, size: i
         stmt = stmt.where(ServiceRequest.status == flt.status)
     else:
         stmt = stmt.where(open_requests())  # served by ix_service_requests_open_queue
+    if flt.election_id is not None:
+        stmt = stmt.where(ServiceRequest.election_id == flt.election_id)
     if flt.kind:
         stmt = stmt.where(ServiceRequest.kind == flt.kind)
     if flt.mine:

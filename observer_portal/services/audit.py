@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from observer_portal.models import AuditEvent, User
+from observer_portal.i18n import reader_locale
+from observer_portal.models import AuditEvent, Centre, User
 from observer_portal.paging import Keyset
 
 
@@ -75,14 +76,15 @@ def object_names(session: Session, events: list[AuditEvent]) -> dict[int, str]:
         if wanted.get(kind):
             names.update({(kind, row_id): name for row_id, name in session.execute(stmt)})
     if wanted.get("Election"):  # named in the reader's language
-        from flask_babel import get_locale
-
         from observer_portal.models import Election
-        from observer_portal.multilingual import localized
 
-        locale = str(get_locale() or "en")
-        chosen = select(Election.id, Election.names).where(Election.id.in_(wanted["Election"]))
-        names.update({("Election", row_id): localized(texts, locale) for row_id, texts in session.execute(chosen)})
+        chosen = select(Election).where(Election.id.in_(wanted["Election"]))
+        names.update(
+            {("Election", election.id): election.name(reader_locale()) for election in session.scalars(chosen)}
+        )
+    if wanted.get("Centre"):
+        chosen = select(Centre).where(Centre.id.in_(wanted["Centre"]))
+        names.update({("Centre", centre.id): centre.name for centre in session.scalars(chosen)})
     return {
         event.id: describe_object(event.object_type, names.get((event.object_type, event.object_id)))
         for event in events
@@ -102,5 +104,6 @@ def describe_object(kind: str, name: str | None) -> str:
         "EquipmentItem": _l("Equipment %(name)s", name=name),
         "Briefing": _l("Briefing “%(name)s”", name=name),
         "Election": _l("Election “%(name)s”", name=name),
+        "Centre": _l("Centre “%(name)s”", name=name),
     }
     return str(templates.get(kind, name))

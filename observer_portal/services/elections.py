@@ -12,10 +12,10 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from observer_portal.i18n import LOCALES
 from observer_portal.lazy_text import _l
 from observer_portal.models import Election, ElectionState, User
 from observer_portal.models.election import DEFAULT_RETENTION_DAYS
+from observer_portal.multilingual import tidy_texts
 from observer_portal.services import ServiceError
 from observer_portal.services.audit import record
 
@@ -33,8 +33,7 @@ class ElectionInput:
 
 
 def _checked(data: ElectionInput) -> ElectionInput:
-    names = {code: " ".join((data.names.get(code) or "").split()) for code in LOCALES}
-    names = {code: text for code, text in names.items() if text}
+    names = tidy_texts(data.names)
     if not names:
         raise ServiceError(_l("Give the election a name in at least one language."), field="name_en")
     for code, text in names.items():

@@ -19,6 +19,7 @@ from observer_portal.models import Organisation, User, Visit, VisitorKind, Visit
 class VisitFilter:
     centre_id: int | None  # None: every centre (admins)
     timezone: str = "Asia/Almaty"
+    election_id: int | None = None  # None: every election
     date_from: date | None = None
     date_to: date | None = None
     organisation_id: int | None = None
@@ -44,6 +45,8 @@ def _where(flt: VisitFilter) -> list:
     conditions = []
     if flt.centre_id is not None:
         conditions.append(Visit.centre_id == flt.centre_id)
+    if flt.election_id is not None:
+        conditions.append(Visit.election_id == flt.election_id)
     start = _local_midnight(flt.date_from, flt.timezone) if flt.date_from else None
     end = _local_midnight(flt.date_to, flt.timezone, days_later=1) if flt.date_to else None
     if start:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from observer_portal import policies
@@ -206,39 +206,3 @@ def my_visits(session: Session, user: User, limit: int = 200) -> list[Visit]:
             .limit(limit)
         )
     )
-
-
-def anonymise_before(session: Session, cutoff: datetime, actor: User | None = None) -> int:
-    """Remove the personal data of visitors whose last visit is older than `cutoff`.
-
-    Visits keep their date, centre, organisation, visitor kind and purposes (copied onto
-    the visit when it was registered), so counts and statistics stay exactly the same."""
-    from sqlalchemy import delete
-
-    last_visit = (
-        select(Visit.visitor_id, func.max(Visit.arrived_at).label("last")).group_by(Visit.visitor_id).subquery()
-    )
-    ids = list(
-        session.scalars(
-            select(VisitorProfile.id)
-            .join(last_visit, last_visit.c.visitor_id == VisitorProfile.id)
-            .where(last_visit.c.last < cutoff, VisitorProfile.full_name != "")
-        )
-    )
-    for visitor_id in ids:
-        visitor = session.get(VisitorProfile, visitor_id)
-        visitor.full_name = ""
-        visitor.accreditation_number = None
-        visitor.nationality = visitor.phone = visitor.contact_email = ""
-        session.execute(delete(VisitorLanguage).where(VisitorLanguage.visitor_id == visitor_id))
-        if visitor.user is not None:
-            account = visitor.user
-            account.email = f"anonymised-{account.id}@invalid.example"
-            account.display_name = ""
-            account.active = False
-            account.password_hash = "!"  # matches no password  # noqa: S105
-            account.rotate_session_token()
-        session.execute(update(Visit).where(Visit.visitor_id == visitor_id).values(notes=""))
-    session.expire_all()
-    record(session, actor, "visits.anonymised", None, visitors=len(ids), before=cutoff.isoformat())
-    return len(ids)

@@ -67,6 +67,7 @@ class VisitLogFilterForm(PortalForm):
     class Meta:
         csrf = False
 
+    election = SelectField(_l("Election"), validators=[Optional()])
     date_from = LocalDateField(_l("From (date)"), validators=[Optional()])
     date_to = LocalDateField(_l("To (date)"), validators=[Optional()])
     organisation = SelectField(_l("Mission or media outlet"), validators=[Optional()])

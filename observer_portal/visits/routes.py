@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from observer_portal import policies
+from observer_portal.elections.choice import chosen_election_id, offer_elections
 from observer_portal.extensions import db, limiter
 from observer_portal.forms import ConfirmForm, as_choices, read_filters, show_form_error, visitor_search
 from observer_portal.i18n import country_choices, language_choices
@@ -160,6 +161,7 @@ def _log_filter(form: VisitLogFilterForm) -> visit_log.VisitFilter | None:
         return None
     return visit_log.VisitFilter(
         **base,
+        election_id=chosen_election_id(form.election),
         date_from=form.date_from.data,
         date_to=form.date_to.data,
         organisation_id=int(form.organisation.data) if form.organisation.data else None,
@@ -171,7 +173,9 @@ def _log_filter(form: VisitLogFilterForm) -> visit_log.VisitFilter | None:
 
 
 def _log_form() -> VisitLogFilterForm:
+    """The filters as asked; without an election chosen, the active election's visits."""
     form = VisitLogFilterForm(request.args)
+    offer_elections(form.election)
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name).limit(500))
     form.organisation.choices = as_choices([("", _l("All"))] + [(o.id, o.name) for o in organisations])
     form.kind.choices = as_choices([("", _l("All")), ("observer", _l("Observer")), ("media", _l("Media"))])
