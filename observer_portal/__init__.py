@@ -97,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from observer_portal.inventory import bp as inventory_bp
     from observer_portal.language_help import bp as language_help_bp
     from observer_portal.main import bp as main_bp
+    from observer_portal.organisations import bp as organisations_bp
     from observer_portal.staff import bp as staff_bp
     from observer_portal.visits import bp as visits_bp
 
@@ -108,5 +109,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(inventory_bp)
     app.register_blueprint(elections_bp)
     app.register_blueprint(centres_bp)
+    app.register_blueprint(organisations_bp)
     app.register_blueprint(language_help_bp)
     app.register_blueprint(visits_bp)

@@ -74,6 +74,11 @@ def printable(form, field) -> None:
         raise ValidationError(_l("Write this on one line, without tabs or control characters."))
 
 
+def is_one_line(text: str) -> bool:
+    """The rule of one-line fields, for text that comes from elsewhere than a form (a file)."""
+    return not (_NOT_ONE_LINE.search(text) or any(_invisible(char) for char in text))
+
+
 def _invisible(char: str) -> bool:
     """An invisible format character (Unicode category Cf: zero-width space, word joiner, BOM,
     direction marks, tag characters...), which lets "Anna" and "An\u200bna" be two people or

@@ -33,6 +33,7 @@ VISITOR_KIND_LABELS = {
 
 ORGANISATION_KIND_LABELS = {
     OrganisationKind.OBSERVER_MISSION: _l("International observer mission"),
+    OrganisationKind.FOREIGN_DELEGATION: _l("Foreign observer delegation"),
     OrganisationKind.MEDIA_OUTLET: _l("Media outlet"),
     OrganisationKind.OTHER: _l("Other"),
 }
@@ -164,6 +165,13 @@ AUDIT_ACTION_LABELS = {
     AuditAction.CENTRE_DEACTIVATED: _l("Centre closed down"),
     AuditAction.CENTRE_REACTIVATED: _l("Centre reopened"),
     AuditAction.ELECTION_ERASED: _l("Visitors' personal data of an election removed"),
+    AuditAction.ORGANISATION_CREATED: _l("Mission or outlet added"),
+    AuditAction.ORGANISATION_UPDATED: _l("Mission or outlet changed"),
+    AuditAction.ORGANISATION_CONFIRMED: _l("Mission or outlet confirmed"),
+    AuditAction.ORGANISATION_MERGED: _l("Two missions or outlets merged"),
+    AuditAction.ACCREDITATIONS_IMPORTED: _l("Accreditation list imported"),
+    AuditAction.INVITATION_SENT: _l("Invitation sent"),
+    AuditAction.INVITATION_ACCEPTED: _l("Invitation accepted: account created"),
 }
 
 ELECTION_STATE_LABELS = {

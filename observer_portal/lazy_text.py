@@ -75,3 +75,14 @@ def lazy_gettext(msgid: str, **variables: Any) -> LazyText:
 
 
 _l = lazy_gettext
+
+
+class LocalNumber:
+    """A number inside a lazy message, written as the reader's locale writes numbers when the
+    message is read ("50,000", "50 000", "50.000")."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        return flask_babel.format_decimal(self.value)

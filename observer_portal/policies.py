@@ -51,7 +51,8 @@ from observer_portal.services.workflow import Action, Relation, allowed_actions
 
 
 def _footprints(centre_id: int | None) -> list[ColumnElement[bool]]:
-    """Conditions 'the visitor has a visit / request / loan / account (at `centre_id`)'."""
+    """Conditions 'the visitor has a visit / request / loan / account (at `centre_id`), or was
+    registered or imported there'."""
 
     def at(column) -> list:
         return [column == centre_id] if centre_id is not None else []
@@ -63,6 +64,7 @@ def _footprints(centre_id: int | None) -> list[ColumnElement[bool]]:
             Loan.borrower_id == VisitorProfile.id, Loan.item_id == EquipmentItem.id, *at(EquipmentItem.centre_id)
         ),
         exists().where(User.id == VisitorProfile.user_id, *at(User.centre_id), User.centre_id.is_not(None)),
+        VisitorProfile.centre_id == centre_id if centre_id is not None else VisitorProfile.centre_id.is_not(None),
     ]
 
 
@@ -106,6 +108,7 @@ def visitor_centres(session: Session, visitor_id: int) -> set[int]:
         select(User.centre_id)
         .join(VisitorProfile, VisitorProfile.user_id == User.id)
         .where(VisitorProfile.id == visitor_id, User.centre_id.is_not(None)),
+        select(VisitorProfile.centre_id).where(VisitorProfile.id == visitor_id, VisitorProfile.centre_id.is_not(None)),
     )
     return {centre for query in queries for centre in session.scalars(query.distinct())}
 

@@ -12,11 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from observer_portal.extensions import db
-from observer_portal.models import BriefingVersion, HelpMode, Proficiency, TranslationJob, Visit
+from observer_portal.models import BriefingVersion, HelpMode, OrganisationKind, Proficiency, TranslationJob, Visit
 from observer_portal.models.base import utcnow
 from observer_portal.permissions import view_access
 from observer_portal.services.elections import ElectionInput, create_election
 from observer_portal.services.language_help import JobInput, file_job
+from observer_portal.services.organisations import find_or_create_organisation
 from tests.assistance_helpers import make_item, make_request
 from tests.briefing_helpers import make_briefing
 from tests.conftest import wipe
@@ -100,6 +101,11 @@ MATRIX = {
     # another centre than theirs is not a coordinator's to change (see test_centres for the 403)
     "centres.deactivate": ("POST", "/manage/centres/{centre}/close-down", expect(401, 403, 403, 403, 403, 302)),
     "centres.reactivate": ("POST", "/manage/centres/{centre}/reopen", expect(401, 403, 403, 403, 403, 302)),
+    "organisations.index": ("GET", "/manage/organisations/", MANAGER_PAGE),
+    "organisations.create": ("GET", "/manage/organisations/new", MANAGER_PAGE),
+    "organisations.edit": ("GET", "/manage/organisations/{organisation}", MANAGER_PAGE),
+    "organisations.merge": ("GET", "/manage/organisations/{organisation}/merge", MANAGER_PAGE),
+    "organisations.confirm": ("POST", "/manage/organisations/{organisation}/confirm", MANAGER_ACTION),
     "elections.index": ("GET", "/elections/", MANAGER_PAGE),
     "elections.create": ("GET", "/elections/new", expect(302, 403, 403, 403, 403, 200)),
     "elections.edit": ("GET", "/elections/{election}", expect(302, 403, 403, 403, 403, 200)),
@@ -151,6 +157,7 @@ def world(app) -> dict:
         visit = Visit(centre_id=centre.id, visitor_id=owner.visitor_profile.id, visitor_kind="observer")
         db.session.add(visit)
         election = create_election(db.session, None, ElectionInput({"en": "Matrix election"}, date(2029, 11, 18)))
+        organisation = find_or_create_organisation(db.session, "OSCE/ODIHR", OrganisationKind.OBSERVER_MISSION)
         db.session.commit()
         ids = {
             "target": target.id,
@@ -164,6 +171,7 @@ def world(app) -> dict:
             "visitor": owner.visitor_profile.id,
             "election": election.id,
             "centre": make_centre("oral").slug,
+            "organisation": organisation.id,
         }
         db.session.remove()
     yield ids

@@ -230,7 +230,7 @@ def test_organisations_differing_in_case_are_merged_and_kept_unique(empty_databa
     from sqlalchemy.exc import IntegrityError
 
     from observer_portal.models import Organisation, VisitorProfile
-    from observer_portal.services.accounts import find_or_create_organisation
+    from observer_portal.services.organisations import find_or_create_organisation
 
     app = make_app(url=empty_database)
     with app.app_context():

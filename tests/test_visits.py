@@ -141,7 +141,7 @@ def _seed_log(app):
     from datetime import UTC, datetime, timedelta
 
     from observer_portal.models import Organisation, VisitPurpose, VisitPurposeRow
-    from observer_portal.services.accounts import find_or_create_organisation
+    from observer_portal.services.organisations import find_or_create_organisation
     from tests.helpers import make_centre
 
     with app.app_context():

@@ -83,7 +83,7 @@ def create_for_visitor():
     wanted = request.args.get("visitor", "") if request.method == "GET" else (form.visitor.data or "")
     form.visitor.choices = as_choices(
         [("", _l("Choose a visitor"))]
-        + [(v.id, f"{v.full_name} ({v.organisation.name})" if v.organisation else v.full_name) for v in visitors]
+        + [(v.id, f"{v.full_name} ({v.organisation.label})" if v.organisation else v.full_name) for v in visitors]
     )
     if request.method == "GET":
         form.needed_by.data = local_in(4)

@@ -9,7 +9,6 @@ from functools import partial
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import select
 
 from observer_portal.auth import bp
 from observer_portal.auth.forms import LoginForm, PasswordChangeForm, ProfileForm, SignUpForm
@@ -20,10 +19,11 @@ from observer_portal.forms import ConfirmForm, as_choices, show_form_error
 from observer_portal.i18n import LOCALES, country_choices, language_choices
 from observer_portal.jobs import email_copies
 from observer_portal.lazy_text import _l
-from observer_portal.models import Organisation, Role
+from observer_portal.models import Role
 from observer_portal.permissions import public, roles_required, signed_in
 from observer_portal.services import ServiceError, accounts, duty
 from observer_portal.services.centres import centre_choices
+from observer_portal.services.organisations import suggestions
 from observer_portal.unit_of_work import after_commit
 
 log = logging.getLogger("observer_portal.auth")
@@ -111,7 +111,7 @@ def signup():
             start_session(user)
             flash(_l("Welcome! Your account has been created."), "success")
             return redirect(url_for("main.home"))
-    organisations = db.session.scalars(select(Organisation.name).order_by(Organisation.name).limit(200)).all()
+    organisations = suggestions(db.session)
     return render_template("auth/signup.html", form=form, organisations=organisations)
 
 

@@ -29,10 +29,10 @@ from observer_portal.models import (
     VisitorProfile,
 )
 from observer_portal.models.base import utcnow
-from observer_portal.models.visitor import organisation_key
 from observer_portal.security import hash_password
 from observer_portal.services.accounts import set_languages
 from observer_portal.services.centres import CentreInput, create_centre, find_centre
+from observer_portal.services.organisations import OrganisationInput, create_organisation, find_by_name
 
 DEMO_PASSWORD = "Atyrau-Centre-2022"  # noqa: S105 - documented demo credential
 
@@ -107,11 +107,41 @@ CENTRES = [
     },
 ]
 
+#: the registry as a coordinator set it up (confirmed, named in each language where the name
+#: changes); the walk-ins' Reuters, AFP and Anadolu are typed at the desk and wait for review
 ORGANISATIONS = [
-    ("OSCE/ODIHR Election Observation Mission", OrganisationKind.OBSERVER_MISSION),
-    ("CIS Observer Mission", OrganisationKind.OBSERVER_MISSION),
-    ("Deutsche Welle", OrganisationKind.MEDIA_OUTLET),
-    ("Kazinform", OrganisationKind.MEDIA_OUTLET),
+    (
+        "OSCE/ODIHR Election Observation Mission",
+        OrganisationKind.OBSERVER_MISSION,
+        {
+            "de": "OSZE/BDIMR-Wahlbeobachtungsmission",
+            "fr": "Mission d’observation électorale de l’OSCE/BIDDH",
+            "ru": "Миссия ОБСЕ/БДИПЧ по наблюдению за выборами",
+            "kk": "ЕҚЫҰ/ДИАҚБ сайлауды байқау жөніндегі миссиясы",
+        },
+    ),
+    (
+        "CIS Observer Mission",
+        OrganisationKind.OBSERVER_MISSION,
+        {
+            "de": "Beobachtermission der GUS",
+            "fr": "Mission d’observation de la CEI",
+            "ru": "Миссия наблюдателей от СНГ",
+            "kk": "ТМД байқаушылар миссиясы",
+        },
+    ),
+    (
+        "Delegation of the Central Election Commission of Uzbekistan",
+        OrganisationKind.FOREIGN_DELEGATION,
+        {
+            "de": "Delegation der Zentralen Wahlkommission Usbekistans",
+            "fr": "Délégation de la Commission électorale centrale de l’Ouzbékistan",
+            "ru": "Делегация Центральной избирательной комиссии Республики Узбекистан",
+            "kk": "Өзбекстан Республикасы Орталық сайлау комиссиясының делегациясы",
+        },
+    ),
+    ("Deutsche Welle", OrganisationKind.MEDIA_OUTLET, {}),
+    ("Kazinform", OrganisationKind.MEDIA_OUTLET, {"ru": "Казинформ", "kk": "Қазақпарат"}),
 ]
 
 F, N, W, B = Proficiency.FLUENT, Proficiency.NATIVE, Proficiency.WORKING, Proficiency.BASIC
@@ -186,11 +216,10 @@ def load_demo(session: Session, password: str = DEMO_PASSWORD) -> DemoResult:
         centres[data["slug"]] = centre
 
     organisations: dict[str, Organisation] = {}
-    for name, kind in ORGANISATIONS:
-        organisation = session.scalar(select(Organisation).where(Organisation.name_key == organisation_key(name)))
+    for name, kind, names in ORGANISATIONS:
+        organisation = find_by_name(session, name)
         if organisation is None:
-            organisation = Organisation(name=name, kind=kind)
-            session.add(organisation)
+            organisation = create_organisation(session, None, OrganisationInput(name, kind, names))
             created += 1
         organisations[name] = organisation
     session.flush()

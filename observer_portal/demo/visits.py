@@ -24,7 +24,7 @@ from observer_portal.models import (
 )
 from observer_portal.models.base import utcnow
 from observer_portal.policies import holds_card
-from observer_portal.services.accounts import find_or_create_organisation
+from observer_portal.services.organisations import find_or_create_organisation
 
 WALK_INS = [
     (

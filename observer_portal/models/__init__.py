@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see the whole metadata."""
 
+from observer_portal.models.accreditation import AccreditationImport, ImportState, Invitation
 from observer_portal.models.assistance import (
     OPEN_STATUSES,
     EventAction,
@@ -41,6 +42,9 @@ from observer_portal.models.visitor import (
 )
 
 __all__ = [
+    "AccreditationImport",
+    "ImportState",
+    "Invitation",
     "OPEN_STATUSES",
     "EventAction",
     "AuditAction",

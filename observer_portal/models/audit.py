@@ -53,6 +53,13 @@ class AuditAction(enum.StrEnum):
     CENTRE_DEACTIVATED = "centre.deactivated"
     CENTRE_REACTIVATED = "centre.reactivated"
     ELECTION_ERASED = "election.erased"
+    ORGANISATION_CREATED = "organisation.created"
+    ORGANISATION_UPDATED = "organisation.updated"
+    ORGANISATION_CONFIRMED = "organisation.confirmed"
+    ORGANISATION_MERGED = "organisation.merged"
+    ACCREDITATIONS_IMPORTED = "accreditations.imported"
+    INVITATION_SENT = "invitation.sent"
+    INVITATION_ACCEPTED = "invitation.accepted"
 
 
 class AuditEvent(Base):

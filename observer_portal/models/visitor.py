@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from observer_portal.models.base import Base, UTCDateTime, utcnow
@@ -14,7 +14,8 @@ from observer_portal.models.user import User, _enum
 
 
 class OrganisationKind(enum.StrEnum):
-    OBSERVER_MISSION = "observer_mission"
+    OBSERVER_MISSION = "observer_mission"  # an international observer mission (OSCE/ODIHR, CIS)
+    FOREIGN_DELEGATION = "foreign_delegation"  # a foreign state's or body's observer delegation
     MEDIA_OUTLET = "media_outlet"
     OTHER = "other"
 
@@ -30,15 +31,33 @@ def organisation_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def organisation_label(name: str, names: dict[str, str] | None) -> str:
+    """An organisation's name in the reader's language, else as registered (never another
+    language's translation: the registered name is the one its people use abroad)."""
+    from observer_portal.i18n import reader_locale
+
+    return " ".join((names or {}).get(reader_locale(), "").split()) or name
+
+
 class Organisation(Base):
+    """A mission, delegation or outlet of the registry: its name as registered (`name`, unique
+    whatever the case and spacing) and, per language, the name a reader of it sees."""
+
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     # unique: "OSCE/ODIHR" and "osce/odihr " are one organisation (set from `name`, below)
     name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind, "organisation_kind"), index=True)
+    # False: typed in at sign-up or at the desk, waiting for a coordinator to confirm or merge it
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def label(self) -> str:
+        return organisation_label(self.name, self.names)
 
     @validates("name")
     def _keep_key(self, _attribute: str, name: str) -> str:
@@ -64,6 +83,8 @@ class VisitorProfile(Base):
     nationality: Mapped[str] = mapped_column(String(2), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
+    # the centre that registered or imported them (they are its visitors before any visit)
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"), index=True)
     # the election they were registered or imported for (retention erases by election)
     election_id: Mapped[int | None] = election_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,7 +12,6 @@ from observer_portal.i18n import LOCALES, SPOKEN_LANGUAGES
 from observer_portal.lazy_text import _l
 from observer_portal.models import (
     Centre,
-    Organisation,
     OrganisationKind,
     Proficiency,
     Role,
@@ -23,11 +22,11 @@ from observer_portal.models import (
     VolunteerLanguage,
 )
 from observer_portal.models.base import utcnow
-from observer_portal.models.visitor import organisation_key
 from observer_portal.policies import assignable_roles, can_manage_user, holds_card
 from observer_portal.security import hash_password, needs_rehash, password_problem, verify_password
 from observer_portal.services import ServiceError
 from observer_portal.services.audit import record
+from observer_portal.services.organisations import find_or_create_organisation
 
 
 def normalise_email(email: str) -> str:
@@ -75,18 +74,6 @@ class SignUp:
     phone: str = ""
     languages: list[str] = field(default_factory=list)
     preferred_locale: str | None = None
-
-
-def find_or_create_organisation(session: Session, name: str, kind: OrganisationKind) -> Organisation:
-    """Match an organisation by name, ignoring case and surrounding spaces."""
-    clean = " ".join(name.split())
-    existing = session.scalar(select(Organisation).where(Organisation.name_key == organisation_key(clean)))
-    if existing:
-        return existing
-    organisation = Organisation(name=clean, kind=kind)
-    session.add(organisation)
-    session.flush()
-    return organisation
 
 
 def sign_up(session: Session, data: SignUp) -> User:

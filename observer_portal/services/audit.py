@@ -82,6 +82,11 @@ def object_names(session: Session, events: list[AuditEvent]) -> dict[int, str]:
         names.update(
             {("Election", election.id): election.name(reader_locale()) for election in session.scalars(chosen)}
         )
+    if wanted.get("Organisation"):
+        from observer_portal.models import Organisation
+
+        chosen = select(Organisation).where(Organisation.id.in_(wanted["Organisation"]))
+        names.update({("Organisation", o.id): o.label for o in session.scalars(chosen)})
     if wanted.get("Centre"):
         chosen = select(Centre).where(Centre.id.in_(wanted["Centre"]))
         names.update({("Centre", centre.id): centre.name for centre in session.scalars(chosen)})
@@ -105,5 +110,6 @@ def describe_object(kind: str, name: str | None) -> str:
         "Briefing": _l("Briefing “%(name)s”", name=name),
         "Election": _l("Election “%(name)s”", name=name),
         "Centre": _l("Centre “%(name)s”", name=name),
+        "Organisation": _l("Mission or outlet “%(name)s”", name=name),
     }
     return str(templates.get(kind, name))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from observer_portal import paging
 from observer_portal.models import Organisation, User, Visit, VisitorKind, VisitorProfile, VisitPurpose, VisitPurposeRow
+from observer_portal.models.visitor import organisation_label
 
 
 @dataclass(frozen=True)
@@ -150,15 +151,14 @@ def per_day(session: Session, flt: VisitFilter) -> list[tuple[date, int]]:
 
 
 def per_organisation(session: Session, flt: VisitFilter) -> list[tuple[str, int]]:
-    rows = session.execute(
-        select(Organisation.name, func.count(Visit.id))
-        .select_from(Visit)
-        .outerjoin(Organisation, Visit.organisation_id == Organisation.id)
-        .where(*_where(flt))
-        .group_by(Organisation.name)
-        .order_by(func.count(Visit.id).desc(), Organisation.name)
+    """Visits per organisation, each named in the reader's language; most visits first."""
+    counts = session.execute(
+        select(Visit.organisation_id, func.count(Visit.id)).where(*_where(flt)).group_by(Visit.organisation_id)
     ).all()
-    return [(name or "", count) for name, count in rows]
+    ids = [organisation_id for organisation_id, _n in counts if organisation_id is not None]
+    labels = {o.id: o.label for o in session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
+    named = [(labels.get(organisation_id, ""), count) for organisation_id, count in counts]
+    return sorted(named, key=lambda pair: (-pair[1], pair[0].casefold()))
 
 
 def volunteers(session: Session, centre_id: int | None) -> list[User]:
@@ -198,6 +198,7 @@ def export_batches(session: Session, flt: VisitFilter) -> Iterator[list[ExportRo
             VisitorProfile.full_name,
             VisitorProfile.accreditation_number,
             Organisation.name,
+            Organisation.names,
             Visit.notes,
         )
         .join(VisitorProfile, Visit.visitor_id == VisitorProfile.id)
@@ -234,7 +235,7 @@ def _export_batch(session: Session, batch: list) -> list[ExportRow]:
             row.visitor_kind,
             row.full_name,
             row.accreditation_number,
-            row[6],
+            organisation_label(row[6], row.names) if row[6] else None,
             tuple(sorted(purposes.get(row.id, []), key=order.index)),
             row.notes,
         )

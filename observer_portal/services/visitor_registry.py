@@ -29,8 +29,8 @@ from observer_portal.models import (
 )
 from observer_portal.policies import holds_card
 from observer_portal.services import ServiceError
-from observer_portal.services.accounts import find_or_create_organisation
 from observer_portal.services.audit import record
+from observer_portal.services.organisations import find_or_create_organisation
 from observer_portal.services.visits import MAX_PHONE, search_conditions
 
 

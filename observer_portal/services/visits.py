@@ -24,8 +24,8 @@ from observer_portal.models import (
 )
 from observer_portal.models.base import utcnow
 from observer_portal.services import ServiceError
-from observer_portal.services.accounts import find_or_create_organisation
 from observer_portal.services.audit import record
+from observer_portal.services.organisations import find_or_create_organisation
 
 MAX_NOTES = 2000
 MAX_PHONE = 40

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 from flask import Response, abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import format_number, get_locale
 from flask_login import current_user
-from sqlalchemy import select
 
 from observer_portal import policies
 from observer_portal.elections.choice import chosen_election_id, offer_elections
@@ -17,11 +16,12 @@ from observer_portal.forms import ConfirmForm, as_choices, read_filters, show_fo
 from observer_portal.i18n import country_choices, language_choices
 from observer_portal.labels import PURPOSE_LABELS
 from observer_portal.lazy_text import _l
-from observer_portal.models import Organisation, Visit, VisitorKind, VisitorProfile, VisitPurpose
+from observer_portal.models import Visit, VisitorKind, VisitorProfile, VisitPurpose
 from observer_portal.models.base import utcnow
 from observer_portal.paging import carried_args, parse_id
 from observer_portal.permissions import MANAGERS, STAFF, VISITORS, roles_required
 from observer_portal.services import ServiceError, visit_log
+from observer_portal.services import organisations as organisation_registry
 from observer_portal.services import visitor_registry as registry
 from observer_portal.services import visits as service
 from observer_portal.services.audit import record
@@ -37,7 +37,7 @@ def _choice_label(visitor: VisitorProfile, visible: set[int]) -> str:
     """Name and mission; the card number only of a visitor this centre serves (policies)."""
     parts = [visitor.full_name]
     if visitor.organisation:
-        parts.append(visitor.organisation.name)
+        parts.append(visitor.organisation.label)
     if visitor.accreditation_number and visitor.id in visible:
         parts.append(visitor.accreditation_number)
     elif visitor.id not in visible and visitor.accreditation_number:
@@ -113,7 +113,7 @@ def desk():
         else:
             flash(_l("Visit of %(name)s registered.", name=visit.visitor.full_name), "success")
             return redirect(url_for("visits.desk"))
-    organisations = db.session.scalars(select(Organisation.name).order_by(Organisation.name).limit(200)).all()
+    organisations = organisation_registry.suggestions(db.session)
     today = (
         service.todays_visits(db.session, current_user.centre_id, utcnow() - timedelta(hours=16))
         if current_user.centre_id
@@ -176,8 +176,7 @@ def _log_form() -> VisitLogFilterForm:
     """The filters as asked; without an election chosen, the active election's visits."""
     form = VisitLogFilterForm(request.args)
     offer_elections(form.election)
-    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name).limit(500))
-    form.organisation.choices = as_choices([("", _l("All"))] + [(o.id, o.name) for o in organisations])
+    form.organisation.choices = as_choices([("", _l("All"))] + organisation_registry.choices(db.session))
     form.kind.choices = as_choices([("", _l("All")), ("observer", _l("Observer")), ("media", _l("Media"))])
     form.purpose.choices = as_choices([("", _l("All"))] + list(PURPOSE_LABELS.items()))
     people = visit_log.volunteers(db.session, policies.centre_scope(current_user))
@@ -265,7 +264,7 @@ def _fill_visitor_form(form: VisitorForm, profile: VisitorProfile) -> None:
     if request.method == "GET":
         form.full_name.data = profile.full_name
         form.kind.data = profile.kind.value
-        form.organisation.data = profile.organisation.name if profile.organisation else ""
+        form.organisation.data = profile.organisation.label if profile.organisation else ""
         form.accreditation_number.data = profile.accreditation_number or ""
         form.nationality.data = profile.nationality
         form.phone.data = profile.phone
@@ -302,7 +301,7 @@ def visitor(visitor_id: int):
     duplicates = (
         registry.possible_duplicates(db.session, current_user, profile) if current_user.role in MANAGERS else []
     )
-    organisations = db.session.scalars(select(Organisation.name).order_by(Organisation.name).limit(200)).all()
+    organisations = organisation_registry.suggestions(db.session)
     return render_template(
         "visits/visitor.html",
         profile=profile,
