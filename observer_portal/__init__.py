@@ -53,6 +53,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_errors(app)
     init_templating(app)
     register_cli(app)
+    from observer_portal.security import allow_large_uploads
+
+    app.before_request_funcs.setdefault(None, []).insert(0, allow_large_uploads)  # before the body is read
     return app
 
 
@@ -89,6 +92,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from observer_portal.accreditations import bp as accreditations_bp
     from observer_portal.assistance import bp as assistance_bp
     from observer_portal.auth import bp as auth_bp
     from observer_portal.briefings import bp as briefings_bp
@@ -110,5 +114,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(elections_bp)
     app.register_blueprint(centres_bp)
     app.register_blueprint(organisations_bp)
+    app.register_blueprint(accreditations_bp)
     app.register_blueprint(language_help_bp)
     app.register_blueprint(visits_bp)

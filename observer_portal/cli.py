@@ -190,10 +190,11 @@ def backup_restore_command(backup, yes):
 
 
 def register_cli(app: Flask) -> None:
-    from observer_portal.setup_cli import centres_cli, elections_cli, setup_command
+    from observer_portal.setup_cli import accreditations_cli, centres_cli, elections_cli, setup_command
 
     app.cli.add_command(setup_command)
     app.cli.add_command(centres_cli)
+    app.cli.add_command(accreditations_cli)
     app.cli.add_command(elections_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(loans_cli)

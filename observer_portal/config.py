@@ -190,7 +190,10 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         # E-mail copies of notifications (optional): Flask-Mailman settings, always with a timeout.
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
-        "MAIL_BACKEND": "smtp",  # also under test: mail goes to a real (local) SMTP server
+        # also under test: mail goes to a real (local) SMTP server; `make run` without a server
+        # prints it (invitations) in the worker's output instead
+        "MAIL_BACKEND": "console" if profile == "development" and not env.get("MAIL_SERVER") else "smtp",
+        "INVITATION_DAYS": int(env.get("INVITATION_DAYS", "14")),
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), False),
         "MAIL_USE_SSL": _bool(env.get("MAIL_USE_SSL"), False),

@@ -11,9 +11,13 @@
   one is committed): no web worker waits on a provider. The draft row is claimed before the
   call, so it is made once; the same sweep queues again a draft whose worker died.
 - **Overdue-loan notices**, every 15 minutes (`flask loans notify-overdue` does the same by hand).
-- **Submission keys** older than a day are forgotten, every hour (`submissions.py`).
-- **Retention**, every night at 02:30: visitors last seen more than RETENTION_DAYS ago lose
-  their personal data (`flask visits anonymise` does the same by hand); 0 switches it off.
+- **Submission keys** older than a day are forgotten, every hour (`submissions.py`), and so
+  are accreditation lists uploaded but never imported (their files hold personal data).
+- **Invitations** (`send_invitation`, queued after the request that made them is committed):
+  the job makes the link's secret and sends the e-mail, retried like e-mail copies.
+- **Retention**, every night at 02:30: elections past their retention date are erased
+  (`flask elections enforce-retention`), and with RETENTION_DAYS visitors last seen longer
+  ago than that lose their personal data (`flask visits anonymise`); 0 switches that off.
 
 Which queue: JOB_QUEUE_URL — `sqlite:///…` (the default, `instance/jobs.sqlite3`, for
 `make run` and one machine), `redis://…` in production, or `immediate` under test (a job runs
@@ -78,6 +82,13 @@ class Jobs:
                 outcome = machine_drafts.make(db.session, draft_id, translator_from_config(app.config), claim_timeout)
                 return None if outcome is None else outcome.value
 
+        @queue.task(retries=5, retry_delay=retry_delay, retry_backoff=2, name="send_invitation")
+        def send_invitation(invitation_id: int) -> bool:
+            from observer_portal.services.invitations import send
+
+            with app.app_context():
+                return send(db.session, invitation_id)
+
         @queue.periodic_task(crontab(minute="*"), name="sweep_emails")
         def sweep_emails() -> int:
             """E-mail copies and machine drafts that a dead worker left behind."""
@@ -109,10 +120,12 @@ class Jobs:
 
         @queue.periodic_task(crontab(minute="7"), name="forget_submissions")
         def forget_submissions() -> int:
+            """Submission keys older than a day, and accreditation lists left unimported a day."""
+            from observer_portal.services.accreditations import forget_stale_uploads
             from observer_portal.submissions import forget_old
 
             with app.app_context():
-                count = forget_old(db.session)
+                count = forget_old(db.session) + forget_stale_uploads(db.session)
                 db.session.commit()
             return count
 
@@ -136,7 +149,7 @@ class Jobs:
 
         self.email_copy, self.sweep_emails, self.overdue_loans = email_copy, sweep_emails, overdue_loans
         self.retention, self.forget_submissions = retention, forget_submissions
-        self.machine_draft = machine_draft
+        self.machine_draft, self.send_invitation = machine_draft, send_invitation
         self.mail = bool(app.config.get("MAIL_SERVER"))
 
     def email(self, notifications: Iterable[Notification | None]) -> None:
@@ -170,6 +183,20 @@ def make_after_commit(draft) -> None:
             current_app.extensions["jobs"].machine_draft(draft_id)
         except Exception:
             log.exception("machine draft %s not queued; the sweep will queue it", draft_id)
+
+    after_commit(queue)
+
+
+def send_invitations_after_commit(invitation_ids: list[int]) -> None:
+    """Queue each invitation's e-mail once the request that made them is committed."""
+    ids = list(invitation_ids)
+
+    def queue() -> None:
+        for invitation_id in ids:
+            try:
+                current_app.extensions["jobs"].send_invitation(invitation_id)
+            except Exception:
+                log.exception("invitation %s not queued; invite the person again", invitation_id)
 
     after_commit(queue)
 

@@ -136,6 +136,15 @@ def refuse_nul_bytes():
         abort(400)
 
 
+def allow_large_uploads():
+    """The accreditation list upload may be larger than every other request (MAX_CONTENT_LENGTH):
+    set before anything reads the body (the CSRF check does)."""
+    if request.endpoint == "accreditations.index" and request.method == "POST":
+        from observer_portal.services.accreditation_files import MAX_FILE_BYTES, MiB
+
+        request.max_content_length = max(MAX_FILE_BYTES + MiB, current_app.config["MAX_CONTENT_LENGTH"] or 0)
+
+
 def init_security(app: Flask) -> None:
     app.before_request(refuse_nul_bytes)
     app.after_request(set_security_headers)

@@ -207,3 +207,74 @@ def list_centres_command():
     for centre in all_centres(db.session, include_closed=True):
         state = "open" if centre.active else "closed down"
         click.echo(f"{centre.slug}\t{state}\t{centre.timezone}\t{centre.name}")
+
+
+accreditations_cli = AppGroup("accreditations", help="The Commission's lists of accredited observers and journalists.")
+
+
+@accreditations_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--centre", "centre_slug", required=True, help="The centre the people come to, e.g. atyrau.")
+@click.option("--dry-run", is_flag=True, help="Check every row and print the result; write nothing.")
+@click.option(
+    "--kind",
+    type=click.Choice(["observer", "media"]),
+    default="observer",
+    show_default=True,
+    help="Who the rows are when the list has no such column.",
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(["", "utf-8", "windows-1251"]),
+    default="",
+    help="Of a CSV file (default: found out).",
+)
+@click.option("--column", "columns", multiple=True, help="FIELD=HEADING when a column's heading is not recognised.")
+def import_accreditations_command(path, centre_slug, dry_run, kind, encoding, columns):
+    """Import a CSV or XLSX list (all rows or none): prints `created N, updated N, unchanged N,
+    errors N` and each row's problems; exits 1, writing nothing, when any row has one."""
+    from pathlib import Path
+
+    from observer_portal.models import AccreditationImport, VisitorKind
+    from observer_portal.services import accreditation_rows, accreditations
+    from observer_portal.services.accreditation_files import read_table
+    from observer_portal.services.centres import find_centre
+
+    centre = find_centre(db.session, centre_slug)
+    if centre is None:
+        raise click.BadParameter(f"no centre {centre_slug!r}", param_hint="--centre")
+    data = Path(path).read_bytes()
+    try:
+        table = read_table(path, data, encoding)
+        mapping = accreditation_rows.guess_mapping(table.header)
+        for pair in columns:
+            target, _sep, heading = pair.partition("=")
+            if target not in accreditations.FIELDS or heading not in table.header:
+                raise click.BadParameter(f"{pair!r}: FIELD=HEADING with a heading of the file", param_hint="--column")
+            mapping[target] = table.header.index(heading)
+        active = active_election(db.session)
+        upload = AccreditationImport(
+            centre_id=centre.id,
+            election_id=active.id if active else None,
+            filename=Path(path).name[:200],
+            data=data,
+            encoding=table.encoding,
+            mapping=mapping,
+            default_kind=VisitorKind(kind),
+        )
+        db.session.add(upload)
+        db.session.flush()
+        result = accreditations.preview(db.session, upload)
+        if not result.problems and not dry_run:
+            accreditations.run_import(db.session, None, upload)
+    except ServiceError as error:
+        raise _refused(error) from None
+    for problem in result.problems:
+        click.echo(f"line {problem.line}, {accreditations.FIELDS[problem.field]}: {problem.message}", err=True)
+    click.echo(result.counts())
+    if result.problems or dry_run:
+        db.session.rollback()
+        if result.problems:
+            raise SystemExit(1)
+        return
+    db.session.commit()

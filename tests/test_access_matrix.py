@@ -12,7 +12,15 @@ import pytest
 from sqlalchemy import select
 
 from observer_portal.extensions import db
-from observer_portal.models import BriefingVersion, HelpMode, OrganisationKind, Proficiency, TranslationJob, Visit
+from observer_portal.models import (
+    AccreditationImport,
+    BriefingVersion,
+    HelpMode,
+    OrganisationKind,
+    Proficiency,
+    TranslationJob,
+    Visit,
+)
 from observer_portal.models.base import utcnow
 from observer_portal.permissions import view_access
 from observer_portal.services.elections import ElectionInput, create_election
@@ -101,6 +109,13 @@ MATRIX = {
     # another centre than theirs is not a coordinator's to change (see test_centres for the 403)
     "centres.deactivate": ("POST", "/manage/centres/{centre}/close-down", expect(401, 403, 403, 403, 403, 302)),
     "centres.reactivate": ("POST", "/manage/centres/{centre}/reopen", expect(401, 403, 403, 403, 403, 302)),
+    "accreditations.index": ("GET", "/manage/accreditations/", MANAGER_PAGE),
+    "accreditations.people": ("GET", "/manage/accreditations/people", MANAGER_PAGE),
+    "accreditations.columns": ("GET", "/manage/accreditations/{upload}/columns", MANAGER_PAGE),
+    "accreditations.preview": ("GET", "/manage/accreditations/{upload}", MANAGER_PAGE),
+    "accreditations.run": ("POST", "/manage/accreditations/{upload}/import", MANAGER_ACTION),
+    # a forged link: refused (404) for everyone, signed in or not (signed in: sent home)
+    "auth.accept_invitation": ("GET", "/invitation/forged.token", expect(404, 302, 302, 302, 302, 302)),
     "organisations.index": ("GET", "/manage/organisations/", MANAGER_PAGE),
     "organisations.create": ("GET", "/manage/organisations/new", MANAGER_PAGE),
     "organisations.edit": ("GET", "/manage/organisations/{organisation}", MANAGER_PAGE),
@@ -158,6 +173,13 @@ def world(app) -> dict:
         db.session.add(visit)
         election = create_election(db.session, None, ElectionInput({"en": "Matrix election"}, date(2029, 11, 18)))
         organisation = find_or_create_organisation(db.session, "OSCE/ODIHR", OrganisationKind.OBSERVER_MISSION)
+        upload = AccreditationImport(
+            centre_id=centre.id,
+            filename="list.csv",
+            data=b"Name,Number\nA B,1\n",
+            mapping={"full_name": 0, "accreditation_number": 1},
+        )
+        db.session.add(upload)
         db.session.commit()
         ids = {
             "target": target.id,
@@ -172,6 +194,7 @@ def world(app) -> dict:
             "election": election.id,
             "centre": make_centre("oral").slug,
             "organisation": organisation.id,
+            "upload": upload.id,
         }
         db.session.remove()
     yield ids

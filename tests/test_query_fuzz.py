@@ -230,6 +230,7 @@ def _demo_values() -> dict[str, list[str]]:
         "visitor_id": ids(m.VisitorProfile),
         "election_id": ids(m.Election),
         "organisation_id": ids(m.Organisation),
+        "import_id": ids(m.AccreditationImport) or ["1"],
         "centre_slug": list(db.session.scalars(select(m.Centre.slug))),
         "slug": list(db.session.scalars(select(m.Centre.slug))) + list(db.session.scalars(select(m.Briefing.slug))),
         "locale": ["en", "de", "fr", "ru", "kk"],

@@ -100,3 +100,18 @@ class PasswordChangeForm(PortalForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Change password"))
+
+
+class InvitationForm(PortalForm):
+    password = PasswordField(
+        _l("Password"),
+        description=_l("At least 8 characters. A long phrase is easier to remember and harder to guess."),
+        validators=[DataRequired(), StrongPassword(email_field=None)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords do not match."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Create my account"))

@@ -11,20 +11,20 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from observer_portal.auth import bp
-from observer_portal.auth.forms import LoginForm, PasswordChangeForm, ProfileForm, SignUpForm
+from observer_portal.auth.forms import InvitationForm, LoginForm, PasswordChangeForm, ProfileForm, SignUpForm
 from observer_portal.auth.redirects import safe_next
 from observer_portal.auth.sessions import end_session, start_session
 from observer_portal.extensions import db, limiter
 from observer_portal.forms import ConfirmForm, as_choices, show_form_error
 from observer_portal.i18n import LOCALES, country_choices, language_choices
-from observer_portal.jobs import email_copies
+from observer_portal.jobs import email_copies, send_invitations_after_commit
 from observer_portal.lazy_text import _l
 from observer_portal.models import Role
 from observer_portal.permissions import public, roles_required, signed_in
-from observer_portal.services import ServiceError, accounts, duty
+from observer_portal.services import ServiceError, accounts, duty, invitations
 from observer_portal.services.centres import centre_choices
 from observer_portal.services.organisations import suggestions
-from observer_portal.unit_of_work import after_commit
+from observer_portal.unit_of_work import after_commit, flash_refusal
 
 log = logging.getLogger("observer_portal.auth")
 
@@ -104,11 +104,20 @@ def signup():
             preferred_locale=str(get_locale()),
         )
         try:
-            user = accounts.sign_up(db.session, data)
+            joined = invitations.sign_up_or_invite(db.session, data)
         except ServiceError as error:
             show_form_error(form, error)
         else:
-            start_session(user)
+            if isinstance(joined, list):  # on an accreditation list: the link goes to that address
+                send_invitations_after_commit(joined)
+                flash(
+                    _l(
+                        "You are on the centre's list already. We have sent you an e-mail with a link to finish creating your account."
+                    ),
+                    "success",
+                )
+                return redirect(url_for("auth.login"))
+            start_session(joined)
             flash(_l("Welcome! Your account has been created."), "success")
             return redirect(url_for("main.home"))
     organisations = suggestions(db.session)
@@ -155,3 +164,28 @@ def toggle_duty():
         after_commit(partial(email_copies, notifications))
         flash(_l("You are now on duty.") if current_user.on_duty else _l("You are now off duty."), "success")
     return redirect(url_for("auth.account"))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"], methods=["POST"])
+def accept_invitation(token: str):
+    """The link of an invitation e-mail: set a password, get the account of that profile."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    try:
+        invitation = invitations.open_invitation(db.session, token[:500])
+    except ServiceError as error:  # forged, reused, replaced or expired: said at the top of the page
+        flash_refusal(error)
+        return render_template("auth/invitation.html", form=None), 404
+    form = InvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept(db.session, token[:500], form.password.data)
+        except ServiceError as error:
+            show_form_error(form, error)
+        else:
+            start_session(user)
+            flash(_l("Welcome! Your account has been created."), "success")
+            return redirect(url_for("visits.mine"))
+    return render_template("auth/invitation.html", invitation=invitation, form=form)

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from observer_portal.models.base import Base, UTCDateTime, utcnow
+from observer_portal.models.centre import Centre
 from observer_portal.models.election import election_column
 from observer_portal.models.user import User, _enum
 
@@ -90,6 +91,7 @@ class VisitorProfile(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User | None] = relationship(back_populates="visitor_profile")
+    centre: Mapped[Centre | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     languages: Mapped[list[VisitorLanguage]] = relationship(
         cascade="all, delete-orphan", order_by="VisitorLanguage.language"

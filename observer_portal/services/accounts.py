@@ -113,6 +113,7 @@ def sign_up(session: Session, data: SignUp) -> User:
         phone=data.phone.strip(),
         contact_email=normalise_email(data.email),
         languages=[VisitorLanguage(language=code) for code in _clean_languages(data.languages)],
+        centre_id=data.centre_id,
     )
     session.add_all([user, profile])
     session.flush()

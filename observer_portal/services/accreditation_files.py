@@ -1,6 +1,6 @@
 """Reading an accreditation list as the Commission sends it: CSV with any delimiter, in UTF-8
-(with or without a byte order mark) or Windows-1251, or an Excel workbook (.xlsx, its first
-sheet). The result is a header and rows of plain strings, each row with its line number in
+(with or without a byte order mark), Windows-1251 or UTF-16 (Excel's "Unicode text"), or an
+Excel workbook (.xlsx, its first sheet). The result is a header and rows of plain strings, each row with its line number in
 the file, so every message can say which line to correct.
 
 A workbook is a zip archive: before openpyxl opens it, its members are checked as a Word
@@ -27,7 +27,7 @@ MAX_UNPACKED_BYTES = 200 * MiB  # a 50,000-row workbook unpacks to about 40 MiB
 MAX_ROWS = 50_000
 MAX_COLUMNS = 60
 MAX_CELL = 1_000  # longer cells are cut here (and then refused by the field's own limit)
-ENCODINGS = {"utf-8": "utf-8-sig", "windows-1251": "cp1251"}
+ENCODINGS = {"utf-8": "utf-8-sig", "windows-1251": "cp1251", "utf-16": "utf-16"}
 DELIMITERS = ",;\t|"
 
 
@@ -53,6 +53,8 @@ def read_table(filename: str, data: bytes, encoding: str = "") -> Table:
         table = Table(header, rows, used)
     if not table.header or not any(table.header):
         raise ServiceError(_l("The first line must name the columns."), field="file")
+    width = max(n for n, title in enumerate(table.header) if title) + 1  # empty columns at the right
+    table = Table(table.header[:width], [(line, cells[:width]) for line, cells in table.rows], table.encoding)
     if len(table.rows) > MAX_ROWS:
         raise ServiceError(_l("A list can have at most %(n)s rows.", n=LocalNumber(MAX_ROWS)), field="file")
     return table
@@ -66,6 +68,11 @@ def _decoded(data: bytes, encoding: str) -> tuple[str, str]:
             return data.decode(ENCODINGS[encoding]), encoding
         except UnicodeDecodeError:
             raise ServiceError(_l("The file cannot be read in this encoding."), field="encoding") from None
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text": UTF-16 with its mark
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise ServiceError(_l("The file cannot be read in this encoding."), field="encoding") from None
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
@@ -73,12 +80,20 @@ def _decoded(data: bytes, encoding: str) -> tuple[str, str]:
 
 
 def _csv(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    sample = text[:65536]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=DELIMITERS)
-    except csv.Error:
+    """The delimiter is the candidate the header line holds most of (headings rarely contain
+    one; cells often do: "Russian, English"); the csv module's sniffer only when it has none."""
+    first_line = text.split("\n", 1)[0]
+    counts = {delimiter: first_line.count(delimiter) for delimiter in DELIMITERS}
+    best = max(counts, key=counts.get)
+    if counts[best]:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        dialect_kwargs = {"delimiter": best}
+    else:
+        try:
+            dialect, dialect_kwargs = csv.Sniffer().sniff(text[:65536], delimiters=DELIMITERS), {}
+        except csv.Error:
+            dialect, dialect_kwargs = csv.excel, {}
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, **dialect_kwargs)
     header: list[str] = []
     rows: list[tuple[int, list[str]]] = []
     try:

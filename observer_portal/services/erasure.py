@@ -10,7 +10,8 @@ Two entry points, one code path:
 What goes: names, e-mails, phones, accreditation numbers, nationality and languages; the
 accounts of those people (unusable afterwards); visit notes, request details, places and
 comments, translation texts, uploaded documents and their translation-memory entries, loan
-notes; names inside audit entries; profiles that never came (nothing points at them).
+notes; names inside audit entries; invitations (they hold the address) and the election's
+uploaded accreditation lists; profiles that never came (nothing points at them).
 What stays: every row that a statistic counts — visits (centre, time, mission, kind,
 purposes), requests (kind, status, times, who worked on them), loans (times) — so every
 figure of the visit log and the coverage page is the same before and after. Staff accounts
@@ -28,9 +29,11 @@ from sqlalchemy import String, cast, delete, exists, func, literal, or_, select,
 from sqlalchemy.orm import Session
 
 from observer_portal.models import (
+    AccreditationImport,
     AuditEvent,
     Election,
     ElectionState,
+    Invitation,
     Loan,
     Notification,
     RequestEvent,
@@ -73,6 +76,7 @@ def erase_people(session: Session, visitor_ids: Iterable[int]) -> int:
             execution_options={"synchronize_session": False},
         )
         session.execute(delete(VisitorLanguage).where(VisitorLanguage.visitor_id.in_(ids)))
+        session.execute(delete(Invitation).where(Invitation.visitor_id.in_(ids)))  # they hold the e-mail
         accounts = list(session.scalars(select(VisitorProfile.user_id).where(VisitorProfile.id.in_(ids))))
         _close_accounts(session, [a for a in accounts if a is not None])
         _erase_audit_names(session, "VisitorProfile", ids)
@@ -209,6 +213,7 @@ def erase_election(session: Session, election: Election, actor: User | None = No
         loans=select(Loan.id).where(Loan.election_id == election.id),
     )
     removed = _remove_unused_profiles(session, erased_ids)
+    session.execute(delete(AccreditationImport).where(AccreditationImport.election_id == election.id))
     _erase_typed_searches(session, before=utcnow())
     election.erased_at = utcnow()
     record(session, actor, "election.erased", election, people=people, removed=removed)

@@ -115,6 +115,7 @@ def _visitor(session: Session, actor: User, data: VisitInput) -> VisitorProfile:
         phone=new.phone.strip()[:MAX_PHONE],
         contact_email=new.contact_email.strip().lower()[:MAX_EMAIL],
         languages=[VisitorLanguage(language=code) for code in sorted(set(new.languages)) if code in SPOKEN_LANGUAGES],
+        centre_id=actor.centre_id,
     )
     session.add(visitor)
     session.flush()
