@@ -102,6 +102,16 @@ ROLE_PAGES = {
         "/visits/visitors/{marta}",
         "/visits/visitors/{marta}/merge?duplicate={marta_again}",
         "/visits/visitors/{marta}/merge?q=kowalska",
+        "/elections/",
+        "/manage/centres/",
+        "/manage/centres/atyrau",
+        "/manage/organisations/",
+        "/manage/organisations/new",
+        "/manage/organisations/{osce}/merge",
+        "/manage/accreditations/",
+        "/manage/accreditations/{list}/columns",
+        "/manage/accreditations/{list}",
+        "/manage/accreditations/people",
     ],
     "volunteer": [
         "/account",
@@ -242,7 +252,24 @@ def seed(app) -> dict[str, int]:
             .where(VisitorProfile.full_name == "Marta Kowalska")
             .order_by(VisitorProfile.accreditation_number.is_(None))
         ).all()
+        from observer_portal.models import Organisation, VisitorKind
+        from observer_portal.services import accreditations
+
+        coordinator = user(ACCOUNTS["coordinator"])
+        listed = "ФИО;Номер аккредитации;E-mail;Языки\nАйгуль Серикова;CIS-LTO-0201;aigul@example.org;kk\n"
+        clean = accreditations.upload_list(
+            db.session, coordinator, coordinator.centre_id, "list.csv", listed.encode(), "", VisitorKind.OBSERVER
+        )
+        accreditations.run_import(db.session, coordinator, clean)
+        faulty = listed + "=HYPERLINK(1);CIS-LTO-0202;x;klingon\nАйгуль С.;CIS-LTO-0201;aigul@example.org;ru\n"
+        problems = accreditations.upload_list(
+            db.session, coordinator, coordinator.centre_id, "list-2.csv", faulty.encode(), "", VisitorKind.OBSERVER
+        )
+        db.session.commit()
+        osce = db.session.scalar(select(Organisation.id).where(Organisation.name.startswith("OSCE")))
         return {
+            "list": problems.id,
+            "osce": osce,
             "marta": marta,
             "marta_again": marta_again,
             "language_job": language_job,
