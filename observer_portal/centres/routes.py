@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from observer_portal import policies
@@ -114,21 +114,21 @@ def edit(slug: str):
     return render_template("centres/form.html", form=form, centre=centre)
 
 
+def _set_active(slug: str, active: bool, message) -> Response:
+    centre = _centre(slug)
+    if ConfirmForm().validate_on_submit():
+        service.set_active(db.session, current_user, centre, active)
+        flash(message, "success")
+    return redirect(url_for("centres.index"))
+
+
 @bp.post("/<slug>/close-down")
 @roles_required(Role.ADMIN)
 def deactivate(slug: str):
-    centre = _centre(slug)
-    if ConfirmForm().validate_on_submit():
-        service.set_active(db.session, current_user, centre, False)
-        flash(_l("The centre is closed down: it is no longer listed; its records stay."), "success")
-    return redirect(url_for("centres.index"))
+    return _set_active(slug, False, _l("The centre is closed down: it is no longer listed; its records stay."))
 
 
 @bp.post("/<slug>/reopen")
 @roles_required(Role.ADMIN)
 def reactivate(slug: str):
-    centre = _centre(slug)
-    if ConfirmForm().validate_on_submit():
-        service.set_active(db.session, current_user, centre, True)
-        flash(_l("The centre is open again."), "success")
-    return redirect(url_for("centres.index"))
+    return _set_active(slug, True, _l("The centre is open again."))
