@@ -50,12 +50,14 @@ from observer_portal.models import (
 from observer_portal.services.workflow import Action, Relation, allowed_actions
 
 
-def _footprints(centre_id: int | None) -> list[ColumnElement[bool]]:
-    """Conditions 'the visitor has a visit / request / loan / account (at `centre_id`), or was
-    registered or imported there'."""
+def _footprints(centre_id: int | None, *, elsewhere: bool = False) -> list[ColumnElement[bool]]:
+    """Conditions 'the visitor has a visit / request / loan / account (at `centre_id`; with
+    `elsewhere`, at another centre than it), or was registered or imported there'."""
 
     def at(column) -> list:
-        return [column == centre_id] if centre_id is not None else []
+        if centre_id is None:
+            return []
+        return [column != centre_id] if elsewhere else [column == centre_id]
 
     return [
         exists().where(Visit.visitor_id == VisitorProfile.id, *at(Visit.centre_id)),
@@ -64,8 +66,14 @@ def _footprints(centre_id: int | None) -> list[ColumnElement[bool]]:
             Loan.borrower_id == VisitorProfile.id, Loan.item_id == EquipmentItem.id, *at(EquipmentItem.centre_id)
         ),
         exists().where(User.id == VisitorProfile.user_id, *at(User.centre_id), User.centre_id.is_not(None)),
-        VisitorProfile.centre_id == centre_id if centre_id is not None else VisitorProfile.centre_id.is_not(None),
+        VisitorProfile.centre_id.is_not(None) if centre_id is None else at(VisitorProfile.centre_id)[0],
     ]
+
+
+def belongs_elsewhere(centre_id: int) -> ColumnElement[bool]:
+    """SQL condition on VisitorProfile: another centre registered, served or imported them
+    (their data is that centre's to change, not a list's another centre uploads)."""
+    return or_(*_footprints(centre_id, elsewhere=True))
 
 
 # ---------------------------------------------------------------- centres and accounts

@@ -215,6 +215,7 @@ accreditations_cli = AppGroup("accreditations", help="The Commission's lists of 
 @accreditations_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--centre", "centre_slug", required=True, help="The centre the people come to, e.g. atyrau.")
+@click.option("--election", "election_id", type=int, help="The election the list is for (default: the active one).")
 @click.option("--dry-run", is_flag=True, help="Check every row and print the result; write nothing.")
 @click.option(
     "--kind",
@@ -225,19 +226,18 @@ accreditations_cli = AppGroup("accreditations", help="The Commission's lists of 
 )
 @click.option(
     "--encoding",
-    type=click.Choice(["", "utf-8", "windows-1251"]),
+    type=click.Choice(["", "utf-8", "windows-1251", "utf-16"]),
     default="",
     help="Of a CSV file (default: found out).",
 )
 @click.option("--column", "columns", multiple=True, help="FIELD=HEADING when a column's heading is not recognised.")
-def import_accreditations_command(path, centre_slug, dry_run, kind, encoding, columns):
+def import_accreditations_command(path, centre_slug, election_id, dry_run, kind, encoding, columns):
     """Import a CSV or XLSX list (all rows or none): prints `created N, updated N, unchanged N,
     errors N` and each row's problems; exits 1, writing nothing, when any row has one."""
     from pathlib import Path
 
-    from observer_portal.models import AccreditationImport, VisitorKind
-    from observer_portal.services import accreditation_rows, accreditations
-    from observer_portal.services.accreditation_files import read_table
+    from observer_portal.models import VisitorKind
+    from observer_portal.services import accreditations
     from observer_portal.services.centres import find_centre
 
     centre = find_centre(db.session, centre_slug)
@@ -245,25 +245,15 @@ def import_accreditations_command(path, centre_slug, dry_run, kind, encoding, co
         raise click.BadParameter(f"no centre {centre_slug!r}", param_hint="--centre")
     data = Path(path).read_bytes()
     try:
-        table = read_table(path, data, encoding)
-        mapping = accreditation_rows.guess_mapping(table.header)
+        upload = accreditations.upload_list(
+            db.session, None, centre.id, Path(path).name, data, encoding, VisitorKind(kind), election_id
+        )
+        header = accreditations.read_table(upload.filename, data, upload.encoding).header
         for pair in columns:
             target, _sep, heading = pair.partition("=")
-            if target not in accreditations.FIELDS or heading not in table.header:
+            if target not in accreditations.FIELDS or heading not in header:
                 raise click.BadParameter(f"{pair!r}: FIELD=HEADING with a heading of the file", param_hint="--column")
-            mapping[target] = table.header.index(heading)
-        active = active_election(db.session)
-        upload = AccreditationImport(
-            centre_id=centre.id,
-            election_id=active.id if active else None,
-            filename=Path(path).name[:200],
-            data=data,
-            encoding=table.encoding,
-            mapping=mapping,
-            default_kind=VisitorKind(kind),
-        )
-        db.session.add(upload)
-        db.session.flush()
+            upload.mapping = {**upload.mapping, target: header.index(heading)}
         result = accreditations.preview(db.session, upload)
         if not result.problems and not dry_run:
             accreditations.run_import(db.session, None, upload)

@@ -106,7 +106,7 @@ def test_a_list_with_bad_rows_is_previewed_row_by_row_in_german_and_nothing_is_w
     before = _profiles(app)
     response = _upload(coordinator, _csv([HEADER, *GOOD, *BAD]), "liste.csv", lang="de")
     preview_url, page = _preview_of(coordinator, response)
-    assert "8 Zeilen: 3 neu, 0 zu aktualisieren, 0 unverändert, 5 mit Problemen." in page
+    assert "Zeilen: 8. Neu: 3; zu aktualisieren: 0; unverändert: 0; mit Problemen: 5." in page
     assert "Dieselbe Nummer wie in Zeile 2." in page
     assert "Sieht wie eine Tabellenformel aus" in page
     assert "Höchstens 120 Zeichen." in page or "Höchstens 120" in page
@@ -126,7 +126,7 @@ def test_a_list_with_bad_rows_is_previewed_row_by_row_in_german_and_nothing_is_w
 def test_a_clean_list_is_imported_once_and_a_second_import_changes_nothing(app, coordinator):
     response = _upload(coordinator, _csv([HEADER, *GOOD], delimiter=","), "list.csv")
     preview_url, page = _preview_of(coordinator, response)
-    assert "3 Zeilen: 3 neu, 0 zu aktualisieren, 0 unverändert, 0 mit Problemen." in page
+    assert "Zeilen: 3. Neu: 3; zu aktualisieren: 0; unverändert: 0; mit Problemen: 0." in page
     import_id = preview_url.rstrip("/").split("/")[-1]
     done = post_form(coordinator, f"/manage/accreditations/{import_id}/import", {}, page=preview_url)
     assert done.status_code == 302
@@ -149,7 +149,7 @@ def test_a_clean_list_is_imported_once_and_a_second_import_changes_nothing(app, 
 
     again = _upload(coordinator, _csv([HEADER, *GOOD], delimiter="\t"), "list-again.csv")
     preview_url, page = _preview_of(coordinator, again)
-    assert "3 Zeilen: 0 neu, 0 zu aktualisieren, 3 unverändert, 0 mit Problemen." in page
+    assert "Zeilen: 3. Neu: 0; zu aktualisieren: 0; unverändert: 3; mit Problemen: 0." in page
     post_form(coordinator, preview_url + "/import", {}, page=preview_url)
     assert _profiles(app) == count
 
@@ -157,7 +157,7 @@ def test_a_clean_list_is_imported_once_and_a_second_import_changes_nothing(app, 
     changed[1][5] = "+49 151 000 00 02"
     third = _upload(coordinator, _csv([HEADER, *changed]), "list-3.csv")
     _url, page = _preview_of(coordinator, third)
-    assert "3 Zeilen: 0 neu, 1 zu aktualisieren, 2 unverändert" in page
+    assert "Zeilen: 3. Neu: 0; zu aktualisieren: 1; unverändert: 2" in page
     assert "Anna Müller" in page
     assert "Telefon" in page
 
@@ -166,10 +166,10 @@ def test_windows_1251_and_xlsx_read_the_same_people(app, coordinator):
     cyrillic = [GOOD[0], ["Петров Пётр", "CIS-LTO-0102", "Миссия наблюдателей от СНГ", "Беларусь", "", "", "русский"]]
     response = _upload(coordinator, _csv([HEADER, *cyrillic], encoding="cp1251"), "cp1251.csv")
     _url, page = _preview_of(coordinator, response)
-    assert "2 Zeilen: 2 neu, 0 zu aktualisieren, 0 unverändert, 0 mit Problemen." in page  # Беларусь read right
+    assert "Zeilen: 2. Neu: 2; zu aktualisieren: 0; unverändert: 0; mit Problemen: 0." in page  # Беларусь read right
     workbook = _upload(coordinator, _xlsx([HEADER, *GOOD]), "list.xlsx")
     _url, page = _preview_of(coordinator, workbook)
-    assert "4 Zeilen: 3 neu, 0 zu aktualisieren, 0 unverändert, 1 mit Problemen." in page  # the formula cell
+    assert "Zeilen: 4. Neu: 3; zu aktualisieren: 0; unverändert: 0; mit Problemen: 1." in page  # the formula cell
     assert "Sieht wie eine Tabellenformel aus" in page
 
 
@@ -188,7 +188,7 @@ def test_a_file_that_is_no_list_is_refused_at_the_upload(app, coordinator):
 def test_excels_unicode_text_is_read_too(app, coordinator):
     utf16 = _upload(coordinator, _csv([HEADER, *GOOD], delimiter="\t", encoding="utf-16"), "unicode.txt")
     _url, page = _preview_of(coordinator, utf16)
-    assert "3 Zeilen: 3 neu, 0 zu aktualisieren, 0 unverändert, 0 mit Problemen." in page
+    assert "Zeilen: 3. Neu: 3; zu aktualisieren: 0; unverändert: 0; mit Problemen: 0." in page
 
 
 def test_another_centres_list_is_not_a_coordinators(app, coordinator, login_as):
@@ -223,3 +223,66 @@ def test_the_command_line_prints_the_counts_and_exits_1_on_any_error(app, tmp_pa
     again = runner.invoke(args=["accreditations", "import", str(good), "--centre", "atyrau"])
     assert "created 0, updated 0, unchanged 3, errors 0" in again.output
     assert _profiles(app) == 3
+
+
+def test_a_list_never_changes_another_centres_visitor(app, coordinator, login_as):
+    """Karaganda's list with the number of Atyrau's visitor: refused, nothing about her changes
+    (an address changed there would send her invitation to whoever typed it)."""
+    with app.app_context():
+        make_centre("karaganda")
+        atyrau = db.session.scalar(select(AccreditationImport.centre_id)) or make_centre("atyrau").id
+        db.session.add(
+            VisitorProfile(
+                kind="observer",
+                full_name="Hannah Müller",
+                accreditation_number="ODIHR-LTO-0142",
+                centre_id=atyrau,
+                contact_email="hannah@example.org",
+            )
+        )
+        db.session.commit()
+    karaganda, _user = login_as("coordinator", email="coord@karaganda.example.org", centre="karaganda")
+    hostile = _csv([["Name", "Accreditation number", "E-mail"], ["Hans", "odihr lto 0142", "mallory@evil.example"]])
+    _url, page = _preview_of(karaganda, _upload(karaganda, hostile, "list.csv", lang="en"))
+    assert "This number is held by a visitor of another centre." in page
+    assert "Import the list" not in page
+    with app.app_context():
+        hannah = db.session.scalar(
+            select(VisitorProfile).where(VisitorProfile.accreditation_number == "ODIHR-LTO-0142")
+        )
+        assert (hannah.full_name, hannah.contact_email) == ("Hannah Müller", "hannah@example.org")
+
+
+def test_an_admin_upload_without_a_centre_is_refused_not_a_500(app, login_as):
+    with app.app_context():
+        make_centre("atyrau")
+    admin, _user = login_as("admin")
+    response = _upload(admin, _csv([HEADER, *GOOD]), "list.csv", lang="en", centre="")
+    assert response.status_code == 422
+    assert "Choose a centre from the list." in unescape(response.get_data(as_text=True))
+
+
+def test_a_list_for_the_election_being_prepared_outlives_the_one_that_ends(app, coordinator, tmp_path):
+    """Imported while the training election is active, for the next one: the end of the
+    training election's retention does not take these people."""
+    from datetime import date
+
+    from observer_portal.services.elections import ElectionInput, close, create_election
+
+    with app.app_context():
+        current = create_election(db.session, None, ElectionInput({"en": "Now"}, date(2022, 11, 20)), active=True)
+        upcoming = create_election(db.session, None, ElectionInput({"en": "Next"}, date(2027, 3, 19)))
+        db.session.commit()
+        current_id, upcoming_id = current.id, upcoming.id
+    response = _upload(coordinator, _csv([HEADER, *GOOD]), "next.csv", lang="en", election=str(upcoming_id))
+    preview_url, page = _preview_of(coordinator, response)
+    assert "Next" in page  # the election the list is for is said on the preview
+    post_form(coordinator, preview_url + "/import", {}, page=preview_url)
+    with app.app_context():
+        close(db.session, None, db.session.get(type(current), current_id))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["elections", "enforce-retention", "--today", "2023-06-01"])
+    assert result.exit_code == 0, result.output
+    assert _profiles(app) == 3
+    with app.app_context():
+        assert set(db.session.scalars(select(VisitorProfile.election_id))) == {upcoming_id}

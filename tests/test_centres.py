@@ -180,3 +180,17 @@ def test_centres_are_created_from_the_command_line_with_the_same_checks(app):
         centre = db.session.scalar(select(Centre).where(Centre.slug == "oral"))
         assert centre.hours == {"ru": "09:00–18:00"}
         assert centre.regions == {"kk": "Батыс Қазақстан облысы"}
+
+
+@pytest.mark.parametrize("zone", ["Factory", "localtime", "Etc/GMT+5", "UTC"])
+def test_a_time_zone_must_be_a_place(app, login_as, zone):
+    admin, _user = login_as("admin")
+    assert post_form(admin, "/manage/centres/new", {**FORM, "timezone": zone}).status_code == 422
+
+
+def test_a_time_zone_is_found_in_any_case_and_the_slug_new_is_taken_by_the_form(app, login_as):
+    admin, _user = login_as("admin")
+    assert post_form(admin, "/manage/centres/new", {**FORM, "slug": "new"}).status_code == 422
+    assert post_form(admin, "/manage/centres/new", {**FORM, "timezone": "asia/oral"}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Centre.timezone).where(Centre.slug == "oral")) == "Asia/Oral"

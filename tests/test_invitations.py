@@ -169,3 +169,18 @@ def test_signing_up_with_an_imported_address_sends_the_invitation_instead_of_a_s
             db.session.scalar(select(VisitorProfile.user_id).where(VisitorProfile.contact_email == "aigul@example.org"))
             is None
         )
+
+
+def test_a_corrected_address_ends_the_link_sent_to_the_wrong_one(mail_app, smtp_server):
+    from observer_portal.models import AccreditationImport, VisitorKind
+    from observer_portal.services import accreditations
+
+    _invite(mail_app, "pierre@example.org")
+    [message] = _mails(smtp_server)
+    with mail_app.app_context():
+        centre_id = db.session.scalar(select(VisitorProfile.centre_id))
+        corrected = b"Name;Number;E-mail\nPierre Lambert;ODIHR-STO-0502;p.lambert@example.org\n"
+        upload = accreditations.upload_list(db.session, None, centre_id, "fix.csv", corrected, "", VisitorKind.OBSERVER)
+        accreditations.run_import(db.session, None, db.session.get(AccreditationImport, upload.id))
+        db.session.commit()
+    assert mail_app.test_client().get(_link(message)).status_code == 404

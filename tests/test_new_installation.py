@@ -71,7 +71,7 @@ def test_an_empty_database_becomes_a_working_centre_through_its_pages(app):
     assert post_form(coordinator, "/manage/organisations/new", mission).status_code == 302
     listing = "ФИО;Номер аккредитации;Организация;E-mail\r\nИванов Иван;CIS-LTO-0101;миссия наблюдателей от снг;ivanov@example.org\r\n"
     page = coordinator.get("/manage/accreditations/").get_data(as_text=True)
-    payload = {"csrf_token": csrf_from(page), "default_kind": "observer", "encoding": ""}
+    payload = {"csrf_token": csrf_from(page), "default_kind": "observer", "encoding": "", "election": str(election_id)}
     payload["file"] = (io.BytesIO(listing.encode("utf-8-sig")), "list.csv")
     uploaded = post_multipart(coordinator, "/manage/accreditations/", payload)
     assert uploaded.status_code == 302

@@ -132,3 +132,13 @@ def test_a_typed_name_is_confirmed_by_a_coordinator(app, login_as):
     after = coordinator.get("/manage/organisations/?unconfirmed=y").get_data(as_text=True)
     assert "“Radio Azattyq” is confirmed." in after  # the flash message
     assert '<th scope="row">Radio Azattyq' not in after  # no longer waiting
+
+
+def test_a_merged_duplicates_name_finds_the_organisation_kept(app_ctx):
+    keep = create_organisation(db.session, None, OSCE)
+    duplicate = find_or_create_organisation(db.session, "OSCE ODIHR EOM", OrganisationKind.OBSERVER_MISSION)
+    from observer_portal.services.organisations import merge
+
+    merge(db.session, None, keep, duplicate)
+    assert find_or_create_organisation(db.session, "osce odihr eom", OrganisationKind.OTHER).id == keep.id
+    assert keep.aliases == ["OSCE ODIHR EOM"]

@@ -1,5 +1,6 @@
 """the registry of missions and outlets: a name per language, foreign observer delegations as
-a kind of their own, and whether a coordinator has confirmed an organisation (one typed in at
+a kind of their own, the names of duplicates merged into it, and whether a coordinator has
+confirmed an organisation (one typed in at
 sign-up or at the desk waits to be confirmed or merged); the audit trail records changes
 
 Revision ID: 9f3a1b6c4d75
@@ -46,6 +47,8 @@ def _audit_actions(actions):
 def upgrade():
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('names', sa.JSON(), nullable=False, server_default='{}'))
+        # names of duplicates merged into it: a list or a sign-up using one finds it again
+        batch_op.add_column(sa.Column('aliases', sa.JSON(), nullable=False, server_default='[]'))
         # those already there predate the registry: they have been in use, none waits for review
         batch_op.add_column(sa.Column('confirmed', sa.Boolean(), nullable=False, server_default=sa.true()))
         batch_op.create_index(batch_op.f('ix_organisations_confirmed'), ['confirmed'], unique=False)
@@ -53,6 +56,7 @@ def upgrade():
         batch_op.create_check_constraint(op.f('ck_organisations_organisation_kind'), _in('kind', KINDS + (FOREIGN,)))
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.alter_column('names', server_default=None)
+        batch_op.alter_column('aliases', server_default=None)
         batch_op.alter_column('confirmed', server_default=None)
     _audit_actions(BEFORE + ORGANISATION_ACTIONS)
 
@@ -66,4 +70,5 @@ def downgrade():
         batch_op.create_check_constraint(op.f('ck_organisations_organisation_kind'), _in('kind', KINDS))
         batch_op.drop_index(batch_op.f('ix_organisations_confirmed'))
         batch_op.drop_column('confirmed')
+        batch_op.drop_column('aliases')
         batch_op.drop_column('names')

@@ -43,6 +43,11 @@ class UploadForm(PortalForm):
         validators=[Optional()],
     )
     centre = SelectField(_l("Centre"), validators=[Optional()])
+    election = SelectField(
+        _l("Election the list is for"),
+        description=_l("The people on it are kept as long as this election's personal data is."),
+        validators=[InputRequired()],
+    )
     submit = SubmitField(_l("Upload and check"))
 
 

@@ -12,15 +12,17 @@ from observer_portal.accreditations import bp
 from observer_portal.accreditations.forms import InviteForm, MappingForm, UploadForm
 from observer_portal.extensions import db
 from observer_portal.forms import ConfirmForm, as_choices, show_form_error
+from observer_portal.i18n import reader_locale
 from observer_portal.jobs import send_invitations_after_commit
 from observer_portal.lazy_text import LocalNumber, _l
-from observer_portal.models import AccreditationImport, ImportState, VisitorKind
+from observer_portal.models import AccreditationImport, ElectionState, ImportState, VisitorKind
 from observer_portal.paging import parse_id
 from observer_portal.permissions import MANAGERS, roles_required
 from observer_portal.services import ServiceError, invitations
 from observer_portal.services import accreditations as service
 from observer_portal.services.accreditation_files import MAX_FILE_BYTES, read_table
 from observer_portal.services.centres import centre_choices
+from observer_portal.services.elections import all_elections
 from observer_portal.unit_of_work import flash_refusal
 
 UPLOAD_ENDPOINT = "accreditations.index"
@@ -46,9 +48,17 @@ def index():
     form = UploadForm()
     own_centre = policies.centre_scope(current_user)
     if own_centre is None:
-        form.centre.choices = as_choices(centre_choices(db.session))
+        form.centre.choices = as_choices([("", _l("Choose a centre"))] + centre_choices(db.session))
     else:
         del form.centre
+    open_elections = [e for e in all_elections(db.session) if e.state != ElectionState.CLOSED]
+    if open_elections:
+        form.election.choices = as_choices((e.id, e.name(reader_locale())) for e in open_elections)
+        if request.method == "GET":
+            active = next((e for e in open_elections if e.state == ElectionState.ACTIVE), open_elections[0])
+            form.election.data = str(active.id)
+    else:  # no election yet (`flask setup` makes one): the list belongs to none
+        del form.election
     if form.validate_on_submit():
         try:
             upload = service.upload_list(
@@ -59,6 +69,7 @@ def index():
                 form.file.data.read(MAX_FILE_BYTES + 1),
                 form.encoding.data or "",
                 VisitorKind(form.default_kind.data),
+                int(form.election.data) if "election" in form else None,
             )
         except ServiceError as error:
             show_form_error(form, error)
@@ -158,11 +169,16 @@ def people():
     if form.validate_on_submit():
         if not invitations.can_send():
             flash(_l("E-mail is not set up on this portal (MAIL_SERVER): invitations cannot be sent."), "error")
+        elif form.invite_everyone.data:
+            ids, remaining = invitations.invite_everyone_waiting(db.session, current_user, centre_id)
+            send_invitations_after_commit(ids)
+            flash(_l("Invitations are on their way: %(n)s.", n=LocalNumber(len(ids))), "success")
+            if remaining:
+                flash(_l("%(n)s more people wait: press the button again.", n=LocalNumber(remaining)), "info")
+        elif not form.people.data:
+            flash(_l("Choose the people to invite first."), "error")
         else:
-            if form.invite_everyone.data:
-                ids = invitations.invite_everyone_waiting(db.session, current_user, centre_id)
-            else:
-                ids = invitations.invite_selected(db.session, current_user, centre_id, list(form.people.data or []))
+            ids = invitations.invite_selected(db.session, current_user, centre_id, list(form.people.data))
             send_invitations_after_commit(ids)
             flash(_l("Invitations are on their way: %(n)s.", n=LocalNumber(len(ids))), "success")
         return redirect(url_for("accreditations.people"))

@@ -54,6 +54,7 @@ class CentreForm(CentreContactsForm):
         _l("The centre's own language"),
         description=_l("Shown to readers whose language the centre has no text in."),
         choices=as_choices(LOCALES.items()),
+        default="kk",  # as `flask centres create`: Kazakh, the state language
     )
     timezone = StringField(
         _l("Time zone"),

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from observer_portal.models.base import Base, UTCDateTime, utcnow
 from observer_portal.models.centre import Centre
-from observer_portal.models.election import election_column
+from observer_portal.models.election import Election, election_column
 from observer_portal.models.user import _enum
 from observer_portal.models.visitor import VisitorKind, VisitorProfile
 
@@ -42,6 +42,7 @@ class AccreditationImport(Base):
     imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     centre: Mapped[Centre] = relationship()
+    election: Mapped[Election | None] = relationship()
 
 
 class Invitation(Base):

@@ -51,6 +51,8 @@ class Organisation(Base):
     # unique: "OSCE/ODIHR" and "osce/odihr " are one organisation (set from `name`, below)
     name_key: Mapped[str] = mapped_column(String(200), unique=True)
     names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # names of duplicates merged into it: a list or a sign-up that uses one finds it again
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
     kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind, "organisation_kind"), index=True)
     # False: typed in at sign-up or at the desk, waiting for a coordinator to confirm or merge it
     confirmed: Mapped[bool] = mapped_column(Boolean, default=False, index=True)

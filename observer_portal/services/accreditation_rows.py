@@ -17,6 +17,7 @@ from observer_portal.lazy_text import _l
 from observer_portal.models import VisitorKind
 from observer_portal.services import ServiceError
 from observer_portal.services.centres import PHONE
+from observer_portal.services.csv_safety import SPLIT, starts_like_formula
 
 FIELDS = {
     "full_name": _l("Full name"),
@@ -32,7 +33,23 @@ REQUIRED = ("full_name", "accreditation_number")
 LIMITS = {"full_name": 120, "accreditation_number": 64, "organisation": 200, "email": 254, "phone": 40}
 #: header words that name each field, in the languages lists come in (compared casefolded)
 HEADERS = {
-    "full_name": ("name", "full name", "surname", "фио", "ф.и.о.", "имя", "аты-жөні", "аты жөні", "name, vorname"),
+    "full_name": (
+        "name",
+        "full name",
+        "name and surname",
+        "фио",
+        "ф.и.о.",
+        "ф. и. о.",
+        "полное имя",
+        "аты-жөні",
+        "аты жөні",
+        "толық аты-жөні",
+        "vollständiger name",
+        "vorname nachname",
+        "nom complet",
+        "nom et prénom",
+        "prénom et nom",
+    ),
     "accreditation_number": (
         "accreditation",
         "accreditation number",
@@ -46,6 +63,14 @@ HEADERS = {
         "аккредиттеу",
         "аккредитация нөмірі",
         "ausweis",
+        "number",
+        "akkreditierungsnummer",
+        "akkreditierung",
+        "n° d'accréditation",
+        "numéro d'accréditation",
+        "accréditation",
+        "№ аккредитации",
+        "аккредитация №",
     ),
     "kind": ("kind", "type", "category", "role", "категория", "тип", "санаты", "түрі", "art"),
     "organisation": (
@@ -74,14 +99,24 @@ HEADERS = {
         "nationalité",
     ),
     "email": ("email", "e-mail", "mail", "электронная почта", "почта", "эл. пошта", "электрондық пошта"),
-    "phone": ("phone", "telephone", "mobile", "телефон", "тел.", "téléphone"),
+    "phone": ("phone", "telephone", "mobile", "телефон", "тел.", "téléphone", "telefonnummer", "telefon", "handy"),
     "languages": ("languages", "language", "языки", "язык", "тілдер", "тілі", "sprachen", "langues"),
 }
 KIND_WORDS = {
     VisitorKind.OBSERVER: ("observer", "наблюдатель", "байқаушы", "beobachter", "observateur", "lto", "sto"),
     VisitorKind.MEDIA: ("media", "journalist", "press", "журналист", "сми", "бақ", "тілші", "presse", "journaliste"),
 }
-FORMULA = re.compile(r"[=@]|[+\-]\D")  # what a spreadsheet would run (a phone may start with +7)
+
+
+def _like_formula(target: str, value: str) -> bool:
+    """What a spreadsheet would run, by the export's rule (`csv_safety`: any fragment between
+    delimiters, full-width signs too); a card number may start with + or - and a phone with +."""
+    if target == "phone":
+        return False
+    if target == "accreditation_number":
+        first = value.lstrip()[:1]
+        return bool(first) and starts_like_formula(first) and first not in "+-"
+    return any(starts_like_formula(fragment) for fragment in SPLIT.split(value)[::2])
 
 
 @dataclass(frozen=True)
@@ -125,7 +160,7 @@ def guess_mapping(header: list[str]) -> dict[str, int]:
 def check_mapping(mapping: dict[str, int], header: list[str]) -> None:
     for target in REQUIRED:
         if mapping.get(target) is None:
-            raise ServiceError(_l("Choose the column that holds this."), field=target)
+            raise ServiceError(_l("Choose the column that holds: %(field)s.", field=FIELDS[target]), field=target)
     used: dict[int, str] = {}
     for target, number in mapping.items():
         if number is None:
@@ -151,7 +186,8 @@ def _countries() -> dict[str, str]:
 
 @cache
 def _languages() -> dict[str, str]:
-    found: dict[str, str] = {}
+    """Language names in the portal's languages (and codes, and the Kazakh "-ша" forms)."""
+    found: dict[str, str] = {"қазақша": "kk", "орысша": "ru", "ағылшынша": "en", "немісше": "de", "французша": "fr"}
     for code in SPOKEN_LANGUAGES:
         found[code] = code
         for locale in LOCALES:
@@ -159,7 +195,7 @@ def _languages() -> dict[str, str]:
     return found
 
 
-def _text(person: dict, target: str, problems: list, line: int, *, formula_check: bool = True) -> str:
+def _text(person: dict, target: str, problems: list, line: int) -> str:
     value = person.get(target, "")
     if not value:
         return ""
@@ -167,7 +203,7 @@ def _text(person: dict, target: str, problems: list, line: int, *, formula_check
         problems.append(RowProblem(line, target, _l("Contains control characters or line breaks.")))
     elif len(value) > LIMITS.get(target, 200):
         problems.append(RowProblem(line, target, _l("At most %(n)d characters.", n=LIMITS.get(target, 200))))
-    elif formula_check and FORMULA.match(value):
+    elif _like_formula(target, value):
         problems.append(RowProblem(line, target, _l("Looks like a spreadsheet formula; write the value itself.")))
     return " ".join(value.split())
 
@@ -194,13 +230,13 @@ def read_person(line: int, cells: list[str], mapping: dict[str, int], default_ki
         nationality = _countries().get(_words(raw["nationality"]), "")
         if not nationality:
             problems.append(RowProblem(line, "nationality", _l("Not a country the portal knows.")))
-    email = ""
-    if raw.get("email"):
+    email, typed = "", _text(raw, "email", problems, line)
+    if typed and not any(p.line == line and p.field == "email" for p in problems):
         try:
-            email = validate_email(raw["email"], check_deliverability=False).normalized.lower()
+            email = validate_email(typed, check_deliverability=False).normalized.lower()
         except EmailNotValidError:
             problems.append(RowProblem(line, "email", _l("Enter a valid e-mail address.")))
-    phone = _text(raw, "phone", problems, line, formula_check=False)
+    phone = _text(raw, "phone", problems, line)
     if phone and not PHONE.fullmatch(phone):
         problems.append(
             RowProblem(line, "phone", _l("Write the phone number with digits, spaces and an optional “+”."))

@@ -26,7 +26,7 @@ from observer_portal.models import (
 )
 from observer_portal.models.base import utcnow
 from observer_portal.models.visitor import organisation_key
-from observer_portal.policies import card_number
+from observer_portal.policies import belongs_elsewhere, card_number
 from observer_portal.services import ServiceError
 from observer_portal.services.accreditation_files import Table, read_table
 from observer_portal.services.accreditation_rows import FIELDS, Person, RowProblem, check_mapping, read_person
@@ -69,9 +69,20 @@ class Known:
 
     id: int
     values: dict = field(default_factory=dict)
+    elsewhere: bool = False  # registered, served or imported by another centre
+    has_account: bool = False
 
 
-def _known(session: Session) -> dict[str, Known]:
+def _known(session: Session, centre_id: int) -> dict[str, Known]:
+    """Every profile with a card number, as compared; which of them belong to another centre,
+    and which have an account of their own (whose e-mail is theirs to change)."""
+    elsewhere = set(
+        session.scalars(
+            select(VisitorProfile.id).where(
+                VisitorProfile.accreditation_number.is_not(None), belongs_elsewhere(centre_id)
+            )
+        )
+    )
     rows = session.execute(
         select(
             VisitorProfile.id,
@@ -83,6 +94,7 @@ def _known(session: Session) -> dict[str, Known]:
             VisitorProfile.contact_email,
             VisitorProfile.phone,
             VisitorProfile.election_id,
+            VisitorProfile.user_id,
         ).where(VisitorProfile.accreditation_number.is_not(None))
     )
     known = {
@@ -97,6 +109,8 @@ def _known(session: Session) -> dict[str, Known]:
                 "phone": row[7],
                 "election": row[8],
             },
+            elsewhere=row[0] in elsewhere,
+            has_account=row[9] is not None,
         )
         for row in rows
     }
@@ -129,26 +143,26 @@ def _changes(person: Person, known: Known, election_id: int | None, names: Organ
     another election than their profile's moves to this one (kept as long as it is)."""
     wanted = {
         "election": election_id,
+        "email": "" if known.has_account else person.email,  # an account holder's address is theirs
         "full_name": person.full_name,
         "kind": person.kind,
         "organisation": (names.id_of(person.organisation) or -1) if person.organisation else None,
         "nationality": person.nationality,
-        "email": person.email,
         "phone": person.phone,
         "languages": tuple(sorted(person.languages)),
     }
     return tuple(name for name, value in wanted.items() if value and value != known.values.get(name))
 
 
-def check_table(
-    session: Session, table: Table, mapping: dict[str, int], default_kind: VisitorKind, election_id: int | None
-):
-    """Every row checked against the rules and the registry: (people, preview); writes nothing."""
-    check_mapping(mapping, table.header)
+def check_table(session: Session, table: Table, upload: AccreditationImport):
+    """Every row checked against the rules and the registry: (people, preview); writes nothing.
+    A number that is another centre's visitor is refused: a list changes its own centre's
+    people only (and says nothing more about the other)."""
+    check_mapping(upload.mapping, table.header)
     preview, people, seen = Preview(rows=len(table.rows)), [], {}
-    known, names = _known(session), OrganisationNames(session)
+    known, names = _known(session, upload.centre_id), OrganisationNames(session)
     for line, cells in table.rows:
-        person = read_person(line, cells, mapping, default_kind, preview.problems)
+        person = read_person(line, cells, upload.mapping, upload.default_kind, preview.problems)
         if person is None:
             continue
         key = card_number(person.accreditation_number)
@@ -158,10 +172,19 @@ def check_table(
             )
             continue
         seen[key] = line
+        if key in known and known[key].elsewhere:
+            preview.problems.append(
+                RowProblem(
+                    line,
+                    "accreditation_number",
+                    _l("This number is held by a visitor of another centre. Ask an administrator to check it."),
+                )
+            )
+            continue
         people.append(person)
         if key not in known:
             preview.created += 1
-        elif changed := _changes(person, known[key], election_id, names):
+        elif changed := _changes(person, known[key], upload.election_id, names):
             preview.updated.append(RowChange(line, person.full_name, changed))
         else:
             preview.unchanged += 1
@@ -170,27 +193,34 @@ def check_table(
 
 def upload_list(
     session: Session,
-    actor: User,
+    actor: User | None,  # None: the command line
     centre_id: int,
     filename: str,
     data: bytes,
     encoding: str,
     default_kind: VisitorKind,
+    election_id: int | None = None,
 ) -> AccreditationImport:
     """Keep an uploaded list (readable, or refused now) with the columns guessed from its header,
-    for the election being served."""
+    for an election not closed (default: the active one) — a list for the next election is
+    imported while it is being prepared, and kept as long as that election is."""
+    from observer_portal.models import Centre, Election, ElectionState
     from observer_portal.policies import manages
     from observer_portal.services.accreditation_rows import guess_mapping
     from observer_portal.services.elections import active_election
 
     table = read_table(filename, data, encoding)
-    if not manages(actor, centre_id):
+    if not centre_id or session.get(Centre, centre_id) is None or (actor is not None and not manages(actor, centre_id)):
         raise ServiceError(_l("Choose a centre from the list."), field="centre")
-    election = active_election(session)
+    if election_id is None:
+        active = active_election(session)
+        election_id = active.id if active else None
+    elif (chosen := session.get(Election, election_id)) is None or chosen.state == ElectionState.CLOSED:
+        raise ServiceError(_l("Choose an election that is not closed."), field="election")
     upload = AccreditationImport(
         centre_id=centre_id,
-        election_id=election.id if election else None,
-        uploaded_by_id=actor.id,
+        election_id=election_id,
+        uploaded_by_id=actor.id if actor else None,
         filename=filename[-200:],
         data=data,
         encoding=table.encoding,
@@ -227,17 +257,13 @@ def _table(upload: AccreditationImport) -> Table:
 
 
 def preview(session: Session, upload: AccreditationImport) -> Preview:
-    _people, result, _known_rows = check_table(
-        session, _table(upload), upload.mapping, upload.default_kind, upload.election_id
-    )
+    _people, result, _known_rows = check_table(session, _table(upload), upload)
     return result
 
 
 def run_import(session: Session, actor: User | None, upload: AccreditationImport) -> Preview:
     """All rows or none: any problem refuses the whole list (ServiceError, nothing written)."""
-    people, result, known = check_table(
-        session, _table(upload), upload.mapping, upload.default_kind, upload.election_id
-    )
+    people, result, known = check_table(session, _table(upload), upload)
     if result.problems:
         raise ServiceError(_l("Correct the rows listed below, then upload the list again. Nothing was imported."))
     organisations: dict[str, int | None] = {}
@@ -311,6 +337,12 @@ def _update(session: Session, visitor_id: int, person: Person, changed, organisa
         "email": person.email,
         "phone": person.phone,
     }
+    if profile.centre_id is None:  # a visitor from before centres kept their visitors: now this one's
+        profile.centre_id = upload.centre_id
+    if "email" in changed:  # a corrected address: a link sent to the old one must not work
+        from observer_portal.services.invitations import revoke
+
+        revoke(session, profile.id)
     for name in changed:
         if name == "election":
             profile.election_id = upload.election_id

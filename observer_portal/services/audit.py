@@ -87,6 +87,16 @@ def object_names(session: Session, events: list[AuditEvent]) -> dict[int, str]:
 
         chosen = select(Organisation).where(Organisation.id.in_(wanted["Organisation"]))
         names.update({("Organisation", o.id): o.label for o in session.scalars(chosen)})
+    if wanted.get("AccreditationImport"):
+        from observer_portal.models import AccreditationImport
+
+        chosen = select(AccreditationImport.id, AccreditationImport.filename)
+        names.update(
+            {
+                ("AccreditationImport", i): name
+                for i, name in session.execute(chosen.where(AccreditationImport.id.in_(wanted["AccreditationImport"])))
+            }
+        )
     if wanted.get("Centre"):
         chosen = select(Centre).where(Centre.id.in_(wanted["Centre"]))
         names.update({("Centre", centre.id): centre.name for centre in session.scalars(chosen)})
@@ -111,5 +121,6 @@ def describe_object(kind: str, name: str | None) -> str:
         "Election": _l("Election “%(name)s”", name=name),
         "Centre": _l("Centre “%(name)s”", name=name),
         "Organisation": _l("Mission or outlet “%(name)s”", name=name),
+        "AccreditationImport": _l("List “%(name)s”", name=name),
     }
     return str(templates.get(kind, name))

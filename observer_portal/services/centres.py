@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from zoneinfo import available_timezones
 
 from sqlalchemy import func, select
@@ -18,6 +19,7 @@ from observer_portal.services import ServiceError
 from observer_portal.services.audit import record
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+RESERVED_SLUGS = {"new"}  # /manage/centres/new is the form that adds one
 PHONE = re.compile(r"\+?[0-9][0-9 ()\-]{2,38}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 #: the longest text each per-language field holds
@@ -68,21 +70,30 @@ def _contacts(data: CentreContacts) -> tuple[dict[str, str], dict[str, str], str
     return _texts(data, "addresses"), _texts(data, "hours"), phone, email
 
 
+@cache
+def _time_zones() -> dict[str, str]:
+    """The IANA zones a centre can be in, by their name in any case: places ("Asia/Atyrau"),
+    not "Etc/GMT+5" (whose sign is the reverse of what it reads), "Factory" or "localtime"."""
+    zones = (zone for zone in available_timezones() if "/" in zone and not zone.startswith(("Etc/", "SystemV/")))
+    return {zone.casefold(): zone for zone in zones}
+
+
 def _checked_rest(session: Session, data: CentreInput) -> tuple[dict, dict, str, str, list[Election]]:
     names, regions = _texts(data, "names", required=True), _texts(data, "regions", required=True)
     if data.language not in LOCALES:
         raise ServiceError(_l("Choose one of the portal's languages."), field="language")
-    if data.timezone not in available_timezones():
+    timezone = _time_zones().get(data.timezone.strip().casefold())
+    if timezone is None:
         raise ServiceError(_l("Use a time zone name such as Asia/Atyrau or Asia/Almaty."), field="timezone")
     elections = list(session.scalars(select(Election).where(Election.id.in_(data.election_ids))))
     if len(elections) != len(set(data.election_ids)):
         raise ServiceError(_l("Choose among the elections listed."), field="elections")
-    return names, regions, data.language, data.timezone, elections
+    return names, regions, data.language, timezone, elections
 
 
 def create_centre(session: Session, actor: User | None, data: CentreInput) -> Centre:
     slug = data.slug.strip().lower()
-    if not SLUG.fullmatch(slug) or len(slug) > 64:
+    if not SLUG.fullmatch(slug) or len(slug) > 64 or slug in RESERVED_SLUGS:
         raise ServiceError(
             _l("Use lower-case Latin letters, digits and single hyphens, e.g. “atyrau” or “west-kazakhstan”."),
             field="slug",

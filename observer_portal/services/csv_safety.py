@@ -36,7 +36,7 @@ from typing import Any
 #: FF, the file/group/record separators, NEL, and the Unicode line and paragraph separators).
 DELIMITERS = ",;\t|\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 FORMULA_START = "=+-@"
-_SPLIT = re.compile("([" + re.escape(DELIMITERS) + "])")
+SPLIT = re.compile("([" + re.escape(DELIMITERS) + "])")  # fragment, delimiter, fragment, ...
 
 
 def _skipped(char: str) -> bool:
@@ -55,7 +55,7 @@ def starts_like_formula(fragment: str) -> bool:
 def safe_cell(value: Any) -> str:
     """Text for one CSV cell: every fragment that starts like a formula gets a leading `'`."""
     text = "" if value is None else str(value)
-    parts = _SPLIT.split(text)  # fragment, delimiter, fragment, ...
+    parts = SPLIT.split(text)  # fragment, delimiter, fragment, ...
     for i in range(0, len(parts), 2):
         if starts_like_formula(parts[i]):
             parts[i] = "'" + parts[i]

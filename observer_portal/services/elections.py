@@ -72,6 +72,10 @@ def create_election(session: Session, actor: User | None, data: ElectionInput, *
     )
     session.add(election)
     session.flush()
+    from observer_portal.models import Centre
+
+    for centre in session.scalars(select(Centre).where(Centre.active.is_(True))):  # untick on the centre's page
+        centre.elections.append(election)
     record(session, actor, "election.created", election)
     if active:
         activate(session, actor, election)

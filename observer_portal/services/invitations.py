@@ -15,14 +15,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import force_locale
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from observer_portal.i18n import LOCALES
@@ -63,56 +62,92 @@ def invitable(actor_centre_id: int | None):
     return conditions
 
 
-def _language(profile: VisitorProfile) -> str:
-    """Their e-mail's language: the first portal language they speak, else their centre's."""
-    for code in profile.language_codes:
-        if code in LOCALES:
-            return code
-    return profile.centre.language if profile.centre is not None else "en"
-
-
 def can_send() -> bool:
     """Invitations need e-mail: an SMTP server, or the console of a development run."""
     return bool(current_app.config.get("MAIL_SERVER")) or current_app.config.get("MAIL_BACKEND") == "console"
 
 
-def invite(session: Session, actor: User | None, profiles: Iterable[VisitorProfile]) -> list[int]:
-    """New invitations (earlier unused ones stop working); the ids to send, after commit."""
+def revoke(session: Session, visitor_id: int) -> None:
+    """Unused links of this person stop working (a newer one, or a corrected address)."""
+    session.execute(
+        update(Invitation)
+        .where(Invitation.visitor_id == visitor_id, Invitation.used_at.is_(None), Invitation.expires_at > utcnow())
+        .values(expires_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def _languages(session: Session, visitor_ids: list[int]) -> dict[int, str]:
+    """Each person's e-mail language: the first portal language on their list (in the list's
+    order), else their centre's own language, else English."""
+    from observer_portal.models import Centre, VisitorLanguage
+
+    chosen: dict[int, str] = {}
+    spoken = select(VisitorLanguage.visitor_id, VisitorLanguage.language).where(
+        VisitorLanguage.visitor_id.in_(visitor_ids), VisitorLanguage.language.in_(list(LOCALES))
+    )
+    for visitor_id, code in session.execute(spoken.order_by(VisitorLanguage.id)):
+        chosen.setdefault(visitor_id, code)
+    centres = select(VisitorProfile.id, Centre.language).join(Centre, Centre.id == VisitorProfile.centre_id)
+    for visitor_id, code in session.execute(centres.where(VisitorProfile.id.in_(visitor_ids))):
+        chosen.setdefault(visitor_id, code)
+    return chosen
+
+
+def invite(session: Session, actor: User | None, visitor_ids: list[int]) -> list[int]:
+    """New invitations, a few statements per 900 people (earlier unused ones stop working);
+    the ids to send, after commit."""
     now, created = utcnow(), []
-    for profile in profiles:
+    for start in range(0, len(visitor_ids), CHUNK):
+        chunk = visitor_ids[start : start + CHUNK]
         session.execute(
             update(Invitation)
-            .where(Invitation.visitor_id == profile.id, Invitation.used_at.is_(None), Invitation.expires_at > now)
+            .where(Invitation.visitor_id.in_(chunk), Invitation.used_at.is_(None), Invitation.expires_at > now)
             .values(expires_at=now),
             execution_options={"synchronize_session": False},
         )
-        invitation = Invitation(
-            visitor_id=profile.id,
-            email=profile.contact_email,
-            locale=_language(profile),
-            secret_hash=_digest(secrets.token_urlsafe(32)),  # replaced by the sending job's secret
-            created_by_id=actor.id if actor else None,
-            expires_at=now + timedelta(days=_days()),
+        languages = _languages(session, chunk)
+        addresses = session.execute(
+            select(VisitorProfile.id, VisitorProfile.contact_email).where(VisitorProfile.id.in_(chunk))
         )
-        session.add(invitation)
-        created.append(invitation)
-    session.flush()
+        rows = [
+            {
+                "visitor_id": visitor_id,
+                "email": address,
+                "locale": languages.get(visitor_id, "en"),
+                "secret_hash": _digest(secrets.token_urlsafe(32)),  # replaced by the sending job's secret
+                "created_by_id": actor.id if actor else None,
+                "created_at": now,
+                "expires_at": now + timedelta(days=_days()),
+            }
+            for visitor_id, address in addresses
+        ]
+        if rows:
+            created += session.scalars(
+                insert(Invitation).returning(Invitation.id, sort_by_parameter_order=True), rows
+            ).all()
     if created:
         record(session, actor, "invitation.sent", None, people=len(created))
-    return [invitation.id for invitation in created]
+    return list(created)
 
 
 def invite_selected(session: Session, actor: User, centre_id: int | None, visitor_ids: list[int]) -> list[int]:
-    chosen = session.scalars(
-        select(VisitorProfile).where(VisitorProfile.id.in_(visitor_ids[:CHUNK]), *invitable(centre_id))
-    )
-    return invite(session, actor, list(chosen))
+    chosen = select(VisitorProfile.id).where(VisitorProfile.id.in_(visitor_ids[:CHUNK]), *invitable(centre_id))
+    return invite(session, actor, list(session.scalars(chosen)))
 
 
-def invite_everyone_waiting(session: Session, actor: User, centre_id: int | None) -> list[int]:
-    """Everyone of the centre who can be invited and has never been."""
+#: people invited by one press of "everyone": the page answers well within a proxy's timeout
+EVERYONE_BATCH = 2000
+
+
+def invite_everyone_waiting(session: Session, actor: User, centre_id: int | None) -> tuple[list[int], int]:
+    """The next EVERYONE_BATCH people of the centre who can be invited and never were; and
+    how many remain after them."""
     never = ~select(Invitation.id).where(Invitation.visitor_id == VisitorProfile.id).exists()
-    return invite(session, actor, session.scalars(select(VisitorProfile).where(*invitable(centre_id), never)))
+    waiting = list(
+        session.scalars(select(VisitorProfile.id).where(*invitable(centre_id), never).order_by(VisitorProfile.id))
+    )
+    return invite(session, actor, waiting[:EVERYONE_BATCH]), max(0, len(waiting) - EVERYONE_BATCH)
 
 
 def imported_profile(session: Session, email: str) -> VisitorProfile | None:
@@ -132,7 +167,12 @@ def sign_up_or_invite(session: Session, data) -> User | list[int]:
     profile = None if email_taken(session, data.email) else imported_profile(session, data.email)
     if profile is None:
         return sign_up(session, data)
-    return invite(session, None, [profile])
+    pending = select(Invitation.id).where(
+        Invitation.visitor_id == profile.id, Invitation.used_at.is_(None), Invitation.expires_at > utcnow()
+    )
+    if session.scalar(pending.limit(1)) is not None:
+        return []  # a link is on its way already: a stranger's sign-up must not replace it
+    return invite(session, None, [profile.id])
 
 
 def link_for(session: Session, invitation_id: int) -> tuple[Invitation, str] | None:

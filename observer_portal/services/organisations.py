@@ -1,5 +1,6 @@
 """The registry of missions, delegations and outlets: coordinators add, name (in each
-language), confirm and merge them; sign-up and the front desk pick from it, and a name typed
+language), confirm and merge them (a merged duplicate's names stay as aliases of the one
+kept, so the next list or sign-up that uses them finds it); sign-up and the front desk pick from it, and a name typed
 there that the registry does not know becomes an unconfirmed organisation to review.
 
 One organisation per name whatever the case, spacing or language: its registered name is
@@ -40,7 +41,8 @@ def find_by_name(session: Session, name: str) -> Organisation | None:
     if found is not None:
         return found
     for organisation in session.scalars(select(Organisation)):  # a registry is hundreds, not thousands
-        if any(organisation_key(text) == key for text in (organisation.names or {}).values()):
+        others = [*(organisation.names or {}).values(), *(organisation.aliases or [])]
+        if any(organisation_key(text) == key for text in others):
             return organisation
     return None
 
@@ -117,6 +119,9 @@ def merge(session: Session, actor: User, keep: Organisation, duplicate: Organisa
         execution_options={"synchronize_session": False},
     ).rowcount
     keep.names = {**duplicate.names, **keep.names}
+    taken = {organisation_key(text) for text in [keep.name, *keep.names.values(), *(keep.aliases or [])]}
+    extra = [duplicate.name, *duplicate.names.values(), *(duplicate.aliases or [])]
+    keep.aliases = [*(keep.aliases or []), *dict.fromkeys(t for t in extra if organisation_key(t) not in taken)]
     keep.confirmed = True
     duplicate_name = duplicate.name
     session.delete(duplicate)
