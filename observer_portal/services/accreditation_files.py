@@ -23,7 +23,7 @@ from observer_portal.services.documents import _check_inflated_sizes
 
 MiB = 1024 * 1024
 MAX_FILE_BYTES = 10 * MiB
-MAX_UNPACKED_BYTES = 200 * MiB  # a 50,000-row workbook unpacks to about 40 MiB
+MAX_UNPACKED_BYTES = 64 * MiB  # a 50,000-row workbook of seven columns unpacks to about 20 MiB
 MAX_ROWS = 50_000
 MAX_COLUMNS = 60
 MAX_CELL = 1_000  # longer cells are cut here (and then refused by the field's own limit)
@@ -135,6 +135,8 @@ def _workbook(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
         header: list[str] = []
         rows: list[tuple[int, list[str]]] = []
         for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
+            if number > 2 * MAX_ROWS:  # empty rows count too: a sheet of a million blank rows stops here
+                raise ServiceError(_l("A list can have at most %(n)s rows.", n=LocalNumber(MAX_ROWS)), field="file")
             cells = [_cell(value)[:MAX_CELL] for value in values]
             if not header:
                 header = cells
