@@ -286,3 +286,19 @@ def test_a_list_for_the_election_being_prepared_outlives_the_one_that_ends(app, 
     assert _profiles(app) == 3
     with app.app_context():
         assert set(db.session.scalars(select(VisitorProfile.election_id))) == {upcoming_id}
+
+
+def test_a_returning_visitor_with_a_new_card_is_not_made_twice(app, coordinator):
+    with app.app_context():
+        db.session.add(
+            VisitorProfile(
+                kind="observer",
+                full_name="Anna Müller",
+                accreditation_number="ODIHR-2022-7",
+                contact_email="anna.mueller@example.org",
+            )
+        )
+        db.session.commit()
+    _url, page = _preview_of(coordinator, _upload(coordinator, _csv([HEADER, GOOD[1]]), "list.csv", lang="en"))
+    assert "A visitor with another card number has this address already." in page
+    assert _profiles(app) == 1

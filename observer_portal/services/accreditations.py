@@ -154,13 +154,22 @@ def _changes(person: Person, known: Known, election_id: int | None, names: Organ
     return tuple(name for name, value in wanted.items() if value and value != known.values.get(name))
 
 
+def _addresses(session: Session) -> set[str]:
+    """The e-mail addresses visitors already have (on their profile or as their account's)."""
+    from observer_portal.models import User
+
+    on_profiles = select(VisitorProfile.contact_email).where(VisitorProfile.contact_email != "")
+    of_accounts = select(User.email).join(VisitorProfile, VisitorProfile.user_id == User.id)
+    return {address.lower() for query in (on_profiles, of_accounts) for address in session.scalars(query)}
+
+
 def check_table(session: Session, table: Table, upload: AccreditationImport):
     """Every row checked against the rules and the registry: (people, preview); writes nothing.
     A number that is another centre's visitor is refused: a list changes its own centre's
     people only (and says nothing more about the other)."""
     check_mapping(upload.mapping, table.header)
     preview, people, seen = Preview(rows=len(table.rows)), [], {}
-    known, names = _known(session, upload.centre_id), OrganisationNames(session)
+    known, names, addresses = _known(session, upload.centre_id), OrganisationNames(session), _addresses(session)
     for line, cells in table.rows:
         person = read_person(line, cells, upload.mapping, upload.default_kind, preview.problems)
         if person is None:
@@ -178,6 +187,18 @@ def check_table(session: Session, table: Table, upload: AccreditationImport):
                     line,
                     "accreditation_number",
                     _l("This number is held by a visitor of another centre. Ask an administrator to check it."),
+                )
+            )
+            continue
+        if key not in known and person.email and person.email in addresses:
+            preview.problems.append(  # a returning observer with a new card: not a second person
+                RowProblem(
+                    line,
+                    "email",
+                    _l(
+                        "A visitor with another card number has this address already. If it is the same "
+                        "person, correct the number on their page first; otherwise correct the address."
+                    ),
                 )
             )
             continue
