@@ -302,3 +302,27 @@ def test_a_returning_visitor_with_a_new_card_is_not_made_twice(app, coordinator)
     _url, page = _preview_of(coordinator, _upload(coordinator, _csv([HEADER, GOOD[1]]), "list.csv", lang="en"))
     assert "A visitor with another card number has this address already." in page
     assert _profiles(app) == 1
+
+
+def test_the_same_list_for_the_next_election_moves_its_people_there(app, coordinator):
+    """Returning observers on the next election's list: nothing changes but their election,
+    so they are kept as long as the next one keeps its data."""
+    from datetime import date
+
+    from observer_portal.services.elections import ElectionInput, create_election
+
+    with app.app_context():
+        first = create_election(db.session, None, ElectionInput({"en": "First"}, date(2026, 1, 18)), active=True)
+        second = create_election(db.session, None, ElectionInput({"en": "Second"}, date(2027, 3, 19)))
+        db.session.commit()
+        first_id, second_id = first.id, second.id
+    for election_id in (first_id, second_id):
+        url, page = _preview_of(
+            coordinator, _upload(coordinator, _csv([HEADER, *GOOD]), "list.csv", election=str(election_id))
+        )
+        post_form(coordinator, url + "/import", {}, page=url)
+    assert "Zeilen: 3. Neu: 0; zu aktualisieren: 3; unverändert: 0" in page
+    assert page.count("Wahl") >= 3  # each person's change is named: the election
+    assert _profiles(app) == 3
+    with app.app_context():
+        assert set(db.session.scalars(select(VisitorProfile.election_id))) == {second_id}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from observer_portal.lazy_text import _l
@@ -303,6 +303,7 @@ def run_import(session: Session, actor: User | None, upload: AccreditationImport
 
     for batch_start in range(0, len(people), 1000):
         added: list[tuple[dict, tuple[str, ...]]] = []
+        moved: list[int] = []  # on this election's list, nothing else changed: one UPDATE for all
         for person in people[batch_start : batch_start + 1000]:
             entry = known.get(card_number(person.accreditation_number))
             if entry is None:
@@ -320,9 +321,12 @@ def run_import(session: Session, actor: User | None, upload: AccreditationImport
                 added.append((row, person.languages))
             else:
                 changed = _changes(person, entry, upload.election_id, names)
-                if changed:
+                if changed == ("election",):
+                    moved.append(entry.id)
+                elif changed:
                     _update(session, entry.id, person, changed, organisation_id, upload)
         _insert(session, added)
+        _move_to_election(session, moved, upload)
     upload.state, upload.imported_at, upload.data = ImportState.IMPORTED, utcnow(), None
     upload.summary = {"created": result.created, "updated": len(result.updated), "unchanged": result.unchanged}
     record(session, actor, "accreditations.imported", upload, **upload.summary)
@@ -347,6 +351,22 @@ def _insert(session: Session, added: list[tuple[dict, tuple[str, ...]]]) -> None
     ]
     if languages:
         session.execute(insert(VisitorLanguage), languages)
+
+
+def _move_to_election(session: Session, visitor_ids: list[int], upload: AccreditationImport) -> None:
+    """People a list of another election names again, unchanged: kept for this one (a list of
+    returning observers is thousands of rows, two statements)."""
+    if not visitor_ids:
+        return
+    chosen = VisitorProfile.id.in_(visitor_ids)
+    options = {"synchronize_session": False}
+    session.execute(
+        update(VisitorProfile).where(chosen).values(election_id=upload.election_id), execution_options=options
+    )
+    session.execute(  # a visitor from before centres kept their visitors: now this one's
+        update(VisitorProfile).where(chosen, VisitorProfile.centre_id.is_(None)).values(centre_id=upload.centre_id),
+        execution_options=options,
+    )
 
 
 def _update(session: Session, visitor_id: int, person: Person, changed, organisation_id, upload) -> None:
