@@ -10,6 +10,8 @@ Create Date: 2026-11-26 11:00:00
 import sqlalchemy as sa
 from alembic import op
 
+from observer_portal.migration_steps import allow_audit_actions, forget_audit_actions
+
 
 # revision identifiers, used by Alembic.
 revision = '7c1d9e4f2b53'
@@ -30,14 +32,6 @@ CENTRE_ACTIONS = ('centre.created', 'centre.updated', 'centre.deactivated', 'cen
 TEXTS = (('name', 'names'), ('region', 'regions'), ('address', 'addresses'), ('opening_hours', 'hours'))
 
 
-def _in(column, values):
-    return column + " IN (" + ", ".join(f"'{value}'" for value in values) + ")"
-
-
-def _audit_actions(actions):
-    with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('ck_audit_events_audit_action'), type_='check')
-        batch_op.create_check_constraint(op.f('ck_audit_events_audit_action'), _in('action', actions))
 
 
 def upgrade():
@@ -77,12 +71,12 @@ def upgrade():
         batch_op.drop_index('ix_centres_region')
         for o, _n in TEXTS:
             batch_op.drop_column(o)
-    _audit_actions(BEFORE + CENTRE_ACTIONS)
+    allow_audit_actions(op, BEFORE + CENTRE_ACTIONS)
 
 
 def downgrade():
-    op.execute("DELETE FROM audit_events WHERE " + _in('action', CENTRE_ACTIONS))
-    _audit_actions(BEFORE)
+    forget_audit_actions(op, CENTRE_ACTIONS)
+    allow_audit_actions(op, BEFORE)
     with op.batch_alter_table('centres', schema=None) as batch_op:
         batch_op.add_column(sa.Column('name', sa.String(length=200), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('region', sa.String(length=120), nullable=False, server_default=''))

@@ -11,6 +11,8 @@ Create Date: 2026-11-26 12:00:00
 import sqlalchemy as sa
 from alembic import op
 
+from observer_portal.migration_steps import allow_audit_actions, forget_audit_actions, one_of
+
 
 # revision identifiers, used by Alembic.
 revision = '9f3a1b6c4d75'
@@ -34,14 +36,6 @@ KINDS = ('observer_mission', 'media_outlet', 'other')
 FOREIGN = 'foreign_delegation'
 
 
-def _in(column, values):
-    return column + " IN (" + ", ".join(f"'{value}'" for value in values) + ")"
-
-
-def _audit_actions(actions):
-    with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('ck_audit_events_audit_action'), type_='check')
-        batch_op.create_check_constraint(op.f('ck_audit_events_audit_action'), _in('action', actions))
 
 
 def upgrade():
@@ -53,21 +47,21 @@ def upgrade():
         batch_op.add_column(sa.Column('confirmed', sa.Boolean(), nullable=False, server_default=sa.true()))
         batch_op.create_index(batch_op.f('ix_organisations_confirmed'), ['confirmed'], unique=False)
         batch_op.drop_constraint(op.f('ck_organisations_organisation_kind'), type_='check')
-        batch_op.create_check_constraint(op.f('ck_organisations_organisation_kind'), _in('kind', KINDS + (FOREIGN,)))
+        batch_op.create_check_constraint(op.f('ck_organisations_organisation_kind'), one_of('kind', KINDS + (FOREIGN,)))
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.alter_column('names', server_default=None)
         batch_op.alter_column('aliases', server_default=None)
         batch_op.alter_column('confirmed', server_default=None)
-    _audit_actions(BEFORE + ORGANISATION_ACTIONS)
+    allow_audit_actions(op, BEFORE + ORGANISATION_ACTIONS)
 
 
 def downgrade():
-    op.execute("DELETE FROM audit_events WHERE " + _in('action', ORGANISATION_ACTIONS))
-    _audit_actions(BEFORE)
+    forget_audit_actions(op, ORGANISATION_ACTIONS)
+    allow_audit_actions(op, BEFORE)
     op.execute(f"UPDATE organisations SET kind = 'observer_mission' WHERE kind = '{FOREIGN}'")
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_organisations_organisation_kind'), type_='check')
-        batch_op.create_check_constraint(op.f('ck_organisations_organisation_kind'), _in('kind', KINDS))
+        batch_op.create_check_constraint(op.f('ck_organisations_organisation_kind'), one_of('kind', KINDS))
         batch_op.drop_index(batch_op.f('ix_organisations_confirmed'))
         batch_op.drop_column('confirmed')
         batch_op.drop_column('aliases')

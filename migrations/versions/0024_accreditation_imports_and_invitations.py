@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import observer_portal.models.base
+from observer_portal.migration_steps import allow_audit_actions, forget_audit_actions
 
 # revision identifiers, used by Alembic.
 revision = '0a4b2c7d5e86'
@@ -33,14 +34,6 @@ BEFORE = (
 NEW_ACTIONS = ('accreditations.imported', 'invitation.sent', 'invitation.accepted')
 
 
-def _in(column, values):
-    return column + " IN (" + ", ".join(f"'{value}'" for value in values) + ")"
-
-
-def _audit_actions(actions):
-    with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('ck_audit_events_audit_action'), type_='check')
-        batch_op.create_check_constraint(op.f('ck_audit_events_audit_action'), _in('action', actions))
 
 
 def upgrade():
@@ -95,12 +88,12 @@ def upgrade():
     )
     with op.batch_alter_table('invitations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invitations_visitor_id'), ['visitor_id'], unique=False)
-    _audit_actions(BEFORE + NEW_ACTIONS)
+    allow_audit_actions(op, BEFORE + NEW_ACTIONS)
 
 
 def downgrade():
-    op.execute("DELETE FROM audit_events WHERE " + _in('action', NEW_ACTIONS))
-    _audit_actions(BEFORE)
+    forget_audit_actions(op, NEW_ACTIONS)
+    allow_audit_actions(op, BEFORE)
     op.drop_table('invitations')
     op.drop_table('accreditation_imports')
     with op.batch_alter_table('visitor_profiles', schema=None) as batch_op:
