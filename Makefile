@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: backup restore serve run test test-sqlite test-postgres test-browser coverage install install-dev system-deps lint i18n i18n-extract i18n-update translations clean
+.PHONY: backup restore serve run test test-sqlite test-postgres test-browser coverage install install-dev system-deps bench-deps lint i18n i18n-extract i18n-update translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,10 @@ test-browser: install-dev system-deps
 
 system-deps:
 	scripts/install-system-deps.sh
+
+## What bench/ needs beyond the app: wrk (apt) and Flask-Admin (bench/requirements.txt).
+bench-deps: install-dev
+	scripts/install-bench-deps.sh
 
 lint: install-dev
 	$(BIN)/ruff check .

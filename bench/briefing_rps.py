@@ -1,13 +1,17 @@
-"""Requests per second for the briefing detail page, against a trivial Flask view.
+"""Requests per second for the public briefing page, with the page cache on and off,
+against a trivial Flask view.
 
-Both run under gunicorn with the same worker count on 127.0.0.1 and are loaded with
-`wrk` from loopback (bounded in time). The ratio is what to compare between machines:
-absolute numbers on a shared 2-core box are noisy.
+Three servers run side by side under gunicorn with the same worker count on 127.0.0.1: the
+trivial view (`bench/trivial_app.py`), the portal with its page cache, and the portal with
+PAGE_CACHE=off. Each round loads each of them in turn with `wrk` from loopback; the ratios
+of each round are kept and their medians printed (a shared 2-core box is noisy, a ratio
+measured in the same minute is not). wrk sends `Accept-Language: de`, as a German browser
+does, and no cookie: a reader who is not signed in.
 
-    .venv/bin/python bench/briefing_rps.py [--workers 2] [--seconds 10] [--connections 20] [--database-url URL]
+    .venv/bin/python bench/briefing_rps.py [--workers 2] [--seconds 10] [--connections 20] [--rounds 3] [--database-url URL]
 
-Needs `wrk` (Debian package `wrk`). With no --database-url a fresh SQLite file with the
-demo data is used.
+Needs `wrk` (`make bench-deps`). With no --database-url a fresh SQLite file with the demo
+data is used.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import re
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -57,7 +62,7 @@ def gunicorn(app: str, port: int, workers: int, env: dict) -> subprocess.Popen:
 
 def wrk(url: str, seconds: int, connections: int) -> tuple[float, str]:
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", "Accept-Language: de", url],
         capture_output=True,
         text=True,
         check=True,
@@ -75,6 +80,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--database-url")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -95,29 +101,42 @@ def main() -> None:
         )
 
     path = "/briefings/atyrau/atyrau-overview?lang=de"
-    results = {}
-    for name, app, url_path in (
-        ("trivial Flask view", "bench.trivial_app:app", "/"),
-        ("briefing detail", "app:app", path),
-    ):
-        port = free_port()
-        server = gunicorn(app, port, args.workers, env)
-        try:
-            url = f"http://127.0.0.1:{port}{url_path}"
+    targets = (
+        ("trivial Flask view", "bench.trivial_app:app", "/", {}),
+        ("briefing, page cache on", "app:app", path, {"PAGE_CACHE": "memory"}),
+        ("briefing, page cache off", "app:app", path, {"PAGE_CACHE": "off"}),
+    )
+    servers, urls = [], {}
+    try:
+        for name, app, url_path, extra in targets:
+            port = free_port()
+            servers.append(gunicorn(app, port, args.workers, {**env, **extra}))
+            urls[name] = f"http://127.0.0.1:{port}{url_path}"
+        for url in urls.values():
             wait_until_up(url)
             wrk(url, 2, args.connections)  # warm-up
-            results[name] = wrk(url, args.seconds, args.connections)
-        finally:
+        rounds: list[dict[str, tuple[float, str]]] = []
+        for _ in range(args.rounds):  # alternating: every target once per round
+            rounds.append({name: wrk(url, args.seconds, args.connections) for name, url in urls.items()})
+    finally:
+        for server in servers:
             server.terminate()
             server.wait(timeout=10)
     shutil.rmtree(tmp, ignore_errors=True)
 
     backend = env["DATABASE_URL"].split(":", 1)[0]
-    print(f"gunicorn {args.workers} workers, wrk -t2 -c{args.connections} -d{args.seconds}s, database {backend}")
-    for name, (rps, p50) in results.items():
-        print(f"  {name:<20} {rps:>9.0f} requests/s   median latency {p50}")
-    ratio = results["briefing detail"][0] / results["trivial Flask view"][0]
-    print(f"  ratio briefing/trivial: {ratio:.2f}")
+    print(
+        f"gunicorn {args.workers} workers, wrk -t2 -c{args.connections} -d{args.seconds}s, "
+        f"{args.rounds} rounds, database {backend}"
+    )
+    for name in urls:
+        rps = statistics.median(r[name][0] for r in rounds)
+        p50 = ", ".join(r[name][1] for r in rounds)
+        print(f"  {name:<26} {rps:>9.0f} requests/s (median)   median latency per round {p50}")
+    trivial = "trivial Flask view"
+    for name in list(urls)[1:]:
+        ratios = [r[name][0] / r[trivial][0] for r in rounds]
+        print(f"  ratio {name} / trivial: {statistics.median(ratios):.2f} (rounds: {', '.join(f'{x:.2f}' for x in ratios)})")
 
 
 if __name__ == "__main__":

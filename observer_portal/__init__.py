@@ -26,10 +26,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if app.config["TRUSTED_PROXIES"]:
-        n = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
-
     _init_extensions(app)
     from observer_portal.paging import IdConverter
 
@@ -39,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from observer_portal.auth.sessions import init_sessions
     from observer_portal.cli import register_cli
     from observer_portal.errors import init_errors
+    from observer_portal.http_caching import init_http_caching
     from observer_portal.jobs import init_jobs
     from observer_portal.permissions import init_permissions
     from observer_portal.security import init_security
@@ -50,13 +47,25 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_sessions(app)
     init_permissions(app)
     init_security(app)
+    init_http_caching(app)
     init_errors(app)
     init_templating(app)
     register_cli(app)
     from observer_portal.security import allow_large_uploads
 
     app.before_request_funcs.setdefault(None, []).insert(0, allow_large_uploads)  # before the body is read
+    _wrap_wsgi(app)
     return app
+
+
+def _wrap_wsgi(app: Flask) -> None:
+    """The page cache answers before Flask; ProxyFix, outermost, tells it the real scheme."""
+    from observer_portal.page_cache import init_page_cache
+
+    init_page_cache(app)
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
 
 def _environ_with(config: dict[str, Any] | None) -> dict[str, str] | None:

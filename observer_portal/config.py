@@ -167,6 +167,19 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
         if env.get("RATELIMIT_STORAGE_URI", "").startswith(("redis://", "rediss://"))
         else {},
+        # public pages drawn for readers who are not signed in (http_caching.py, page_cache.py):
+        # "memory" (each process), a redis:// URL (shared; the rate limits' Redis by default), "off"
+        "PAGE_CACHE": env.get("PAGE_CACHE")
+        or (
+            env["RATELIMIT_STORAGE_URI"]
+            if env.get("RATELIMIT_STORAGE_URI", "").startswith(("redis://", "rediss://"))
+            else "memory"
+        ),
+        "PAGE_CACHE_SECONDS": int(env.get("PAGE_CACHE_SECONDS", "600")),
+        "PAGE_CACHE_MAX_ENTRIES": int(env.get("PAGE_CACHE_MAX_ENTRIES", "2000")),
+        "PAGE_CACHE_MAX_BYTES": int(env.get("PAGE_CACHE_MAX_BYTES", str(64 * 1024 * 1024))),
+        # how long a shared cache in front (the nginx sample's micro-cache) may keep a public page
+        "SHARED_CACHE_SECONDS": int(env.get("SHARED_CACHE_SECONDS", "5")),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour"),
         "SIGNUP_RATE_LIMIT": env.get("SIGNUP_RATE_LIMIT", "10 per hour"),
         # front-desk searches and refused registrations per person (a busy desk does a few a minute)

@@ -1,7 +1,10 @@
 """Supported UI locales, spoken languages, and how a request's locale is chosen.
 
-Order (DESIGN §4): explicit choice (`?lang=` or the switcher, remembered in the
-session) > the signed-in user's preference > `Accept-Language` > English.
+Order (DESIGN §4): explicit choice (`?lang=` or the switcher, remembered in the `lang`
+cookie) > the signed-in user's preference > `Accept-Language` > English. The choice is a
+cookie of its own, not the session: a reader who is not signed in gets no session at all,
+so public pages can be cached (`http_caching.py`); and the cookie is only set when `?lang=`
+changes what would have been chosen anyway.
 Every candidate is checked against the allowlist before it reaches Babel, so a
 hostile `?lang=../../etc` is ignored rather than turned into a 500.
 """
@@ -9,7 +12,7 @@ hostile `?lang=../../etc` is ignored rather than turned into a 500.
 from __future__ import annotations
 
 from babel import Locale
-from flask import current_app, g, has_request_context, request, session
+from flask import after_this_request, current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -23,7 +26,8 @@ LOCALES: dict[str, str] = {
 }
 DEFAULT_LOCALE = "en"
 USER_LOCALE_KEY = "user_locale"  # the signed-in person's own language, copied into the session
-SESSION_KEY = "lang"
+LANG_COOKIE = "lang"
+LANG_COOKIE_SECONDS = 365 * 86400
 
 #: Languages people can speak or ask help in (a superset of the UI locales).
 SPOKEN_LANGUAGES: tuple[str, ...] = (
@@ -46,31 +50,59 @@ def valid_locale(code: str | None) -> str | None:
     return code if code in LOCALES else None
 
 
+def negotiate(asked: str | None, remembered: str | None, preferred: str | None, accept) -> tuple[str, bool]:
+    """The locale of a response, and whether `asked` (`?lang=`) must be remembered: only when
+    it differs from what would be chosen without it. The page cache (`page_cache.py`) calls
+    this with the same inputs, so a cached page is the one Flask would draw."""
+    fallback = valid_locale(remembered) or valid_locale(preferred) or accept.best_match(tuple(LOCALES), default=DEFAULT_LOCALE)
+    chosen = valid_locale(asked)
+    if chosen is None:
+        return fallback, False
+    return chosen, chosen != fallback
+
+
 def remember_explicit_locale() -> None:
-    """Store a valid `?lang=` in the session so the choice survives navigation."""
+    """`?lang=` that changes the language: remember it in the `lang` cookie."""
     code = valid_locale(request.args.get("lang"))
-    if code and session.get(SESSION_KEY) != code:
-        session[SESSION_KEY] = code
+    if not code or code == request.cookies.get(LANG_COOKIE):
+        return
+    if code == _choose(None):
+        return  # what would be chosen anyway: no cookie, the page stays cacheable
+
+    @after_this_request
+    def remember(response):
+        config = current_app.config
+        response.set_cookie(
+            LANG_COOKIE,
+            code,
+            max_age=LANG_COOKIE_SECONDS,
+            secure=config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+
+
+def _user_preference() -> str | None:
+    if g.get("database_down"):  # the person cannot be loaded: their language as the session remembers it
+        return valid_locale(session.get(USER_LOCALE_KEY)) if session else None
+    if current_user and current_user.is_authenticated:
+        preferred = valid_locale(current_user.preferred_locale)
+        if preferred and session.get(USER_LOCALE_KEY) != preferred:
+            session[USER_LOCALE_KEY] = preferred
+        return preferred
+    return None
+
+
+def _choose(asked: str | None) -> str:
+    return negotiate(asked, request.cookies.get(LANG_COOKIE), _user_preference(), request.accept_languages)[0]
 
 
 def select_locale() -> str:
     """Flask-Babel locale selector."""
     if not has_request_context():  # command line, background work
         return DEFAULT_LOCALE
-    explicit = valid_locale(request.args.get("lang")) or valid_locale(session.get(SESSION_KEY))
-    if explicit:
-        return explicit
-    if g.get("database_down"):  # the person cannot be loaded: their language as the session remembers it
-        remembered = valid_locale(session.get(USER_LOCALE_KEY))
-        if remembered:
-            return remembered
-    elif current_user and current_user.is_authenticated:
-        preferred = valid_locale(current_user.preferred_locale)
-        if preferred:
-            if session.get(USER_LOCALE_KEY) != preferred:
-                session[USER_LOCALE_KEY] = preferred
-            return preferred
-    return request.accept_languages.best_match(tuple(LOCALES), default=DEFAULT_LOCALE)
+    return _choose(request.args.get("lang"))
 
 
 def reader_locale() -> str:

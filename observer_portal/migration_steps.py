@@ -23,3 +23,51 @@ def allow_audit_actions(op, actions: Iterable[str]) -> None:
 def forget_audit_actions(op, actions: Iterable[str]) -> None:
     """Downgrades: the events of actions the older schema does not know go first."""
     op.execute("DELETE FROM audit_events WHERE " + one_of("action", actions))  # noqa: S608 - our own constant names
+
+
+_SQLITE_BUMP = "UPDATE page_versions SET version = version + 1, changed_at = CAST(strftime('%s', 'now') AS INTEGER) WHERE id = 1"
+_PG_BUMP_FUNCTION = """
+CREATE OR REPLACE FUNCTION bump_page_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE page_versions SET version = version + 1,
+        changed_at = CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS BIGINT) WHERE id = 1;
+    RETURN NULL;
+END $$
+"""
+_SQLITE_EVENTS = ("insert", "update", "delete")
+
+
+def watch_public_tables(op, tables: Iterable[str]) -> None:
+    """(Re)create the triggers that add one to `page_versions.version` on every write to
+    `tables`, in the writing transaction. SQLite drops a table's triggers with the table, and
+    a batch migration rebuilds the table: a migration that alters one of these tables on
+    SQLite calls this again at its end (tests/test_page_cache.py checks every table)."""
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    if postgresql:
+        op.execute(_PG_BUMP_FUNCTION)
+    for table in tables:
+        if postgresql:  # once per statement; TRUNCATE included
+            op.execute(f"DROP TRIGGER IF EXISTS page_version_{table} ON {table}")
+            op.execute(
+                f"CREATE TRIGGER page_version_{table} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION bump_page_version()"
+            )
+            continue
+        for event in _SQLITE_EVENTS:  # SQLite has row triggers only
+            op.execute(f"DROP TRIGGER IF EXISTS page_version_{table}_{event}")
+            op.execute(
+                f"CREATE TRIGGER page_version_{table}_{event} AFTER {event.upper()} ON {table} "
+                f"BEGIN {_SQLITE_BUMP}; END"
+            )
+
+
+def unwatch_public_tables(op, tables: Iterable[str]) -> None:
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for table in tables:
+        if postgresql:
+            op.execute(f"DROP TRIGGER IF EXISTS page_version_{table} ON {table}")
+        else:
+            for event in _SQLITE_EVENTS:
+                op.execute(f"DROP TRIGGER IF EXISTS page_version_{table}_{event}")
+    if postgresql:
+        op.execute("DROP FUNCTION IF EXISTS bump_page_version()")

@@ -13,6 +13,7 @@ from flask import Flask, abort, current_app, g, request, session
 from observer_portal.lazy_text import _l
 
 MIN_PASSWORD_LENGTH = 8
+HSTS = "max-age=31536000; includeSubDomains"
 MAX_PASSWORD_LENGTH = 128
 # A fixed hash to verify against when the e-mail is unknown, so both failures cost the same.
 _DUMMY_PASSWORD = "not-a-real-password-just-for-timing"  # noqa: S105
@@ -80,11 +81,18 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
-def _content_security_policy() -> str:
+def template_csp_nonce() -> str:
+    """The nonce, written into a page: such a page is never cached (a cached copy would carry
+    another response's nonce)."""
+    g.nonce_in_page = True
+    return csp_nonce()
+
+
+def content_security_policy(nonce: str) -> str:
     return "; ".join(
         [
             "default-src 'self'",
-            f"script-src 'self' 'nonce-{csp_nonce()}'",
+            f"script-src 'self' 'nonce-{nonce}'",
             "style-src 'self'",
             "img-src 'self' data:",
             "font-src 'self'",
@@ -99,19 +107,21 @@ def _content_security_policy() -> str:
 
 def set_security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", _content_security_policy())
+    headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        headers.setdefault("Strict-Transport-Security", HSTS)
     # Pages for a signed-in person carry personal data: never store them in caches. Asked of
     # the session, not the database (a static file or an error page must not need it).
     if session.get("_user_id"):
         headers["Cache-Control"] = "no-store"
     response.vary.add("Cookie")
+    if request.endpoint != "static":  # every page is in a language chosen, maybe, by Accept-Language
+        response.vary.add("Accept-Language")
     return response
 
 
@@ -148,4 +158,4 @@ def allow_large_uploads():
 def init_security(app: Flask) -> None:
     app.before_request(refuse_nul_bytes)
     app.after_request(set_security_headers)
-    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.jinja_env.globals["csp_nonce"] = template_csp_nonce

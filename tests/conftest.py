@@ -5,6 +5,10 @@ and helpers to make users and sign in through the real login form."""
 from __future__ import annotations
 
 import secrets
+import shutil
+import socket
+import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,7 +23,7 @@ from sqlalchemy import text
 from observer_portal import create_app
 from observer_portal.extensions import db, limiter
 from observer_portal.models.base import Base
-from tests.helpers import database_url, make_config, make_user, running_smtp, sign_in_directly
+from tests.helpers import database_url, free_port, make_config, make_user, running_smtp, sign_in_directly
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +47,9 @@ def app(db_url) -> Iterator[Flask]:
 def wipe(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
-        tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+        # the page version is kept: triggers bump it, nothing removes it (a cache keyed on it
+        # must not meet an old version number again)
+        tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name != "page_versions"]
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
@@ -139,6 +145,41 @@ def _people_and_centres(app: Flask) -> int:
         count = db.session.scalar(text("SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM centres)"))
         db.session.remove()
     return count
+
+
+@pytest.fixture
+def redis_url(tmp_path) -> Iterator[str]:
+    """A throwaway Redis server (rate limits and the page cache shared by several workers)."""
+    server = shutil.which("redis-server")
+    assert server, "redis-server is missing: scripts/install-system-deps.sh installs it"
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            server,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @pytest.fixture

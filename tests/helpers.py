@@ -52,6 +52,10 @@ def make_config(url: str, **overrides) -> dict:
         "ARGON2_PARALLELISM": 1,
         "SERVER_NAME": None,
         "PORTAL_BASE_URL": "https://portal.test",
+        # The page cache reads the committed page version; most tests never commit (their
+        # transaction is rolled back), so it would not see their changes. tests/test_page_cache.py
+        # runs it on apps that commit for real.
+        "PAGE_CACHE": "off",
     }
     config.update(overrides)
     return config

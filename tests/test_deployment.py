@@ -5,8 +5,6 @@ concurrent claims and sign-ins: no 5xx, one winner per claim, one rate limit for
 from __future__ import annotations
 
 import re
-import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -38,40 +36,6 @@ def wait_for(url: str, timeout: float = 30) -> None:
             pass
         time.sleep(0.2)
     raise AssertionError(f"{url} did not come up")
-
-
-@pytest.fixture
-def redis_url(tmp_path) -> Iterator[str]:
-    server = shutil.which("redis-server")
-    assert server, "redis-server is missing: scripts/install-system-deps.sh installs it"
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            server,
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture

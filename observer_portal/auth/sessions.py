@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from observer_portal.errors import render_error, wants_json
 from observer_portal.extensions import db, login_manager
-from observer_portal.i18n import SESSION_KEY, USER_LOCALE_KEY, remember_explicit_locale
+from observer_portal.i18n import USER_LOCALE_KEY, remember_explicit_locale
 from observer_portal.lazy_text import _l
 from observer_portal.models import User
 
@@ -32,11 +32,9 @@ def load_user(token: str) -> User | None:
 
 
 def start_session(user: User) -> None:
-    """Replace whatever session the browser had with a new, authenticated one."""
-    lang = session.get(SESSION_KEY)
+    """Replace whatever session the browser had with a new, authenticated one (the chosen
+    language is a cookie of its own: it stays)."""
     session.clear()
-    if lang:
-        session[SESSION_KEY] = lang
     session.permanent = True
     login_user(user)
     session[AUTH_AT] = int(time.time())
@@ -45,11 +43,8 @@ def start_session(user: User) -> None:
 
 
 def end_session() -> None:
-    lang = session.get(SESSION_KEY)
     logout_user()
     session.clear()
-    if lang:
-        session[SESSION_KEY] = lang
 
 
 def _enforce_absolute_timeout():

@@ -13,6 +13,7 @@ from observer_portal.briefings import bp
 from observer_portal.briefings.forms import FIGURE_ROWS, BriefingFilterForm, BriefingForm, TranslationForm
 from observer_portal.extensions import db
 from observer_portal.forms import ConfirmForm, as_choices, read_filters, show_form_error
+from observer_portal.http_caching import shared_page
 from observer_portal.i18n import LOCALES
 from observer_portal.jobs import email_copies, make_after_commit
 from observer_portal.labels import TOPIC_LABELS
@@ -55,6 +56,7 @@ def _scope_centre() -> int | None:
 
 @bp.get("/")
 @public
+@shared_page("centre", "topic", "before")
 def index():
     centres = all_centres(db.session)
     form = BriefingFilterForm(request.args)
@@ -78,6 +80,7 @@ def index():
 
 @bp.get("/<centre_slug>/<slug>")
 @public
+@shared_page()
 def detail(centre_slug: str, slug: str):
     briefing = service.find_briefing(db.session, centre_slug, slug)
     if briefing is None or not (briefing.published or policies.can_view_unpublished_briefing(current_user, briefing)):
@@ -89,7 +92,7 @@ def detail(centre_slug: str, slug: str):
         text=service.text_for(briefing, locale),
         state=service.translation_state(briefing, locale),
         locale=locale,
-        wish_form=ConfirmForm(prefix="wish"),
+        wish_form=ConfirmForm(prefix="wish") if current_user.is_authenticated else None,  # a token only for who can send it
         can_translate=current_user.is_authenticated and policies.can_translate_briefing(current_user, briefing, locale),
     )
 

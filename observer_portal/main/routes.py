@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from observer_portal.extensions import db
 from observer_portal.forms import ConfirmForm
+from observer_portal.http_caching import shared_page
 from observer_portal.main import bp
 from observer_portal.permissions import may_open, public, signed_in
 from observer_portal.services import notifications as notification_service
@@ -16,6 +17,7 @@ from observer_portal.templating import current_election
 
 @bp.get("/")
 @public
+@shared_page()
 def home():
     return render_template("main/home.html", centres=public_centres(db.session, current_election()))
 

@@ -30,6 +30,7 @@ from observer_portal.models.inventory import Condition, EquipmentItem, Equipment
 from observer_portal.models.language_help import HelpMode, InterpretationBooking, RoutingAttempt, TranslationJob
 from observer_portal.models.machine_draft import DraftOutcome, MachineDraft
 from observer_portal.models.notification import Notification
+from observer_portal.models.page_version import PUBLIC_TABLES, PageVersion
 from observer_portal.models.submission import Submission
 from observer_portal.models.user import Proficiency, Role, User, VolunteerLanguage
 from observer_portal.models.visit import Visit, VisitPurpose, VisitPurposeRow
@@ -42,6 +43,8 @@ from observer_portal.models.visitor import (
 )
 
 __all__ = [
+    "PUBLIC_TABLES",
+    "PageVersion",
     "AccreditationImport",
     "ImportState",
     "Invitation",
