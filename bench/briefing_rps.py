@@ -136,7 +136,9 @@ def main() -> None:
     trivial = "trivial Flask view"
     for name in list(urls)[1:]:
         ratios = [r[name][0] / r[trivial][0] for r in rounds]
-        print(f"  ratio {name} / trivial: {statistics.median(ratios):.2f} (rounds: {', '.join(f'{x:.2f}' for x in ratios)})")
+        print(
+            f"  ratio {name} / trivial: {statistics.median(ratios):.2f} (rounds: {', '.join(f'{x:.2f}' for x in ratios)})"
+        )
 
 
 if __name__ == "__main__":

@@ -54,7 +54,9 @@ def negotiate(asked: str | None, remembered: str | None, preferred: str | None, 
     """The locale of a response, and whether `asked` (`?lang=`) must be remembered: only when
     it differs from what would be chosen without it. The page cache (`page_cache.py`) calls
     this with the same inputs, so a cached page is the one Flask would draw."""
-    fallback = valid_locale(remembered) or valid_locale(preferred) or accept.best_match(tuple(LOCALES), default=DEFAULT_LOCALE)
+    fallback = (
+        valid_locale(remembered) or valid_locale(preferred) or accept.best_match(tuple(LOCALES), default=DEFAULT_LOCALE)
+    )
     chosen = valid_locale(asked)
     if chosen is None:
         return fallback, False

@@ -25,7 +25,9 @@ def forget_audit_actions(op, actions: Iterable[str]) -> None:
     op.execute("DELETE FROM audit_events WHERE " + one_of("action", actions))  # noqa: S608 - our own constant names
 
 
-_SQLITE_BUMP = "UPDATE page_versions SET version = version + 1, changed_at = CAST(strftime('%s', 'now') AS INTEGER) WHERE id = 1"
+_SQLITE_BUMP = (
+    "UPDATE page_versions SET version = version + 1, changed_at = CAST(strftime('%s', 'now') AS INTEGER) WHERE id = 1"
+)
 _PG_BUMP_FUNCTION = """
 CREATE OR REPLACE FUNCTION bump_page_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -164,7 +164,9 @@ def make_store(app: Flask) -> MemoryStore | RedisStore | None:
         return RedisStore(setting, app.config["PAGE_CACHE_SECONDS"])
     if setting != "memory":
         raise ValueError(f"PAGE_CACHE must be memory, off or a redis:// URL, not {setting!r}")
-    return MemoryStore(app.config["PAGE_CACHE_MAX_ENTRIES"], app.config["PAGE_CACHE_MAX_BYTES"], app.config["PAGE_CACHE_SECONDS"])
+    return MemoryStore(
+        app.config["PAGE_CACHE_MAX_ENTRIES"], app.config["PAGE_CACHE_MAX_BYTES"], app.config["PAGE_CACHE_SECONDS"]
+    )
 
 
 class PageCache:
@@ -211,7 +213,10 @@ class PageCache:
     def _personal_name_in(self, raw_cookies: str) -> bool:
         """However the header is written, a session cookie's name in it keeps the cache out."""
         config = self.app.config
-        return config["SESSION_COOKIE_NAME"] in raw_cookies or config.get("REMEMBER_COOKIE_NAME", "remember_token") in raw_cookies
+        return (
+            config["SESSION_COOKIE_NAME"] in raw_cookies
+            or config.get("REMEMBER_COOKIE_NAME", "remember_token") in raw_cookies
+        )
 
     def _shared_route(self, environ) -> bool:
         """Whether the path is a `@shared_page` route: matched once per path (a bounded memo)."""
@@ -273,7 +278,11 @@ class PageCache:
         body = self.next_app(environ, capture)
         headers = seen.get("headers", [])
         names = {name.lower() for name, _ in headers}
-        if not seen.get("status", "").startswith("200") or SHAREABLE_HEADER.lower() not in names or "set-cookie" in names:
+        if (
+            not seen.get("status", "").startswith("200")
+            or SHAREABLE_HEADER.lower() not in names
+            or "set-cookie" in names
+        ):
             return body
         try:
             data = b"".join(body)
@@ -302,5 +311,3 @@ def init_page_cache(app: Flask) -> None:
     app.extensions["page_cache"] = store
     if store is not None:
         app.wsgi_app = PageCache(app, store)  # type: ignore[method-assign]
-
-

@@ -326,7 +326,9 @@ def test_every_public_table_bumps_the_page_version_in_the_writing_transaction(ap
     with app.app_context():
         centre = make_centre("atyrau")
         make_briefing(centre)
-        create_election(db.session, None, ElectionInput({"en": "Vote"}, date(2022, 11, 20)))  # served by every open centre
+        create_election(
+            db.session, None, ElectionInput({"en": "Vote"}, date(2022, 11, 20))
+        )  # served by every open centre
         db.session.commit()
         for table in PUBLIC_TABLES:
             before = db.session.scalar(select(PageVersion.version))

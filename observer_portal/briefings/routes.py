@@ -92,7 +92,9 @@ def detail(centre_slug: str, slug: str):
         text=service.text_for(briefing, locale),
         state=service.translation_state(briefing, locale),
         locale=locale,
-        wish_form=ConfirmForm(prefix="wish") if current_user.is_authenticated else None,  # a token only for who can send it
+        wish_form=ConfirmForm(prefix="wish")
+        if current_user.is_authenticated
+        else None,  # a token only for who can send it
         can_translate=current_user.is_authenticated and policies.can_translate_briefing(current_user, briefing, locale),
     )
 
