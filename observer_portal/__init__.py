@@ -61,7 +61,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _wrap_wsgi(app: Flask) -> None:
     """The page cache answers before Flask; ProxyFix, outermost, tells it the real scheme."""
     from observer_portal.page_cache import init_page_cache
+    from observer_portal.public_content import init_public_content
 
+    init_public_content(app)
     init_page_cache(app)
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]

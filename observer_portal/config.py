@@ -175,6 +175,8 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
             if env.get("RATELIMIT_STORAGE_URI", "").startswith(("redis://", "rediss://"))
             else "memory"
         ),
+        # the active election, open centres and published briefings kept per process and page version
+        "CONTENT_CACHE": _bool(env.get("CONTENT_CACHE"), True),
         "PAGE_CACHE_SECONDS": int(env.get("PAGE_CACHE_SECONDS", "600")),
         "PAGE_CACHE_MAX_ENTRIES": int(env.get("PAGE_CACHE_MAX_ENTRIES", "2000")),
         "PAGE_CACHE_MAX_BYTES": int(env.get("PAGE_CACHE_MAX_BYTES", str(64 * 1024 * 1024))),

@@ -56,8 +56,10 @@ def shared_page(*params: str) -> Callable[[F], F]:
     made-up parameters cannot fill the cache."""
 
     def decorator(view: F) -> F:
+        from observer_portal.extensions import limiter
+
         view.shared_params = frozenset(params) | {"lang"}  # type: ignore[attr-defined]
-        return view
+        return limiter.exempt(view)  # a page for everyone, no per-person limit to count
 
     return decorator
 
@@ -94,7 +96,10 @@ def _code_stamp(root: str) -> tuple[str, int]:
 
 
 def code_stamp(app: Flask) -> tuple[str, int]:
-    return _code_stamp(str(Path(app.root_path).parent))
+    stamp = app.extensions.get("code_stamp")
+    if stamp is None:
+        stamp = app.extensions["code_stamp"] = _code_stamp(str(Path(app.root_path).parent))
+    return stamp
 
 
 def is_modified(environ: dict, etag: str, stamp: Stamp, released_at: int) -> bool:
@@ -132,8 +137,10 @@ def share_public_page(response):
     """`after_request`: headers, ETag and 304 for a shareable page; mark it for the page cache."""
     if not _shareable(response):
         return response
+    from observer_portal.public_content import request_stamp
+
     cache_entry = request.environ.get(CACHE_ENV)
-    stamp = cache_entry["stamp"] if cache_entry else read_stamp(current_db_session())
+    stamp = request_stamp()
     if stamp is None:
         return response
     etag = etag_of(response.get_data())
@@ -152,12 +159,6 @@ def share_public_page(response):
     if cache_entry and cache_entry["locale"] == str(get_locale()) and request.method == "GET":
         response.headers[SHAREABLE_HEADER] = "1"
     return response
-
-
-def current_db_session() -> Session:
-    from observer_portal.extensions import db
-
-    return db.session
 
 
 def init_http_caching(app: Flask) -> None:

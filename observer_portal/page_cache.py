@@ -45,10 +45,10 @@ from observer_portal.http_caching import (
     not_modified_headers,
 )
 from observer_portal.i18n import LANG_COOKIE, negotiate
+from observer_portal.public_content import read_committed_stamp
 from observer_portal.security import HSTS, content_security_policy
 
 log = logging.getLogger("observer_portal.page_cache")
-STAMP_SQL = "SELECT version, changed_at FROM page_versions WHERE id = 1"
 ROUTE_MEMO_SIZE = 4096
 #: Headers drawn per response, never stored.
 PER_RESPONSE = frozenset(
@@ -234,26 +234,12 @@ class PageCache:
         return known
 
     def _stamp(self) -> Stamp | None:
-        """The committed page version, read on a pooled DBAPI connection (no ORM: this is most of
-        what a hit costs). None when the database cannot be read: Flask answers then."""
+        """The committed page version (most of what a hit costs). None when the database
+        cannot be read: Flask answers then."""
         if self._engine is None:
             with self.app.app_context():
                 self._engine = db.engine
-        try:
-            connection = self._engine.raw_connection()
-        except Exception:  # noqa: BLE001 - SQLAlchemy's or the driver's: the cache stays out
-            return None
-        try:
-            cursor = connection.cursor()
-            cursor.execute(STAMP_SQL)
-            row = cursor.fetchone()
-            cursor.close()
-        except Exception:  # noqa: BLE001 - any driver error: the cache stays out, Flask reports it
-            connection.invalidate()
-            return None
-        finally:
-            connection.close()
-        return Stamp(int(row[0]), int(row[1])) if row else None
+        return read_committed_stamp(self._engine)
 
     def _answer(self, entry: Entry, stamp: Stamp, environ, start_response):
         headers = list(entry.headers)

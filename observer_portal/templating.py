@@ -73,13 +73,14 @@ def current_election():
     from sqlalchemy.exc import SQLAlchemyError
 
     from observer_portal.extensions import db
+    from observer_portal.public_content import cached
     from observer_portal.services.elections import active_election
 
     if "portal_election" not in g:
         election = None
         if not g.get("database_down"):
             try:
-                election = active_election(db.session)
+                election = cached("active election", active_election)
             except SQLAlchemyError:
                 g.database_down = g.uow_discarded = True
                 try:

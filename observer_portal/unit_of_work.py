@@ -72,6 +72,9 @@ def finish(response: Response) -> Response:
             log.warning("rollback failed: the database connection is gone")
         return response
     submissions.remember(response)
+    if not db.session().in_transaction():  # nothing was read or written through the session
+        _run_after_commit()
+        return response
     try:
         db.session.commit()
     except IntegrityError:
@@ -81,12 +84,16 @@ def finish(response: Response) -> Response:
             raise
         g.pop("uow_after_commit", None)  # this copy did nothing: nothing follows it
         return repeat
+    _run_after_commit()
+    return response
+
+
+def _run_after_commit() -> None:
     for callback in g.pop("uow_after_commit", []):
         try:
             callback()
         except Exception:  # a side effect never turns a committed change into an error page
             log.exception("a side effect after commit failed")
-    return response
 
 
 def init_unit_of_work(app: Flask) -> None:

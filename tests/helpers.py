@@ -56,6 +56,7 @@ def make_config(url: str, **overrides) -> dict:
         # transaction is rolled back), so it would not see their changes. tests/test_page_cache.py
         # runs it on apps that commit for real.
         "PAGE_CACHE": "off",
+        "CONTENT_CACHE": False,  # the same: it keeps what it read per committed page version
     }
     config.update(overrides)
     return config

@@ -29,7 +29,7 @@ NONCE = re.compile(r"'nonce-([^']+)'")
 @pytest.fixture
 def cached(make_app):
     """An app with the in-process page cache, on the shared database, with a briefing."""
-    app = make_app(PAGE_CACHE="memory")
+    app = make_app(PAGE_CACHE="memory", CONTENT_CACHE=True)
     with app.app_context():
         make_briefing(make_centre("atyrau", name="Atyrau centre"))
     return app
@@ -299,7 +299,7 @@ def test_with_the_database_away_nothing_is_served_from_the_cache(cached, tmp_pat
 
 
 def test_the_cache_is_shared_by_workers_through_redis(make_app, redis_url):
-    first, second = (make_app(PAGE_CACHE=redis_url) for _ in range(2))  # two workers, one Redis
+    first, second = (make_app(PAGE_CACHE=redis_url, CONTENT_CACHE=True) for _ in range(2))  # two workers, one Redis
     with first.app_context():
         make_briefing(make_centre("atyrau"))
     drawn = _text(_get(first.test_client(), DETAIL, "de"))
@@ -312,6 +312,67 @@ def test_the_cache_is_shared_by_workers_through_redis(make_app, redis_url):
         db.session.commit()
     assert "Atyrau: the new overview" in _text(_get(second.test_client(), DETAIL, "de"))
     assert second.wsgi_app.hits == 1
+
+
+@pytest.fixture
+def content_only(make_app):
+    """The page cache off, the per-process content cache on (PAGE_CACHE=off in production)."""
+    app = make_app(PAGE_CACHE="off", CONTENT_CACHE=True)
+    with app.app_context():
+        make_briefing(make_centre("atyrau", name="Atyrau centre"))
+    return app
+
+
+def test_kept_content_serves_every_state_of_a_translation_and_follows_each_change(content_only):
+    """The content cache keeps the briefing after its session is closed: every state a page can
+    show is drawn from it (nothing left to load), and each change is on the next request."""
+    from observer_portal.models import ReviewState, TranslationOrigin
+    from observer_portal.models.briefing import BriefingTranslation
+
+    app, reader = content_only, content_only.test_client()
+    states = {
+        "de": (TranslationOrigin.HUMAN, ReviewState.REVIEWED, 1, "Atyrau geprüft"),
+        "fr": (TranslationOrigin.MACHINE, ReviewState.DRAFT, 1, "Aperçu automatique"),
+        "ru": (TranslationOrigin.HUMAN, ReviewState.DRAFT, 1, "Обзор (черновик)"),
+        "kk": (TranslationOrigin.HUMAN, ReviewState.REVIEWED, 0, "Шолу (ескі)"),  # made from an older original
+    }
+    assert "Atyrau geprüft" not in _text(_get(reader, DETAIL, "de"))  # kept before the translations exist
+    with app.app_context():
+        briefing = db.session.scalar(select(Briefing))
+        for locale, (origin, state, source_version, title) in states.items():
+            briefing.translations.append(
+                BriefingTranslation(
+                    locale=locale, title=title, body=title, origin=origin, state=state, source_version=source_version
+                )
+            )
+        db.session.commit()
+    for locale, (_origin, _state, _version, title) in states.items():
+        for _ in range(2):  # drawn, then from what was kept
+            page = _text(_get(reader, DETAIL, locale))
+            assert f"<h1>{title}</h1>" in page, locale
+    assert "<h1>Atyrau region: overview</h1>" in _text(_get(reader, DETAIL, "en"))
+    with app.app_context():
+        db.session.scalar(select(Briefing)).published = False
+        db.session.commit()
+    assert _get(reader, DETAIL, "de").status_code == 404
+    assert "atyrau-overview" not in _text(_get(reader, "/briefings/", "de"))
+
+
+def test_the_active_election_in_every_header_follows_each_change(content_only):
+    from datetime import date
+
+    from observer_portal.services.elections import ElectionInput, activate, create_election
+
+    reader = content_only.test_client()
+    assert "Voting day" not in _text(_get(reader, "/", "en"))
+    with content_only.app_context():
+        election = create_election(
+            db.session, None, ElectionInput({"en": "Early presidential election"}, date(2022, 11, 20))
+        )
+        activate(db.session, None, election)
+        db.session.commit()
+    for path in PUBLIC_PAGES:
+        assert "Early presidential election" in _text(_get(reader, path, "en")), path
 
 
 # ---------------------------------------------------------------- the version and the store

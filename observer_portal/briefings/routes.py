@@ -21,6 +21,7 @@ from observer_portal.lazy_text import _l
 from observer_portal.models import Briefing, BriefingTopic
 from observer_portal.paging import carried_args, parse_cursor
 from observer_portal.permissions import MANAGERS, STAFF, public, roles_required, signed_in
+from observer_portal.public_content import cached
 from observer_portal.services import ServiceError, briefing_versions, language_help, machine_drafts
 from observer_portal.services import briefings as service
 from observer_portal.services.centres import all_centres
@@ -58,7 +59,7 @@ def _scope_centre() -> int | None:
 @public
 @shared_page("centre", "topic", "before")
 def index():
-    centres = all_centres(db.session)
+    centres = cached("open centres", all_centres)
     form = BriefingFilterForm(request.args)
     form.centre.choices = as_choices([("", _l("All regions"))] + [(c.slug, c.region) for c in centres])
     form.topic.choices = as_choices([("", _l("All topics"))] + list(TOPIC_LABELS.items()))
@@ -66,8 +67,12 @@ def index():
     if read_filters(form):
         centre_slug = form.centre.data or None
         topic = BriefingTopic(form.topic.data) if form.topic.data else None
-    items, next_cursor = service.published_briefings(
-        db.session, centre_slug=centre_slug, topic=topic, before_id=_cursor(), size=current_app.config["PAGE_SIZE"]
+    before_id, size = _cursor(), current_app.config["PAGE_SIZE"]
+    items, next_cursor = cached(
+        ("published briefings", centre_slug, topic, before_id, size),
+        lambda session: service.published_briefings(
+            session, centre_slug=centre_slug, topic=topic, before_id=before_id, size=size
+        ),
     )
     locale = _locale()
     rows = [(b, service.text_for(b, locale), service.translation_state(b, locale)) for b in items]
@@ -82,7 +87,7 @@ def index():
 @public
 @shared_page()
 def detail(centre_slug: str, slug: str):
-    briefing = service.find_briefing(db.session, centre_slug, slug)
+    briefing = cached(("briefing", centre_slug, slug), lambda session: service.find_briefing(session, centre_slug, slug))
     if briefing is None or not (briefing.published or policies.can_view_unpublished_briefing(current_user, briefing)):
         abort(404)
     locale = _locale()

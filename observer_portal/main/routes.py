@@ -10,6 +10,7 @@ from observer_portal.forms import ConfirmForm
 from observer_portal.http_caching import shared_page
 from observer_portal.main import bp
 from observer_portal.permissions import may_open, public, signed_in
+from observer_portal.public_content import cached
 from observer_portal.services import notifications as notification_service
 from observer_portal.services.centres import duty_summary, find_centre, public_centres
 from observer_portal.templating import current_election
@@ -19,7 +20,9 @@ from observer_portal.templating import current_election
 @public
 @shared_page()
 def home():
-    return render_template("main/home.html", centres=public_centres(db.session, current_election()))
+    election = current_election()
+    centres = cached(("public centres", election and election.id), lambda session: public_centres(session, election))
+    return render_template("main/home.html", centres=centres)
 
 
 @bp.get("/centres/<slug>")

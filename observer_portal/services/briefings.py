@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from observer_portal import policies
 from observer_portal.i18n import LOCALES
@@ -95,17 +96,30 @@ def published_briefings(
         stmt = stmt.where(Centre.slug == centre_slug)
     if topic:
         stmt = stmt.where(Briefing.topic == topic)
-    return NEWEST_FIRST.page(session, stmt, before_id, size)
+    items, next_cursor = NEWEST_FIRST.page(session, stmt, before_id, size)
+    for briefing in items:
+        _link_back(briefing, figures=False)
+    return items, next_cursor
 
 
 def find_briefing(session: Session, centre_slug: str, slug: str) -> Briefing | None:
-    """One briefing with its centre, texts and figures: three queries whatever their number."""
-    return session.scalar(
+    """One briefing with its centre, texts and figures: three queries whatever their number.
+    Everything a page reads is loaded (the texts' and figures' way back to the briefing
+    included): the public content cache keeps it after its session is closed."""
+    briefing = session.scalar(
         select(Briefing)
         .join(Centre, Briefing.centre_id == Centre.id)
         .where(Centre.slug == centre_slug, Briefing.slug == slug)
         .options(*_with_content())
     )
+    if briefing is not None:
+        _link_back(briefing)
+    return briefing
+
+
+def _link_back(briefing: Briefing, *, figures: bool = True) -> None:
+    for child in (*briefing.translations, *(briefing.figures if figures else ())):
+        set_committed_value(child, "briefing", briefing)
 
 
 def get_briefing(session: Session, briefing_id: int) -> Briefing | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -51,8 +52,14 @@ ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
 def render_markdown(text: str) -> Markup:
-    """Markdown → sanitised HTML. Headings start at h2: the page title is the h1."""
-    html = _md.render(text or "")
+    """Markdown → sanitised HTML. Headings start at h2: the page title is the h1. Drawn once
+    per text and process (a briefing's text is the same for every reader until it is saved)."""
+    return _rendered(text or "")
+
+
+@lru_cache(maxsize=512)
+def _rendered(text: str) -> Markup:
+    html = _md.render(text)
     html = re.sub(r"<(/?)h1>", r"<\1h2>", html)
     clean = nh3.clean(
         html,
