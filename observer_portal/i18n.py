@@ -100,7 +100,9 @@ def _choose(asked: str | None) -> str:
     """Once per request and value of `asked` (the locale selector is asked several times)."""
     chosen = g.setdefault("portal_locale_choices", {})
     if asked not in chosen:
-        chosen[asked] = negotiate(asked, request.cookies.get(LANG_COOKIE), _user_preference(), request.accept_languages)[0]
+        chosen[asked] = negotiate(
+            asked, request.cookies.get(LANG_COOKIE), _user_preference(), request.accept_languages
+        )[0]
     return chosen[asked]
 
 

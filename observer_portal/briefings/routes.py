@@ -87,7 +87,9 @@ def index():
 @public
 @shared_page()
 def detail(centre_slug: str, slug: str):
-    briefing = cached(("briefing", centre_slug, slug), lambda session: service.find_briefing(session, centre_slug, slug))
+    briefing = cached(
+        ("briefing", centre_slug, slug), lambda session: service.find_briefing(session, centre_slug, slug)
+    )
     if briefing is None or not (briefing.published or policies.can_view_unpublished_briefing(current_user, briefing)):
         abort(404)
     locale = _locale()
