@@ -41,6 +41,7 @@ def fill(db, rows: int) -> tuple[int, int]:
 
     from observer_portal.demo import load_demo
     from observer_portal.models import Centre, Organisation, Visit, VisitorProfile, VisitPurposeRow
+    from observer_portal.models.visit import local_day
 
     load_demo(db.session)
     db.session.commit()
@@ -48,7 +49,8 @@ def fill(db, rows: int) -> tuple[int, int]:
     visitors = db.session.execute(select(VisitorProfile.id, VisitorProfile.organisation_id, VisitorProfile.kind)).all()
     org_id = db.session.scalar(select(Organisation.id).where(Organisation.name.like("OSCE%")))
     rng = random.Random(1)  # noqa: S311 - benchmark data
-    start = datetime(2022, 10, 1, tzinfo=UTC)
+    # the 60 days before today: the serving days of the demo's active election, which the log opens on
+    start = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=60)
     purposes = ["briefing", "equipment", "internet", "translation", "other"]
     batch = 10_000
     next_id = (db.session.scalar(select(Visit.id).order_by(Visit.id.desc()).limit(1)) or 0) + 1
@@ -65,6 +67,7 @@ def fill(db, rows: int) -> tuple[int, int]:
                     "organisation_id": organisation_id,
                     "visitor_kind": kind.value,
                     "arrived_at": arrived,
+                    "local_day": local_day(arrived, "Asia/Atyrau"),
                     "notes": "",
                     "created_at": arrived,
                 }

@@ -9,6 +9,7 @@ import socket
 from collections.abc import Iterator
 
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from observer_portal.extensions import db
 from observer_portal.models import Centre, Proficiency, Role, User, VisitorKind, VisitorProfile, VolunteerLanguage
@@ -228,3 +229,23 @@ def production_env(port: int, database_url: str, redis_url: str, **extra: str) -
         **extra,
     )
     return env
+
+
+class QueryCounter:
+    """The SQL statements an engine runs inside the `with` block (the test's own savepoints aside)."""
+
+    def __init__(self, engine):
+        self.engine, self.count, self.statements = engine, 0, []
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+    def _count(self, _conn, _cursor, statement, *args, **kwargs):
+        # the savepoints of the test's rolled-back transaction (tests/conftest.py) are not the page's
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
+            self.count += 1
+            self.statements.append(" ".join(statement.split())[:160])

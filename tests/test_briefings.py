@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from observer_portal.extensions import db
 from observer_portal.models import (
@@ -26,7 +26,7 @@ from observer_portal.services.briefings import (
 )
 from observer_portal.services.markdown_text import render_markdown
 from tests.briefing_helpers import edited, make_briefing, reviewed_german
-from tests.helpers import dangerous_markup, make_centre, make_user, post_form
+from tests.helpers import QueryCounter, dangerous_markup, make_centre, make_user, post_form
 
 DETAIL = "/briefings/atyrau/atyrau-overview"
 
@@ -75,23 +75,6 @@ def test_hostile_body_never_reaches_the_page(app, client):
     html = client.get(DETAIL).get_data(as_text=True)
     assert dangerous_markup(html) == []
     assert "&lt;script&gt;alert(4)" in html  # the title is escaped, not executed
-
-
-class QueryCounter:
-    def __init__(self, engine):
-        self.engine, self.count = engine, 0
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._count)
-
-    def _count(self, _conn, _cursor, statement, *args, **kwargs):
-        # the savepoints of the test's rolled-back transaction (tests/conftest.py) are not the page's
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
-            self.count += 1
 
 
 def _queries_for_detail(app, client, locale="de") -> int:

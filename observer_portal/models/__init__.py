@@ -34,6 +34,7 @@ from observer_portal.models.page_version import PUBLIC_TABLES, PageVersion
 from observer_portal.models.submission import Submission
 from observer_portal.models.user import Proficiency, Role, User, VolunteerLanguage
 from observer_portal.models.visit import Visit, VisitPurpose, VisitPurposeRow
+from observer_portal.models.visit_count import VisitCount
 from observer_portal.models.visitor import (
     Organisation,
     OrganisationKind,
@@ -43,6 +44,7 @@ from observer_portal.models.visitor import (
 )
 
 __all__ = [
+    "VisitCount",
     "PUBLIC_TABLES",
     "PageVersion",
     "AccreditationImport",

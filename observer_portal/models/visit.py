@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from observer_portal.models.assistance import ServiceRequest
@@ -39,6 +40,9 @@ class Visit(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     visitor_kind: Mapped[VisitorKind] = mapped_column(_enum(VisitorKind, "visitor_kind"), index=True)
     arrived_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The arrival's date at the centre (its time zone): set on every insert and on a change of
+    # arrival (below); the visit counts (`VisitCount`) are kept per local day.
+    local_day: Mapped[date] = mapped_column(Date)
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -69,3 +73,26 @@ class VisitPurposeRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"))
     purpose: Mapped[VisitPurpose] = mapped_column(_enum(VisitPurpose, "visit_purpose"))
+
+
+def local_day(arrived_at: datetime, timezone: str) -> date:
+    aware = arrived_at if arrived_at.tzinfo else arrived_at.replace(tzinfo=UTC)  # stored times are UTC
+    return aware.astimezone(ZoneInfo(timezone)).date()
+
+
+@event.listens_for(Visit, "before_insert")
+@event.listens_for(Visit, "before_update")
+def _set_local_day(_mapper, connection, visit: Visit) -> None:
+    """Every writer of a visit goes through here (the front desk, the demo, tests): its local
+    day always follows its arrival and centre."""
+    from sqlalchemy import inspect
+
+    state = inspect(visit)
+    if state.persistent and not (
+        state.attrs.arrived_at.history.has_changes() or state.attrs.centre_id.history.has_changes()
+    ):
+        return
+    if visit.arrived_at is None:
+        visit.arrived_at = utcnow()
+    timezone = connection.scalar(select(Centre.timezone).where(Centre.id == visit.centre_id))
+    visit.local_day = local_day(visit.arrived_at, timezone or "UTC")

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from observer_portal import paging
 from observer_portal.lazy_text import _l
@@ -246,8 +247,7 @@ def transition(
     )
     if result.rowcount != 1:  # someone else moved it first: say where it stands now
         raise state_refusal(session.get(ServiceRequest, request.id, populate_existing=True), actor)
-    session.expire(request)
-    request = session.get(ServiceRequest, request.id)
+    _now_stored(request, values, actor if action == Action.CLAIM else assignee)
     _event(
         request,
         actor,
@@ -266,6 +266,15 @@ def transition(
     if new != old:
         notifications += _notify_requester(session, actor, request)
     return Outcome(request, [n for n in notifications if n is not None])
+
+
+def _now_stored(request: ServiceRequest, values: dict, assignee: User | None) -> None:
+    """The guarded UPDATE wrote `values`: the loaded request says the same, without reading it
+    back (it was the row matched, nothing else changed it in between)."""
+    for key, value in values.items():
+        set_committed_value(request, key, value)
+    if "assignee_id" in values:
+        set_committed_value(request, "assignee", assignee if values["assignee_id"] is not None else None)
 
 
 def _notify_requester(session: Session, actor: User, request: ServiceRequest, comment: bool = False):

@@ -124,6 +124,10 @@ def update_centre(session: Session, actor: User, centre: Centre, data: CentreInp
     """Everything but the slug (links to the centre's pages outlive a renaming)."""
     names, regions, language, timezone, elections = _checked_rest(session, data)
     addresses, hours, phone, email = _contacts(data)
+    if timezone != centre.timezone:
+        from observer_portal.services.visits import restate_local_days
+
+        restate_local_days(session, centre.id, timezone)
     centre.names, centre.regions, centre.language, centre.timezone = names, regions, language, timezone
     centre.addresses, centre.hours, centre.phone, centre.email = addresses, hours, phone, email
     centre.elections = elections

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from observer_portal import paging
 from observer_portal.models import Organisation, User, Visit, VisitorKind, VisitorProfile, VisitPurpose, VisitPurposeRow
 from observer_portal.models.visitor import organisation_label
+from observer_portal.services import visit_totals
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,42 @@ def page(session: Session, flt: VisitFilter, cursor: Cursor | None, size: int) -
     return NEWEST_FIRST.page(session, stmt, position, size, lambda row: Cursor(row.arrived_at, row.id))
 
 
+@dataclass(frozen=True)
+class Summary:
+    """The totals of a filter: how many visits, per local day and per organisation."""
+
+    total: int
+    days: list[tuple[date, int]]
+    organisations: list[tuple[str, int]]
+
+    @property
+    def peak(self) -> int:
+        return max((n for _, n in self.days), default=0)
+
+
+def summary(session: Session, flt: VisitFilter) -> Summary:
+    """From the visit counts when they answer the filter exactly (a few hundred rows, whatever
+    the number of visits: `visit_totals`), else counted from the matching visits."""
+    if visit_totals.answers(session, flt):
+        total_, days, organisations = (
+            visit_totals.total(session, flt),
+            visit_totals.per_day(session, flt),
+            visit_totals.per_organisation(session, flt),
+        )
+    else:
+        total_, days, organisations = (
+            _count(session, flt),
+            _count_days(session, flt),
+            _count_organisations(session, flt),
+        )
+    return Summary(total_, _every_day(days), _named(session, organisations))
+
+
 def total(session: Session, flt: VisitFilter) -> int:
+    return summary(session, flt).total
+
+
+def _count(session: Session, flt: VisitFilter) -> int:
     return session.scalar(select(func.count(Visit.id)).where(*_where(flt))) or 0
 
 
@@ -129,19 +165,23 @@ def _quarter_hours(session: Session):
     return cast(func.floor(extract("epoch", Visit.arrived_at) / QUARTER_HOUR), Integer)
 
 
-def per_day(session: Session, flt: VisitFilter) -> list[tuple[date, int]]:
-    """Visits per local day, every day from the first to the last (empty days as 0).
+def _count_days(session: Session, flt: VisitFilter) -> dict[date, int]:
+    """Visits per local day of the reader's time zone.
 
     The database counts per quarter hour (at most 96 rows a day, whatever the number of
-    visits); folding quarters into the centre's local days happens here, because no
-    portable SQL converts to a named time zone and quarter hours never straddle a local
-    midnight."""
+    visits); folding quarters into local days happens here, because no portable SQL converts
+    to a named time zone and quarter hours never straddle a local midnight."""
     bucket = _quarter_hours(session).label("quarter")
     zone = ZoneInfo(flt.timezone)
     counts: dict[date, int] = {}
     for quarter, count in session.execute(select(bucket, func.count(Visit.id)).where(*_where(flt)).group_by(bucket)):
         day = datetime.fromtimestamp(int(quarter) * QUARTER_HOUR, tz=UTC).astimezone(zone).date()
         counts[day] = counts.get(day, 0) + count
+    return counts
+
+
+def _every_day(counts: dict[date, int]) -> list[tuple[date, int]]:
+    """Every day from the first to the last, empty days as 0."""
     if not counts:
         return []
     first, last = min(counts), max(counts)
@@ -150,15 +190,29 @@ def per_day(session: Session, flt: VisitFilter) -> list[tuple[date, int]]:
     ]
 
 
-def per_organisation(session: Session, flt: VisitFilter) -> list[tuple[str, int]]:
-    """Visits per organisation, each named in the reader's language; most visits first."""
-    counts = session.execute(
+def per_day(session: Session, flt: VisitFilter) -> list[tuple[date, int]]:
+    return summary(session, flt).days
+
+
+def _count_organisations(session: Session, flt: VisitFilter) -> dict[int | None, int]:
+    rows = session.execute(
         select(Visit.organisation_id, func.count(Visit.id)).where(*_where(flt)).group_by(Visit.organisation_id)
-    ).all()
-    ids = [organisation_id for organisation_id, _n in counts if organisation_id is not None]
-    labels = {o.id: o.label for o in session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
-    named = [(labels.get(organisation_id, ""), count) for organisation_id, count in counts]
+    )
+    return dict(rows.all())
+
+
+def _named(session: Session, counts: dict[int | None, int]) -> list[tuple[str, int]]:
+    """Each organisation named in the reader's language; most visits first."""
+    ids = [organisation_id for organisation_id in counts if organisation_id is not None]
+    labels = (
+        {o.id: o.label for o in session.scalars(select(Organisation).where(Organisation.id.in_(ids)))} if ids else {}
+    )
+    named = [(labels.get(organisation_id, ""), count) for organisation_id, count in counts.items()]
     return sorted(named, key=lambda pair: (-pair[1], pair[0].casefold()))
+
+
+def per_organisation(session: Session, flt: VisitFilter) -> list[tuple[str, int]]:
+    return summary(session, flt).organisations
 
 
 def volunteers(session: Session, centre_id: int | None) -> list[User]:

@@ -207,3 +207,36 @@ def my_visits(session: Session, user: User, limit: int = 200) -> list[Visit]:
             .limit(limit)
         )
     )
+
+
+LOCAL_DAY_BATCH = 5000
+
+
+def restate_local_days(session: Session, centre_id: int, timezone: str) -> int:
+    """A centre's time zone changed: each of its visits' local day follows (the visit counts
+    follow it by their triggers). Read and written in batches; returns how many moved."""
+    from sqlalchemy import bindparam
+
+    from observer_portal.models.visit import local_day
+
+    moved = 0
+    last_id = 0
+    change = update(Visit).where(Visit.id == bindparam("visit_id")).values(local_day=bindparam("day"))
+    while True:
+        rows = session.execute(
+            select(Visit.id, Visit.arrived_at, Visit.local_day)
+            .where(Visit.centre_id == centre_id, Visit.id > last_id)
+            .order_by(Visit.id)
+            .limit(LOCAL_DAY_BATCH)
+        ).all()
+        if not rows:
+            return moved
+        last_id = rows[-1].id
+        changes = [
+            {"visit_id": row.id, "day": day}
+            for row in rows
+            if (day := local_day(row.arrived_at, timezone)) != row.local_day
+        ]
+        if changes:
+            session.connection().execute(change, changes)
+            moved += len(changes)

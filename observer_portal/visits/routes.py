@@ -206,7 +206,7 @@ def log():
     rows, cursor = visit_log.page(
         db.session, flt, visit_log.Cursor.decode(request.args.get("after")), current_app.config["PAGE_SIZE"]
     )
-    days = visit_log.per_day(db.session, flt)
+    totals = visit_log.summary(db.session, flt)
     next_args = carried_args(request.args, (field.name for field in form))
     export_args = {k: v for k, v in next_args.items() if k != "submit"}
     return render_template(
@@ -214,10 +214,10 @@ def log():
         form=form,
         rows=rows,
         cursor=cursor,
-        total=visit_log.total(db.session, flt),
-        days=days,
-        peak=max((n for _, n in days), default=0),
-        organisations=visit_log.per_organisation(db.session, flt),
+        total=totals.total,
+        days=totals.days,
+        peak=totals.peak,
+        organisations=totals.organisations,
         export_args=export_args,
         next_args=next_args,
     )
