@@ -144,12 +144,15 @@ def wish(briefing_id: int, locale: str):
 @bp.get("/manage")
 @roles_required(*STAFF)
 def manage():
-    briefings = service.centre_briefings(db.session, _scope_centre())
+    briefings, next_cursor = service.centre_briefings(
+        db.session, _scope_centre(), before_id=_cursor(), size=current_app.config["PAGE_SIZE"]
+    )
     wishes = service.wish_counts(db.session, [b.id for b in briefings])
     states = {b.id: {code: service.translation_state(b, code) for code in LOCALES} for b in briefings}
     return render_template(
         "briefings/manage.html",
         briefings=briefings,
+        next_cursor=next_cursor,
         states=states,
         wishes=wishes,
         action_form=ConfirmForm(),

@@ -126,12 +126,15 @@ def get_briefing(session: Session, briefing_id: int) -> Briefing | None:
     return session.scalar(select(Briefing).where(Briefing.id == briefing_id).options(*_with_content()))
 
 
-def centre_briefings(session: Session, centre_id: int | None) -> list[Briefing]:
-    """Every briefing of a centre (all centres for None), drafts included, for staff."""
-    stmt = select(Briefing).options(*_with_content()).order_by(Briefing.centre_id, Briefing.topic, Briefing.id)
+def centre_briefings(
+    session: Session, centre_id: int | None, *, before_id: int | None = None, size: int = 25
+) -> tuple[list[Briefing], int | None]:
+    """A page of a centre's briefings (all centres for None), drafts included, for staff:
+    newest first, keyset-paginated, with their texts and figures (three queries a page)."""
+    stmt = select(Briefing).options(*_with_content())
     if centre_id is not None:
         stmt = stmt.where(Briefing.centre_id == centre_id)
-    return list(session.scalars(stmt))
+    return NEWEST_FIRST.page(session, stmt, before_id, size)
 
 
 def wish_counts(session: Session, briefing_ids: list[int]) -> dict[tuple[int, str], int]:
