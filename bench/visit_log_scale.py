@@ -129,7 +129,7 @@ def measure(size: int, repeat: int, database_url: str | None) -> dict[str, float
         return response
 
     url, deep = "/visits/", 1
-    older = re.compile(r'href="(/visits/\?[^"]*after=[^"]+)"')
+    older = re.compile(r'<a href="([^"]+)" rel="next">')  # the pager's link (not the language switcher's)
     while deep < 1000:  # the "older visits" links, as a person follows them (10,000 visits are 400 pages)
         match = older.search(log_page(url).get_data(as_text=True))
         if match is None:

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from observer_portal.extensions import db
+from observer_portal.migration_steps import modelled
 from observer_portal.models.base import Base
 
 
@@ -41,7 +42,7 @@ def test_upgrade_matches_models_and_downgrade_round_trips(empty_database, make_a
         tables = set(inspect(db.engine).get_table_names())
         assert {t.name for t in Base.metadata.sorted_tables} <= tables
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": modelled})
             diff = compare_metadata(context, Base.metadata)
         assert diff == [], f"models and migrations disagree: {diff}"
 

@@ -94,7 +94,7 @@ def _sqlite_triggers() -> list[str]:
 
 def _postgresql_triggers() -> list[str]:
     return [
-        f"""CREATE FUNCTION visit_counts_on_visit() RETURNS trigger LANGUAGE plpgsql AS $$
+        f"""CREATE OR REPLACE FUNCTION visit_counts_on_visit() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
         {_remove('OLD', _purposes_of('OLD.id'))};
@@ -106,7 +106,7 @@ BEGIN
     {_add('NEW', _purposes_of('NEW.id'))};
     RETURN NULL;
 END $$""",
-        f"""CREATE FUNCTION visit_counts_on_purpose() RETURNS trigger LANGUAGE plpgsql AS $$
+        f"""CREATE OR REPLACE FUNCTION visit_counts_on_purpose() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('DELETE', 'UPDATE') THEN
         {_remove_purpose('OLD')};

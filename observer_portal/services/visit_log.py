@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, Select, cast, exists, extract, func, or_, select
+from sqlalchemy import Integer, Select, cast, exists, extract, func, literal_column, or_, select, table
 from sqlalchemy.orm import Session, selectinload
 
 from observer_portal import paging
@@ -40,7 +40,7 @@ def _local_midnight(day: date, tz: str, days_later: int = 0) -> datetime | None:
         return None
 
 
-def _where(flt: VisitFilter) -> list:
+def _where(session: Session, flt: VisitFilter) -> list:
     """Conditions on Visit. The EXISTS subqueries correlate to Visit only, so a caller may
     join VisitorProfile itself (the CSV does): auto-correlation would take that table
     out of the subquery as well and leave it with no FROM at all."""
@@ -68,25 +68,51 @@ def _where(flt: VisitFilter) -> list:
             .correlate(Visit)
         )
     if flt.text:
-        conditions.append(  # icontains(autoescape=True): % and _ typed in the filter match themselves
-            or_(
-                Visit.notes.icontains(flt.text, autoescape=True),
-                exists()
-                .where(
-                    VisitorProfile.id == Visit.visitor_id,
-                    or_(
-                        VisitorProfile.full_name.icontains(flt.text, autoescape=True),
-                        VisitorProfile.accreditation_number.icontains(flt.text, autoescape=True),
-                    ),
-                )
-                .correlate(Visit),
-            )
-        )
+        conditions.append(_text_matches(flt.text, sqlite=session.get_bind().dialect.name == "sqlite"))
     return conditions
 
 
-def filtered(flt: VisitFilter) -> Select:
-    return select(Visit).where(*_where(flt))
+def _text_matches(text: str, *, sqlite: bool):
+    """The visitor's name or card number, or the visit's notes, contain `text` (any case).
+
+    Both databases answer from a trigram index (migration 0027): PostgreSQL's pg_trgm serves
+    ILIKE itself; SQLite's FTS5 trigram tables are asked with MATCH (a quoted phrase: a
+    substring, case folded in every script). Under three characters there is no trigram to
+    look up: the rows are read as before."""
+    if sqlite and len(text) >= TRIGRAM:
+        phrase = '"' + text.replace('"', '""') + '"'
+        visitors = (
+            select(literal_column("rowid"))
+            .select_from(table("visitor_text"))
+            .where(literal_column("visitor_text").op("MATCH")(phrase))
+        )
+        notes = (
+            select(literal_column("rowid"))
+            .select_from(table("visit_notes_text"))
+            .where(literal_column("visit_notes_text").op("MATCH")(phrase))
+        )
+        return or_(Visit.visitor_id.in_(visitors), Visit.id.in_(notes))
+    # icontains(autoescape=True): % and _ typed in the filter match themselves. Two
+    # uncorrelated subqueries, each answered once (PostgreSQL from its trigram indexes).
+    visitors = (
+        select(VisitorProfile.id)
+        .correlate(None)
+        .where(
+            or_(
+                VisitorProfile.full_name.icontains(text, autoescape=True),
+                VisitorProfile.accreditation_number.icontains(text, autoescape=True),
+            )
+        )
+    )
+    notes = select(Visit.id).where(Visit.notes.icontains(text, autoescape=True)).correlate(None)
+    return or_(Visit.visitor_id.in_(visitors), Visit.id.in_(notes))
+
+
+TRIGRAM = 3
+
+
+def filtered(session: Session, flt: VisitFilter) -> Select:
+    return select(Visit).where(*_where(session, flt))
 
 
 #: The log: latest arrival first; the (centre, arrival) index bounds the scan.
@@ -111,7 +137,7 @@ class Cursor:
 
 def page(session: Session, flt: VisitFilter, cursor: Cursor | None, size: int) -> tuple[list[Visit], Cursor | None]:
     """Newest first; the cursor is the last row's (arrival, id): no OFFSET, no skipped rows."""
-    stmt = filtered(flt).options(selectinload(Visit.organisation), selectinload(Visit.registered_by))
+    stmt = filtered(session, flt).options(selectinload(Visit.organisation), selectinload(Visit.registered_by))
     position = (cursor.arrived_at, cursor.id) if cursor else None
     return NEWEST_FIRST.page(session, stmt, position, size, lambda row: Cursor(row.arrived_at, row.id))
 
@@ -152,7 +178,7 @@ def total(session: Session, flt: VisitFilter) -> int:
 
 
 def _count(session: Session, flt: VisitFilter) -> int:
-    return session.scalar(select(func.count(Visit.id)).where(*_where(flt))) or 0
+    return session.scalar(select(func.count(Visit.id)).where(*_where(session, flt))) or 0
 
 
 QUARTER_HOUR = 900  # seconds; every time zone's offset is a whole number of quarter hours
@@ -174,7 +200,9 @@ def _count_days(session: Session, flt: VisitFilter) -> dict[date, int]:
     bucket = _quarter_hours(session).label("quarter")
     zone = ZoneInfo(flt.timezone)
     counts: dict[date, int] = {}
-    for quarter, count in session.execute(select(bucket, func.count(Visit.id)).where(*_where(flt)).group_by(bucket)):
+    for quarter, count in session.execute(
+        select(bucket, func.count(Visit.id)).where(*_where(session, flt)).group_by(bucket)
+    ):
         day = datetime.fromtimestamp(int(quarter) * QUARTER_HOUR, tz=UTC).astimezone(zone).date()
         counts[day] = counts.get(day, 0) + count
     return counts
@@ -196,7 +224,7 @@ def per_day(session: Session, flt: VisitFilter) -> list[tuple[date, int]]:
 
 def _count_organisations(session: Session, flt: VisitFilter) -> dict[int | None, int]:
     rows = session.execute(
-        select(Visit.organisation_id, func.count(Visit.id)).where(*_where(flt)).group_by(Visit.organisation_id)
+        select(Visit.organisation_id, func.count(Visit.id)).where(*_where(session, flt)).group_by(Visit.organisation_id)
     )
     return dict(rows.all())
 
@@ -257,7 +285,7 @@ def export_batches(session: Session, flt: VisitFilter) -> Iterator[list[ExportRo
         )
         .join(VisitorProfile, Visit.visitor_id == VisitorProfile.id)
         .outerjoin(Organisation, Visit.organisation_id == Organisation.id)
-        .where(*_where(flt))
+        .where(*_where(session, flt))
         .order_by(Visit.arrived_at.desc(), Visit.id.desc())
         .execution_options(yield_per=CSV_BATCH)
     )
