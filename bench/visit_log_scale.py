@@ -39,15 +39,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 
-def timed(call, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
 def with_flask_admin(app, db, size: int) -> None:
     """Mount Flask-Admin's list of visits; the portal's access rules let the benchmark in."""
     from flask_admin import Admin
@@ -96,7 +87,7 @@ def signed_in_coordinator(app, db):
 def measure(size: int, repeat: int, database_url: str | None) -> dict[str, float]:
     from flask_migrate import upgrade
     from sqlalchemy import text
-    from visit_log import fill
+    from visit_log import fill, median_ms
 
     from observer_portal import create_app
     from observer_portal.extensions import db
@@ -140,9 +131,9 @@ def measure(size: int, repeat: int, database_url: str | None) -> dict[str, float
     log_page(admin_url)
     results = {"page 1": [], "deep page": [], "Flask-Admin deep page": []}
     for _ in range(repeat):  # alternating rounds
-        results["page 1"].append(timed(lambda: log_page("/visits/"), 1))
-        results["deep page"].append(timed(lambda: log_page(deep_url), 1))
-        results["Flask-Admin deep page"].append(timed(lambda: log_page(admin_url), 1))
+        results["page 1"].append(median_ms(lambda: log_page("/visits/"), 1))
+        results["deep page"].append(median_ms(lambda: log_page(deep_url), 1))
+        results["Flask-Admin deep page"].append(median_ms(lambda: log_page(admin_url), 1))
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

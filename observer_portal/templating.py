@@ -28,14 +28,11 @@ def current_locale_code() -> str:
 
 
 def unread_notifications() -> dict:
-    """One COUNT per page for signed-in people (indexed on user and read state)."""
+    """Read with the signed-in user (a count kept by triggers on notifications): no query."""
     from flask_login import current_user
 
-    from observer_portal.extensions import db
-    from observer_portal.services.notifications import unread_count
-
     if current_user and current_user.is_authenticated:
-        return {"unread_notifications": unread_count(db.session, current_user.id)}
+        return {"unread_notifications": current_user.unread_notifications}
     return {"unread_notifications": 0}
 
 

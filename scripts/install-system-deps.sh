@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the system packages the test suite needs, only when they are missing:
 # PostgreSQL 15 (throwaway test server), Chromium (browser tests) and Redis (rate limits
-# shared by several gunicorn workers), from Debian's apt.
+# shared by several gunicorn workers), from Debian's apt. Commands named as arguments are
+# installed too, from the package of the same name (scripts/install-bench-deps.sh: wrk).
 set -euo pipefail
 
 need=()
@@ -9,6 +10,9 @@ command -v /usr/lib/postgresql/15/bin/initdb >/dev/null 2>&1 || ls /usr/lib/post
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+for extra in "$@"; do
+  command -v "$extra" >/dev/null 2>&1 || need+=("$extra")
+done
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

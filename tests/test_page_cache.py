@@ -26,13 +26,18 @@ PUBLIC_PAGES = ("/", "/briefings/", DETAIL)
 NONCE = re.compile(r"'nonce-([^']+)'")
 
 
-@pytest.fixture
-def cached(make_app):
-    """An app with the in-process page cache, on the shared database, with a briefing."""
-    app = make_app(PAGE_CACHE="memory", CONTENT_CACHE=True)
+def _app_with_a_briefing(make_app, page_cache: str):
+    """An app on the shared database that keeps content per page version, with a briefing."""
+    app = make_app(PAGE_CACHE=page_cache, CONTENT_CACHE=True)
     with app.app_context():
         make_briefing(make_centre("atyrau", name="Atyrau centre"))
     return app
+
+
+@pytest.fixture
+def cached(make_app):
+    """The in-process page cache in front."""
+    return _app_with_a_briefing(make_app, "memory")
 
 
 def _client_of(app, user):
@@ -169,13 +174,19 @@ def test_each_language_is_its_own_page(cached):
         assert f'<html lang="{locale}"' in pages[(DETAIL, locale)]
 
 
-def test_a_saved_briefing_is_on_the_very_next_request_in_every_language(cached):
-    reader = cached.test_client()
+def _warm_reader_and_editor(app):
+    """A reader who has read every public page in every language (all cached), a signed-in
+    coordinator, and the briefing's id."""
+    reader = app.test_client()
     _warm(reader)
-    with cached.app_context():
+    with app.app_context():
         coordinator = make_user("coordinator")
         briefing_id = db.session.scalar(select(Briefing.id))
-    editor = _client_of(cached, coordinator)
+    return reader, _client_of(app, coordinator), briefing_id
+
+
+def test_a_saved_briefing_is_on_the_very_next_request_in_every_language(cached):
+    reader, editor, briefing_id = _warm_reader_and_editor(cached)
     form = post_form(editor, f"/briefings/{briefing_id}/edit", {}, page=f"/briefings/{briefing_id}/edit")
     assert form.status_code == 422  # an empty form is refused: nothing changed, nothing invalidated
     with cached.app_context():
@@ -201,12 +212,7 @@ def test_a_saved_briefing_is_on_the_very_next_request_in_every_language(cached):
 
 
 def test_publishing_and_unpublishing_show_on_the_very_next_request(cached):
-    reader = cached.test_client()
-    _warm(reader)
-    with cached.app_context():
-        coordinator = make_user("coordinator")
-        briefing_id = db.session.scalar(select(Briefing.id))
-    editor = _client_of(cached, coordinator)
+    reader, editor, briefing_id = _warm_reader_and_editor(cached)
     assert post_form(editor, f"/briefings/{briefing_id}/unpublish", {}, page="/briefings/manage").status_code == 302
     for locale in LOCALES:
         assert _get(reader, DETAIL, locale).status_code == 404
@@ -316,11 +322,8 @@ def test_the_cache_is_shared_by_workers_through_redis(make_app, redis_url):
 
 @pytest.fixture
 def content_only(make_app):
-    """The page cache off, the per-process content cache on (PAGE_CACHE=off in production)."""
-    app = make_app(PAGE_CACHE="off", CONTENT_CACHE=True)
-    with app.app_context():
-        make_briefing(make_centre("atyrau", name="Atyrau centre"))
-    return app
+    """The page cache off, the content kept per version still on (PAGE_CACHE=off in production)."""
+    return _app_with_a_briefing(make_app, "off")
 
 
 def test_kept_content_serves_every_state_of_a_translation_and_follows_each_change(content_only):

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from observer_portal.models.base import Base, UTCDateTime, utcnow
@@ -85,6 +85,9 @@ class User(UserMixin, Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Kept by triggers on notifications (migration 0028): the header reads it with the user
+    # every page loads anyway, instead of counting the notifications on every page.
+    unread_notifications: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     centre: Mapped[Centre | None] = relationship(lazy="joined")
     languages: Mapped[list[VolunteerLanguage]] = relationship(

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask_babel import force_locale, format_datetime
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from observer_portal.lazy_text import _l
@@ -68,15 +68,6 @@ def message(notification: Notification) -> str:
         due = format_datetime(datetime.fromisoformat(p["due"]), "short") if p.get("due") else ""
         return str(_l("%(item)s %(tag)s was due back on %(due)s.", item=item, tag=p.get("tag", ""), due=due))
     return notification.kind
-
-
-def unread_count(session: Session, user_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count(Notification.id)).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        )
-        or 0
-    )
 
 
 def recent(session: Session, user_id: int, limit: int = 50) -> list[Notification]:
