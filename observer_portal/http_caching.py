@@ -105,7 +105,10 @@ def code_stamp(app: Flask) -> tuple[str, int]:
 def is_modified(environ: dict, etag: str, stamp: Stamp, released_at: int) -> bool:
     """Whether a conditional GET must get the page. `If-None-Match` decides when sent; else
     `If-Modified-Since` must be later than the second of the last change (and of this
-    release): a page drawn in that same second may predate the change."""
+    release): a page drawn in that same second may predate the change. A page's
+    Last-Modified is the last change it was drawn from, so a client that sends it back
+    gets the page again (never a wrong 304); one that sends a later date gets 304 only
+    when nothing changed since."""
     last_change = datetime.fromtimestamp(max(stamp.changed_at, released_at) + 1, UTC)
     return is_resource_modified(environ, etag=etag, last_modified=last_change)
 
@@ -145,7 +148,9 @@ def share_public_page(response):
         return response
     etag = etag_of(response.get_data())
     response.set_etag(etag)
-    response.last_modified = datetime.now(UTC).replace(microsecond=0)
+    # the last change the page was drawn from (read before drawing), not the drawing time: a
+    # page drawn while a change was being committed must not look newer than that change
+    response.last_modified = datetime.fromtimestamp(max(stamp.changed_at, code_stamp(current_app)[1]), UTC)
     response.cache_control.public = True
     response.cache_control.max_age = 0
     response.cache_control.s_maxage = current_app.config["SHARED_CACHE_SECONDS"]

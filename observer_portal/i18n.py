@@ -54,13 +54,21 @@ def negotiate(asked: str | None, remembered: str | None, preferred: str | None, 
     """The locale of a response, and whether `asked` (`?lang=`) must be remembered: only when
     it differs from what would be chosen without it. The page cache (`page_cache.py`) calls
     this with the same inputs, so a cached page is the one Flask would draw."""
-    fallback = (
-        valid_locale(remembered) or valid_locale(preferred) or accept.best_match(tuple(LOCALES), default=DEFAULT_LOCALE)
-    )
+    fallback = valid_locale(remembered) or valid_locale(preferred) or accepted(accept)
     chosen = valid_locale(asked)
     if chosen is None:
         return fallback, False
     return chosen, chosen != fallback
+
+
+def accepted(accept) -> str:
+    """The reader's most wanted language the portal speaks: "de-DE;q=0.9, en;q=0.8" is German
+    (Werkzeug's best_match would take the exact "en" over "de-DE")."""
+    for value, quality in accept:  # highest quality first
+        primary = value.replace("_", "-").split("-", 1)[0].lower()
+        if quality > 0 and primary in LOCALES:
+            return primary
+    return DEFAULT_LOCALE
 
 
 def remember_explicit_locale() -> None:

@@ -431,3 +431,64 @@ def test_the_memory_store_is_bounded_in_entries_bytes_and_time():
     assert expired.get("a") is None
     entry = Entry([("Content-Type", "text/html; charset=utf-8")], "abc", b"<p>\n</p>")
     assert Entry.decode(entry.encode()) == entry
+
+
+# ---------------------------------------------------------------- found by a hostile reader
+
+
+def test_last_modified_is_the_last_change_drawn_not_the_drawing_time(cached):
+    """A page drawn while a change was being committed must not look newer than the change:
+    its Last-Modified is the version it was drawn from (a client sending it back after the
+    change gets the page again)."""
+    from email.utils import parsedate_to_datetime
+
+    from observer_portal.http_caching import code_stamp
+
+    client = cached.test_client()
+    with cached.app_context():
+        changed_at = db.session.scalar(select(PageVersion.changed_at))
+    first = _get(client, DETAIL, "de")
+    drawn = int(parsedate_to_datetime(first.headers["Last-Modified"]).timestamp())
+    assert drawn == max(changed_at, code_stamp(cached)[1])
+    assert _get(client, DETAIL, "de", **{"If-Modified-Since": first.headers["Last-Modified"]}).status_code == 200
+    with cached.app_context():
+        db.session.scalar(select(Briefing)).original.title = "Changed"
+        db.session.commit()
+    later = format_datetime(datetime.now(UTC) - timedelta(seconds=1), usegmt=True)
+    assert "Changed" in _text(_get(client, DETAIL, "de", **{"If-Modified-Since": later}))
+
+
+def test_centres_are_in_each_readers_order_whatever_language_read_them_first(cached, make_app):
+    with cached.app_context():
+        make_centre("karaganda", regions={"en": "Karaganda", "ru": "Абайская область", "kk": "Абай облысы"})
+        atyrau = db.session.scalar(select(Centre).where(Centre.slug == "atyrau"))
+        atyrau.regions = {"en": "Atyrau", "ru": "Атырауская", "kk": "Атырау"}
+        db.session.commit()
+    plain = make_app()  # no caches: the order each reader must see
+    kept, fresh = cached.test_client(), plain.test_client()
+    order = re.compile(r'href="/centres/([a-z]+)"')
+    for locale in ("kk", "en", "ru", "de", "fr", "kk"):
+        assert order.findall(_text(_get(kept, "/", locale))) == order.findall(_text(_get(fresh, "/", locale))), locale
+        regions = re.compile(r'<option value="(atyrau|karaganda)"')
+        assert regions.findall(_text(_get(kept, "/briefings/", locale))) == regions.findall(
+            _text(_get(fresh, "/briefings/", locale))
+        ), locale
+
+
+def test_a_closed_down_centres_briefings_leave_the_public_pages(cached, make_app):
+    with cached.app_context():
+        db.session.scalar(select(Centre).where(Centre.slug == "atyrau")).active = False
+        db.session.commit()
+    for app in (cached, make_app()):
+        reader = app.test_client()
+        for locale in LOCALES:
+            listing = _get(reader, "/briefings/", locale)
+            assert listing.status_code == 200
+            assert "atyrau-overview" not in _text(listing)
+            assert _get(reader, DETAIL, locale).status_code == 404
+
+
+def test_a_browser_that_prefers_a_regional_german_gets_german(client):
+    page = client.get("/", headers={"Accept-Language": "de-DE;q=0.9,en;q=0.8"})
+    assert '<html lang="de"' in _text(page)
+    assert '<html lang="kk"' in _text(client.get("/", headers={"Accept-Language": "kk-KZ, ru;q=0.5"}))

@@ -24,7 +24,7 @@ from observer_portal.permissions import MANAGERS, STAFF, public, roles_required,
 from observer_portal.public_content import cached
 from observer_portal.services import ServiceError, briefing_versions, language_help, machine_drafts
 from observer_portal.services import briefings as service
-from observer_portal.services.centres import all_centres
+from observer_portal.services.centres import all_centres, in_reading_order
 from observer_portal.services.machine_translation import translator_from_config
 from observer_portal.unit_of_work import after_commit, flash_refusal
 
@@ -59,7 +59,7 @@ def _scope_centre() -> int | None:
 @public
 @shared_page("centre", "topic", "before")
 def index():
-    centres = cached("open centres", all_centres)
+    centres = in_reading_order(cached("open centres", all_centres))
     form = BriefingFilterForm(request.args)
     form.centre.choices = as_choices([("", _l("All regions"))] + [(c.slug, c.region) for c in centres])
     form.topic.choices = as_choices([("", _l("All topics"))] + list(TOPIC_LABELS.items()))
@@ -90,7 +90,8 @@ def detail(centre_slug: str, slug: str):
     briefing = cached(
         ("briefing", centre_slug, slug), lambda session: service.find_briefing(session, centre_slug, slug)
     )
-    if briefing is None or not (briefing.published or policies.can_view_unpublished_briefing(current_user, briefing)):
+    public = briefing is not None and briefing.published and briefing.centre.active  # a closed-down centre's: gone
+    if briefing is None or not (public or policies.can_view_unpublished_briefing(current_user, briefing)):
         abort(404)
     locale = _locale()
     return render_template(

@@ -12,7 +12,7 @@ from observer_portal.main import bp
 from observer_portal.permissions import may_open, public, signed_in
 from observer_portal.public_content import cached
 from observer_portal.services import notifications as notification_service
-from observer_portal.services.centres import duty_summary, find_centre, public_centres
+from observer_portal.services.centres import duty_summary, find_centre, in_reading_order, public_centres
 from observer_portal.templating import current_election
 
 
@@ -22,7 +22,7 @@ from observer_portal.templating import current_election
 def home():
     election = current_election()
     centres = cached(("public centres", election and election.id), lambda session: public_centres(session, election))
-    return render_template("main/home.html", centres=centres)
+    return render_template("main/home.html", centres=in_reading_order(centres))
 
 
 @bp.get("/centres/<slug>")

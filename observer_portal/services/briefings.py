@@ -89,7 +89,7 @@ def published_briefings(
     stmt = (
         select(Briefing)
         .join(Centre, Briefing.centre_id == Centre.id)
-        .where(Briefing.published.is_(True))
+        .where(Briefing.published.is_(True), Centre.active.is_(True))  # a closed-down centre's are gone too
         .options(selectinload(Briefing.translations))
     )
     if centre_slug:

@@ -175,14 +175,15 @@ def duty_summary(session: Session, centre_id: int) -> DutySummary:
     return DutySummary(count, list(languages))
 
 
-def _in_reading_order(centres) -> list[Centre]:
-    """By region, then name, as the reader's language writes them."""
+def in_reading_order(centres) -> list[Centre]:
+    """By region, then name, as the reader's language writes them (so per reader: a list
+    kept for everyone is sorted again for each)."""
     return sorted(centres, key=lambda c: (c.region.casefold(), c.name.casefold(), c.slug))
 
 
 def all_centres(session: Session, *, include_closed: bool = False) -> list[Centre]:
     stmt = select(Centre) if include_closed else select(Centre).where(Centre.active.is_(True))
-    return _in_reading_order(session.scalars(stmt))
+    return in_reading_order(session.scalars(stmt))
 
 
 def public_centres(session: Session, election: Election | None) -> list[Centre]:
@@ -190,7 +191,7 @@ def public_centres(session: Session, election: Election | None) -> list[Centre]:
     stmt = select(Centre).where(Centre.active.is_(True))
     if election is not None:
         stmt = stmt.where(Centre.elections.any(Election.id == election.id))
-    return _in_reading_order(session.scalars(stmt))
+    return in_reading_order(session.scalars(stmt))
 
 
 def centre_choices(session: Session) -> list[tuple[int, str]]:
