@@ -76,11 +76,8 @@ def index():
     )
     locale = _locale()
     rows = [(b, service.text_for(b, locale), service.translation_state(b, locale)) for b in items]
-    centre_names = {c.id: c for c in centres}
     next_args = carried_args(request.args, (field.name for field in form))
-    return render_template(
-        "briefings/index.html", form=form, rows=rows, centres=centre_names, next_cursor=next_cursor, next_args=next_args
-    )
+    return render_template("briefings/index.html", form=form, rows=rows, next_cursor=next_cursor, next_args=next_args)
 
 
 @bp.get("/<centre_slug>/<slug>")
