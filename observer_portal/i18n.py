@@ -78,6 +78,14 @@ def remember_explicit_locale() -> None:
         return
     if code == _choose(None):
         return  # what would be chosen anyway: no cookie, the page stays cacheable
+    remember_language(code)
+
+
+def remember_language(code: str) -> None:
+    """Set the `lang` cookie on this response (the switcher; signing out keeps the language
+    the person was reading in, which came from their account until then)."""
+    if request.cookies.get(LANG_COOKIE) == code:
+        return
 
     @after_this_request
     def remember(response):

@@ -492,3 +492,13 @@ def test_a_browser_that_prefers_a_regional_german_gets_german(client):
     page = client.get("/", headers={"Accept-Language": "de-DE;q=0.9,en;q=0.8"})
     assert '<html lang="de"' in _text(page)
     assert '<html lang="kk"' in _text(client.get("/", headers={"Accept-Language": "kk-KZ, ru;q=0.5"}))
+
+
+def test_signing_out_keeps_the_language_the_person_was_reading_in(app, login_as):
+    client, _ = login_as("observer", preferred_locale="de")
+    page = client.get("/account")
+    assert '<html lang="de"' in _text(page)
+    response = post_form(client, "/logout", {}, page="/account")
+    assert response.status_code == 302
+    assert any(c.startswith("lang=de;") for c in response.headers.getlist("Set-Cookie"))
+    assert '<html lang="de"' in _text(client.get("/", headers={"Accept-Language": "en"}))

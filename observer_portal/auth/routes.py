@@ -16,7 +16,7 @@ from observer_portal.auth.redirects import safe_next
 from observer_portal.auth.sessions import end_session, start_session
 from observer_portal.extensions import db, limiter
 from observer_portal.forms import ConfirmForm, as_choices, show_form_error
-from observer_portal.i18n import LOCALES, country_choices, language_choices
+from observer_portal.i18n import LOCALES, country_choices, language_choices, remember_language
 from observer_portal.jobs import email_copies, send_invitations_after_commit
 from observer_portal.lazy_text import _l
 from observer_portal.models import Role
@@ -72,6 +72,7 @@ def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
         current_user.rotate_session_token()
+        remember_language(str(get_locale()))  # the pages after signing out stay in their language
         end_session()
         flash(_l("You have signed out."), "success")
     return redirect(url_for("main.home"))
