@@ -65,7 +65,7 @@ def public_view(view):
     return open_to_the_benchmark
 
 
-def signed_in_coordinator(app, db):
+def signed_in_coordinator(app, db, centre_id: int):
     from flask import session
 
     from observer_portal.auth.sessions import start_session
@@ -74,7 +74,7 @@ def signed_in_coordinator(app, db):
     client = app.test_client()
     with app.app_context():
         coordinator = db.session.scalar(
-            db.select(User).where(User.role == "coordinator", User.centre_id.is_not(None)).limit(1)
+            db.select(User).where(User.role == "coordinator", User.centre_id == centre_id).order_by(User.id).limit(1)
         )
         with app.test_request_context(environ_base=client.environ_base):
             start_session(coordinator)
@@ -108,10 +108,10 @@ def measure(size: int, repeat: int, database_url: str | None) -> dict[str, float
                 conn.execute(text("DROP FUNCTION IF EXISTS visit_counts_on_purpose() CASCADE"))
         upgrade()
         started = time.perf_counter()
-        fill(db, size)
+        centre_id, _organisation_id = fill(db, size)  # the visits are the demo's Atyrau centre's
         print(f"  {size:,} visits filled in {time.perf_counter() - started:.0f} s", flush=True)
         db.session.remove()
-    client = signed_in_coordinator(app, db)
+    client = signed_in_coordinator(app, db, centre_id)
 
     def log_page(url):
         response = client.get(url)
@@ -126,6 +126,8 @@ def measure(size: int, repeat: int, database_url: str | None) -> dict[str, float
         if match is None:
             break
         url, deep = html_unescape(match.group(1)), deep + 1
+    if deep < min(1000, size // page_size):
+        raise RuntimeError(f"the log ended at page {deep}: the coordinator does not see the visits filled")
     deep_url = url
     admin_url = f"/flask-admin/visit_admin/?page={deep - 1}"
     log_page(admin_url)
