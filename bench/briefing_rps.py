@@ -69,7 +69,7 @@ def wrk(url: str, seconds: int, connections: int) -> tuple[float, str]:
         timeout=seconds + 30,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = re.search(r"50%\s+(\S+)", out).group(1)
+    p50 = re.search(r"^\s+50%\s+(\S+)$", out, re.MULTILINE).group(1)
     if re.search(r"Non-2xx or 3xx responses: (\d+)", out):
         raise RuntimeError(f"errors while loading {url}:\n{out}")
     return rps, p50
