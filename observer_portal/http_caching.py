@@ -133,6 +133,7 @@ def _shareable(response) -> bool:
         and not g.get("nonce_in_page")
         and not g.get("database_down")
         and not g.get("uow_discarded")
+        and not g.get("refused_filters")  # answered 400 later (unit_of_work.refused_form_status)
     )
 
 

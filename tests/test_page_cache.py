@@ -502,3 +502,10 @@ def test_signing_out_keeps_the_language_the_person_was_reading_in(app, login_as)
     assert response.status_code == 302
     assert any(c.startswith("lang=de;") for c in response.headers.getlist("Set-Cookie"))
     assert '<html lang="de"' in _text(client.get("/", headers={"Accept-Language": "en"}))
+
+
+def test_a_page_refusing_its_filters_is_not_shared(app, client):
+    response = client.get("/briefings/?centre=%3Cscript%3E&topic=x", headers={"Accept-Language": "de"})
+    assert response.status_code == 400
+    assert "public" not in response.headers.get("Cache-Control", "")
+    assert "ETag" not in response.headers
