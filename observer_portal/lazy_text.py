@@ -13,10 +13,13 @@ test fails when one imports Flask-Babel's `lazy_gettext` directly.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 import flask_babel
+from babel.numbers import format_decimal
 from flask import Flask
+from flask.globals import _cv_app
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -35,9 +38,41 @@ def one_full_stop(text: str, variables: dict[str, Any]) -> str:
     return _STOP_AFTER_VALUE.sub(stop, text) if variables else text
 
 
+def current_translations():
+    """The catalog of the locale in force, as Flask-Babel picks it, memoised on the app
+    context next to Flask-Babel's own state and keyed on the locale object, so that
+    `force_locale` (e-mails in the addressee's language) is honoured. Flask-Babel's own
+    `gettext` looks the context up seven times per call through proxies; a page says
+    dozens of strings."""
+    app_context = _cv_app.get(None)
+    state = app_context.g.__dict__.get("_flask_babel") if app_context is not None else None
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:  # outside a request, or the locale not chosen yet
+        return flask_babel.get_translations()
+    memo = getattr(state, "portal_catalog", None)
+    if memo is None or memo[0] is not locale:
+        memo = state.portal_catalog = (locale, flask_babel.get_translations())
+    return memo[1]
+
+
+@lru_cache(maxsize=8192)
+def _decimal(locale_id: str, value_type: type, value) -> str:
+    return format_decimal(value, locale=locale_id)
+
+
+def local_number(value) -> str:
+    """Flask-Babel's `format_decimal`, remembered per locale and value: Babel's formatting
+    (Decimal quantizing, pattern application) is the costliest call of a page of figures."""
+    return _decimal(str(flask_babel.get_locale() or "en"), type(value), value)
+
+
+def translate(msgid: str) -> str:
+    return current_translations().ugettext(msgid)
+
+
 def gettext(msgid: str, **variables: Any) -> str:
     """Flask-Babel's gettext, with `one_full_stop`."""
-    translated = flask_babel.gettext(msgid)
+    translated = translate(msgid)
     return one_full_stop(translated, variables) % variables if variables else translated
 
 
@@ -45,7 +80,7 @@ def gettext(msgid: str, **variables: Any) -> str:
 def _template_gettext(context, msgid: str, **variables: Any) -> str:
     """`_()` and `{% trans %}` in templates: Jinja's new-style gettext (values escaped when
     the template autoescapes), with `one_full_stop`."""
-    translated = one_full_stop(context.call(flask_babel.gettext, msgid), variables)
+    translated = one_full_stop(translate(msgid), variables)
     if context.eval_ctx.autoescape:
         translated = Markup(translated)  # noqa: S704 - our catalog text; the values are escaped by %
     return translated % variables
@@ -64,7 +99,7 @@ class LazyText(LazyString):
 
     def __html__(self) -> Markup:
         msgid = self._args[0]
-        translated = Markup(one_full_stop(flask_babel.gettext(msgid), self._kwargs))  # noqa: S704 - our catalog text
+        translated = Markup(one_full_stop(translate(msgid), self._kwargs))  # noqa: S704 - our catalog text
         if not self._kwargs:
             return translated
         return translated % self._kwargs  # Markup's % escapes each value
@@ -85,4 +120,4 @@ class LocalNumber:
         self.value = value
 
     def __str__(self) -> str:
-        return flask_babel.format_decimal(self.value)
+        return local_number(self.value)

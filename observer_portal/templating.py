@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cache
 from urllib.parse import urlencode
 
 from flask import Flask, request
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 
 from observer_portal import labels, policies
 from observer_portal.forms import PROFICIENCY_LABELS, form_problems
 from observer_portal.i18n import LOCALES, country_name, language_name
+from observer_portal.lazy_text import local_number
 from observer_portal.services import machine_drafts
 from observer_portal.services.markdown_text import render_markdown
 from observer_portal.services.notifications import target as notification_target
@@ -36,14 +38,26 @@ def unread_notifications() -> dict:
     return {"unread_notifications": 0}
 
 
+@cache
+def _minute_pattern(locale_id: str) -> str:
+    """Babel's medium date-time pattern with the short time, as one CLDR pattern per locale."""
+    from babel.dates import get_date_format, get_datetime_format, get_time_format
+
+    return (
+        get_datetime_format("medium", locale=locale_id)
+        .replace("{1}", get_date_format("medium", locale=locale_id).pattern)
+        .replace("{0}", get_time_format("short", locale=locale_id).pattern)
+    )
+
+
 def when(moment) -> str:
     """A date and time as the reader's locale writes them, to the minute ("Nov 21, 2022, 4:33 PM",
-    "21.11.2022, 16:33"): Babel's medium date-time pattern with the short time (no seconds)."""
-    from babel.dates import get_datetime_format
-    from flask_babel import format_date, format_time
+    "21.11.2022, 16:33"), in the reader's time zone."""
+    from babel.dates import format_datetime
+    from flask_babel import to_user_timezone
 
-    pattern = get_datetime_format("medium", locale=get_locale())
-    return pattern.replace("{1}", format_date(moment, "medium")).replace("{0}", format_time(moment, "short"))
+    locale_id = str(get_locale() or "en")
+    return format_datetime(to_user_timezone(moment), _minute_pattern(locale_id), locale=locale_id)
 
 
 def time_zone_label(name: str) -> str:
@@ -96,7 +110,7 @@ def init_templating(app: Flask) -> None:
         current_locale_code=current_locale_code,
         language_name=language_name,
         country_name=country_name,
-        format_number=format_decimal,
+        format_number=local_number,
         unroutable_message=labels.unroutable_message,
         PROFICIENCY_LABELS=PROFICIENCY_LABELS,
         form_problems=form_problems,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import login_user, logout_user
 from sqlalchemy import select
 
@@ -70,7 +71,18 @@ def unauthorized():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie session that builds no signer for a request without a session
+    cookie (every reader who is not signed in, on every public page)."""
+
+    def open_session(self, app, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def init_sessions(app: Flask) -> None:
+    app.session_interface = CookieSessions()
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.login_message_category = "info"
