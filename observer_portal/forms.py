@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 
-from babel import Locale
-from flask import g, request
+from babel import Locale, support
+from flask import current_app, g, request
 from flask_babel import format_date, get_locale
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -28,6 +29,7 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import messages_path
 from wtforms.validators import Length, Optional
 
 from observer_portal.i18n import SPOKEN_LANGUAGES
@@ -86,6 +88,29 @@ def _invisible(char: str) -> bool:
     return char > "\x7f" and char not in "\u200c\u200d" and unicodedata.category(char) == "Cf"
 
 
+@lru_cache(maxsize=16)
+def _wtforms_catalog(locale_id: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale_id], domain="wtforms")
+
+
+class WTFormsMessages:
+    """WTForms' own messages ("Not a valid choice.") in the reader's language, each catalog
+    read once per process: Flask-WTF parses the .mo file again on every request with a form."""
+
+    @staticmethod
+    def _catalog():
+        return _wtforms_catalog(str(get_locale() or "en"))
+
+    def gettext(self, string: str) -> str:
+        return self._catalog().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalog().ungettext(singular, plural, n)
+
+
+WTFORMS_MESSAGES = WTFormsMessages()
+
+
 class _PrintableMeta:
     """Gives every text field of the form the `printable` validator, and every text area the
     line-break filter (passwords excepted: any character may be part of a password; hidden
@@ -102,6 +127,11 @@ class _PrintableMeta:
                 filters = options.get("filters", unbound_field.kwargs.get("filters")) or []
                 options["filters"] = [one_kind_of_line_break, *filters]
         return unbound_field.bind(form=form, **options)
+
+    def get_translations(self, form):
+        if current_app.config.get("WTF_I18N_ENABLED", True):
+            return WTFORMS_MESSAGES
+        return super().get_translations(form)
 
 
 class PortalForm(FlaskForm):

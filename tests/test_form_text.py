@@ -16,7 +16,7 @@ from wtforms import Form, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.fields import FieldList, FormField
 
 import observer_portal
-from observer_portal.forms import PortalForm, PortalSubform
+from observer_portal.forms import PortalForm, PortalSubform, as_choices
 from tests.helpers import post_form
 
 ONE_LINE = "Write this on one line, without tabs or control characters."
@@ -128,3 +128,31 @@ def test_the_refusal_is_in_the_readers_language(app, login_as):
     html = response.get_data(as_text=True)
     assert response.status_code in (400, 422), response.status_code
     assert "управляющих символов" in html or "одной строке" in html
+
+
+def test_wtforms_own_messages_follow_the_reader_in_forms_and_subforms(app):
+    """WTForms' built-in messages come from its catalogs, read once per process and per
+    language (forms.WTFormsMessages), for forms and for the rows inside them."""
+    from flask_babel import force_locale
+    from wtforms import SelectField
+
+    class Row(PortalSubform):
+        colour = SelectField(choices=as_choices([("red", "red")]))
+
+    class Choice(PortalForm):
+        class Meta:
+            csrf = False
+
+        colour = SelectField(choices=as_choices([("red", "red")]))
+        row = FormField(Row)
+
+    seen = {}
+    with app.test_request_context():
+        for locale in ("de", "ru", "kk", "de"):
+            with force_locale(locale):
+                form = Choice(MultiDict({"colour": "blue", "row-colour": "blue"}))
+                assert not form.validate()
+                seen[locale] = (form.colour.errors[0], form.row.colour.errors[0])
+    assert seen["de"] == ("Keine gültige Auswahl.", "Keine gültige Auswahl.")
+    assert seen["ru"][0] == seen["ru"][1] != "Not a valid choice."
+    assert seen["kk"][0] != seen["ru"][0]
