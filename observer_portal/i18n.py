@@ -161,11 +161,23 @@ def language_choices() -> list[tuple[str, str]]:
     return [(code, language_name(code)) for code in SPOKEN_LANGUAGES]
 
 
+#: CLDR territories that are no one's nationality: groupings (EU, the euro area, the UN,
+#: outlying Oceania), test locales (XA, XB), "unknown" (ZZ), and ISO's exceptionally
+#: reserved codes for parts of countries (Ascension, the Canary Islands, Ceuta and Melilla …).
+NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ", "AC", "CP", "CQ", "DG", "EA", "IC", "TA"})
+
+
 def country_choices() -> list[tuple[str, str]]:
-    """ISO 3166 two-letter countries, named and sorted in the current locale."""
+    """ISO 3166 countries, named and ordered as the reader's language names and orders them."""
+    from observer_portal.collation import in_reading_order
+
     territories = get_locale().territories
-    countries = [(code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha()]
-    return sorted(countries, key=lambda item: item[1].casefold())
+    countries = [
+        (code, name)
+        for code, name in territories.items()
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+    ]
+    return in_reading_order(countries, lambda item: item[1], str(get_locale()))
 
 
 def country_name(code: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from urllib.parse import urlencode
 
 from flask import Flask, request
@@ -16,6 +15,7 @@ from observer_portal.services import machine_drafts
 from observer_portal.services.markdown_text import render_markdown
 from observer_portal.services.notifications import target as notification_target
 from observer_portal.services.workflow import Action
+from observer_portal.timezones import when
 
 
 def switch_language_url(code: str) -> str:
@@ -38,26 +38,12 @@ def unread_notifications() -> dict:
     return {"unread_notifications": 0}
 
 
-@cache
-def _minute_pattern(locale_id: str) -> str:
-    """Babel's medium date-time pattern with the short time, as one CLDR pattern per locale."""
-    from babel.dates import get_date_format, get_datetime_format, get_time_format
+def short_day(day) -> str:
+    """A day as the reader's language abbreviates it, without the year: "Nov 14", "14. Nov.",
+    "14 нояб." (a chart's axis)."""
+    from babel.dates import format_skeleton
 
-    return (
-        get_datetime_format("medium", locale=locale_id)
-        .replace("{1}", get_date_format("medium", locale=locale_id).pattern)
-        .replace("{0}", get_time_format("short", locale=locale_id).pattern)
-    )
-
-
-def when(moment) -> str:
-    """A date and time as the reader's locale writes them, to the minute ("Nov 21, 2022, 4:33 PM",
-    "21.11.2022, 16:33"), in the reader's time zone."""
-    from babel.dates import format_datetime
-    from flask_babel import to_user_timezone
-
-    locale_id = str(get_locale() or "en")
-    return format_datetime(to_user_timezone(moment), _minute_pattern(locale_id), locale=locale_id)
+    return format_skeleton("MMMd", day, locale=str(get_locale() or "en"))
 
 
 def time_zone_label(name: str) -> str:
@@ -124,6 +110,7 @@ def init_templating(app: Flask) -> None:
         **{name: value for name, value in vars(labels).items() if name.endswith(("_LABELS", "_BUTTONS", "_TITLES"))},
     )
     app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["short_day"] = short_day
     app.jinja_env.filters["time_zone"] = time_zone_label
     app.jinja_env.filters["purpose_label"] = lambda code: labels.PURPOSE_LABELS.get(code, code)
     app.jinja_env.filters.update(language_name=language_name, country_name=country_name, markdown=render_markdown)

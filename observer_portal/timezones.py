@@ -1,10 +1,13 @@
-"""Times typed into forms are local to the centre; the database stores UTC."""
+"""Times typed into forms are local to the centre; the database stores UTC. Times shown —
+on pages, in CSV files, e-mails and notifications — are written one way: `moment_text`."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
+from functools import cache
 
-from flask_babel import to_user_timezone, to_utc
+from babel.dates import format_datetime, get_date_format, get_datetime_format, get_time_format
+from flask_babel import get_locale, to_user_timezone, to_utc
 
 from observer_portal.models.base import utcnow
 
@@ -21,3 +24,26 @@ def utc_to_local_naive(moment: datetime) -> datetime:
 
 def local_in(hours: float) -> datetime:
     return utc_to_local_naive(utcnow() + timedelta(hours=hours))
+
+
+@cache
+def _minute_pattern(locale_id: str) -> str:
+    """Babel's medium date-time pattern with the short time, as one CLDR pattern per locale."""
+    return (
+        get_datetime_format("medium", locale=locale_id)
+        .replace("{1}", get_date_format("medium", locale=locale_id).pattern)
+        .replace("{0}", get_time_format("short", locale=locale_id).pattern)
+    )
+
+
+def moment_text(moment: datetime, locale_id: str, zone: tzinfo) -> str:
+    """The one style of a date and time, to the minute: "Nov 21, 2022, 4:33 PM",
+    "21.11.2022, 16:33", "2022 ж. 21 қар., 16:33" — in `zone` (a centre's)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return format_datetime(aware.astimezone(zone), _minute_pattern(locale_id), locale=locale_id)
+
+
+def when(moment: datetime) -> str:
+    """`moment_text` for the reader: their language, their centre's time zone."""
+    locale_id = str(get_locale() or "en")
+    return format_datetime(to_user_timezone(moment), _minute_pattern(locale_id), locale=locale_id)

@@ -161,3 +161,31 @@ def _check_placeholders(code, msgid, strings):
     wanted = set(re.findall(r"%\(\w+\)[sd]", msgid))
     for text in strings:
         assert set(re.findall(r"%\(\w+\)[sd]", text)) <= wanted | {"%(num)d"}, f"{code}: placeholders in {msgid!r}"
+
+
+@pytest.mark.parametrize("locale", ["en", "de", "fr", "ru", "kk"])
+def test_the_country_list_holds_countries_in_the_readers_alphabetical_order(app, locale):
+    """Babel's territories without groupings, test locales or "unknown", ordered by ICU's
+    collation for the reader's language (Kazakh Қ after К, not after Я)."""
+    from flask_babel import force_locale
+
+    from observer_portal.i18n import NOT_COUNTRIES, country_choices
+
+    with app.test_request_context(), force_locale(locale):
+        choices = country_choices()
+    codes = [code for code, _ in choices]
+    names = [name for _, name in choices]
+    assert not set(codes) & NOT_COUNTRIES
+    assert {"KZ", "DE", "FR", "RU", "US", "XK"} <= set(codes)
+    assert len(codes) > 240
+    assert not any("Pseudo" in name or "Unknown" in name for name in names)
+    position = {code: index for index, code in enumerate(codes)}
+    if locale == "kk":  # Кения, Қазақстан, Өзбекстан before Украина, Ұлыбритания, then Ямайка
+        assert position["KE"] < position["KZ"] < position["JM"]
+        assert position["UA"] < position["GB"] < position["JM"]
+        assert position["AT"] < position["AZ"] < position["BE"]  # Австрия, Әзірбайжан, Бельгия
+    if locale == "ru":  # Кабо-Верде, Казахстан, Камбоджа; Ямайка before Япония, the last
+        assert position["CV"] < position["KZ"] < position["KH"]
+        assert position["JM"] < position["JP"] == len(codes) - 1
+    if locale == "de":  # Ägypten with the A's, not after Zypern
+        assert position["EG"] < position["AL"]

@@ -296,8 +296,8 @@ def test_nobody_else_reads_a_translation(app, login_as):
     assert outsider.get(f"/language-help/{request_id}/work").status_code == 404
 
 
-def test_calendar_feed_lists_bookings(app, login_as):
-    client, interpreter = login_as("volunteer", languages={"en": F, "ru": N}, on_duty=True)
+def test_calendar_feed_lists_bookings_in_the_interpreters_language(app, login_as):
+    client, interpreter = login_as("volunteer", languages={"en": F, "ru": N}, on_duty=True, preferred_locale="ru")
     with app.app_context():
         request, _ = file_job(db.session, make_user("observer"), interpretation(30, 2), LANGS)
         db.session.commit()
@@ -315,6 +315,10 @@ def test_calendar_feed_lists_bookings(app, login_as):
     events = [c for c in calendar.walk("VEVENT")]
     assert len(events) == 1
     assert str(events[0]["location"]) == "Regional TEC"
+    # the calendar app sends no cookie and an English Accept-Language: the words are the interpreter's
+    assert anonymous.get(feed, headers={"Accept-Language": "en"}).data == response.data
+    assert str(events[0]["summary"]).startswith("Устный перевод: Английский → Русский (заявка №")
+    assert str(calendar["x-wr-calname"]) == "Заказы устного перевода · Портал наблюдателей"
     assert anonymous.get("/language-help/calendar/not-the-right-token-at-all.ics").status_code == 404
     post_form(client, "/language-help/bookings/feed", {}, page="/language-help/bookings")  # rotate
     assert anonymous.get(feed).status_code == 404
@@ -412,7 +416,7 @@ def test_a_hostile_place_stays_one_field_of_one_calendar_event(app, login_as):
             b.request_id: db.session.scalar(select(TranslationJob).where(TranslationJob.request_id == b.request_id))
             for b in bookings
         }
-        feed = bookings_calendar(bookings, jobs)
+        feed = bookings_calendar(bookings, jobs, "en")
     events = list(Calendar.from_ical(feed).walk("VEVENT"))
     assert len(events) == 1
     assert str(events[0]["location"]) == hostile.replace("\r\n", "\n") or str(events[0]["location"]) == hostile

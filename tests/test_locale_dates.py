@@ -165,3 +165,24 @@ def test_dates_with_times_are_shown_to_the_minute_in_the_readers_locale(app, log
     assert needed_by, html[:200]
     shown = needed_by.group(1).replace("\u202f", " ").replace("\xa0", " ")
     assert re.fullmatch(shape, shown.strip()), shown
+
+
+def test_dates_with_times_are_written_one_way_everywhere():
+    """One style for a date and time (`timezones.moment_text`: the medium date, the short
+    time): templates write them with `| when`, Python with `when` or `moment_text`. A
+    `datetimeformat`, a Babel `format_datetime` or a hand-made pattern ("d.MM") elsewhere
+    would bring back "11/21/22, 7:57 PM" next to "Nov 21, 2022, 7:57 PM" and "31.10"."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    offenders = []
+    for path in (root / "templates").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        offenders += [
+            f"{path.name}: {m}" for m in re.findall(r"datetimeformat\([^)]*\)|dateformat\('[^'smlf][^']*'\)", text)
+        ]
+    for path in (root / "observer_portal").rglob("*.py"):
+        if path.name == "timezones.py":
+            continue
+        offenders += [f"{path.name}: {m}" for m in re.findall(r"\bformat_datetime\(", path.read_text(encoding="utf-8"))]
+    assert offenders == []

@@ -283,7 +283,7 @@ def test_hostile_text_survives_and_no_spreadsheet_locale_sees_a_formula(app, log
     assert len(rows) == len(expected)
     by_notes = {safe_cell(typed[3]): typed for typed in expected.values()}
     for row in rows:
-        assert len(row) == 8
+        assert len(row) == 12
         typed = by_notes[row[7]]
         cells = (row[3], row[4], row[5], row[7])  # name, accreditation, organisation, notes
         for cell, value in zip(cells, typed, strict=True):
@@ -350,7 +350,7 @@ def test_a_stream_that_fails_half_way_is_logged_marked_and_raised(app, login_as,
     assert rows[-1] == [FAILED]
     logged = [r for r in caplog.records if r.name == "observer_portal.streaming"]
     assert [r.levelname for r in logged] == ["ERROR"]
-    assert "visits.csv" in logged[0].getMessage()
+    assert re.search(r"visits-[a-z-]+-all-dates-exported-[0-9-]+\.csv", logged[0].getMessage())
     assert "database lost" in str(logged[0].exc_info[1])
 
 
@@ -423,3 +423,26 @@ def test_numbers_the_app_writes_stay_numbers():
     from observer_portal.services.csv_safety import csv_line
 
     assert csv_line([-3, 12, 1.5, "-3", None, "a;b"]) == '-3,12,1.5,"\'-3","","a;b"\r\n'
+
+
+def test_the_file_says_who_registered_each_visit_where_and_its_codes_and_is_named_for_its_contents(app, login_as):
+    """Labels in the reader's language, then who was at the desk, the centre and the stable
+    codes; the file name carries the centre, the filter's dates and the time of the export."""
+    client, _ = login_as("coordinator")
+    filters = _seed_varied(app)
+    response = client.get("/visits/export.csv?" + urlencode({"date_from": filters["date_from"], "lang": "de"}))
+    disposition = response.headers["Content-Disposition"]
+    assert re.fullmatch(
+        rf'attachment; filename="visits-atyrau-{filters["date_from"]}-to-now-exported-\d{{4}}-\d\d-\d\d-\d{{4}}\.csv"',
+        disposition,
+    ), disposition
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][8:] == ["Erfasst von", "Zentrum", "Besucher (Code)", "Warum sie gekommen sind (Codes)"]
+    assert rows[1:]
+    kinds = {"Beobachter": "observer", "Medien": "media"}
+    assert {row[8] for row in rows[1:]} == {"Desk A", "Desk B", "Desk C", ""}  # "": registered by no one at the desk
+    for row in rows[1:]:
+        assert row[9] == "Centre Atyrau"
+        assert kinds[row[2]] == row[10]
+        assert set(row[11].split()) <= {purpose.value for purpose in VisitPurpose}
+        assert len(row[11].split()) == len(row[6].split(", "))

@@ -251,7 +251,10 @@ def test_csv_export_matches_the_filter_neutralises_formulas_and_is_audited(app, 
     _seed_log(app)
     response = client.get("/visits/export.csv?kind=media&date_from=2022-11-15")
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"] == 'attachment; filename="visits.csv"'
+    assert re.fullmatch(
+        r'attachment; filename="visits-atyrau-[0-9-]+-to-[0-9a-z-]+-exported-[0-9-]+\.csv"',
+        response.headers["Content-Disposition"],
+    )
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
@@ -265,6 +268,10 @@ def test_csv_export_matches_the_filter_neutralises_formulas_and_is_audited(app, 
         "Mission or media outlet",
         "Why they came",
         "Notes",
+        "Registered by",
+        "Centre",
+        "Visitor (code)",
+        "Why they came (codes)",
     ]
     for row in rows[1:]:
         assert row[2] == "Media"  # as the page says it: no internal code, no id
@@ -276,7 +283,7 @@ def test_csv_export_matches_the_filter_neutralises_formulas_and_is_audited(app, 
     first = list(csv.reader(io.StringIO(german.lstrip("\ufeff"))))[1]
     assert first[2] == "Medien"
     assert first[6] == "Internetzugang, Übersetzung"
-    assert re.fullmatch(r"\d\d\.\d\d\.\d\d, \d\d:\d\d", first[0])  # a German date and time
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4}, \d\d:\d\d", first[0])  # a German date and time, as the pages write it
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "visits.exported"))
         assert event.actor_id == coordinator.id

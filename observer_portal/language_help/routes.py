@@ -15,7 +15,7 @@ from observer_portal import policies
 from observer_portal.assistance.forms import ActionForm
 from observer_portal.extensions import db
 from observer_portal.forms import ConfirmForm, as_choices, read_filters, show_form_error
-from observer_portal.i18n import language_name
+from observer_portal.i18n import language_name, reader_locale
 from observer_portal.jobs import email_copies, make_after_commit
 from observer_portal.language_help import bp
 from observer_portal.language_help.calendar import bookings_calendar
@@ -213,7 +213,8 @@ def calendar(token: str):
     if user is None:
         abort(404)
     rows = service.upcoming_bookings(db.session, user.id, since=utcnow() - timedelta(days=30))
-    body = bookings_calendar(rows, service.jobs_by_request(db.session, [b.request for b in rows]))
+    jobs = service.jobs_by_request(db.session, [b.request for b in rows])
+    body = bookings_calendar(rows, jobs, user.preferred_locale or reader_locale())
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'attachment; filename="bookings.ics"'
     response.headers["Cache-Control"] = "no-store"

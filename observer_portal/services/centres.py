@@ -11,6 +11,7 @@ from zoneinfo import available_timezones
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from observer_portal.collation import sort_key
 from observer_portal.i18n import LOCALES
 from observer_portal.lazy_text import _l
 from observer_portal.models import Centre, Election, Role, User, VolunteerLanguage
@@ -178,7 +179,8 @@ def duty_summary(session: Session, centre_id: int) -> DutySummary:
 def in_reading_order(centres) -> list[Centre]:
     """By region, then name, as the reader's language writes them (so per reader: a list
     kept for everyone is sorted again for each)."""
-    return sorted(centres, key=lambda c: (c.region.casefold(), c.name.casefold(), c.slug))
+    key = sort_key()
+    return sorted(centres, key=lambda c: (key(c.region), key(c.name), c.slug))
 
 
 def all_centres(session: Session, *, include_closed: bool = False) -> list[Centre]:

@@ -11,13 +11,14 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from observer_portal.lazy_text import _l
 from observer_portal.models import Notification, User
 from observer_portal.models.base import utcnow
+from observer_portal.timezones import when
 from observer_portal.urls import absolute_url
 
 log = logging.getLogger("observer_portal.notifications")
@@ -65,7 +66,7 @@ def message(notification: Notification) -> str:
         from datetime import datetime
 
         item = EQUIPMENT_KIND_LABELS.get(p.get("kind"), p.get("kind", ""))
-        due = format_datetime(datetime.fromisoformat(p["due"]), "short") if p.get("due") else ""
+        due = when(datetime.fromisoformat(p["due"])) if p.get("due") else ""
         return str(_l("%(item)s %(tag)s was due back on %(due)s.", item=item, tag=p.get("tag", ""), due=due))
     return notification.kind
 

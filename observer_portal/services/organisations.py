@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from observer_portal.collation import in_reading_order, sort_key
 from observer_portal.lazy_text import _l
 from observer_portal.models import Organisation, OrganisationKind, User, Visit, VisitorProfile
 from observer_portal.models.visitor import organisation_key
@@ -151,7 +152,8 @@ def registry(session: Session, *, unconfirmed_only: bool = False) -> list[Regist
     if unconfirmed_only:
         stmt = stmt.where(Organisation.confirmed.is_(False))
     rows = [RegistryRow(organisation, n) for organisation, n in session.execute(stmt)]
-    return sorted(rows, key=lambda row: (row.organisation.confirmed, row.organisation.label.casefold()))
+    key = sort_key()
+    return sorted(rows, key=lambda row: (row.organisation.confirmed, key(row.organisation.label)))
 
 
 def suggestions(session: Session) -> list[str]:
@@ -161,10 +163,10 @@ def suggestions(session: Session) -> list[str]:
     for organisation in session.scalars(select(Organisation).where(Organisation.confirmed.is_(True))):
         for text in (organisation.label, organisation.name):
             offered.setdefault(organisation_key(text), text)
-    return sorted(offered.values(), key=str.casefold)
+    return sorted(offered.values(), key=sort_key())
 
 
 def choices(session: Session) -> list[tuple[int, str]]:
     """(id, name in the reader's language), alphabetical: the visit log's filter."""
     organisations = session.scalars(select(Organisation))
-    return sorted(((o.id, o.label) for o in organisations), key=lambda pair: pair[1].casefold())
+    return in_reading_order(((o.id, o.label) for o in organisations), lambda pair: pair[1])

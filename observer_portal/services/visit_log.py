@@ -12,8 +12,20 @@ from sqlalchemy import Integer, Select, cast, exists, extract, func, literal_col
 from sqlalchemy.orm import Session, selectinload
 
 from observer_portal import paging
-from observer_portal.models import Organisation, User, Visit, VisitorKind, VisitorProfile, VisitPurpose, VisitPurposeRow
+from observer_portal.collation import sort_key
+from observer_portal.i18n import reader_locale
+from observer_portal.models import (
+    Centre,
+    Organisation,
+    User,
+    Visit,
+    VisitorKind,
+    VisitorProfile,
+    VisitPurpose,
+    VisitPurposeRow,
+)
 from observer_portal.models.visitor import organisation_label
+from observer_portal.multilingual import localized
 from observer_portal.services import visit_totals
 
 
@@ -150,10 +162,6 @@ class Summary:
     days: list[tuple[date, int]]
     organisations: list[tuple[str, int]]
 
-    @property
-    def peak(self) -> int:
-        return max((n for _, n in self.days), default=0)
-
 
 def summary(session: Session, flt: VisitFilter) -> Summary:
     """From the visit counts when they answer the filter exactly (a few hundred rows, whatever
@@ -236,7 +244,8 @@ def _named(session: Session, counts: dict[int | None, int]) -> list[tuple[str, i
         {o.id: o.label for o in session.scalars(select(Organisation).where(Organisation.id.in_(ids)))} if ids else {}
     )
     named = [(labels.get(organisation_id, ""), count) for organisation_id, count in counts.items()]
-    return sorted(named, key=lambda pair: (-pair[1], pair[0].casefold()))
+    key = sort_key()
+    return sorted(named, key=lambda pair: (-pair[1], key(pair[0])))
 
 
 def per_organisation(session: Session, flt: VisitFilter) -> list[tuple[str, int]]:
@@ -265,6 +274,8 @@ class ExportRow:
     organisation: str | None
     purposes: tuple[VisitPurpose, ...]
     notes: str
+    registered_by: str | None  # who was at the desk; None for a visitor's own record or a removed account
+    centre: str
 
 
 def export_batches(session: Session, flt: VisitFilter) -> Iterator[list[ExportRow]]:
@@ -282,9 +293,14 @@ def export_batches(session: Session, flt: VisitFilter) -> Iterator[list[ExportRo
             Organisation.name,
             Organisation.names,
             Visit.notes,
+            User.display_name.label("registered_by"),
+            Centre.names.label("centre_names"),
+            Centre.language.label("centre_language"),
         )
         .join(VisitorProfile, Visit.visitor_id == VisitorProfile.id)
+        .join(Centre, Visit.centre_id == Centre.id)
         .outerjoin(Organisation, Visit.organisation_id == Organisation.id)
+        .outerjoin(User, Visit.registered_by_id == User.id)
         .where(*_where(session, flt))
         .order_by(Visit.arrived_at.desc(), Visit.id.desc())
         .execution_options(yield_per=CSV_BATCH)
@@ -301,6 +317,11 @@ def export_batches(session: Session, flt: VisitFilter) -> Iterator[list[ExportRo
             yield _export_batch(session, batch)
     finally:
         result.close()
+
+
+def centre_slug(session: Session, flt: VisitFilter) -> str | None:
+    """The centre a filter is limited to, for the export's file name (None: every centre)."""
+    return session.scalar(select(Centre.slug).where(Centre.id == flt.centre_id)) if flt.centre_id else None
 
 
 def _export_batch(session: Session, batch: list) -> list[ExportRow]:
@@ -320,6 +341,8 @@ def _export_batch(session: Session, batch: list) -> list[ExportRow]:
             organisation_label(row[6], row.names) if row[6] else None,
             tuple(sorted(purposes.get(row.id, []), key=order.index)),
             row.notes,
+            row.registered_by,
+            str(localized(row.centre_names, reader_locale(), row.centre_language)),
         )
         for row in batch
     ]

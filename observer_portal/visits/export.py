@@ -1,6 +1,8 @@
 """The visit log as CSV, worded for the person who downloads it: kinds and purposes as the
-page says them, dates and times in their locale and their centre's time zone, no internal
-codes or ids (the data comes from `services.visit_log.export_batches`)."""
+page says them, dates and times written as the pages write them (their locale, their
+centre's time zone), no ids. The last two columns repeat the kind and the purposes as stable
+English codes, so files exported in different languages can be put together and counted
+(the data comes from `services.visit_log.export_batches`)."""
 
 from __future__ import annotations
 
@@ -10,12 +12,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_datetime
 
 from observer_portal.labels import PURPOSE_LABELS, VISITOR_KIND_LABELS
 from observer_portal.lazy_text import _l
 from observer_portal.services.csv_safety import csv_writer
-from observer_portal.services.visit_log import ExportRow
+from observer_portal.services.visit_log import ExportRow, VisitFilter
+from observer_portal.timezones import moment_text
 
 HEADER = (
     _l("Arrived"),
@@ -26,6 +28,10 @@ HEADER = (
     _l("Mission or media outlet"),
     _l("Why they came"),
     _l("Notes"),
+    _l("Registered by"),
+    _l("Centre"),
+    _l("Visitor (code)"),
+    _l("Why they came (codes)"),
 )
 
 
@@ -35,7 +41,7 @@ def visit_log_csv(batches: Iterable[list[ExportRow]], locale: Locale, zone: Zone
     labels are translated through the request's catalog, kept by stream_with_context."""
 
     def when(moment: datetime) -> str:
-        return format_datetime(moment, "short", tzinfo=zone, locale=locale)
+        return moment_text(moment, str(locale), zone)
 
     yield "\ufeff" + _lines([[str(title) for title in HEADER]])  # BOM: spreadsheets read UTF-8
     for batch in batches:
@@ -49,6 +55,10 @@ def visit_log_csv(batches: Iterable[list[ExportRow]], locale: Locale, zone: Zone
                 row.organisation or "",
                 ", ".join(str(PURPOSE_LABELS[purpose]) for purpose in row.purposes),
                 row.notes,
+                row.registered_by or "",
+                row.centre,
+                row.visitor_kind.value,
+                " ".join(purpose.value for purpose in row.purposes),
             ]
             for row in batch
         )
@@ -59,3 +69,14 @@ def _lines(rows: Iterable[list[str]]) -> str:
     writer = csv_writer(buffer)  # neutralises every text cell
     writer.writerows(rows)
     return buffer.getvalue()
+
+
+def file_name(flt: VisitFilter, centre_slug: str | None, exported_at: datetime) -> str:
+    """Says what the file holds: "visits-atyrau-2022-11-01-to-2022-11-20-exported-2022-11-21-0930.csv"
+    (ASCII: the centre's slug, ISO dates, the export time in the centre's zone)."""
+    scope = centre_slug or "all-centres"
+    if flt.date_from or flt.date_to:
+        dates = f"{flt.date_from.isoformat() if flt.date_from else 'start'}-to-{flt.date_to.isoformat() if flt.date_to else 'now'}"
+    else:
+        dates = "all-dates"
+    return f"visits-{scope}-{dates}-exported-{exported_at.astimezone(ZoneInfo(flt.timezone)):%Y-%m-%d-%H%M}.csv"

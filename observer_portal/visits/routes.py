@@ -29,7 +29,8 @@ from observer_portal.services.csv_safety import csv_line
 from observer_portal.streaming import fail_visibly
 from observer_portal.timezones import local_in, local_to_utc
 from observer_portal.visits import bp
-from observer_portal.visits.export import visit_log_csv
+from observer_portal.visits.chart import lay_out
+from observer_portal.visits.export import file_name, visit_log_csv
 from observer_portal.visits.forms import MergeForm, VisitForm, VisitLogFilterForm, VisitorForm
 
 
@@ -198,7 +199,7 @@ def log():
             cursor=None,
             total=0,
             days=[],
-            peak=0,
+            chart=None,
             organisations=[],
             export_args={},
             next_args={},
@@ -216,7 +217,7 @@ def log():
         cursor=cursor,
         total=totals.total,
         days=totals.days,
-        peak=totals.peak,
+        chart=lay_out(totals.days),
         organisations=totals.organisations,
         export_args=export_args,
         next_args=next_args,
@@ -233,9 +234,10 @@ def export():
     record(db.session, current_user, "visits.exported", None, filters={k: v for k, v in request.args.items()})
     failed = csv_line([str(_l("EXPORT FAILED: this file is incomplete. Please download it again."))])
     lines = visit_log_csv(visit_log.export_batches(db.session, flt), get_locale(), ZoneInfo(flt.timezone))
-    body = stream_with_context(fail_visibly(lines, name="visits.csv", failure_line=failed))
+    name = file_name(flt, visit_log.centre_slug(db.session, flt), utcnow())
+    body = stream_with_context(fail_visibly(lines, name=name, failure_line=failed))
     response = Response(body, mimetype="text/csv")  # streamed: no Content-Length, chunked on HTTP/1.1
-    response.headers["Content-Disposition"] = 'attachment; filename="visits.csv"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
 
