@@ -189,3 +189,18 @@ def test_the_country_list_holds_countries_in_the_readers_alphabetical_order(app,
         assert position["JM"] < position["JP"] == len(codes) - 1
     if locale == "de":  # Ägypten with the A's, not after Zypern
         assert position["EG"] < position["AL"]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "observer", "media", "volunteer", "coordinator", "admin"])
+def test_no_two_menu_entries_read_the_same_in_any_language(app, login_as, role):
+    """French once said "Accueil" for both the home page and the front desk."""
+    import re
+
+    client, _ = login_as(role)
+    for locale in ("en", "de", "fr", "ru", "kk"):
+        html = client.get(f"/?lang={locale}").get_data(as_text=True)
+        menu = re.search(r'<nav class="main-nav".*?</nav>', html, re.S).group(0)
+        labels = [re.sub(r"<[^>]+>|\s+", " ", label).strip() for label in re.findall(r"<a [^>]*>(.*?)</a>", menu, re.S)]
+        labels = [re.sub(r"\s*\d+( unread)?$", "", label) for label in labels]
+        assert len(labels) == len(set(labels)), (locale, labels)
+        assert len(labels) >= 3

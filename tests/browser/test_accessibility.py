@@ -1,17 +1,23 @@
-"""axe-core (shipped inside axe-playwright-python) on every page type, per role, in all
-five locales, over the full demo data: no violation of WCAG 2.1 A/AA rules is allowed.
+"""axe-core (shipped inside axe-playwright-python) on every page type, per role, over the
+full demo data: no violation of WCAG 2.1 A/AA rules is allowed, no page is wider than the
+screen, and screenshots are kept under test-artifacts/screens/ for people to look at.
+
+Every signed-in page is read in English, Russian and Kazakh (the issue's matrix: the
+source, the Cyrillic locales, the longest Kazakh words) at the width of a phone (390 × 844)
+and of a laptop (1,366 × 900): axe reads it and a screenshot is kept at one of the two
+widths (they take turns between the locales), the width and the charts are measured at both. German, whose compound words are the longest of
+the five, is read for its width on a phone. French and German are read by axe on the
+public pages, with the other three.
 
 What a translation changes on a page is its words — names, labels, titles, alternatives,
 the language it declares, and how long a line is (a region that starts to scroll must be
-reachable by keyboard). The rules that read those (`WORDING_CATEGORIES`) run on every page
-in every locale. The other rules read what is the same in every locale (markup, ARIA
-attributes, tables, lists, ids, colours: the stylesheet has no rule that depends on the
-language, `test_no_style_depends_on_the_language`); they run on each page in one locale,
-and the locales take turns page by page, so each locale is read by every rule somewhere.
-Colour contrast alone was 60-80 % of axe's time on a page with a table: running the
-locale-independent rules five times per page proved nothing new at the cost of about two
-minutes of the suite. The German pass is read at the width of a phone (390 CSS pixels):
-axe reads the phone layout, and no page may scroll sideways."""
+reachable by keyboard). The rules that read those (`WORDING_CATEGORIES`) run on every
+reading. The other rules read what is the same in every locale (markup, ARIA attributes,
+tables, lists, ids, colours: the stylesheet has no rule that depends on the language,
+`test_no_style_depends_on_the_language`); they run on each page in one locale, the locales
+taking turns page by page. Colour contrast alone was 60-80 % of axe's time on a page with
+a table: running the locale-independent rules on every reading proved nothing new at the
+cost of minutes of the suite."""
 
 from __future__ import annotations
 
@@ -52,7 +58,6 @@ ESSENTIAL_WORDING_RULES = {
 }
 AXE_SCRIPT = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 LOCALE_ORDER = sorted(LOCALES)
-PHONE_LOCALE, PHONE_WIDTH = "de", 390
 STYLESHEET = Path(__file__).resolve().parents[2] / "observer_portal" / "static" / "css" / "portal.css"
 
 PUBLIC_PAGES = [
@@ -163,26 +168,19 @@ VARIANTS = {
 }
 
 
-#: the locales that take turns on the signed-in pages (English and German read them all)
-TURNS = ("fr", "ru", "kk")
-
-
-def read_in(index: int, template: str, locale: str) -> bool:
-    """Whether the page at `index` of a role's list is read in `locale`: every page in
-    English (the catalogs' source) and in German at a phone's width (the longest words,
-    the narrowest screen; variants excepted), and in one of French, Russian and Kazakh,
-    taking turns — where it is read by every rule. The catalogs are complete
-    (`tests/test_i18n.py`) and no style depends on the language (below), so a fourth and
-    fifth reading of the same markup finds nothing the others did not."""
-    if locale == "en":
-        return True
-    if locale == PHONE_LOCALE:
-        return template not in VARIANTS
-    return TURNS[index % len(TURNS)] == locale
+#: the locales of the signed-in pages, each at both widths; the first of them, by turns, with every rule
+MATRIX_LOCALES = ("en", "ru", "kk")
+PHONE, LAPTOP = {"width": 390, "height": 844}, {"width": 1366, "height": 900}
+SCREENS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
 
 
 def role_page_every_rule(index: int, locale: str) -> bool:
-    return TURNS[index % len(TURNS)] == locale
+    return MATRIX_LOCALES[index % len(MATRIX_LOCALES)] == locale
+
+
+def axe_width(index: int, locale: str) -> dict:
+    """The width axe reads a page at, in turns: each page is read by axe at both widths."""
+    return (PHONE, LAPTOP)[(index + MATRIX_LOCALES.index(locale)) % 2]
 
 
 def every_rule_turn(index: int, locale: str) -> bool:
@@ -322,56 +320,106 @@ def demo_ids(app, live_server) -> Iterator[dict[str, int]]:
     wipe(app)
 
 
-def read_on_a_phone_in(locale: str, page: Page) -> bool:
-    """German (the longest words) is read at 390 CSS pixels, the width of a phone: axe reads
-    the phone layout, and no page may be wider than the screen (WCAG 2.1 1.4.10, reflow);
-    wide tables scroll inside themselves, their hidden labels with them."""
-    if locale != PHONE_LOCALE:
-        return False
-    page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
-    return True
+#: what a reading measures at each width: how wide the document is (no page may be wider than
+#: the screen: WCAG 2.1 1.4.10, reflow; wide tables scroll inside themselves, their hidden
+#: labels with them) and where each chart is (inside the screen, at most CHART_HEIGHT tall)
+MEASURE_JS = """() => ({
+    width: document.documentElement.scrollWidth,
+    charts: [...document.querySelectorAll("svg.chart")].map(chart => {
+        const box = chart.getBoundingClientRect();
+        return {left: box.left, right: box.right, height: box.height};
+    }),
+})"""
+CHART_HEIGHT = 320
 
 
-def too_wide(page: Page) -> int | None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    return width if width > PHONE_WIDTH else None
+def misfits(page: Page) -> list[str]:
+    """What does not fit the screen at the page's present width."""
+    viewport = page.viewport_size["width"]
+    measured = page.evaluate(MEASURE_JS)
+    found = [f"{measured['width']} px wide at {viewport}"] if measured["width"] > viewport else []
+    for chart in measured["charts"]:
+        if chart["left"] < 0 or chart["right"] > viewport or chart["height"] > CHART_HEIGHT:
+            found.append(f"chart {chart} at {viewport}")
+    return found
+
+
+def keep_screenshot(page: Page, name: str) -> None:
+    """A picture of the reading, for people to look at: test-artifacts/screens/ (not compared)."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    page.screenshot(path=SCREENS / f"{slug}-{page.viewport_size['width']}.jpeg", type="jpeg", quality=40)
+
+
+def read_at_both_widths(page: Page, url: str, name: str, *, every_rule: bool, axe_at: dict) -> tuple[int, list, list]:
+    """Open `url` at the width axe reads it at, read it and keep its screenshot; then measure
+    it at the other width (a new width needs no new navigation). The widths take turns
+    between the locales, so each page is pictured at both."""
+    page.set_viewport_size(axe_at)
+    response = page.goto(url)
+    found = violations(page, every_rule=every_rule)
+    unfit = misfits(page)
+    keep_screenshot(page, name)
+    page.set_viewport_size(LAPTOP if axe_at is PHONE else PHONE)
+    unfit += misfits(page)
+    return response.status, found, unfit
+
+
+def read_for_width_on_a_phone(page: Page, url: str) -> list[str]:
+    page.set_viewport_size(PHONE)
+    page.goto(url)
+    return misfits(page)
 
 
 @pytest.mark.parametrize("locale", sorted(LOCALES))
 def test_public_pages_have_no_wcag_violations(live_server, demo_ids, axe_page: Page, locale):
     page = axe_page
-    phone = read_on_a_phone_in(locale, page)
-    found, wide = {}, {}
+    found, unfit = {}, {}
     for index, path in enumerate(PUBLIC_PAGES):
-        page.goto(f"{live_server}{path}?lang={locale}")
-        found[path] = violations(page, every_rule=every_rule_turn(index, locale))
-        wide[path] = phone and too_wide(page)
+        url = f"{live_server}{path}?lang={locale}"
+        if locale in MATRIX_LOCALES:
+            every_rule = every_rule_turn(index, locale)
+            _, found[path], unfit[path] = read_at_both_widths(
+                page, url, f"public-{path}-{locale}", every_rule=every_rule, axe_at=axe_width(index, locale)
+            )
+        else:  # German and French: axe at a phone's width
+            unfit[path] = read_for_width_on_a_phone(page, url)
+            found[path] = violations(page, every_rule=every_rule_turn(index, locale))
     page.goto(f"{live_server}/signup?lang={locale}")
     page.click("main button[type=submit]")  # the page with every error shown
     found["/signup (errors)"] = violations(page)
+    unfit["/signup (errors)"] = misfits(page)
     assert {path: v for path, v in found.items() if v} == {}
-    assert {path: width for path, width in wide.items() if width} == {}
+    assert {path: v for path, v in unfit.items() if v} == {}
 
 
-@pytest.mark.parametrize("locale", sorted(LOCALES))
+@pytest.mark.parametrize("locale", [*MATRIX_LOCALES, "de"])
 @pytest.mark.parametrize("role", sorted(ROLE_PAGES))
 def test_signed_in_pages_have_no_wcag_violations(live_server, demo_ids, axe_page: Page, role, locale):
+    """English, Russian and Kazakh: axe, width and screenshot at both widths; German: the
+    width on a phone (its words are the longest)."""
     page = axe_page
-    phone = read_on_a_phone_in(locale, page)
     sign_in(page, live_server, ACCOUNTS[role])
-    found, wide = {}, {}
+    found, unfit = {}, {}
     for index, template in enumerate(ROLE_PAGES[role]):
-        if not read_in(index, template, locale):
-            continue
         path = template.format(**demo_ids)
         separator = "&" if "?" in path else "?"
-        response = page.goto(f"{live_server}{path}{separator}lang={locale}")
+        url = f"{live_server}{path}{separator}lang={locale}"
+        if locale not in MATRIX_LOCALES:
+            if template not in VARIANTS:
+                unfit[path] = read_for_width_on_a_phone(page, url)
+            continue
+        status, found[path], unfit[path] = read_at_both_widths(
+            page,
+            url,
+            f"{role}-{template}-{locale}",
+            every_rule=role_page_every_rule(index, locale),
+            axe_at=axe_width(index, locale),
+        )
         # a page showing a bad filter answers 400 (nothing is shown as matching); it is read all the same
-        assert response.status == (400 if "=bad" in path else 200), path
+        assert status == (400 if "=bad" in path else 200), path
         assert page.locator("html").get_attribute("lang") == locale
-        found[path] = violations(page, every_rule=role_page_every_rule(index, locale))
-        wide[path] = phone and too_wide(page)
-    if role == "observer":  # a form with every error shown
+    if role == "observer" and locale in MATRIX_LOCALES:  # a form with every error shown
         page.goto(f"{live_server}/requests/new?lang={locale}")
         page.fill("#details", "")
         page.click("main button[type=submit]")
@@ -381,25 +429,22 @@ def test_signed_in_pages_have_no_wcag_violations(live_server, demo_ids, axe_page
         page.click("main button[type=submit]")
         found["/language-help/new (errors)"] = violations(page)
     assert {path: v for path, v in found.items() if v} == {}
-    assert {path: width for path, width in wide.items() if width} == {}
+    assert {path: v for path, v in unfit.items() if v} == {}
 
 
 def test_no_style_depends_on_the_language():
     """The locale-independent rules read each page in one locale: that holds while no style
     rule selects by language (`:lang()`, `[lang]`) and every locale is served the same sheet;
-    and every locale takes a turn on the public pages."""
+    and every locale takes a turn on the public pages, every page is read by every rule in
+    some locale, and by axe at both widths."""
     css = STYLESHEET.read_text(encoding="utf-8")
     assert ":lang(" not in css
     assert "[lang" not in css
     assert sorted({index % len(LOCALE_ORDER) for index in range(len(PUBLIC_PAGES))}) == list(range(5))
-    for pages in ROLE_PAGES.values():  # every page is read by every rule in some locale, variants too
-        for index, template in enumerate(pages):
-            assert any(read_in(index, template, code) and role_page_every_rule(index, code) for code in LOCALE_ORDER), (
-                template
-            )
-        assert {code for index in range(len(pages)) for code in TURNS if read_in(index, pages[index], code)} == set(
-            TURNS
-        )
+    for pages in ROLE_PAGES.values():
+        for index in range(len(pages)):
+            assert sum(role_page_every_rule(index, code) for code in MATRIX_LOCALES) == 1
+            assert {axe_width(index, code)["width"] for code in MATRIX_LOCALES} == {390, 1366}
     assert VARIANTS <= {template for pages in ROLE_PAGES.values() for template in pages}
 
 
