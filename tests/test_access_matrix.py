@@ -133,6 +133,7 @@ MATRIX = {
     "visits.export": ("GET", "/visits/export.csv", MANAGER_PAGE),
     "visits.visitors": ("GET", "/visits/visitors", expect(302, 403, 403, 200, 200, 200)),
     "visits.visitor": ("GET", "/visits/visitors/{visitor}", expect(302, 403, 403, 200, 200, 200)),
+    "visits.badge": ("GET", "/visits/visitors/{visitor}/badge", expect(302, 403, 403, 200, 200, 200)),
     # a merge posted without choosing the duplicate is refused with the form shown again
     "visits.merge": ("POST", "/visits/visitors/{visitor}/merge", expect(401, 403, 403, 403, 422, 422)),
 }

@@ -399,10 +399,13 @@ def test_a_card_number_typed_in_another_case_or_spacing_is_the_same_person(app, 
     data = visit_form(
         app, full_name="Attacker Name", kind="media", organisation="Reuters", accreditation_number="press-rtr 3390"
     )
-    assert post_form(client, "/visits/desk", data).status_code == 302
+    refused = post_form(client, "/visits/desk", data)  # never filed under Oliver silently, never a second Oliver
+    assert refused.status_code == 422
+    assert "This card number is already registered for Oliver Hughes" in refused.get_data(as_text=True)
+    assert re.search(rf'<input[^>]*name="visitor_id"[^>]*value="{oliver_id}"', refused.get_data(as_text=True))
     with app.app_context():
         assert db.session.scalar(select(func.count(VisitorProfile.id))) == before
-        assert db.session.scalar(select(Visit.visitor_id).order_by(Visit.id.desc()).limit(1)) == oliver_id
+        assert db.session.scalar(select(func.count(Visit.id))) == 0
     coordinator, _ = login_as("coordinator")
     response = post_form(
         coordinator,

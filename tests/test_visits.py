@@ -33,8 +33,9 @@ def test_find_an_existing_visitor_without_javascript(app, login_as):
         html = client.get(f"/visits/desk?q={query}").get_data(as_text=True)
         assert f'value="{visitor_id}"' in html, query
     html = client.get("/visits/desk?q=ODIHR-LTO-0142").get_data(as_text=True)
-    radio = re.search(rf'<input[^>]*name="visitor_id"[^>]*value="{visitor_id}"[^>]*>', html).group(0)
-    assert "checked" in radio  # a single match is chosen for the volunteer
+    # a single match is chosen for the volunteer: no one-option radio group, no new-visitor fields
+    assert f'<input type="hidden" name="visitor_id" value="{visitor_id}">' in html
+    assert 'name="full_name"' not in html
     response = post_form(
         client, "/visits/desk", visit_form(app, visitor_id=str(visitor_id), purposes=["briefing", "internet"])
     )
@@ -57,9 +58,17 @@ def test_new_visitor_in_the_same_form_and_no_duplicates_by_accreditation(app, lo
         "languages": ["fr", "en"],
     }
     assert post_form(client, "/visits/desk", visit_form(app, **new)).status_code == 302
-    assert post_form(client, "/visits/desk", visit_form(app, **new, purposes=["equipment"])).status_code == 302
+    again = post_form(client, "/visits/desk", visit_form(app, **new, purposes=["equipment"]))
+    assert again.status_code == 422  # her card number is shown with her name, she is offered to choose
+    html = again.get_data(as_text=True)
+    assert "This card number is already registered for Camille Martin" in html
     with app.app_context():
-        assert count(VisitorProfile) == 1  # Camille once, although she was registered twice
+        camille_id = db.session.scalar(select(VisitorProfile.id))
+    assert re.search(rf'<input[^>]*name="visitor_id"[^>]*value="{camille_id}"', html)
+    chosen = visit_form(app, visitor_id=str(camille_id), purposes=["equipment"])
+    assert post_form(client, "/visits/desk", chosen).status_code == 302
+    with app.app_context():
+        assert count(VisitorProfile) == 1  # Camille once, although she came twice
         camille = db.session.scalar(
             select(VisitorProfile).where(VisitorProfile.accreditation_number == "PRESS-AFP-0877")
         )

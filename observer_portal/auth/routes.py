@@ -22,6 +22,7 @@ from observer_portal.lazy_text import _l
 from observer_portal.models import Role
 from observer_portal.permissions import public, roles_required, signed_in
 from observer_portal.services import ServiceError, accounts, duty, invitations
+from observer_portal.services.badges import badge_code, badge_svg
 from observer_portal.services.centres import centre_choices
 from observer_portal.services.organisations import suggestions
 from observer_portal.unit_of_work import after_commit, flash_refusal
@@ -137,7 +138,14 @@ def account():
         flash(_l("Your profile has been saved."), "success")
         lang = current_user.preferred_locale
         return redirect(url_for("auth.account", lang=lang) if lang else url_for("auth.account"))
-    return render_template("auth/account.html", form=form, duty_form=ConfirmForm(prefix="duty"))
+    profile = current_user.visitor_profile
+    code = badge_code(profile.id) if profile is not None and profile.full_name else None
+    return render_template(
+        "auth/account.html",
+        form=form,
+        duty_form=ConfirmForm(prefix="duty"),
+        badge=code and {"code": code, "qr": badge_svg(code)},
+    )
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

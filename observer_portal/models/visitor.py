@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from observer_portal import search_text
 from observer_portal.models.base import Base, UTCDateTime, utcnow
 from observer_portal.models.centre import Centre
 from observer_portal.models.election import election_column
@@ -80,6 +81,8 @@ class VisitorProfile(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
     kind: Mapped[VisitorKind] = mapped_column(_enum(VisitorKind, "visitor_kind"), index=True)
     full_name: Mapped[str] = mapped_column(String(120), index=True)
+    # the name's search forms (search_text.py): kept with the name, "" for an erased person
+    search_name: Mapped[str] = mapped_column(String(search_text.MAX_KEY), default="", server_default="")
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     # Accreditation number for observers, press card number for media; unique when given.
     accreditation_number: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -102,6 +105,11 @@ class VisitorProfile(Base):
     @property
     def language_codes(self) -> list[str]:
         return [lang.language for lang in self.languages]
+
+    @validates("full_name")
+    def _keep_search_name(self, _attribute: str, full_name: str) -> str:
+        self.search_name = search_text.search_key(full_name or "")
+        return full_name
 
 
 class VisitorLanguage(Base):

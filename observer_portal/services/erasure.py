@@ -72,7 +72,9 @@ def erase_people(session: Session, visitor_ids: Iterable[int]) -> int:
         session.execute(
             update(VisitorProfile)
             .where(VisitorProfile.id.in_(ids))
-            .values(full_name="", accreditation_number=None, nationality="", phone="", contact_email=""),
+            .values(
+                full_name="", search_name="", accreditation_number=None, nationality="", phone="", contact_email=""
+            ),
             execution_options={"synchronize_session": False},
         )
         session.execute(delete(VisitorLanguage).where(VisitorLanguage.visitor_id.in_(ids)))

@@ -108,22 +108,11 @@ def visitor_requests(session: Session, actor: User, visitor_id: int, limit: int 
 
 
 def possible_duplicates(session: Session, actor: User, visitor: VisitorProfile) -> list[VisitorProfile]:
-    """Other visitors with the same name, ignoring case and spacing: worth a look before merging."""
-    name = " ".join(visitor.full_name.split()).lower()
-    if not name:
-        return []
-    return list(
-        session.scalars(
-            select(VisitorProfile)
-            .where(
-                VisitorProfile.id != visitor.id,
-                func.lower(VisitorProfile.full_name) == name,
-                *_present(policies.visible_visitors(actor)),
-            )
-            .order_by(VisitorProfile.id)
-            .limit(20)
-        )
-    )
+    """Other visitors with the same name, whatever the case, accents and script: worth a look
+    before merging."""
+    from observer_portal.services.visits import same_name
+
+    return [other for other in same_name(session, actor, visitor.full_name, limit=21) if other.id != visitor.id][:20]
 
 
 def footprint(session: Session, visitor_id: int) -> dict[str, int]:

@@ -23,7 +23,8 @@ from observer_portal.models import (
     VisitPurposeRow,
 )
 from observer_portal.models.base import utcnow
-from observer_portal.services import ServiceError
+from observer_portal.search_text import SEPARATOR, search_forms
+from observer_portal.services import ServiceError, badges
 from observer_portal.services.audit import record
 from observer_portal.services.organisations import find_or_create_organisation
 
@@ -33,7 +34,8 @@ MAX_EMAIL = 254
 
 
 def search_conditions(query: str, actor: User | None = None) -> list:
-    """Name or organisation containing `query` (case-insensitive), or an accreditation number
+    """Name containing `query` whatever the case, accents and script (search_text.py), an
+    organisation containing it (case-insensitive), or an accreditation number
     containing it — among the visitors `actor` may see; of other visitors, only the whole
     number matches (the card in the visitor's hand), so nobody lists another centre's numbers."""
     query = " ".join(query.split())[:100]
@@ -43,9 +45,10 @@ def search_conditions(query: str, actor: User | None = None) -> list:
     number_contains = VisitorProfile.accreditation_number.icontains(query, autoescape=True)
     visible = policies.visible_visitors(actor) if actor is not None else None
     whole_number = policies.holds_card(query)
+    named = [VisitorProfile.search_name.contains(form, autoescape=True) for form in search_forms(query)]
     return [
         or_(
-            VisitorProfile.full_name.icontains(query, autoescape=True),
+            *named,
             VisitorProfile.organisation_id.in_(in_organisation),
             number_contains if visible is None else or_(and_(visible, number_contains), whole_number),
         )
@@ -56,6 +59,10 @@ def search_visitors(session: Session, actor: User, query: str, limit: int = 20) 
     """The front desk's search, across centres: at least two characters, anonymised people never match."""
     if len(" ".join(query.split())) < 2:
         return []
+    badge_holder = badges.visitor_of(query)
+    if badge_holder is not None:  # a scanned badge: exactly its holder
+        visitor = session.get(VisitorProfile, badge_holder)
+        return [visitor] if visitor is not None and visitor.full_name else []
     stmt = (
         select(VisitorProfile)
         .where(VisitorProfile.full_name != "", *search_conditions(query, actor))
@@ -75,6 +82,38 @@ class NewVisitor:
     languages: list[str] = field(default_factory=list)
     phone: str = ""
     contact_email: str = ""
+    different_person: bool = False  # confirmed after the desk was shown people of the same name
+
+
+class LikelySamePerson(ServiceError):
+    """A new visitor who may already be registered: `candidates` are shown to choose from."""
+
+    def __init__(self, message, field: str, candidates: list[VisitorProfile]):
+        super().__init__(message, field=field)
+        self.candidates = candidates
+
+
+def same_name(session: Session, actor: User, full_name: str, limit: int = 5) -> list[VisitorProfile]:
+    """Visitors the actor may see whose name is this one, whatever the case, accents and script
+    ("Hannah Mueller" for Hannah Müller; "Андрей Петров" for Andrei Petrov)."""
+    forms = search_forms(full_name)
+    if not forms:
+        return []
+    key = VisitorProfile.search_name
+    same = [
+        or_(
+            key == form,
+            key.startswith(form + SEPARATOR, autoescape=True),
+            key.endswith(SEPARATOR + form, autoescape=True),
+            key.contains(SEPARATOR + form + SEPARATOR, autoescape=True),
+        )
+        for form in forms
+    ]
+    visible = policies.visible_visitors(actor)
+    stmt = select(VisitorProfile).where(
+        VisitorProfile.full_name != "", or_(*same), *([visible] if visible is not None else [])
+    )
+    return list(session.scalars(stmt.order_by(VisitorProfile.id).limit(limit)))
 
 
 @dataclass
@@ -85,6 +124,7 @@ class VisitInput:
     visitor_id: int | None = None
     new_visitor: NewVisitor | None = None
     card_number: str = ""  # read from the card of a visitor another centre registered
+    badge: str = ""  # the badge code scanned at the desk, if any
 
 
 def _visitor(session: Session, actor: User, data: VisitInput) -> VisitorProfile:
@@ -92,7 +132,8 @@ def _visitor(session: Session, actor: User, data: VisitInput) -> VisitorProfile:
         visitor = session.get(VisitorProfile, data.visitor_id)
         if visitor is None or not visitor.full_name:
             raise ServiceError(_l("Choose a visitor from the list."), field="visitor_id")
-        if not policies.can_view_visitor(session, actor, visitor):
+        shown_badge = badges.visitor_of(data.badge) == visitor.id
+        if not shown_badge and not policies.can_view_visitor(session, actor, visitor):
             _check_card(visitor, data.card_number)
         return visitor
     new = data.new_visitor
@@ -103,8 +144,27 @@ def _visitor(session: Session, actor: User, data: VisitInput) -> VisitorProfile:
     accreditation = new.accreditation_number.strip() or None
     if accreditation:
         existing = session.scalar(select(VisitorProfile).where(policies.holds_card(accreditation)))
-        if existing is not None:  # the same accreditation is the same person: no duplicate
-            return existing
+        if existing is not None:  # never resolved silently: the person at the desk says who it is
+            raise LikelySamePerson(
+                _l(
+                    "This card number is already registered for %(name)s. If it is them, choose them above; "
+                    "otherwise check the number.",
+                    name=existing.full_name,
+                ),
+                field="accreditation_number",
+                candidates=[existing],
+            )
+    if not new.different_person:
+        namesakes = same_name(session, actor, new.full_name)
+        if namesakes:
+            raise LikelySamePerson(
+                _l(
+                    "Someone with this name is already registered. If it is them, choose them above; if not, "
+                    "confirm that this is a different person."
+                ),
+                field="different_person",
+                candidates=namesakes,
+            )
     kind = OrganisationKind.OBSERVER_MISSION if new.kind == VisitorKind.OBSERVER else OrganisationKind.MEDIA_OUTLET
     visitor = VisitorProfile(
         kind=new.kind,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import (
+    BooleanField,
     HiddenField,
     RadioField,
     SelectField,
@@ -53,6 +54,7 @@ class VisitForm(PortalForm):
     contact_email = StringField(
         _l("Contact e-mail"), validators=[Optional(), Email(), Length(max=MAX_EMAIL)], render_kw={"type": "email"}
     )
+    different_person = BooleanField(_l("This is a different person: register them as new"))
     purposes = MultiCheckboxField(
         _l("Why they came"), choices=as_choices(PURPOSE_LABELS.items()), validators=[InputRequired()]
     )

@@ -20,7 +20,7 @@ from observer_portal.models import Visit, VisitorKind, VisitorProfile, VisitPurp
 from observer_portal.models.base import utcnow
 from observer_portal.paging import carried_args, parse_id
 from observer_portal.permissions import MANAGERS, STAFF, VISITORS, roles_required
-from observer_portal.services import ServiceError, visit_log
+from observer_portal.services import ServiceError, badges, visit_log
 from observer_portal.services import organisations as organisation_registry
 from observer_portal.services import visitor_registry as registry
 from observer_portal.services import visits as service
@@ -48,13 +48,14 @@ def _choice_label(visitor: VisitorProfile, visible: set[int]) -> str:
     return " · ".join(parts)
 
 
-def _prepare(form: VisitForm, found: list[VisitorProfile]) -> None:
+def _prepare(form: VisitForm, found: list[VisitorProfile], badge_holder: int | None = None) -> None:
     posted = parse_id(form.visitor_id.data)
     if posted and not any(v.id == posted for v in found):
         chosen = db.session.get(VisitorProfile, posted)
         if chosen is not None and chosen.full_name:
             found = [chosen, *found]
-    visible = policies.visible_ids(db.session, current_user, [v.id for v in found])
+    found = list({visitor.id: visitor for visitor in found}.values())
+    visible = policies.visible_ids(db.session, current_user, [v.id for v in found]) | {badge_holder}
     form.visitor_id.choices = as_choices(
         [("", _l("A new visitor (fill in below)"))] + [(v.id, _choice_label(v, visible)) for v in found]
     )
@@ -79,42 +80,34 @@ def _per_person() -> str:
     _card_lookup_limit, key_func=_per_person, methods=["POST"], deduct_when=lambda response: response.status_code == 422
 )
 def desk():
+    """Search first. One match is chosen already (a scanned badge or card: one submit); the
+    new-visitor fields appear only when nobody matched or the desk asks for them, filled
+    with what was searched; a new visitor who may be someone registered is shown next to
+    them before a second profile is made."""
     search, query = visitor_search()
     found = service.search_visitors(db.session, current_user, query) if query else []
+    adding = request.args.get("new") == "1" or bool(query) and not found
     form = VisitForm()
-    _prepare(form, found)
+    badge_holder = badges.visitor_of(query)
+    _prepare(form, found, badge_holder)
     if request.method == "GET":
         form.arrived_at.data = local_in(0)
-        form.visitor_id.data = str(found[0].id) if len(found) == 1 else ""
+        form.visitor_id.data = str(found[0].id) if len(found) == 1 and not adding else ""
+        if adding:
+            _prefill(form, query)
+    else:
+        adding = not parse_id(form.visitor_id.data)
     if form.validate_on_submit():
-        new_visitor = None
-        if not form.visitor_id.data:
-            new_visitor = service.NewVisitor(
-                full_name=form.full_name.data or "",
-                kind=VisitorKind(form.kind.data or "observer"),
-                organisation_name=form.organisation.data or "",
-                accreditation_number=form.accreditation_number.data or "",
-                nationality=form.nationality.data or "",
-                languages=form.languages.data or [],
-                phone=form.phone.data or "",
-                contact_email=form.contact_email.data or "",
-            )
-        data = service.VisitInput(
-            purposes=[VisitPurpose(p) for p in form.purposes.data],
-            arrived_at=local_to_utc(form.arrived_at.data),
-            notes=form.notes.data or "",
-            visitor_id=parse_id(form.visitor_id.data),
-            new_visitor=new_visitor,
-            card_number=form.card_number.data or "",
-        )
         try:
-            visit = service.register_visit(db.session, current_user, data)
+            visit = service.register_visit(db.session, current_user, _visit_input(form, query))
+        except service.LikelySamePerson as error:
+            _prepare(form, [*error.candidates, *found], badge_holder)
+            show_form_error(form, error)
         except ServiceError as error:
             show_form_error(form, error)
         else:
             flash(_l("Visit of %(name)s registered.", name=visit.visitor.full_name), "success")
             return redirect(url_for("visits.desk"))
-    organisations = organisation_registry.suggestions(db.session)
     today = (
         service.todays_visits(db.session, current_user.centre_id, utcnow() - timedelta(hours=16))
         if current_user.centre_id
@@ -126,9 +119,44 @@ def desk():
         query=query,
         search=search,
         found=found,
-        organisations=organisations,
+        adding=adding,
+        registering=bool(query) or adding or request.method == "POST",
+        organisations=organisation_registry.suggestions(db.session) if adding else [],
         today=today,
         left_form=ConfirmForm(),
+    )
+
+
+def _prefill(form: VisitForm, query: str) -> None:
+    """What was searched is not typed twice: a number goes to the card number, words to the name."""
+    if any(character.isdigit() for character in query):
+        form.accreditation_number.data = query
+    else:
+        form.full_name.data = query
+
+
+def _visit_input(form: VisitForm, query: str) -> service.VisitInput:
+    new_visitor = None
+    if not form.visitor_id.data:
+        new_visitor = service.NewVisitor(
+            full_name=form.full_name.data or "",
+            kind=VisitorKind(form.kind.data or "observer"),
+            organisation_name=form.organisation.data or "",
+            accreditation_number=form.accreditation_number.data or "",
+            nationality=form.nationality.data or "",
+            languages=form.languages.data or [],
+            phone=form.phone.data or "",
+            contact_email=form.contact_email.data or "",
+            different_person=bool(form.different_person.data),
+        )
+    return service.VisitInput(
+        purposes=[VisitPurpose(p) for p in form.purposes.data],
+        arrived_at=local_to_utc(form.arrived_at.data),
+        notes=form.notes.data or "",
+        visitor_id=parse_id(form.visitor_id.data),
+        new_visitor=new_visitor,
+        card_number=form.card_number.data or "",
+        badge=query,
     )
 
 
