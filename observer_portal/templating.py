@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from flask import Flask, request
 from flask_babel import get_locale
 
-from observer_portal import labels, policies
+from observer_portal import labels, navigation, policies
 from observer_portal.forms import PROFICIENCY_LABELS, form_problems
 from observer_portal.i18n import LOCALES, country_name, language_name
 from observer_portal.lazy_text import local_number
@@ -91,6 +91,7 @@ def current_election():
 def init_templating(app: Flask) -> None:
     app.context_processor(unread_notifications)
     app.jinja_env.globals.update(
+        main_menu=navigation.menu,
         LOCALES=LOCALES,
         switch_language_url=switch_language_url,
         current_locale_code=current_locale_code,

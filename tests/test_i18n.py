@@ -57,6 +57,8 @@ SAME_AS_ENGLISH = {
         "Version %(n)s.",
         "original, version %(n)s",
         "Invitation",
+        "Administration",
+        "Menu",
     },
     "ru": set(),
     "kk": set(),

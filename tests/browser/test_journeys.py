@@ -62,7 +62,7 @@ def test_observer_signs_up_in_german(app, live_server, page: Page):
     page.get_by_label("Wahlbeobachter/in").check()
     page.get_by_label("Vollständiger Name").fill("Hannah Müller")
     page.get_by_label("E-Mail-Adresse").fill("hannah@osce.example.org")
-    page.get_by_label("Passwort", exact=True).fill("wahlbeobachtung in atyrau")
+    page.get_by_label("Passwort (Pflichtfeld)", exact=True).fill("wahlbeobachtung in atyrau")
     page.get_by_label("Passwort wiederholen").fill("wahlbeobachtung in atyrau")
     page.get_by_label("Mission oder Medienhaus").fill("OSCE/ODIHR Election Observation Mission")
     page.get_by_label("Staatsangehörigkeit").select_option("DE")
@@ -185,7 +185,7 @@ def test_observer_in_german_gets_a_translation_from_the_german_speaking_voluntee
     observer.get_by_label("Wahlbeobachter/in").check()
     observer.get_by_label("Vollständiger Name").fill("Hannah Müller")
     observer.get_by_label("E-Mail-Adresse").fill("hannah@osce.example.org")
-    observer.get_by_label("Passwort", exact=True).fill("wahlbeobachtung in atyrau")
+    observer.get_by_label("Passwort (Pflichtfeld)", exact=True).fill("wahlbeobachtung in atyrau")
     observer.get_by_label("Passwort wiederholen").fill("wahlbeobachtung in atyrau")
     observer.get_by_label("Mission oder Medienhaus").fill("OSCE/ODIHR")
     observer.get_by_label("Ich bin einverstanden").check()
@@ -196,7 +196,7 @@ def test_observer_in_german_gets_a_translation_from_the_german_speaking_voluntee
     observer.get_by_role("link", name="Meine Anfragen").click()
     observer.get_by_role("link", name="Übersetzung oder Dolmetscher anfragen").click()
     observer.get_by_label("Aus").select_option("ru")
-    observer.get_by_label("In", exact=True).select_option("de")
+    observer.get_by_label("In (Pflichtfeld)", exact=True).select_option("de")
     observer.get_by_label("Zu übersetzender Text").fill("Явка избирателей на 12:00 — 41,2 %.")
     observer.get_by_role("button", name="Anfrage senden").click()
     expect(observer.locator("dd strong")).to_have_text("Zugewiesen")
@@ -232,7 +232,9 @@ def test_coordinator_filters_the_visit_log_and_downloads_the_csv(app, live_serve
     page.get_by_label("Adresse e-mail").fill("coordinator@atyrau.example.org")
     page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    page.get_by_role("link", name="Registre des visites").click()
+    menu = page.get_by_role("navigation", name="Menu principal")
+    menu.get_by_text("Notes et rapports").click()  # a group of the menu opens in place
+    menu.get_by_role("link", name="Registre des visites").click()
     # the log opens on the election being served; the demo's history is the 2022 election's
     page.get_by_label("Élection", exact=True).select_option(
         label="Élection présidentielle anticipée de la République du Kazakhstan"
@@ -249,7 +251,10 @@ def test_coordinator_filters_the_visit_log_and_downloads_the_csv(app, live_serve
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Télécharger en CSV").click()
     download = download_info.value
-    assert download.suggested_filename == "visits.csv"
+    # the file says what it holds: the centre, the filter's dates and when it was exported
+    assert re.fullmatch(
+        r"visits-atyrau-2022-11-18-to-2022-11-21-exported-\d{4}-\d\d-\d\d-\d{4}\.csv", download.suggested_filename
+    )
     import csv
 
     rows = list(csv.reader(Path(download.path()).read_text(encoding="utf-8-sig").splitlines()))
