@@ -46,6 +46,13 @@ def short_day(day) -> str:
     return format_skeleton("MMMd", day, locale=str(get_locale() or "en"))
 
 
+def briefing_text(briefing):
+    """The text of a briefing the reader reads: theirs, else the original (services.briefings)."""
+    from observer_portal.services.briefings import text_for
+
+    return text_for(briefing, current_locale_code())
+
+
 def time_zone_label(name: str) -> str:
     """An IANA time zone as the reader's language names it: "Атырау (GMT+05:00)"."""
     from datetime import UTC, datetime
@@ -92,6 +99,7 @@ def init_templating(app: Flask) -> None:
     app.context_processor(unread_notifications)
     app.jinja_env.globals.update(
         main_menu=navigation.menu,
+        briefing_text=briefing_text,
         LOCALES=LOCALES,
         switch_language_url=switch_language_url,
         current_locale_code=current_locale_code,

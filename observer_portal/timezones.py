@@ -22,6 +22,12 @@ def utc_to_local_naive(moment: datetime) -> datetime:
     return to_user_timezone(moment).replace(tzinfo=None, second=0, microsecond=0)
 
 
+def local_midnight_utc() -> datetime:
+    """The start of the reader's day (their centre's midnight), as UTC."""
+    local_now = to_user_timezone(utcnow())
+    return local_now.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+
+
 def local_in(hours: float) -> datetime:
     return utc_to_local_naive(utcnow() + timedelta(hours=hours))
 

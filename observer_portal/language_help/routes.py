@@ -48,7 +48,8 @@ def create():
     form.source.choices, form.target.choices = choices, list(choices)
     if request.method == "GET":
         form.needed_by.data = local_in(6)
-        form.mode.data = HelpMode.WRITTEN.value
+        asked = request.args.get("mode")
+        form.mode.data = asked if asked in {mode.value for mode in HelpMode} else HelpMode.WRITTEN.value
         spoken = current_user.visitor_profile.language_codes if current_user.visitor_profile else []
         form.target.data = next((code for code in spoken if code in _languages()), "en")
         form.source.data = "ru" if form.target.data != "ru" else "kk"

@@ -3,26 +3,50 @@
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, url_for
+from flask_babel import to_user_timezone
 from flask_login import current_user
 
 from observer_portal.extensions import db
 from observer_portal.forms import ConfirmForm
 from observer_portal.http_caching import shared_page
 from observer_portal.main import bp
+from observer_portal.models import Role
+from observer_portal.models.base import utcnow
 from observer_portal.permissions import may_open, public, signed_in
 from observer_portal.public_content import cached
+from observer_portal.services import dashboards
 from observer_portal.services import notifications as notification_service
 from observer_portal.services.centres import duty_summary, find_centre, in_reading_order, public_centres
 from observer_portal.templating import current_election
+from observer_portal.timezones import local_midnight_utc
 
 
 @bp.get("/")
 @public
 @shared_page()
 def home():
+    """The welcome page; signed in, each person's own picture first (services/dashboards.py)."""
     election = current_election()
     centres = cached(("public centres", election and election.id), lambda session: public_centres(session, election))
-    return render_template("main/home.html", centres=in_reading_order(centres))
+    return render_template(
+        "main/home.html",
+        centres=in_reading_order(centres),
+        mine=_my_home(),
+        today_iso=to_user_timezone(utcnow()).date().isoformat(),
+    )
+
+
+def _my_home():
+    if not current_user.is_authenticated:
+        return None
+    now = utcnow()
+    if current_user.role.is_visitor:
+        return dashboards.visitor_home(db.session, current_user)
+    if current_user.role == Role.VOLUNTEER:
+        return dashboards.volunteer_home(db.session, current_user, now)
+    if current_user.centre_id is not None:
+        return dashboards.coordinator_home(db.session, current_user, local_midnight_utc(), now)
+    return None
 
 
 @bp.get("/centres/<slug>")
