@@ -141,12 +141,16 @@ def visible_ids(session: Session, actor: User, ids: list[int]) -> set[int]:
 
 #: what may separate the parts of a card number, as printed or as typed: not part of it
 CARD_SEPARATORS = (" ", "-", "/", ".")
+#: dashes and spaces a phone keyboard or a pasted document puts in place of "-" and " "
+TYPOGRAPHIC_SEPARATORS = str.maketrans(
+    dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-") | dict.fromkeys("\u00a0\u202f\u2009", " ")
+)
 
 
 def card_number(text: str | None) -> str:
     """A card number as compared: in capitals, without spaces, hyphens, slashes or dots
     ("odihr sto 0312" and "ODIHR-STO-0312" are one card)."""
-    text = (text or "").upper()
+    text = (text or "").upper().translate(TYPOGRAPHIC_SEPARATORS)
     for separator in CARD_SEPARATORS:
         text = text.replace(separator, "")
     return text

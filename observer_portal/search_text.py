@@ -14,11 +14,13 @@ PostgreSQL answering from a trigram index. The forms are:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 SEPARATOR = " | "
 MAX_KEY = 400
 
+_PUNCTUATION = re.compile(r"[^\w\s'’-]")
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 #: Latin letters that Unicode does not decompose into a letter and an accent
 _UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i"})
@@ -37,9 +39,10 @@ _LATIN_Y = str.maketrans({**_CYRILLIC, "й": "y"})
 
 
 def _plain(text: str) -> str:
-    """Case folded, accents and other combining marks dropped, spacing collapsed. Cyrillic
-    й and ё are kept whole (NFKD would split them into и and е plus a mark)."""
-    folded = text.casefold().replace("й", "\0").replace("ё", "\1")
+    """Case folded, accents and other combining marks dropped, punctuation made spaces
+    ("MULLER, Hannah"), spacing collapsed. Cyrillic й and ё are kept whole (NFKD would split
+    them into и and е plus a mark)."""
+    folded = _PUNCTUATION.sub(" ", text.casefold()).replace("й", "\0").replace("ё", "\1")
     stripped = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
     return " ".join(stripped.translate(_UNDECOMPOSED).replace("\0", "й").replace("\1", "ё").split())
 
@@ -57,3 +60,8 @@ def search_forms(text: str) -> list[str]:
 def search_key(text: str) -> str:
     """What is stored next to a name: its forms, one after the other."""
     return SEPARATOR.join(search_forms(text))[:MAX_KEY]
+
+
+def words(text: str) -> list[str]:
+    """The words of a query or a name in their plain form: "MULLER, Hannah" → muller, hannah."""
+    return _plain(text).split()

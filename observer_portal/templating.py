@@ -38,12 +38,12 @@ def unread_notifications() -> dict:
     return {"unread_notifications": 0}
 
 
-def short_day(day) -> str:
-    """A day as the reader's language abbreviates it, without the year: "Nov 14", "14. Nov.",
-    "14 нояб." (a chart's axis)."""
+def short_day(day, skeleton: str = "MMMd") -> str:
+    """A day as the reader's language abbreviates it, by default without the year: "Nov 14",
+    "14. Nov.", "14 нояб." (a chart's axis)."""
     from babel.dates import format_skeleton
 
-    return format_skeleton("MMMd", day, locale=str(get_locale() or "en"))
+    return format_skeleton(skeleton, day, locale=str(get_locale() or "en"))
 
 
 def briefing_text(briefing):

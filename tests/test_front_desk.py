@@ -157,3 +157,39 @@ def test_an_erased_person_keeps_no_searchable_name(app, login_as):
         db.session.commit()
         assert db.session.scalar(select(VisitorProfile.search_name).where(VisitorProfile.id == person.id)) == ""
         assert search_visitors(db.session, db.session.merge(desk), "mueller") == []
+
+
+@pytest.mark.parametrize("typed", ["Müller Hannah", "MULLER, Hannah", "hannah   müller", "Mueller Hannah"])
+def test_a_name_in_another_order_or_with_a_comma_is_the_same_person(app, login_as, typed):
+    """Surname first is the order of Russian and Kazakh papers and of many cards."""
+    client, desk = login_as("volunteer")
+    with app.app_context():
+        hannah = visitor("Hannah Müller").id
+        visitor("Anna Müller")  # a part of a word is not a namesake
+        assert [v.id for v in search_visitors(db.session, db.session.merge(desk), typed)] == [hannah]
+    refused = post_form(client, "/visits/desk?new=1", visit_form(app, full_name=typed, organisation="OSCE/ODIHR"))
+    assert refused.status_code == 422
+    assert re.search(rf'<input[^>]*name="visitor_id"[^>]*value="{hannah}"', refused.get_data(as_text=True))
+
+
+def test_a_card_number_with_typographic_dashes_is_the_card_on_file(app, login_as):
+    client, _ = login_as("volunteer")
+    with app.app_context():
+        visitor("Hannah Müller", accreditation_number="ODIHR-LTO-0142")
+    typed = "ODIHR\u2013LTO\u2013\u00a00142"
+    refused = post_form(
+        client, "/visits/desk?new=1", visit_form(app, full_name="H. M.", organisation="x", accreditation_number=typed)
+    )
+    assert refused.status_code == 422
+    assert "already registered for Hannah Müller" in refused.get_data(as_text=True)
+
+
+def test_several_matches_are_a_choice_with_nothing_chosen_for_the_desk(app, login_as):
+    client, _ = login_as("volunteer")
+    with app.app_context():
+        ids = [visitor("Marta Kowalska").id, visitor("Piotr Kowalski").id]
+    html = client.get("/visits/desk?q=kowal").get_data(as_text=True)
+    radios = re.findall(r'<input[^>]*name="visitor_id"[^>]*>', html)
+    assert sorted(int(re.search(r'value="(\d+)"', r).group(1)) for r in radios) == sorted(ids)
+    assert not any("checked" in radio for radio in radios)  # no "new visitor" chosen by default
+    assert 'href="/visits/desk?q=kowal&amp;new=1"' in html

@@ -39,6 +39,7 @@ SOURCE = Path(__file__).resolve().parent.parent / "observer_portal"
 #: Every GET parameter a view reads (checked against the source below).
 QUERY_PARAMS = (
     "new",
+    "mode",
     "after",
     "after_id",
     "after_name",

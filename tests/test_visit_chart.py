@@ -78,3 +78,9 @@ def test_one_filtered_day_is_one_bounded_bar_with_its_date_in_the_readers_langua
     assert heights == [PLOT_HEIGHT]
     assert label in svg
     assert ">3<" in svg  # the bar's count, written over it
+
+
+def test_dates_under_the_axis_carry_the_year_when_the_range_crosses_one():
+    assert lay_out(series(30)).skeleton == "MMMd"
+    assert lay_out(series(30, start=date(2022, 12, 20))).skeleton == "yMMMd"
+    assert lay_out(series(400)).skeleton == "yMMM"  # per week: months and years

@@ -283,7 +283,7 @@ def test_hostile_text_survives_and_no_spreadsheet_locale_sees_a_formula(app, log
     assert len(rows) == len(expected)
     by_notes = {safe_cell(typed[3]): typed for typed in expected.values()}
     for row in rows:
-        assert len(row) == 12
+        assert len(row) == 14
         typed = by_notes[row[7]]
         cells = (row[3], row[4], row[5], row[7])  # name, accreditation, organisation, notes
         for cell, value in zip(cells, typed, strict=True):
@@ -437,7 +437,14 @@ def test_the_file_says_who_registered_each_visit_where_and_its_codes_and_is_name
         disposition,
     ), disposition
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0][8:] == ["Erfasst von", "Zentrum", "Besucher (Code)", "Warum sie gekommen sind (Codes)"]
+    assert rows[0][8:] == [
+        "Erfasst von",
+        "Zentrum",
+        "Besucher (Code)",
+        "Warum sie gekommen sind (Codes)",
+        "Angekommen (ISO 8601, UTC)",
+        "Gegangen (ISO 8601, UTC)",
+    ]
     assert rows[1:]
     kinds = {"Beobachter": "observer", "Medien": "media"}
     assert {row[8] for row in rows[1:]} == {"Desk A", "Desk B", "Desk C", ""}  # "": registered by no one at the desk
@@ -446,3 +453,4 @@ def test_the_file_says_who_registered_each_visit_where_and_its_codes_and_is_name
         assert kinds[row[2]] == row[10]
         assert set(row[11].split()) <= {purpose.value for purpose in VisitPurpose}
         assert len(row[11].split()) == len(row[6].split(", "))
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", row[12])

@@ -281,6 +281,8 @@ def test_csv_export_matches_the_filter_neutralises_formulas_and_is_audited(app, 
         "Centre",
         "Visitor (code)",
         "Why they came (codes)",
+        "Arrived (ISO 8601, UTC)",
+        "Left (ISO 8601, UTC)",
     ]
     for row in rows[1:]:
         assert row[2] == "Media"  # as the page says it: no internal code, no id

@@ -32,6 +32,7 @@ def home():
         "main/home.html",
         centres=in_reading_order(centres),
         mine=_my_home(),
+        duty_form=ConfirmForm(prefix="duty"),
         today_iso=to_user_timezone(utcnow()).date().isoformat(),
     )
 

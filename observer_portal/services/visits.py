@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, false, literal, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from observer_portal import policies
@@ -23,7 +23,7 @@ from observer_portal.models import (
     VisitPurposeRow,
 )
 from observer_portal.models.base import utcnow
-from observer_portal.search_text import SEPARATOR, search_forms
+from observer_portal.search_text import search_forms, words
 from observer_portal.services import ServiceError, badges
 from observer_portal.services.audit import record
 from observer_portal.services.organisations import find_or_create_organisation
@@ -45,10 +45,9 @@ def search_conditions(query: str, actor: User | None = None) -> list:
     number_contains = VisitorProfile.accreditation_number.icontains(query, autoescape=True)
     visible = policies.visible_visitors(actor) if actor is not None else None
     whole_number = policies.holds_card(query)
-    named = [VisitorProfile.search_name.contains(form, autoescape=True) for form in search_forms(query)]
     return [
         or_(
-            *named,
+            _name_has_every_word(query, whole_words=False),
             VisitorProfile.organisation_id.in_(in_organisation),
             number_contains if visible is None else or_(and_(visible, number_contains), whole_number),
         )
@@ -93,25 +92,33 @@ class LikelySamePerson(ServiceError):
         self.candidates = candidates
 
 
+def _name_has_every_word(text: str, *, whole_words: bool):
+    """SQL: the visitor's name holds each word of `text`, in any order, whatever the case,
+    accents and script ("Müller Hannah" and "MULLER, Hannah" are Hannah Müller); as whole
+    words, or (while typing a search) as parts of words."""
+    padded = literal(" ") + VisitorProfile.search_name + literal(" ")
+    conditions = []
+    for word in text.split():
+        forms = search_forms(word)
+        if forms:
+            if whole_words:
+                conditions.append(or_(*[padded.contains(f" {form} ", autoescape=True) for form in forms]))
+            else:
+                conditions.append(or_(*[VisitorProfile.search_name.contains(form, autoescape=True) for form in forms]))
+    return and_(*conditions) if conditions else false()
+
+
 def same_name(session: Session, actor: User, full_name: str, limit: int = 5) -> list[VisitorProfile]:
-    """Visitors the actor may see whose name is this one, whatever the case, accents and script
-    ("Hannah Mueller" for Hannah Müller; "Андрей Петров" for Andrei Petrov)."""
-    forms = search_forms(full_name)
-    if not forms:
+    """Visitors the actor may see whose name has every word of this one, in any order,
+    whatever the case, accents and script ("Hannah Mueller", "MÜLLER, Hannah" for Hannah
+    Müller; "Андрей Петров" for Andrei Petrov)."""
+    if not words(full_name):
         return []
-    key = VisitorProfile.search_name
-    same = [
-        or_(
-            key == form,
-            key.startswith(form + SEPARATOR, autoescape=True),
-            key.endswith(SEPARATOR + form, autoescape=True),
-            key.contains(SEPARATOR + form + SEPARATOR, autoescape=True),
-        )
-        for form in forms
-    ]
     visible = policies.visible_visitors(actor)
     stmt = select(VisitorProfile).where(
-        VisitorProfile.full_name != "", or_(*same), *([visible] if visible is not None else [])
+        VisitorProfile.full_name != "",
+        _name_has_every_word(full_name, whole_words=True),
+        *([visible] if visible is not None else []),
     )
     return list(session.scalars(stmt.order_by(VisitorProfile.id).limit(limit)))
 

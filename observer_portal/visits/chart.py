@@ -5,7 +5,8 @@ vertical ones are pixels: bars stretch with the screen, text keeps its size (a s
 viewBox made one day a 2,000 px bar and a phone's labels 5 px high). Days without visits
 are drawn as empty days; a range longer than `MAX_DAYS` is drawn per week. At most
 `MAX_LABELS` dates are written under the bars (they fit a 390 px phone), each as the
-reader's language abbreviates a date ("Nov 14", "14. Nov.", "14 нояб.").
+reader's language abbreviates a date ("Nov 14", "14. Nov.", "14 нояб."), with the year
+when the range crosses one, per month when it is drawn per week ("Oct 2022").
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ PLOT_TOP, PLOT_HEIGHT = 18, 180  # px: room above the tallest bar for its count
 HEIGHT = PLOT_TOP + PLOT_HEIGHT + 34  # px: the dates below the axis
 LEFT, RIGHT = 11.0, 1.0  # % of the width: the axis's figures on the left
 MAX_DAYS = 92
-MAX_LABELS = 5
+MAX_LABELS = 4
 COUNTS_UP_TO = 12  # bars: each bar's count is written above it when there are this few
 
 
@@ -56,6 +57,7 @@ class Chart:
     ticks: list[Tick]
     weekly: bool
     show_counts: bool
+    skeleton: str = "MMMd"  # how the dates under the axis are written (CLDR skeleton)
     height: int = HEIGHT
     axis_y: float = PLOT_TOP + PLOT_HEIGHT
     left: float = LEFT
@@ -114,5 +116,11 @@ def lay_out(days: list[tuple[date, int]]) -> Chart | None:
         Tick(value, round(PLOT_TOP + PLOT_HEIGHT - value / top * PLOT_HEIGHT, 1)) for value in range(0, top + 1, step)
     ]
     return Chart(
-        first=min(counts), last=last, bars=bars, ticks=ticks, weekly=weekly, show_counts=len(series) <= COUNTS_UP_TO
+        first=min(counts),
+        last=last,
+        bars=bars,
+        ticks=ticks,
+        weekly=weekly,
+        show_counts=len(series) <= COUNTS_UP_TO,
+        skeleton="yMMM" if weekly else "yMMMd" if first.year != last.year else "MMMd",
     )

@@ -1,14 +1,15 @@
 """The visit log as CSV, worded for the person who downloads it: kinds and purposes as the
 page says them, dates and times written as the pages write them (their locale, their
 centre's time zone), no ids. The last two columns repeat the kind and the purposes as stable
-English codes, so files exported in different languages can be put together and counted
+English codes and the times in ISO 8601, so files exported in different languages can be put
+together, sorted and counted
 (the data comes from `services.visit_log.export_batches`)."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -32,6 +33,8 @@ HEADER = (
     _l("Centre"),
     _l("Visitor (code)"),
     _l("Why they came (codes)"),
+    _l("Arrived (ISO 8601, UTC)"),
+    _l("Left (ISO 8601, UTC)"),
 )
 
 
@@ -59,9 +62,17 @@ def visit_log_csv(batches: Iterable[list[ExportRow]], locale: Locale, zone: Zone
                 row.centre,
                 row.visitor_kind.value,
                 " ".join(purpose.value for purpose in row.purposes),
+                _iso(row.arrived_at),
+                _iso(row.left_at) if row.left_at else "",
             ]
             for row in batch
         )
+
+
+def _iso(moment: datetime) -> str:
+    """For spreadsheets and scripts: sortable, the same in every language."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _lines(rows: Iterable[list[str]]) -> str:

@@ -18,7 +18,8 @@ from observer_portal.labels import PURPOSE_LABELS
 from observer_portal.lazy_text import _l
 from observer_portal.services.visits import MAX_EMAIL, MAX_NOTES, MAX_PHONE
 
-KIND_CHOICES = [("observer", _l("an election observer")), ("media", _l("a media representative"))]
+#: worded for whoever registers them (sign-up's "an election observer" reads "I am …" in Kazakh)
+KIND_CHOICES = [("observer", _l("Election observer")), ("media", _l("Media representative"))]
 
 
 class VisitForm(PortalForm):
@@ -33,7 +34,7 @@ class VisitForm(PortalForm):
     )
     full_name = StringField(_l("Full name of a new visitor"), validators=[Optional(), Length(max=120)])
     kind = RadioField(
-        _l("The new visitor is"),
+        _l("Kind of visitor"),
         choices=as_choices(KIND_CHOICES),
         default="observer",
         validators=[Optional()],

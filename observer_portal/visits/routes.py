@@ -27,9 +27,10 @@ from observer_portal.services import visits as service
 from observer_portal.services.audit import record
 from observer_portal.services.csv_safety import csv_line
 from observer_portal.streaming import fail_visibly
-from observer_portal.timezones import local_in, local_to_utc
+from observer_portal.timezones import local_in
 from observer_portal.visits import bp
 from observer_portal.visits.chart import lay_out
+from observer_portal.visits.desk_input import prefill, visit_input
 from observer_portal.visits.export import file_name, visit_log_csv
 from observer_portal.visits.forms import MergeForm, VisitForm, VisitLogFilterForm, VisitorForm
 
@@ -48,7 +49,9 @@ def _choice_label(visitor: VisitorProfile, visible: set[int]) -> str:
     return " · ".join(parts)
 
 
-def _prepare(form: VisitForm, found: list[VisitorProfile], badge_holder: int | None = None) -> None:
+def _prepare(
+    form: VisitForm, found: list[VisitorProfile], badge_holder: int | None = None, adding: bool = True
+) -> None:
     posted = parse_id(form.visitor_id.data)
     if posted and not any(v.id == posted for v in found):
         chosen = db.session.get(VisitorProfile, posted)
@@ -57,7 +60,8 @@ def _prepare(form: VisitForm, found: list[VisitorProfile], badge_holder: int | N
     found = list({visitor.id: visitor for visitor in found}.values())
     visible = policies.visible_ids(db.session, current_user, [v.id for v in found]) | {badge_holder}
     form.visitor_id.choices = as_choices(
-        [("", _l("A new visitor (fill in below)"))] + [(v.id, _choice_label(v, visible)) for v in found]
+        ([("", _l("A new visitor (fill in below)"))] if adding or not found else [])
+        + [(v.id, _choice_label(v, visible)) for v in found]
     )
     form.nationality.choices = as_choices([("", _l("Choose a country"))] + country_choices())
     form.languages.choices = as_choices(language_choices())
@@ -89,19 +93,19 @@ def desk():
     adding = request.args.get("new") == "1" or bool(query) and not found
     form = VisitForm()
     badge_holder = badges.visitor_of(query)
-    _prepare(form, found, badge_holder)
+    if request.method == "POST":
+        adding = not parse_id(form.visitor_id.data)
+    _prepare(form, found, badge_holder, adding)
     if request.method == "GET":
         form.arrived_at.data = local_in(0)
-        form.visitor_id.data = str(found[0].id) if len(found) == 1 and not adding else ""
+        form.visitor_id.data = str(found[0].id) if len(found) == 1 and not adding else None
         if adding:
-            _prefill(form, query)
-    else:
-        adding = not parse_id(form.visitor_id.data)
+            prefill(form, query)
     if form.validate_on_submit():
         try:
-            visit = service.register_visit(db.session, current_user, _visit_input(form, query))
+            visit = service.register_visit(db.session, current_user, visit_input(form, query))
         except service.LikelySamePerson as error:
-            _prepare(form, [*error.candidates, *found], badge_holder)
+            _prepare(form, [*error.candidates, *found], badge_holder, adding=True)
             show_form_error(form, error)
         except ServiceError as error:
             show_form_error(form, error)
@@ -124,39 +128,6 @@ def desk():
         organisations=organisation_registry.suggestions(db.session) if adding else [],
         today=today,
         left_form=ConfirmForm(),
-    )
-
-
-def _prefill(form: VisitForm, query: str) -> None:
-    """What was searched is not typed twice: a number goes to the card number, words to the name."""
-    if any(character.isdigit() for character in query):
-        form.accreditation_number.data = query
-    else:
-        form.full_name.data = query
-
-
-def _visit_input(form: VisitForm, query: str) -> service.VisitInput:
-    new_visitor = None
-    if not form.visitor_id.data:
-        new_visitor = service.NewVisitor(
-            full_name=form.full_name.data or "",
-            kind=VisitorKind(form.kind.data or "observer"),
-            organisation_name=form.organisation.data or "",
-            accreditation_number=form.accreditation_number.data or "",
-            nationality=form.nationality.data or "",
-            languages=form.languages.data or [],
-            phone=form.phone.data or "",
-            contact_email=form.contact_email.data or "",
-            different_person=bool(form.different_person.data),
-        )
-    return service.VisitInput(
-        purposes=[VisitPurpose(p) for p in form.purposes.data],
-        arrived_at=local_to_utc(form.arrived_at.data),
-        notes=form.notes.data or "",
-        visitor_id=parse_id(form.visitor_id.data),
-        new_visitor=new_visitor,
-        card_number=form.card_number.data or "",
-        badge=query,
     )
 
 

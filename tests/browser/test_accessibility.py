@@ -119,6 +119,7 @@ ROLE_PAGES = {
         "/manage/accreditations/people",
     ],
     "volunteer": [
+        "/",
         "/account",
         "/briefings/manage",
         "/briefings/{briefing}/translate/de",
@@ -137,8 +138,11 @@ ROLE_PAGES = {
         "/visits/visitors",
         "/visits/visitors?q=marta",
         "/visits/visitors/{marta}",
+        "/visits/visitors/{marta}/badge",
+        "/visits/desk?q=kowalska&new=1",
     ],
     "observer": [
+        "/",
         "/account",
         "/briefings/atyrau/atyrau-overview",
         "/requests/",

@@ -76,7 +76,7 @@ def test_a_new_visitor_is_one_page_after_a_search_that_found_nobody(app, live_se
     page.keyboard.press("Enter")
     expect(page.get_by_text("Nobody found for “Camille Martin”")).to_be_visible()
     expect(page.get_by_label("Full name of a new visitor")).to_have_value("Camille Martin")  # not typed twice
-    page.get_by_label("a media representative").check()
+    page.get_by_label("Media representative").check()
     page.get_by_label("Mission or media outlet").fill("Agence France-Presse")
     page.get_by_label("Translation").check()
     page.get_by_role("button", name="Register the visit").click()
