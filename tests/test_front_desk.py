@@ -193,3 +193,25 @@ def test_several_matches_are_a_choice_with_nothing_chosen_for_the_desk(app, logi
     assert sorted(int(re.search(r'value="(\d+)"', r).group(1)) for r in radios) == sorted(ids)
     assert not any("checked" in radio for radio in radios)  # no "new visitor" chosen by default
     assert 'href="/visits/desk?q=kowal&amp;new=1"' in html
+
+
+def test_a_badge_scanned_again_during_the_same_stay_adds_to_that_visit(app, login_as):
+    """The queue moves on and Hannah comes back to the desk for internet: one stay, one visit,
+    and the desk is told since when she is here."""
+    client, _ = login_as("volunteer")
+    with app.app_context():
+        hannah = visitor("Hannah Müller").id
+    with app.test_request_context():
+        code = badges.badge_code(hannah)
+    first = visit_form(app, visitor_id=str(hannah), purposes=["briefing"], notes="Asked for maps")
+    again = visit_form(app, visitor_id=str(hannah), purposes=["internet", "briefing"], notes="Wi-Fi")
+    for data in (first, again):
+        sent = post_form(client, f"/visits/desk?q={code}", data, page=f"/visits/desk?q={code}")
+        assert sent.status_code == 302
+    page = client.get("/visits/desk").get_data(as_text=True)
+    assert "Hannah Müller is here already since" in page
+    with app.app_context():
+        visits = db.session.scalars(select(Visit).where(Visit.visitor_id == hannah)).all()
+        assert len(visits) == 1
+        assert visits[0].purpose_codes == ["briefing", "internet"]
+        assert visits[0].notes == "Asked for maps\nWi-Fi"

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from observer_portal.extensions import db
 from observer_portal.models import AuditEvent, Visit, VisitorProfile
+from observer_portal.models.base import utcnow
 from tests.helpers import make_user, post_form
 from tests.test_assistance import local
 
@@ -68,7 +69,13 @@ def test_new_visitor_in_the_same_form_and_no_duplicates_by_accreditation(app, lo
     chosen = visit_form(app, visitor_id=str(camille_id), purposes=["equipment"])
     assert post_form(client, "/visits/desk", chosen).status_code == 302
     with app.app_context():
-        assert count(VisitorProfile) == 1  # Camille once, although she came twice
+        assert count(VisitorProfile) == 1  # Camille once, although she was registered twice
+        assert count(Visit) == 1  # and still inside: the same stay, now for equipment as well
+        assert db.session.scalar(select(Visit)).purpose_codes == ["briefing", "equipment"]
+        db.session.scalar(select(Visit)).left_at = utcnow()
+        db.session.commit()
+    assert post_form(client, "/visits/desk", chosen).status_code == 302  # she left and came back
+    with app.app_context():
         camille = db.session.scalar(
             select(VisitorProfile).where(VisitorProfile.accreditation_number == "PRESS-AFP-0877")
         )

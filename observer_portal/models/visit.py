@@ -58,6 +58,9 @@ class Visit(Base):
 
     requests: Mapped[list[ServiceRequest]] = relationship(back_populates="visit", order_by="ServiceRequest.id")
 
+    #: not stored: set when a registration at the desk continued this open stay (services.visits)
+    stay_continued = False
+
     @property
     def purpose_codes(self) -> list[str]:
         return [row.purpose.value for row in self.purposes]

@@ -224,6 +224,16 @@ def register_visit(session: Session, actor: User, data: VisitInput) -> Visit:
     if len(data.notes) > MAX_NOTES:
         raise ServiceError(_l("Use at most %(n)d characters.", n=MAX_NOTES), field="notes")
     visitor = _visitor(session, actor, data)
+    ongoing = _ongoing_visit(session, visitor.id, actor.centre_id, now)
+    if ongoing is not None:  # a badge scanned twice, a page sent again: one stay, one visit
+        added = sorted(set(data.purposes) - set(ongoing.purpose_codes))
+        ongoing.purposes.extend(VisitPurposeRow(purpose=p) for p in added)
+        if data.notes.strip():
+            ongoing.notes = "\n".join(filter(None, [ongoing.notes, data.notes.strip()]))[:MAX_NOTES]
+        session.flush()
+        record(session, actor, "visit.registered", ongoing, continued=True, purposes_added=[str(p) for p in added])
+        ongoing.stay_continued = True
+        return ongoing
     visit = Visit(
         centre_id=actor.centre_id,
         visitor_id=visitor.id,
@@ -238,6 +248,26 @@ def register_visit(session: Session, actor: User, data: VisitInput) -> Visit:
     session.flush()
     record(session, actor, "visit.registered", visit)
     return visit
+
+
+#: a visit without "has left" that began this long ago is a stay that ended unmarked
+STAY_HOURS = 12
+
+
+def _ongoing_visit(session: Session, visitor_id: int, centre_id: int, now: datetime) -> Visit | None:
+    """The visitor's stay at this centre still open (nobody clicked "has left"), if it began today."""
+    return session.scalar(
+        select(Visit)
+        .where(
+            Visit.visitor_id == visitor_id,
+            Visit.centre_id == centre_id,
+            Visit.left_at.is_(None),
+            Visit.arrived_at >= now - timedelta(hours=STAY_HOURS),
+        )
+        .options(selectinload(Visit.purposes))
+        .order_by(Visit.arrived_at.desc())
+        .limit(1)
+    )
 
 
 def mark_left(session: Session, actor: User, visit: Visit) -> None:

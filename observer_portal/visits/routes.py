@@ -6,7 +6,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
-from flask_babel import format_number, get_locale
+from flask_babel import format_number, format_time, get_locale
 from flask_login import current_user
 
 from observer_portal import policies
@@ -110,7 +110,17 @@ def desk():
         except ServiceError as error:
             show_form_error(form, error)
         else:
-            flash(_l("Visit of %(name)s registered.", name=visit.visitor.full_name), "success")
+            if visit.stay_continued:
+                flash(
+                    _l(
+                        "%(name)s is here already since %(time)s: what they came for now was added to that visit.",
+                        name=visit.visitor.full_name,
+                        time=format_time(visit.arrived_at, "short"),
+                    ),
+                    "success",
+                )
+            else:
+                flash(_l("Visit of %(name)s registered.", name=visit.visitor.full_name), "success")
             return redirect(url_for("visits.desk"))
     today = (
         service.todays_visits(db.session, current_user.centre_id, utcnow() - timedelta(hours=16))
