@@ -32,9 +32,13 @@ def home():
         "main/home.html",
         centres=in_reading_order(centres),
         mine=_my_home(),
-        duty_form=ConfirmForm(prefix="duty"),
+        duty_form=ConfirmForm(prefix="duty") if _volunteer() else None,
         today_iso=to_user_timezone(utcnow()).date().isoformat(),
     )
+
+
+def _volunteer() -> bool:
+    return current_user.is_authenticated and current_user.role == Role.VOLUNTEER
 
 
 def _my_home():

@@ -23,6 +23,7 @@ from observer_portal.models import (
     VisitPurposeRow,
 )
 from observer_portal.models.base import utcnow
+from observer_portal.models.election import active_election_id
 from observer_portal.search_text import search_forms, words
 from observer_portal.services import ServiceError, badges
 from observer_portal.services.audit import record
@@ -263,6 +264,11 @@ def _ongoing_visit(session: Session, visitor_id: int, centre_id: int, now: datet
             Visit.centre_id == centre_id,
             Visit.left_at.is_(None),
             Visit.arrived_at >= now - timedelta(hours=STAY_HOURS),
+            # a stay belongs to the election being served: a new one starts a new visit
+            or_(
+                Visit.election_id == active_election_id(),
+                and_(Visit.election_id.is_(None), active_election_id().is_(None)),
+            ),
         )
         .options(selectinload(Visit.purposes))
         .order_by(Visit.arrived_at.desc())

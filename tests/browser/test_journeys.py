@@ -143,7 +143,7 @@ def test_observer_asks_for_a_printer_and_a_volunteer_delivers(app, live_server, 
     volunteer.get_by_label("E-mail address").fill("timur@example.org")
     volunteer.get_by_label("Password").fill(PASSWORD)
     volunteer.get_by_role("button", name="Sign in").click()
-    volunteer.get_by_role("link", name="Request queue").click()
+    volunteer.get_by_role("navigation", name="Main menu").get_by_role("link", name="Request queue").click()
     volunteer.get_by_role("button", name=re.compile("Take it")).click()
     volunteer.goto(request_url)
     volunteer.get_by_role("button", name="Start working on it").click()
