@@ -41,6 +41,7 @@ from observer_portal.policies import (
 )
 from observer_portal.services import ServiceError
 from observer_portal.services.notifications import REQUEST_ASSIGNED, REQUEST_STATUS, notify
+from observer_portal.services.visits import visit_in_progress
 from observer_portal.services.workflow import Action, TransitionRefused, next_status
 
 MAX_DETAILS = 4000
@@ -176,25 +177,6 @@ def create_request(
     session.add(request)
     session.flush()
     return request
-
-
-#: a visit without a "left" time counts as in progress for this long after arrival
-VISIT_IN_PROGRESS = timedelta(hours=16)
-
-
-def visit_in_progress(session: Session, visitor_id: int, centre_id: int, now: datetime) -> Visit | None:
-    """The visitor's latest visit at the centre that has not ended (arrived today, not left)."""
-    return session.scalar(
-        select(Visit)
-        .where(
-            Visit.visitor_id == visitor_id,
-            Visit.centre_id == centre_id,
-            Visit.left_at.is_(None),
-            Visit.arrived_at >= now - VISIT_IN_PROGRESS,
-        )
-        .order_by(Visit.arrived_at.desc(), Visit.id.desc())
-        .limit(1)
-    )
 
 
 def transition(

@@ -225,7 +225,7 @@ def register_visit(session: Session, actor: User, data: VisitInput) -> Visit:
     if len(data.notes) > MAX_NOTES:
         raise ServiceError(_l("Use at most %(n)d characters.", n=MAX_NOTES), field="notes")
     visitor = _visitor(session, actor, data)
-    ongoing = _ongoing_visit(session, visitor.id, actor.centre_id, now)
+    ongoing = visit_in_progress(session, visitor.id, actor.centre_id, now)
     if ongoing is not None:  # a badge scanned twice, a page sent again: one stay, one visit
         added = sorted(set(data.purposes) - set(ongoing.purpose_codes))
         ongoing.purposes.extend(VisitPurposeRow(purpose=p) for p in added)
@@ -251,27 +251,27 @@ def register_visit(session: Session, actor: User, data: VisitInput) -> Visit:
     return visit
 
 
-#: a visit without "has left" that began this long ago is a stay that ended unmarked
-STAY_HOURS = 12
+#: a visit without a "left" time counts as in progress for this long after arrival
+VISIT_IN_PROGRESS = timedelta(hours=16)
 
 
-def _ongoing_visit(session: Session, visitor_id: int, centre_id: int, now: datetime) -> Visit | None:
-    """The visitor's stay at this centre still open (nobody clicked "has left"), if it began today."""
+def visit_in_progress(session: Session, visitor_id: int, centre_id: int, now: datetime) -> Visit | None:
+    """The visitor's stay at this centre that has not ended (arrived today, nobody clicked "has
+    left"), in the election being served: the desk adds to it, a request filed now links to it."""
     return session.scalar(
         select(Visit)
         .where(
             Visit.visitor_id == visitor_id,
             Visit.centre_id == centre_id,
             Visit.left_at.is_(None),
-            Visit.arrived_at >= now - timedelta(hours=STAY_HOURS),
-            # a stay belongs to the election being served: a new one starts a new visit
+            Visit.arrived_at >= now - VISIT_IN_PROGRESS,
             or_(
                 Visit.election_id == active_election_id(),
                 and_(Visit.election_id.is_(None), active_election_id().is_(None)),
             ),
         )
         .options(selectinload(Visit.purposes))
-        .order_by(Visit.arrived_at.desc())
+        .order_by(Visit.arrived_at.desc(), Visit.id.desc())
         .limit(1)
     )
 
