@@ -159,6 +159,25 @@ class PortalSubform(Form):
         pass
 
 
+def visitor_choices(visitors) -> list[tuple[int, str]]:
+    """Visitors as a picker lists them: name · mission or outlet · card number, so two people
+    of the same name can be told apart; where even that is the same, the day each was
+    registered follows (never an internal number)."""
+    labels = []
+    for visitor in visitors:
+        parts = [visitor.full_name]
+        if visitor.organisation:
+            parts.append(visitor.organisation.label)
+        if visitor.accreditation_number:
+            parts.append(visitor.accreditation_number)
+        labels.append(" · ".join(parts))
+    repeated = {label for label in labels if labels.count(label) > 1}
+    return [
+        (visitor.id, f"{label} · {format_date(visitor.created_at, 'medium')}" if label in repeated else label)
+        for visitor, label in zip(visitors, labels, strict=True)
+    ]
+
+
 def as_choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices (tuples are deprecated since WTForms 3.3)."""
     return [SelectChoice(str(value), label) for value, label in pairs]

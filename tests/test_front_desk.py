@@ -215,3 +215,27 @@ def test_a_badge_scanned_again_during_the_same_stay_adds_to_that_visit(app, logi
         assert len(visits) == 1
         assert visits[0].purpose_codes == ["briefing", "internet"]
         assert visits[0].notes == "Asked for maps\nWi-Fi"
+
+
+def test_pickers_tell_two_people_of_the_same_name_apart(app, login_as):
+    """The borrower and walk-in pickers listed two identical "Hannah Müller"."""
+    from datetime import timedelta
+
+    from observer_portal.forms import visitor_choices
+    from observer_portal.models import Organisation, OrganisationKind
+    from observer_portal.models.base import utcnow
+
+    login_as("coordinator")
+    with app.app_context():
+        osce = Organisation(name="OSCE/ODIHR", kind=OrganisationKind.OBSERVER_MISSION)
+        dw = Organisation(name="Deutsche Welle", kind=OrganisationKind.MEDIA_OUTLET)
+        people = [
+            visitor("Hannah Müller", organisation=osce, accreditation_number="ODIHR-LTO-0142"),
+            visitor("Hannah Müller", organisation=dw),
+            visitor("Hannah Müller", organisation=dw, created_at=utcnow() - timedelta(days=400)),
+        ]
+        with app.test_request_context("/?lang=en"):
+            labels = [label for _, label in visitor_choices(people)]
+    assert labels[0] == "Hannah Müller · OSCE/ODIHR · ODIHR-LTO-0142"
+    assert len(set(labels)) == 3  # the two at Deutsche Welle by the day each was registered
+    assert all(label.startswith("Hannah Müller · Deutsche Welle · ") for label in labels[1:])

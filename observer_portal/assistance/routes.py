@@ -12,7 +12,7 @@ from observer_portal.assistance import bp
 from observer_portal.assistance.forms import ActionForm, QueueFilterForm, RequestForm, StaffRequestForm
 from observer_portal.elections.choice import chosen_election_id, offer_elections
 from observer_portal.extensions import db
-from observer_portal.forms import as_choices, read_filters, show_form_error
+from observer_portal.forms import as_choices, read_filters, show_form_error, visitor_choices
 from observer_portal.jobs import email_copies
 from observer_portal.labels import REQUEST_KIND_LABELS, STATUS_LABELS
 from observer_portal.lazy_text import _l
@@ -81,10 +81,7 @@ def create_for_visitor():
     # front desk first (on their card number), which makes them this centre's visitor
     visitors = service.centre_visitors(db.session, current_user)
     wanted = request.args.get("visitor", "") if request.method == "GET" else (form.visitor.data or "")
-    form.visitor.choices = as_choices(
-        [("", _l("Choose a visitor"))]
-        + [(v.id, f"{v.full_name} ({v.organisation.label})" if v.organisation else v.full_name) for v in visitors]
-    )
+    form.visitor.choices = as_choices([("", _l("Choose a visitor"))] + visitor_choices(visitors))
     if request.method == "GET":
         form.needed_by.data = local_in(4)
         form.visitor.data = wanted

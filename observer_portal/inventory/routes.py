@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from observer_portal import policies
 from observer_portal.extensions import db
-from observer_portal.forms import as_choices, read_filters, show_form_error
+from observer_portal.forms import as_choices, read_filters, show_form_error, visitor_choices
 from observer_portal.inventory import bp
 from observer_portal.inventory.forms import CheckinForm, CheckoutForm, InventoryFilterForm, ItemForm
 from observer_portal.labels import EQUIPMENT_KIND_LABELS
@@ -104,7 +104,7 @@ def edit(item_id: int):
 def _checkout_form(item: EquipmentItem) -> CheckoutForm:
     form = CheckoutForm()
     visitors = centre_visitors(db.session, current_user)
-    form.borrower.choices = as_choices([("", _l("Choose a visitor"))] + [(v.id, v.full_name) for v in visitors])
+    form.borrower.choices = as_choices([("", _l("Choose a visitor"))] + visitor_choices(visitors))
     open_requests = db.session.scalars(
         select(ServiceRequest)
         .where(
