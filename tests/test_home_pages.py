@@ -115,3 +115,23 @@ def test_a_coordinator_sees_today_at_the_centre_with_links_to_the_lists(app):
     assert unroutable is not None
     assert f'href="/requests/{unroutable}"' in html  # the job nobody can take, with its reason
     assert "Not covered by anyone on duty right now:" in html
+
+
+def test_the_overdue_loans_figure_counts_them_all_not_the_ones_listed(app, login_as):
+    from observer_portal.models import EquipmentItem, EquipmentKind
+    from observer_portal.services.dashboards import LISTED
+    from tests.assistance_helpers import make_overdue_loan
+    from tests.helpers import make_user
+
+    client, coordinator = login_as("coordinator")
+    with app.app_context():
+        lender = db.session.get(User, coordinator.id)
+        borrower = make_user("media", name="James Smith")
+        for n in range(LISTED + 2):
+            item = EquipmentItem(centre_id=lender.centre_id, kind=EquipmentKind.LAPTOP, asset_tag=f"ATR-LAP-{n:02d}")
+            db.session.add(item)
+            db.session.flush()
+            make_overdue_loan(item, lender, borrower)
+    html = client.get("/?lang=en").get_data(as_text=True)
+    assert re.search(rf'<span class="figure-value">{LISTED + 2}</span> overdue loans<', html)
+    assert html.count("ATR-LAP-") == LISTED  # the list shows the first ones

@@ -23,7 +23,6 @@ from observer_portal.models import (
     Visit,
 )
 from observer_portal.models.assistance import open_requests
-from observer_portal.services.language_help.dispatch import ROUTED_KINDS
 from observer_portal.services.language_help.overview import my_jobs, upcoming_bookings
 
 LISTED = 10
@@ -48,7 +47,8 @@ class CoordinatorHome:
     open_requests: int
     overdue: int
     unroutable: list[tuple[ServiceRequest, TranslationJob]] = field(default_factory=list)
-    overdue_loans: list[Loan] = field(default_factory=list)
+    overdue_loans: list[Loan] = field(default_factory=list)  # the first LISTED of them
+    overdue_loan_count: int = 0
     uncovered: list[tuple[str, str]] = field(default_factory=list)  # pairs asked for, nobody on duty speaks both
 
 
@@ -117,10 +117,12 @@ def coordinator_home(session: Session, user: User, day_began: datetime, now: dat
         .order_by(ServiceRequest.needed_by)
         .limit(LISTED)
     ).all()
+    late = (Loan.returned_at.is_(None), Loan.due_at < now, Loan.item.has(centre_id=centre_id))
+    late_count = session.scalar(select(func.count(Loan.id)).where(*late))
     loans = list(
         session.scalars(
             select(Loan)
-            .where(Loan.returned_at.is_(None), Loan.due_at < now, Loan.item.has(centre_id=centre_id))
+            .where(*late)
             .options(selectinload(Loan.item), selectinload(Loan.borrower))
             .order_by(Loan.due_at)
             .limit(LISTED)
@@ -133,8 +135,6 @@ def coordinator_home(session: Session, user: User, day_began: datetime, now: dat
         overdue=overdue or 0,
         unroutable=[(request, job) for request, job in unroutable],
         overdue_loans=loans,
+        overdue_loan_count=late_count or 0,
         uncovered=uncovered,
     )
-
-
-__all__ = ["ROUTED_KINDS", "coordinator_home", "visitor_home", "volunteer_home"]
