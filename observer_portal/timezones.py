@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from functools import cache
 
 from babel.dates import format_datetime, get_date_format, get_datetime_format, get_time_format
-from flask_babel import get_locale, to_user_timezone, to_utc
+from flask_babel import get_locale, get_timezone, to_user_timezone, to_utc
 
 from observer_portal.models.base import utcnow
 
@@ -51,5 +51,4 @@ def moment_text(moment: datetime, locale_id: str, zone: tzinfo) -> str:
 
 def when(moment: datetime) -> str:
     """`moment_text` for the reader: their language, their centre's time zone."""
-    locale_id = str(get_locale() or "en")
-    return format_datetime(to_user_timezone(moment), _minute_pattern(locale_id), locale=locale_id)
+    return moment_text(moment, str(get_locale() or "en"), get_timezone())
