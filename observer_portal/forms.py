@@ -355,10 +355,19 @@ def show_form_error(form, error) -> None:
     from observer_portal.unit_of_work import discard
 
     discard()
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, str(error.message)]
+    for problem in getattr(error, "problems", [error]):  # InvalidInput: each one where it belongs
+        add_problem(form, problem)
+
+
+def add_problem(form, problem, *, unless_shown: bool = False) -> None:
+    """One refusal next to its field (or above the form). `unless_shown`: a field already
+    refused by the form's own check ("required") is not told the same thing twice."""
+    if problem.field and problem.field in form:
+        field = form[problem.field]
+        if not (unless_shown and field.errors):
+            field.errors = [*field.errors, str(problem.message)]
     else:
-        form.form_errors.append(str(error.message))
+        form.form_errors.append(str(problem.message))
 
 
 def read_filters(form) -> bool:

@@ -190,12 +190,6 @@ ACTION_BUTTONS = {
     "comment": _l("Add comment"),
 }
 
-HELP_MODE_LABELS = {  # the choices of the asking form, in the asker's words
-    "written": _l("Translate a text I paste here"),
-    "document": _l("Translate a document (.txt or .docx)"),
-    "interpretation": _l("An interpreter at a meeting"),
-    "phone": _l("Help with a phone call"),
-}
 HELP_MODE_TITLES = {  # what a language request is, for everyone who reads it afterwards
     "written": _l("Written translation"),
     "document": _l("Translation of a document"),

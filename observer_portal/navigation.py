@@ -50,7 +50,7 @@ MENU = (
             Link(
                 "visits.visitors", _l("Visitors"), ("visits.visitors", "visits.visitor", "visits.merge", "visits.badge")
             ),
-            Link("assistance.queue", _l("Request queue"), ("assistance.",)),
+            Link("assistance.queue", _l("Request queue"), ("assistance.", "language_help.create_for_visitor")),
             Link(
                 "language_help.jobs",
                 _l("Language jobs"),

@@ -82,6 +82,7 @@ MATRIX = {
     "assistance.mine": ("GET", "/requests/", expect(302, 200, 200, 403, 403, 403)),
     "assistance.create": ("GET", "/requests/new", expect(302, 200, 200, 403, 403, 403)),
     "assistance.create_for_visitor": ("GET", "/requests/new-for-visitor", expect(302, 403, 403, 200, 200, 200)),
+    "assistance.choose": ("GET", "/requests/ask", expect(302, 200, 200, 200, 200, 200)),
     "assistance.queue": ("GET", "/requests/queue", expect(302, 403, 403, 200, 200, 200)),
     # the request belongs to another observer of the centre: other visitors get 404
     "assistance.detail": ("GET", "/requests/{request}", expect(302, 404, 404, 200, 200, 200)),
@@ -93,6 +94,11 @@ MATRIX = {
     "inventory.checkout": ("POST", "/inventory/{item}/checkout", expect(401, 403, 403, 422, 422, 422)),
     "inventory.checkin": ("POST", "/inventory/{item}/checkin", expect(401, 403, 403, 302, 302, 302)),
     "language_help.create": ("GET", "/language-help/new", expect(302, 200, 200, 403, 403, 403)),
+    "language_help.create_for_visitor": (
+        "GET",
+        "/language-help/new-for-visitor",
+        expect(302, 403, 403, 200, 200, 200),
+    ),
     "language_help.jobs": ("GET", "/language-help/jobs", expect(302, 403, 403, 200, 200, 403)),
     # the job (ru → de) belongs to another observer and is unassigned: only managers may work on it
     "language_help.work": ("GET", "/language-help/{job}/work", expect(302, 403, 403, 404, 200, 200)),

@@ -239,3 +239,23 @@ def test_pickers_tell_two_people_of_the_same_name_apart(app, login_as):
     assert labels[0] == "Hannah Müller · OSCE/ODIHR · ODIHR-LTO-0142"
     assert len(set(labels)) == 3  # the two at Deutsche Welle by the day each was registered
     assert all(label.startswith("Hannah Müller · Deutsche Welle · ") for label in labels[1:])
+
+
+def test_every_problem_of_a_new_visitor_shows_in_one_round(app, login_as):
+    """A missing name, mission and purpose, and a card number too long: one correction, not four submits."""
+    client, _ = login_as("volunteer")
+    typed = visit_form(app, full_name=" ", organisation="", purposes=[], accreditation_number="x" * 65)
+    response = post_form(client, "/visits/desk?new=1", typed, page="/visits/desk?new=1")
+    assert response.status_code == 422
+    summary = re.search(r'<div class="error-summary".*?</div>', response.get_data(as_text=True), re.S).group(0)
+    assert re.findall(r'<a href="#(\w+)">', summary) == [
+        "full_name",
+        "organisation",
+        "accreditation_number",
+        "purposes",
+    ]
+    assert "Find the visitor, or give the name of a new one." in summary
+    assert "Give the mission or media outlet." in summary
+    with app.app_context():
+        assert count(Visit) == 0
+        assert count(VisitorProfile) == 0

@@ -46,9 +46,9 @@ def test_an_observer_asks_in_one_click_and_sees_what_they_asked(app, login_as):
         assert f'href="{href}"' in html, href
     assert f'href="/requests/{asked}"' in html
     interpreter = client.get("/language-help/new?mode=interpretation").get_data(as_text=True)
-    assert re.search(
-        r'<input[^>]*checked[^>]*value="interpretation"|<input[^>]*value="interpretation"[^>]*checked', interpreter
-    )
+    assert re.search(r'<input[^>]*name="mode"[^>]*value="interpretation"', interpreter)
+    assert 'name="starts_at"' in interpreter
+    assert 'name="text"' not in interpreter
     equipment = client.get("/requests/new?kind=equipment").get_data(as_text=True)
     assert re.search(
         r'<option[^>]*selected[^>]*value="equipment"|<option[^>]*value="equipment"[^>]*selected', equipment

@@ -430,6 +430,8 @@ KNOWN_CRASHES = (
     ("coordinator", "/visits/?after=1_{}"),
     ("volunteer", "/visits/visitors?after_name=A&after_id={}"),
     ("volunteer", "/requests/new-for-visitor?visitor={}&visit={}"),
+    ("volunteer", "/language-help/new-for-visitor?visitor={}&visit={}"),
+    ("volunteer", "/requests/ask?visitor={}&visit={}"),
     ("coordinator", "/visits/visitors/1/merge?duplicate={}"),
     ("volunteer", "/inventory/1?request={}"),
     ("volunteer", "/requests/{}"),
@@ -458,6 +460,7 @@ def test_out_of_range_values_are_ignored(demo):
 FORM_IDS = (
     ("volunteer", "/visits/desk", ("visitor_id",)),
     ("volunteer", "/requests/new-for-visitor", ("visitor", "visit")),
+    ("volunteer", "/language-help/new-for-visitor", ("visitor", "visit")),
     ("coordinator", "/visits/visitors/{visitor}/merge", ("duplicate",)),
 )
 

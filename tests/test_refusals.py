@@ -152,7 +152,9 @@ def test_a_language_request_is_titled_by_what_was_asked(app, login_as):
     with app.app_context():
         make_user("volunteer", languages={"ru": "fluent", "en": "fluent"}, on_duty=True)
     phone = post_form(
-        observer, "/language-help/new", {"source": "ru", "target": "en", "mode": "phone", "needed_by": local(5, app)}
+        observer,
+        "/language-help/new",
+        {"source": "ru", "target": "en", "mode": "phone", "notes": "+7 712 000 00 00", "needed_by": local(5, app)},
     )
     written = post_form(
         observer,

@@ -48,8 +48,10 @@ def test_front_desk_files_a_request_linked_to_the_visit(app, login_as):
         visit = db.session.scalar(select(Visit))
         visit_id, visitor_id = visit.id, visit.visitor_id
     desk = client.get("/visits/desk").get_data(as_text=True)
-    link = f"/requests/new-for-visitor?visitor={visitor_id}&amp;visit={visit_id}"
-    assert link in desk
+    asking = f"/requests/ask?visitor={visitor_id}&amp;visit={visit_id}"
+    assert asking in desk  # "what does the visitor need?" first, the visitor and visit carried
+    link = f"/requests/new-for-visitor?kind=other&amp;visitor={visitor_id}&amp;visit={visit_id}"
+    assert link in client.get(asking.replace("&amp;", "&")).get_data(as_text=True)
     page = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
     assert re.search(
         rf'<option[^>]*selected[^>]*value="{visitor_id}"|<option[^>]*value="{visitor_id}"[^>]*selected', page

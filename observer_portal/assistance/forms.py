@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from observer_portal.assistance.walk_in import WalkInForm
 from observer_portal.forms import LocalDateTimeField, PortalForm, as_choices
 from observer_portal.labels import LOCATION_LABELS, PRIORITY_LABELS, REQUEST_KIND_LABELS
 from observer_portal.lazy_text import _l
@@ -34,9 +35,7 @@ class RequestForm(PortalForm):
     submit = SubmitField(_l("Send request"))
 
 
-class StaffRequestForm(RequestForm):
-    visitor = SelectField(_l("Visitor"), validators=[DataRequired()])
-    visit = HiddenField(_l("Visit"))  # set by "file a request" at the front desk
+class StaffRequestForm(WalkInForm, RequestForm):
     submit = SubmitField(_l("File request"))
 
 

@@ -10,9 +10,11 @@ from flask_login import current_user
 from observer_portal import policies
 from observer_portal.assistance import bp
 from observer_portal.assistance.forms import ActionForm, QueueFilterForm, RequestForm, StaffRequestForm
+from observer_portal.assistance.walk_in import offer_visitors
 from observer_portal.elections.choice import chosen_election_id, offer_elections
 from observer_portal.extensions import db
-from observer_portal.forms import as_choices, read_filters, show_form_error, visitor_choices
+from observer_portal.forms import as_choices, read_filters, show_form_error
+from observer_portal.help_choices import HELP_CHOICES
 from observer_portal.jobs import email_copies
 from observer_portal.labels import REQUEST_KIND_LABELS, STATUS_LABELS
 from observer_portal.lazy_text import _l
@@ -48,6 +50,12 @@ def _file(form: RequestForm, visitor: VisitorProfile | None = None, visit: Visit
     return redirect(url_for("assistance.detail", request_id=filed.id))
 
 
+def _take_kind(form: RequestForm) -> None:
+    """The kind chosen on the "what do you need?" page comes preselected."""
+    if request.args.get("kind") in {k.value for k in service.GENERAL_KINDS}:
+        form.kind.data = request.args["kind"]
+
+
 @bp.get("/")
 @roles_required(*VISITORS)
 def mine():
@@ -63,8 +71,7 @@ def create():
     form = RequestForm()
     if request.method == "GET":
         form.needed_by.data = local_in(4)
-        if request.args.get("kind") in {k.value for k in service.GENERAL_KINDS}:
-            form.kind.data = request.args["kind"]
+        _take_kind(form)
     if form.validate_on_submit():
         done = _file(form)
         if done:
@@ -77,28 +84,30 @@ def create():
 def create_for_visitor():
     """Staff file for a walk-in; from the front desk the visitor and the visit come filled in."""
     form = StaffRequestForm()
-    # the visitors the registry shows; a travelling observer has their visit registered at the
-    # front desk first (on their card number), which makes them this centre's visitor
-    visitors = service.centre_visitors(db.session, current_user)
-    wanted = request.args.get("visitor", "") if request.method == "GET" else (form.visitor.data or "")
-    form.visitor.choices = as_choices([("", _l("Choose a visitor"))] + visitor_choices(visitors))
+    walk_in = offer_visitors(form)
     if request.method == "GET":
         form.needed_by.data = local_in(4)
-        form.visitor.data = wanted
-        form.visit.data = str(parse_id(request.args.get("visit")) or "")
-    visit_ref = str(form.visit.data or "")
-    visit_id = parse_id(visit_ref)
-    visit = db.session.get(Visit, visit_id) if visit_id else None
-    if visit is not None and (visit.centre_id != current_user.centre_id or str(visit.visitor_id) != str(wanted)):
-        visit = None  # never shown: another centre's visit, or another visitor's
+        _take_kind(form)
     if form.validate_on_submit():
-        if visit_ref and visit is None:
-            form.form_errors.append(str(_l("This visit is not a visit of this visitor to this centre.")))
-        else:
-            done = _file(form, db.session.get(VisitorProfile, int(form.visitor.data)), visit)
-            if done:
-                return done
-    return render_template("assistance/new.html", form=form, for_visitor=True, visit=visit)
+        visitor = walk_in.visitor(form)
+        done = visitor and _file(form, visitor, walk_in.visit)
+        if done:
+            return done
+    return render_template("assistance/new.html", form=form, for_visitor=True, visit=walk_in.visit)
+
+
+@bp.get("/ask")
+@roles_required(*VISITORS, *STAFF)
+def choose():
+    """What do you need? One list of every kind of help; each leads to a form with only its
+    fields. Staff reach it from the desk or a visitor's page, the visitor and visit carried."""
+    for_visitor = current_user.role.is_staff
+    carried = {}
+    if for_visitor:
+        carried = {
+            name: value for name in ("visitor", "visit") if (value := parse_id(request.args.get(name))) is not None
+        }
+    return render_template("assistance/choose.html", choices=HELP_CHOICES, for_visitor=for_visitor, carried=carried)
 
 
 @bp.get("/queue")

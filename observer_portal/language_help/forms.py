@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
-from observer_portal.forms import LocalDateTimeField, PortalForm, as_choices
-from observer_portal.labels import HELP_MODE_LABELS
+from observer_portal.assistance.walk_in import WalkInForm
+from observer_portal.forms import LocalDateTimeField, PortalForm
 from observer_portal.lazy_text import _l
 from observer_portal.services.documents import MAX_DOCUMENT_BYTES, MiB
 from observer_portal.services.language_help import MAX_TEXT
@@ -16,9 +16,7 @@ from observer_portal.services.language_help import MAX_TEXT
 class LanguageHelpForm(PortalForm):
     source = SelectField(_l("From"), validators=[DataRequired()])
     target = SelectField(_l("Into"), validators=[DataRequired()])
-    mode = RadioField(
-        _l("What kind of help"), choices=as_choices(HELP_MODE_LABELS.items()), validators=[InputRequired()]
-    )
+    mode = HiddenField()  # chosen on the "what do you need?" page; the form shows only its fields
     text = TextAreaField(_l("Text to translate"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 8})
     document = FileField(
         _l("Document"),
@@ -42,6 +40,10 @@ class LanguageHelpForm(PortalForm):
         render_kw={"rows": 3},
     )
     submit = SubmitField(_l("Send request"))
+
+
+class StaffLanguageHelpForm(WalkInForm, LanguageHelpForm):
+    submit = SubmitField(_l("File request"))
 
 
 class WorkForm(PortalForm):

@@ -13,17 +13,19 @@ from sqlalchemy import select
 
 from observer_portal import policies
 from observer_portal.assistance.forms import ActionForm
+from observer_portal.assistance.walk_in import WalkIn, offer_visitors
 from observer_portal.extensions import db
 from observer_portal.forms import ConfirmForm, as_choices, read_filters, show_form_error
+from observer_portal.help_choices import MODE_FIELDS, MODE_REQUIRED, chosen_mode
 from observer_portal.i18n import language_name, reader_locale
 from observer_portal.jobs import email_copies, make_after_commit
 from observer_portal.language_help import bp
 from observer_portal.language_help.calendar import bookings_calendar
-from observer_portal.language_help.forms import CoverageCentreForm, LanguageHelpForm, WorkForm
+from observer_portal.language_help.forms import CoverageCentreForm, LanguageHelpForm, StaffLanguageHelpForm, WorkForm
 from observer_portal.lazy_text import _l
 from observer_portal.models import HelpMode, Role, User
 from observer_portal.models.base import utcnow
-from observer_portal.permissions import MANAGERS, VISITORS, public, roles_required, signed_in
+from observer_portal.permissions import MANAGERS, STAFF, VISITORS, public, roles_required, signed_in
 from observer_portal.services import ServiceError, assistance, machine_drafts
 from observer_portal.services import language_help as service
 from observer_portal.services.centres import all_centres
@@ -40,43 +42,83 @@ def _languages() -> tuple[str, ...]:
     return tuple(current_app.config["TRANSLATION_LANGUAGES"])
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@roles_required(*VISITORS)
-def create():
-    form = LanguageHelpForm()
+def _job_input(form: LanguageHelpForm, mode: HelpMode) -> service.JobInput:
+    upload = form.document.data if mode == HelpMode.DOCUMENT else None
+    return service.JobInput(
+        source=form.source.data,
+        target=form.target.data,
+        mode=mode,
+        needed_by=local_to_utc(form.needed_by.data) if form.needed_by.data else local_to_utc(local_in(6)),
+        text=form.text.data or "",
+        document_name=upload.filename if upload else "",
+        document_data=upload.read(MAX_DOCUMENT_BYTES + 1) if upload else None,
+        starts_at=local_to_utc(form.starts_at.data) if form.starts_at.data else None,
+        ends_at=local_to_utc(form.ends_at.data) if form.ends_at.data else None,
+        place=form.place.data or "",
+        notes=form.notes.data or "",
+    )
+
+
+def _ask(form: LanguageHelpForm, spoken: list[str], walk_in: WalkIn | None = None):
+    """The language form of one kind of help (its mode), for oneself or for a walk-in."""
     choices = as_choices((code, language_name(code)) for code in _languages())
     form.source.choices, form.target.choices = choices, list(choices)
     if request.method == "GET":
+        mode = chosen_mode(request.args.get("mode")) or HelpMode.WRITTEN
         form.needed_by.data = local_in(6)
-        asked = request.args.get("mode")
-        form.mode.data = asked if asked in {mode.value for mode in HelpMode} else HelpMode.WRITTEN.value
-        spoken = current_user.visitor_profile.language_codes if current_user.visitor_profile else []
         form.target.data = next((code for code in spoken if code in _languages()), "en")
         form.source.data = "ru" if form.target.data != "ru" else "kk"
-    if form.validate_on_submit():
-        upload = form.document.data
-        data = service.JobInput(
-            source=form.source.data,
-            target=form.target.data,
-            mode=HelpMode(form.mode.data),
-            needed_by=local_to_utc(form.needed_by.data) if form.needed_by.data else local_to_utc(local_in(6)),
-            text=form.text.data or "",
-            document_name=upload.filename if upload else "",
-            document_data=upload.read(MAX_DOCUMENT_BYTES + 1) if upload else None,
-            starts_at=local_to_utc(form.starts_at.data) if form.starts_at.data else None,
-            ends_at=local_to_utc(form.ends_at.data) if form.ends_at.data else None,
-            place=form.place.data or "",
-            notes=form.notes.data or "",
-        )
-        try:
-            filed, notifications = service.file_job(db.session, current_user, data, _languages())
-        except ServiceError as error:
-            show_form_error(form, error)
-        else:
-            after_commit(partial(email_copies, notifications))
-            flash(_l("Request #%(id)s has been sent to the centre.", id=filed.id), "success")
-            return redirect(url_for("assistance.detail", request_id=filed.id))
-    return render_template("language_help/new.html", form=form)
+    else:
+        mode = chosen_mode(form.mode.data)
+    form.mode.data = (mode or HelpMode.WRITTEN).value
+    if mode is None:  # only a forged form has no kind of help: refused (422) and asked again
+        form.validate_on_submit()
+        form.form_errors.append(str(_l("Choose the kind of help, then fill in the form.")))
+    elif form.validate_on_submit():
+        visitor = walk_in.visitor(form) if walk_in else None
+        if walk_in is None or visitor is not None:
+            try:
+                filed, notifications = service.file_job(
+                    db.session,
+                    current_user,
+                    _job_input(form, mode),
+                    _languages(),
+                    visitor=visitor,
+                    visit=walk_in.visit if walk_in else None,
+                )
+            except ServiceError as error:
+                show_form_error(form, error)
+            else:
+                after_commit(partial(email_copies, notifications))
+                flash(_l("Request #%(id)s has been sent to the centre.", id=filed.id), "success")
+                return redirect(url_for("assistance.detail", request_id=filed.id))
+    shown = HelpMode(form.mode.data)
+    return render_template(
+        "language_help/new.html",
+        form=form,
+        mode=shown,
+        fields=MODE_FIELDS[shown],
+        required=MODE_REQUIRED,
+        for_visitor=walk_in is not None,
+        visit=walk_in.visit if walk_in else None,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*VISITORS)
+def create():
+    profile = current_user.visitor_profile
+    return _ask(LanguageHelpForm(), profile.language_codes if profile else [])
+
+
+@bp.route("/new-for-visitor", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def create_for_visitor():
+    """Staff ask for a translation or an interpreter for a walk-in (the desk's "file a request")."""
+    form = StaffLanguageHelpForm()
+    walk_in = offer_visitors(form)
+    visitor = walk_in.visit.visitor if walk_in.visit else None
+    return _ask(form, visitor.language_codes if visitor else [], walk_in)
 
 
 @bp.get("/jobs")

@@ -13,3 +13,11 @@ class ServiceError(Exception):
         super().__init__(str(message))
         self.message = message
         self.field = field
+
+
+class InvalidInput(ServiceError):
+    """Several refusals of one input, so that a form shows every problem in one round."""
+
+    def __init__(self, problems: list[ServiceError]):
+        super().__init__(problems[0].message, problems[0].field)
+        self.problems = problems

@@ -25,7 +25,7 @@ from observer_portal.models import (
 from observer_portal.models.base import utcnow
 from observer_portal.models.election import active_election_id
 from observer_portal.search_text import search_forms, words
-from observer_portal.services import ServiceError, badges
+from observer_portal.services import InvalidInput, ServiceError, badges
 from observer_portal.services.audit import record
 from observer_portal.services.organisations import find_or_create_organisation
 
@@ -127,7 +127,7 @@ def same_name(session: Session, actor: User, full_name: str, limit: int = 5) -> 
 @dataclass
 class VisitInput:
     purposes: list[VisitPurpose]
-    arrived_at: datetime
+    arrived_at: datetime | None  # None: not given (the form says so too)
     notes: str = ""
     visitor_id: int | None = None
     new_visitor: NewVisitor | None = None
@@ -144,11 +144,7 @@ def _visitor(session: Session, actor: User, data: VisitInput) -> VisitorProfile:
         if not shown_badge and not policies.can_view_visitor(session, actor, visitor):
             _check_card(visitor, data.card_number)
         return visitor
-    new = data.new_visitor
-    if new is None or not new.full_name.strip():
-        raise ServiceError(_l("Find the visitor, or give the name of a new one."), field="full_name")
-    if not new.organisation_name.strip():
-        raise ServiceError(_l("Give the mission or media outlet."), field="organisation")
+    new = data.new_visitor  # there is one: input_problems refuses an input without a visitor
     accreditation = new.accreditation_number.strip() or None
     if accreditation:
         existing = session.scalar(select(VisitorProfile).where(policies.holds_card(accreditation)))
@@ -212,18 +208,36 @@ def _check_card(visitor: VisitorProfile, typed: str) -> None:
         )
 
 
+def input_problems(data: VisitInput, now: datetime) -> list[ServiceError]:
+    """Every refusal of what was typed, all at once: the desk shows them in one round, not
+    one per submit (a person and a session are not needed to read them)."""
+    problems = []
+    if not data.purposes:
+        problems.append(ServiceError(_l("Choose at least one purpose."), field="purposes"))
+    if data.arrived_at is None:
+        problems.append(ServiceError(_l("Give the arrival time."), field="arrived_at"))
+    elif data.arrived_at > now + timedelta(minutes=5):
+        problems.append(ServiceError(_l("The arrival time cannot be in the future."), field="arrived_at"))
+    elif data.arrived_at < now - timedelta(days=7):
+        problems.append(ServiceError(_l("Register visits within a week of the arrival."), field="arrived_at"))
+    if len(data.notes) > MAX_NOTES:
+        problems.append(ServiceError(_l("Use at most %(n)d characters.", n=MAX_NOTES), field="notes"))
+    if data.visitor_id is None:
+        new = data.new_visitor
+        if new is None or not new.full_name.strip():
+            problems.append(ServiceError(_l("Find the visitor, or give the name of a new one."), field="full_name"))
+        if new is not None and not new.organisation_name.strip():
+            problems.append(ServiceError(_l("Give the mission or media outlet."), field="organisation"))
+    return problems
+
+
 def register_visit(session: Session, actor: User, data: VisitInput) -> Visit:
     now = utcnow()
     if actor.centre_id is None:
         raise ServiceError(_l("Your account is not linked to a centre. Ask the centre staff for help."))
-    if not data.purposes:
-        raise ServiceError(_l("Choose at least one purpose."), field="purposes")
-    if data.arrived_at > now + timedelta(minutes=5):
-        raise ServiceError(_l("The arrival time cannot be in the future."), field="arrived_at")
-    if data.arrived_at < now - timedelta(days=7):
-        raise ServiceError(_l("Register visits within a week of the arrival."), field="arrived_at")
-    if len(data.notes) > MAX_NOTES:
-        raise ServiceError(_l("Use at most %(n)d characters.", n=MAX_NOTES), field="notes")
+    problems = input_problems(data, now)
+    if problems:
+        raise InvalidInput(problems)
     visitor = _visitor(session, actor, data)
     ongoing = visit_in_progress(session, visitor.id, actor.centre_id, now)
     if ongoing is not None:  # a badge scanned twice, a page sent again: one stay, one visit

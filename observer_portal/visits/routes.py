@@ -30,7 +30,7 @@ from observer_portal.streaming import fail_visibly
 from observer_portal.timezones import local_in
 from observer_portal.visits import bp
 from observer_portal.visits.chart import lay_out
-from observer_portal.visits.desk_input import prefill, visit_input
+from observer_portal.visits.desk_input import checked, prefill, visit_input
 from observer_portal.visits.export import file_name, visit_log_csv
 from observer_portal.visits.forms import MergeForm, VisitForm, VisitLogFilterForm, VisitorForm
 
@@ -101,7 +101,7 @@ def desk():
         form.visitor_id.data = str(found[0].id) if len(found) == 1 and not adding else None
         if adding:
             prefill(form, query)
-    if form.validate_on_submit():
+    if checked(form, query):
         try:
             visit = service.register_visit(db.session, current_user, visit_input(form, query))
         except service.LikelySamePerson as error:

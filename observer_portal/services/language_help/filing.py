@@ -20,6 +20,8 @@ from observer_portal.models import (
     ServiceRequest,
     TranslationJob,
     User,
+    Visit,
+    VisitorProfile,
 )
 from observer_portal.models.base import utcnow
 from observer_portal.services import ServiceError, assistance
@@ -57,6 +59,8 @@ def _validate(data: JobInput, languages: tuple[str, ...], now: datetime) -> None
             raise ServiceError(_l("Paste the text to translate."), field="text")
         if len(data.text) > MAX_TEXT:
             raise ServiceError(_l("The text is longer than %(n)d characters.", n=MAX_TEXT), field="text")
+    if data.mode == HelpMode.PHONE and not data.notes.strip():
+        raise ServiceError(_l("Say who to call, the number and what about."), field="notes")
     if data.mode == HelpMode.DOCUMENT and data.document_data is None:
         raise ServiceError(_l("Attach the document to translate."), field="document")
     if data.mode == HelpMode.INTERPRETATION:
@@ -73,9 +77,16 @@ def _validate(data: JobInput, languages: tuple[str, ...], now: datetime) -> None
 
 
 def file_job(
-    session: Session, actor: User, data: JobInput, languages: tuple[str, ...]
+    session: Session,
+    actor: User,
+    data: JobInput,
+    languages: tuple[str, ...],
+    *,
+    visitor: VisitorProfile | None = None,
+    visit: Visit | None = None,
 ) -> tuple[ServiceRequest, list[Notification]]:
-    """Create the request and its language details, then route it at once."""
+    """Create the request and its language details, then route it at once. Staff file for a
+    walk-in `visitor` (and the desk's `visit`), as for any other kind of help."""
     now = utcnow()
     _validate(data, languages, now)
     kind_type, text = "", data.text
@@ -90,6 +101,8 @@ def file_job(
         assistance.RequestInput(
             kind=kind, details=data.notes.strip(), needed_by=data.needed_by, location=data.place.strip()
         ),
+        visitor=visitor,
+        visit=visit,
     )
     session.add(
         TranslationJob(
