@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
-from functools import lru_cache
 
-from babel import Locale, support
+from babel import Locale
 from flask import current_app, g, request
 from flask_babel import format_date, get_locale
 from flask_wtf import FlaskForm
@@ -29,7 +28,6 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.i18n import messages_path
 from wtforms.validators import Length, Optional
 
 from observer_portal.i18n import SPOKEN_LANGUAGES
@@ -38,6 +36,7 @@ from observer_portal.models import Proficiency
 from observer_portal.numbers import NumberInputError, format_hint, format_number, parse_number
 from observer_portal.security import password_problem
 from observer_portal.submissions import FIELD, new_key
+from observer_portal.wtforms_messages import WTFORMS_MESSAGES
 
 PROFICIENCY_LABELS = {
     Proficiency.NATIVE: _l("Native"),
@@ -86,29 +85,6 @@ def _invisible(char: str) -> bool:
     direction marks, tag characters...), which lets "Anna" and "An\u200bna" be two people or
     hides text; the zero-width (non-)joiner stay, Persian and Indic names need them."""
     return char > "\x7f" and char not in "\u200c\u200d" and unicodedata.category(char) == "Cf"
-
-
-@lru_cache(maxsize=16)
-def _wtforms_catalog(locale_id: str) -> support.Translations:
-    return support.Translations.load(messages_path(), [locale_id], domain="wtforms")
-
-
-class WTFormsMessages:
-    """WTForms' own messages ("Not a valid choice.") in the reader's language, each catalog
-    read once per process: Flask-WTF parses the .mo file again on every request with a form."""
-
-    @staticmethod
-    def _catalog():
-        return _wtforms_catalog(str(get_locale() or "en"))
-
-    def gettext(self, string: str) -> str:
-        return self._catalog().ugettext(string)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self._catalog().ungettext(singular, plural, n)
-
-
-WTFORMS_MESSAGES = WTFormsMessages()
 
 
 class _PrintableMeta:
