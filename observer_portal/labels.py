@@ -85,6 +85,8 @@ LOCATION_LABELS = {
     LocationKind.HOTEL: _l("At my hotel"),
     LocationKind.OTHER: _l("Somewhere else"),
 }
+#: the same places, as staff filing for a visitor say them
+VISITOR_LOCATION_LABELS = {**LOCATION_LABELS, LocationKind.HOTEL: _l("At the visitor's hotel")}
 
 EQUIPMENT_KIND_LABELS = {
     EquipmentKind.LAPTOP: _l("Laptop"),

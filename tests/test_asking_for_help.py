@@ -5,6 +5,7 @@ interpreting included; the hints of one role are not shown to another."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from html import unescape
 
 import pytest
@@ -12,7 +13,8 @@ from sqlalchemy import func, select
 
 from observer_portal.extensions import db
 from observer_portal.help_choices import HELP_CHOICES, MODE_FIELDS
-from observer_portal.models import HelpMode, Proficiency, RequestStatus, ServiceRequest, TranslationJob, User
+from observer_portal.models import Election, HelpMode, Proficiency, RequestStatus, ServiceRequest, TranslationJob, User
+from observer_portal.services.elections import ElectionInput, activate, create_election
 from tests.helpers import make_user, post_form
 from tests.test_assistance import local, request_form
 from tests.test_visitor_registry import _visit, _visitor
@@ -90,9 +92,10 @@ def test_staff_file_an_interpreter_for_a_walk_in_from_the_desk(app, login_as):
     assert interpreter == f"/language-help/new-for-visitor?mode=interpretation&visitor={visitor_id}&visit={visit_id}"
     page = client.get(interpreter).get_data(as_text=True)
     assert fields_of(page) == ALWAYS | {"visitor", "visit", "starts_at", "ends_at", "place"}
-    assert re.search(
-        rf'<option[^>]*selected[^>]*value="{visitor_id}"|<option[^>]*value="{visitor_id}"[^>]*selected', page
-    )
+    # the visit's visitor is fixed (choosing another person would unlink the visit)
+    assert f'<input type="hidden" name="visitor" value="{visitor_id}">' in page
+    assert "For Luca Bianchi, during the visit that began" in page
+    assert 'href="/language-help/new-for-visitor?mode=interpretation">File it for someone else</a>' in page
     meeting = {
         "mode": "interpretation",
         "visitor": str(visitor_id),
@@ -113,7 +116,7 @@ def test_staff_file_an_interpreter_for_a_walk_in_from_the_desk(app, login_as):
         assert db.session.scalar(select(TranslationJob.mode)) == HelpMode.INTERPRETATION
 
 
-def test_a_visit_of_someone_else_is_refused_for_language_help_too(app, login_as):
+def test_a_visit_of_someone_else_is_refused_for_language_help_too_and_sending_again_files_without_it(app, login_as):
     client, desk = login_as("volunteer")
     with app.app_context():
         centre_id = db.session.get(User, desk.id).centre_id
@@ -124,9 +127,69 @@ def test_a_visit_of_someone_else_is_refused_for_language_help_too(app, login_as)
         client, "/language-help/new-for-visitor", {**data, "visitor": str(anna_id), "visit": str(borises_visit)}
     )
     assert response.status_code == 422
-    assert "This visit is not a visit of this visitor to this centre." in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "This visit is not a visit of this visitor to this centre." in html
     with app.app_context():
         assert db.session.scalar(select(func.count(ServiceRequest.id))) == 0
+    assert 'name="visit" type="hidden" value=""' in html  # said once, then no dead end
+    again = post_form(client, "/language-help/new-for-visitor", {**data, "visitor": str(anna_id), "visit": ""})
+    assert again.status_code == 302
+    with app.app_context():
+        filed = db.session.scalar(select(ServiceRequest))
+        assert (filed.visitor_id, filed.visit_id) == (anna_id, None)
+
+
+def test_a_visit_of_another_election_is_not_linked(app, login_as):
+    client, desk = login_as("volunteer")
+    with app.app_context():
+        centre_id = db.session.get(User, desk.id).centre_id
+        earlier = create_election(db.session, None, ElectionInput({"en": "Earlier"}, date(2022, 11, 20)), active=True)
+        anna = _visitor("Anna Visitor")
+        anna_id, old_visit_id = anna.id, _visit(anna, centre_id).id
+        create_election(db.session, None, ElectionInput({"en": "This one"}, date(2029, 11, 18)))
+        activate(db.session, None, db.session.scalar(select(Election).where(Election.id != earlier.id)))
+        db.session.commit()
+    data = {"mode": "written", "source": "ru", "target": "en", "text": "Протокол", "needed_by": local(5, app)}
+    response = post_form(
+        client, "/language-help/new-for-visitor", {**data, "visitor": str(anna_id), "visit": str(old_visit_id)}
+    )
+    assert response.status_code == 422
+    assert "This visit belongs to another election: file the request without it." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ServiceRequest.id))) == 0
+
+
+def test_only_what_the_kind_of_help_asks_for_is_kept(app, login_as):
+    """A forged form sends the fields of every kind: a written translation keeps no meeting
+    place, a meeting keeps no pasted text, a phone call neither."""
+    client, _ = login_as("observer")
+    both = {"source": "ru", "target": "en", "text": "SECRET TEXT", "place": "Hotel Renaissance"}
+    sent = {
+        "written": {**both, "needed_by": local(5, app)},
+        "interpretation": {**both, "starts_at": local(24, app), "ends_at": local(25, app)},
+        "phone": {**both, "needed_by": local(5, app), "notes": "Call the TEC"},
+    }
+    for mode, data in sent.items():
+        assert post_form(client, "/language-help/new", {**data, "mode": mode}).status_code == 302, mode
+    with app.app_context():
+        kept = {
+            job.mode.value: (job.source_text, job.place, job.request.location)
+            for job in db.session.scalars(select(TranslationJob))
+        }
+    assert kept == {
+        "written": ("SECRET TEXT", "", ""),
+        "interpretation": ("", "Hotel Renaissance", "Hotel Renaissance"),
+        "phone": ("", "", ""),
+    }
+
+
+def test_the_phone_notes_are_named_as_asked_in_the_list_of_problems(app, login_as):
+    client, _ = login_as("observer")
+    data = {"mode": "phone", "source": "ru", "target": "de", "notes": " ", "needed_by": local(5, app)}
+    html = post_form(client, "/language-help/new?lang=de", data).get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
+    assert '<a href="#notes">Wen anrufen, die Nummer und worum es geht:' in summary
+    assert "optional" not in summary
 
 
 def test_a_volunteer_only_hint_is_shown_to_volunteers_only(app, login_as):

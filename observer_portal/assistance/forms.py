@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from observer_portal.assistance.walk_in import WalkInForm
 from observer_portal.forms import LocalDateTimeField, PortalForm, as_choices
-from observer_portal.labels import LOCATION_LABELS, PRIORITY_LABELS, REQUEST_KIND_LABELS
+from observer_portal.labels import LOCATION_LABELS, PRIORITY_LABELS, REQUEST_KIND_LABELS, VISITOR_LOCATION_LABELS
 from observer_portal.lazy_text import _l
 from observer_portal.services.assistance import GENERAL_KINDS, MAX_DETAILS
 
@@ -36,7 +36,14 @@ class RequestForm(PortalForm):
 
 
 class StaffRequestForm(WalkInForm, RequestForm):
+    """The same request, worded for the staff member filing it for a visitor."""
+
     submit = SubmitField(_l("File request"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.label.text = _l("What does the visitor need?")
+        self.location_kind.choices = as_choices((k.value, v) for k, v in VISITOR_LOCATION_LABELS.items())
 
 
 class ActionForm(PortalForm):

@@ -35,8 +35,9 @@ class WalkIn:
 
     def visitor(self, form: WalkInForm) -> VisitorProfile | None:
         """The chosen visitor once the form is valid, or None with the form told why."""
-        if self.mismatched:
+        if self.mismatched:  # said once: sent again, the request is filed without that visit
             form.form_errors.append(str(_l("This visit is not a visit of this visitor to this centre.")))
+            form.visit.data = ""
             return None
         return db.session.get(VisitorProfile, int(form.visitor.data))
 

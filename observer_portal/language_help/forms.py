@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from observer_portal.assistance.walk_in import WalkInForm
 from observer_portal.forms import LocalDateTimeField, PortalForm
 from observer_portal.lazy_text import _l
+from observer_portal.models import HelpMode
 from observer_portal.services.documents import MAX_DOCUMENT_BYTES, MiB
 from observer_portal.services.language_help import MAX_TEXT
 
@@ -28,18 +29,20 @@ class LanguageHelpForm(PortalForm):
     starts_at = LocalDateTimeField(_l("Meeting starts (local time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     ends_at = LocalDateTimeField(_l("Meeting ends (local time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     place = StringField(_l("Place of the meeting"), validators=[Optional(), Length(max=200)])
-    needed_by = LocalDateTimeField(
-        _l("Needed by (local time)"),
-        description=_l("For written translations and phone calls."),
-        format="%Y-%m-%dT%H:%M",
-        validators=[Optional()],
-    )
+    needed_by = LocalDateTimeField(_l("Needed by (local time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     notes = TextAreaField(
         _l("Anything the volunteer should know (optional)"),
         validators=[Optional(), Length(max=2000)],
         render_kw={"rows": 3},
     )
     submit = SubmitField(_l("Send request"))
+
+    def word_for(self, mode: HelpMode) -> None:
+        """The notes of a phone call are what the call is about: labelled so, required, and
+        named so in the list of problems too."""
+        if mode == HelpMode.PHONE:
+            self.notes.label.text = _l("Who to call, the number and what about")
+            self.notes.flags.required = True
 
 
 class StaffLanguageHelpForm(WalkInForm, LanguageHelpForm):

@@ -93,6 +93,7 @@ def _ask(form: LanguageHelpForm, spoken: list[str], walk_in: WalkIn | None = Non
                 flash(_l("Request #%(id)s has been sent to the centre.", id=filed.id), "success")
                 return redirect(url_for("assistance.detail", request_id=filed.id))
     shown = HelpMode(form.mode.data)
+    form.word_for(shown)
     return render_template(
         "language_help/new.html",
         form=form,

@@ -32,6 +32,7 @@ from observer_portal.models import (
 )
 from observer_portal.models.assistance import open_requests
 from observer_portal.models.base import utcnow
+from observer_portal.models.election import active_election_id
 from observer_portal.policies import (
     can_be_assigned,
     can_view_visitor,
@@ -143,6 +144,10 @@ def create_request(
         centre_id, requester_id, filed_by = actor.centre_id, actor.id, None
         visitor = actor.visitor_profile
     elif actor.role.is_staff:
+        if actor.centre_id is None:  # an administrator of no centre: the desk of a centre files
+            raise ServiceError(
+                _l("Your account is not linked to a centre: requests for visitors are filed by a centre's staff.")
+            )
         if visitor is None:
             raise ServiceError(_l("Choose the visitor this request is for."), field="visitor")
         if not can_view_visitor(session, actor, visitor):  # another centre's: their visit is registered first
@@ -156,6 +161,8 @@ def create_request(
         raise ServiceError(_l("Your account is not linked to a centre. Ask the centre staff for help."))
     if visit is not None and (visitor is None or visit.visitor_id != visitor.id or visit.centre_id != centre_id):
         raise ServiceError(_l("This visit is not a visit of this visitor to this centre."), field="visitor")
+    if visit is not None and visit.election_id != session.scalar(select(active_election_id())):
+        raise ServiceError(_l("This visit belongs to another election: file the request without it."), field="visitor")
     if visit is None and visitor is not None:
         visit = visit_in_progress(session, visitor.id, centre_id, now)
     request = ServiceRequest(

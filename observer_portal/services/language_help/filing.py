@@ -4,8 +4,9 @@ briefing in their language; each is routed at once."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from pathlib import PurePosixPath
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,6 +46,25 @@ class JobInput:
     ends_at: datetime | None = None
     place: str = ""
     notes: str = ""
+
+
+def what_the_mode_asks(data: JobInput) -> JobInput:
+    """Only what this kind of help asks for: a text sent along with a meeting, a place with a
+    written translation (a forged form; the page shows only the mode's fields) is not kept.
+    A meeting is needed by its start; a document is known by its name alone, not its path."""
+    mode = data.mode
+    meeting = mode == HelpMode.INTERPRETATION
+    document = mode == HelpMode.DOCUMENT
+    return replace(
+        data,
+        text=data.text if mode == HelpMode.WRITTEN else "",
+        document_name=PurePosixPath((data.document_name or "").replace("\\", "/")).name if document else "",
+        document_data=data.document_data if document else None,
+        starts_at=data.starts_at if meeting else None,
+        ends_at=data.ends_at if meeting else None,
+        place=data.place if meeting else "",
+        needed_by=data.starts_at if meeting and data.starts_at else data.needed_by,
+    )
 
 
 def _validate(data: JobInput, languages: tuple[str, ...], now: datetime) -> None:
@@ -88,12 +108,11 @@ def file_job(
     """Create the request and its language details, then route it at once. Staff file for a
     walk-in `visitor` (and the desk's `visit`), as for any other kind of help."""
     now = utcnow()
+    data = what_the_mode_asks(data)
     _validate(data, languages, now)
     kind_type, text = "", data.text
     if data.mode == HelpMode.DOCUMENT:
         kind_type, text = read_document(data.document_name, data.document_data or b"", max_chars=MAX_TEXT)
-    if data.mode == HelpMode.INTERPRETATION:
-        data.needed_by = data.starts_at
     kind = RequestKind.TRANSLATION if data.mode.is_written else RequestKind.INTERPRETATION
     request = assistance.create_request(
         session,
@@ -111,11 +130,11 @@ def file_job(
             target_lang=data.target,
             mode=data.mode,
             source_text=text,
-            document_name=(data.document_name or "")[:200] if data.mode == HelpMode.DOCUMENT else "",
+            document_name=data.document_name[:200],
             document_type=kind_type,
-            document_data=data.document_data if data.mode == HelpMode.DOCUMENT else None,
-            starts_at=data.starts_at if data.mode == HelpMode.INTERPRETATION else None,
-            ends_at=data.ends_at if data.mode == HelpMode.INTERPRETATION else None,
+            document_data=data.document_data,
+            starts_at=data.starts_at,
+            ends_at=data.ends_at,
             place=data.place.strip(),
         )
     )
