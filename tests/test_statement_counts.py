@@ -84,9 +84,9 @@ def _seed(people: dict, count: int, start: int) -> None:
             db.session.add(
                 Notification(user_id=people[role].id, kind="request.status", params={"id": 1, "status": "new"})
             )
-        record(db.session, people["admin"], "account.updated", people["observer"], note=str(n))
     db.session.flush()
-    for n in numbers:
+    for n in numbers:  # the audit trail interleaves events of several kinds, as in real life
+        record(db.session, people["admin"], "account.updated", people["observer"], note=str(n))
         create_request(
             db.session,
             observer,
