@@ -157,6 +157,17 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:] if name else code
 
 
+def language_in_sentence(code: str) -> str:
+    """A language's name as a sentence says it in the current UI locale: CLDR's own form,
+    lower case where the language writes it so ("parle allemand et français", "на языке
+    «немецкий»"), capitalised where it is a noun ("spricht Deutsch"). `language_name` is the
+    form that starts a label or a list item."""
+    try:
+        return Locale.parse(code).get_display_name(get_locale()) or code
+    except (ValueError, LookupError):
+        return code
+
+
 def language_choices() -> list[tuple[str, str]]:
     return [(code, language_name(code)) for code in SPOKEN_LANGUAGES]
 

@@ -202,12 +202,12 @@ HELP_MODE_TITLES = {  # what a language request is, for everyone who reads it af
 
 def unroutable_message(reason: dict | None) -> str:
     """Why nobody could take a language job, in the reader's language."""
-    from observer_portal.i18n import language_name
+    from observer_portal.i18n import language_in_sentence
 
     if not reason:
         return ""
     code = reason.get("code")
-    params = {key: language_name(value) for key, value in (reason.get("params") or {}).items()}
+    params = {key: language_in_sentence(value) for key, value in (reason.get("params") or {}).items()}
     if code == "nobody_on_duty":
         return str(_l("No volunteer is on duty at the moment."))
     if code == "nobody_speaks":
@@ -219,7 +219,7 @@ def unroutable_message(reason: dict | None) -> str:
         return str(_l("Everyone on duty who speaks %(source)s and %(target)s has declined.", **pair))
     if code == "all_busy":
         return str(_l("Everyone who speaks %(source)s and %(target)s is already booked at that time.", **pair))
-    return str(code)
+    return str(UNROUTABLE_REASON_LABELS.get(code, _l("No reason was recorded.")))  # never the raw code
 
 
 PURPOSE_LABELS = {

@@ -9,7 +9,7 @@ from flask_babel import get_locale
 
 from observer_portal import labels, navigation, policies
 from observer_portal.forms import PROFICIENCY_LABELS, form_problems
-from observer_portal.i18n import LOCALES, country_name, language_name
+from observer_portal.i18n import LOCALES, country_name, language_in_sentence, language_name
 from observer_portal.lazy_text import local_number
 from observer_portal.services import machine_drafts
 from observer_portal.services.markdown_text import render_markdown
@@ -104,6 +104,7 @@ def init_templating(app: Flask) -> None:
         switch_language_url=switch_language_url,
         current_locale_code=current_locale_code,
         language_name=language_name,
+        language_in_sentence=language_in_sentence,
         country_name=country_name,
         format_number=local_number,
         unroutable_message=labels.unroutable_message,

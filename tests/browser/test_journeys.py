@@ -198,8 +198,8 @@ def test_observer_in_german_gets_a_translation_from_the_german_speaking_voluntee
     observer.get_by_role("link", name="Um Hilfe bitten").click()
     observer.get_by_role("link", name="Einen Text übersetzen").click()  # the kind first, then its fields
     expect(observer.get_by_label("Dokument")).to_have_count(0)
-    observer.get_by_label("Aus").select_option("ru")
-    observer.get_by_label("In (Pflichtfeld)", exact=True).select_option("de")
+    observer.get_by_label("Ausgangssprache").select_option("ru")
+    observer.get_by_label("Zielsprache (Pflichtfeld)", exact=True).select_option("de")
     observer.get_by_label("Zu übersetzender Text").fill("Явка избирателей на 12:00 — 41,2 %.")
     observer.get_by_role("button", name="Anfrage senden").click()
     expect(observer.locator("dd strong")).to_have_text("Zugewiesen")

@@ -1,0 +1,82 @@
+"""Words a native reader found wrong (issue 18), fixed once and kept fixed: the approved
+term of each language where one was chosen, the rejected one nowhere in the catalog, and
+language names written as a sentence of each language writes them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from flask_babel import force_locale
+
+from observer_portal.labels import unroutable_message
+
+CATALOGS = Path(__file__).resolve().parents[1] / "translations"
+
+#: (language, msgid) → the approved translation
+APPROVED = {
+    ("ru", "Briefing"): "Брифинг",
+    ("ru", "Briefings"): "Брифинги",
+    ("kk", "Status"): "Мәртебесі",
+    ("kk", "Condition"): "Жай-күйі",
+    ("kk", "State"): "Жағдайы",
+    ("kk", "Cancelled"): "Тоқтатылды",
+    ("de", "From"): "Ausgangssprache",
+    ("de", "Into"): "Zielsprache",
+    ("de", "Back by (local time)"): "Rückgabe bis (Ortszeit)",
+    ("fr", "Language jobs"): "Tâches linguistiques",
+    ("fr", "Front desk"): "Réception",
+}
+#: words a language's catalog must not use: what the native reader rejected, and why
+REJECTED = {
+    "ru": (re.compile(r"справк|справок", re.I), "a briefing is «брифинг», «справка» reads as a certificate"),
+    "kk": (re.compile(r"\bжоба", re.I), "a draft is «нобай», «жоба» is a project"),
+    "de": (re.compile(r"Freiwillige/r"), "one gender-neutral form: «freiwillige Person», plural «Freiwillige»"),
+    "fr": (
+        re.compile(r"Personne trouvé|Missions linguistiques|du %\(source\)s"),
+        "agreement, and missions are observers'",
+    ),
+}
+
+
+def catalog(code: str):
+    with open(CATALOGS / code / "LC_MESSAGES" / "messages.po", "rb") as po:
+        return read_po(po)
+
+
+@pytest.mark.parametrize("code", ["de", "fr", "ru", "kk"])
+def test_approved_terms_are_used_and_rejected_ones_are_gone(code):
+    messages = catalog(code)
+    for (language, msgid), approved in APPROVED.items():
+        if language == code:
+            assert messages[msgid].string == approved, msgid
+    pattern, why = REJECTED[code]
+    found = []
+    for message in messages:
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        found += [text for text in texts if text and pattern.search(text)]
+    assert found == [], why
+
+
+@pytest.mark.parametrize(
+    ("code", "expected", "not_expected"),
+    [
+        ("fr", "ne parle à la fois allemand et français", "Allemand"),
+        ("ru", "«немецкий» и «французский»", "«Немецкий»"),
+        ("kk", "қатар білетін ешкім жоқ: неміс тілі, француз тілі.", "тілдерін"),
+        ("de", "sowohl Deutsch als auch Französisch", "deutsch "),
+        ("en", "both German and French", "german"),
+    ],
+)
+def test_language_names_inside_a_sentence_are_written_as_the_language_writes_them(app, code, expected, not_expected):
+    with app.test_request_context(), force_locale(code):
+        sentence = unroutable_message({"code": "nobody_speaks_both", "params": {"source": "de", "target": "fr"}})
+    assert expected in sentence
+    assert not_expected not in sentence
+
+
+def test_an_unknown_reason_is_a_sentence_not_its_code(app):
+    with app.test_request_context(), force_locale("en"):
+        assert unroutable_message({"code": "some_new_reason"}) == "No reason was recorded."
