@@ -79,6 +79,28 @@ def _languages(value: str) -> list[str]:
     return codes
 
 
+#: Which languages a reader's language falls back to for content that is not (yet) in it.
+DEFAULT_CONTENT_FALLBACKS = "kk:ru,en;ru:en;de:en;fr:en"
+
+
+def _content_fallbacks(value: str) -> dict[str, tuple[str, ...]]:
+    """`kk:ru,en;de:en`: a Kazakh reader gets Russian, then English; a German reader English."""
+    from observer_portal.i18n import LOCALES
+
+    chains: dict[str, tuple[str, ...]] = {}
+    for part in filter(None, (piece.strip() for piece in value.split(";"))):
+        reader, separator, rest = part.partition(":")
+        chain = tuple(code.strip().lower() for code in rest.split(",") if code.strip())
+        codes = (reader.strip().lower(), *chain)
+        if not separator or any(code not in LOCALES for code in codes) or len(set(codes)) != len(codes):
+            raise ConfigError(
+                f"CONTENT_FALLBACKS is LOCALE:LOCALE,… separated by ';' with locales of {', '.join(LOCALES)}; "
+                f"got {part!r}"
+            )
+        chains[codes[0]] = chain
+    return chains
+
+
 #: Where links in e-mails and calendar feeds point outside production, when not set.
 DEFAULT_BASE_URLS = {"development": "http://127.0.0.1:5000", "testing": "http://localhost"}
 
@@ -197,6 +219,7 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "TRANSLATOR": _translator(env.get("TRANSLATOR", "none")),
         # Languages offered for translation and interpretation requests (any two form a pair).
         "TRANSLATION_LANGUAGES": _languages(env.get("TRANSLATION_LANGUAGES", "en,de,fr,ru,kk")),
+        "CONTENT_FALLBACKS": _content_fallbacks(env.get("CONTENT_FALLBACKS", DEFAULT_CONTENT_FALLBACKS)),
         "TRANSLATOR_URL": env.get("TRANSLATOR_URL", ""),
         "TRANSLATOR_API_KEY": env.get("TRANSLATOR_API_KEY", ""),
         "TRANSLATOR_TIMEOUT": float(env.get("TRANSLATOR_TIMEOUT", "10")),

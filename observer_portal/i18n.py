@@ -129,6 +129,17 @@ def select_locale() -> str:
     return _choose(request.args.get("lang"))
 
 
+def content_chain(locale: str) -> tuple[str, ...]:
+    """The languages content falls back to for a reader of `locale`, best first (the
+    CONTENT_FALLBACKS setting: kk → ru → en, de and fr → en by default)."""
+    from observer_portal.config import DEFAULT_CONTENT_FALLBACKS, _content_fallbacks
+
+    chains = current_app.config.get("CONTENT_FALLBACKS") if current_app else None
+    if chains is None:
+        chains = _content_fallbacks(DEFAULT_CONTENT_FALLBACKS)
+    return chains.get(locale, ())
+
+
 def reader_locale() -> str:
     """The language of whoever is being written for: the request's, the one forced for an
     e-mail, else the default (the command line)."""

@@ -27,8 +27,12 @@ class LocalText(str):
 
 
 def localized(texts: Mapping[str, str] | None, locale: str, own: str | None = None) -> LocalText:
+    """The reader's text, else the first of their fallback chain (content_chain), else the
+    entity's own language, else any filled one."""
+    from observer_portal.i18n import content_chain
+
     texts = texts or {}
-    for code in (locale, own, *LOCALES):
+    for code in (locale, *content_chain(locale), own, *LOCALES):
         if code and (texts.get(code) or "").strip():
             return LocalText(texts[code].strip(), code)
     return LocalText("", locale)

@@ -48,9 +48,11 @@ def short_day(day, skeleton: str = "MMMd") -> str:
 
 def briefing_text(briefing):
     """The text of a briefing the reader reads: theirs, else the original (services.briefings)."""
+    from observer_portal.i18n import content_chain
     from observer_portal.services.briefings import text_for
 
-    return text_for(briefing, current_locale_code())
+    locale = current_locale_code()
+    return text_for(briefing, locale, content_chain(locale))
 
 
 def time_zone_label(name: str) -> str:

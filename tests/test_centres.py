@@ -56,15 +56,17 @@ def test_an_administrator_sets_up_a_centre_every_reader_sees_in_their_language(a
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/centres/oral")
     reader = app.test_client()
-    for locale, name, region_lang in (
-        ("en", NAMES["en"], "kk"),  # no English region: the centre's own language
-        ("de", NAMES["kk"], "kk"),  # no German name: Kazakh, the centre's language
-        ("fr", NAMES["kk"], "kk"),
-        ("ru", NAMES["ru"], "ru"),
-        ("kk", NAMES["kk"], "kk"),
+    # the reader's language, then their fallback chain (CONTENT_FALLBACKS: de, fr → en), then
+    # the centre's own language: no English region, so Kazakh for English, German and French
+    for locale, name, name_lang, region_lang in (
+        ("en", NAMES["en"], "en", "kk"),
+        ("de", NAMES["en"], "en", "kk"),  # no German name: English, the German reader's fallback
+        ("fr", NAMES["en"], "en", "kk"),
+        ("ru", NAMES["ru"], "ru", "ru"),
+        ("kk", NAMES["kk"], "kk", "kk"),
     ):
         page = _page(reader, "/centres/oral", locale)
-        assert f'<h1 lang="{"en" if locale == "en" else ("ru" if locale == "ru" else "kk")}">{name}</h1>' in page
+        assert f'<h1 lang="{name_lang}">{name}</h1>' in page, locale
         assert f'<span lang="{region_lang}">' in page
         home = _page(reader, "/", locale)
         assert name in home

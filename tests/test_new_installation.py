@@ -99,8 +99,8 @@ def test_an_empty_database_becomes_a_working_centre_through_its_pages(app):
     reader = app.test_client()
     expected = {  # (election, centre name, region) as each reader sees them
         "en": (ELECTION["en"], CENTRE["name_en"], CENTRE["region_kk"]),
-        "de": (ELECTION["en"], CENTRE["name_kk"], CENTRE["region_de"]),
-        "fr": (ELECTION["en"], CENTRE["name_kk"], CENTRE["region_kk"]),
+        "de": (ELECTION["en"], CENTRE["name_en"], CENTRE["region_de"]),
+        "fr": (ELECTION["en"], CENTRE["name_en"], CENTRE["region_kk"]),
         "ru": (ELECTION["ru"], CENTRE["name_ru"], CENTRE["region_ru"]),
         "kk": (ELECTION["kk"], CENTRE["name_kk"], CENTRE["region_kk"]),
     }

@@ -14,7 +14,7 @@ from observer_portal.briefings.forms import FIGURE_ROWS, BriefingFilterForm, Bri
 from observer_portal.extensions import db
 from observer_portal.forms import ConfirmForm, as_choices, read_filters, show_form_error
 from observer_portal.http_caching import shared_page
-from observer_portal.i18n import LOCALES
+from observer_portal.i18n import LOCALES, content_chain
 from observer_portal.jobs import email_copies, make_after_commit
 from observer_portal.labels import TOPIC_LABELS
 from observer_portal.lazy_text import _l
@@ -75,7 +75,8 @@ def index():
         ),
     )
     locale = _locale()
-    rows = [(b, service.text_for(b, locale), service.translation_state(b, locale)) for b in items]
+    chain = content_chain(locale)
+    rows = [(b, service.text_for(b, locale, chain), service.translation_state(b, locale)) for b in items]
     next_args = carried_args(request.args, (field.name for field in form))
     return render_template("briefings/index.html", form=form, rows=rows, next_cursor=next_cursor, next_args=next_args)
 
@@ -91,10 +92,12 @@ def detail(centre_slug: str, slug: str):
     if briefing is None or not (public or policies.can_view_unpublished_briefing(current_user, briefing)):
         abort(404)
     locale = _locale()
+    text = service.text_for(briefing, locale, content_chain(locale))
     return render_template(
         "briefings/detail.html",
         briefing=briefing,
-        text=service.text_for(briefing, locale),
+        text=text,
+        other_languages=service.other_languages(briefing, text.locale, locale),
         state=service.translation_state(briefing, locale),
         locale=locale,
         wish_form=ConfirmForm(prefix="wish")

@@ -71,9 +71,24 @@ def translation_state(briefing: Briefing, locale: str) -> str:
     return MACHINE_DRAFT if translation.origin == TranslationOrigin.MACHINE else HUMAN_DRAFT
 
 
-def text_for(briefing: Briefing, locale: str) -> BriefingTranslation:
-    """The translation to show in `locale`: its own text when there is one, else the original."""
-    return briefing.translation(locale) or briefing.original
+def text_for(briefing: Briefing, locale: str, chain: tuple[str, ...] = ()) -> BriefingTranslation:
+    """The text to show a reader of `locale`: theirs when there is one (a draft says so);
+    else the first language of their fallback `chain` whose text a person has reviewed and
+    that is up to date (or the original); else the original, which is authoritative."""
+    own = briefing.translation(locale)
+    if own is not None:
+        return own
+    for code in chain:
+        if translation_state(briefing, code) in (ORIGINAL, REVIEWED):
+            return briefing.translation(code) or briefing.original
+    return briefing.original
+
+
+def other_languages(briefing: Briefing, shown: str, reader: str) -> list[str]:
+    """The languages the briefing can also be read in (the original and every translation),
+    but the one shown and the reader's own, in the portal's order of languages."""
+    available = {text.locale for text in briefing.translations}  # the original is one of them
+    return [code for code in LOCALES if code in available and code not in (shown, reader)]
 
 
 # ---------------------------------------------------------------- reading
