@@ -80,3 +80,24 @@ def test_language_names_inside_a_sentence_are_written_as_the_language_writes_the
 def test_an_unknown_reason_is_a_sentence_not_its_code(app):
     with app.test_request_context(), force_locale("en"):
         assert unroutable_message({"code": "some_new_reason"}) == "No reason was recorded."
+
+
+@pytest.mark.parametrize("code", ["en", "de", "fr", "ru", "kk"])
+def test_no_two_labels_of_one_kind_read_the_same(code):
+    """Statuses, kinds, conditions, actions…: two different labels of one table that read
+    the same in a language would make two states indistinguishable to its readers."""
+    from babel.support import Translations
+
+    from observer_portal import labels
+
+    translations = Translations.load(str(CATALOGS), [code])
+    same = {}
+    for name, table in vars(labels).items():
+        if not (name.endswith(("_LABELS", "_TITLES", "_BUTTONS")) and isinstance(table, dict)):
+            continue
+        read = {}
+        for text in table.values():
+            msgid = text._args[0]  # a LazyText's msgid
+            read.setdefault(translations.ugettext(msgid), set()).add(msgid)
+        same |= {(name, reading): msgids for reading, msgids in read.items() if len(msgids) > 1}
+    assert same == {}
