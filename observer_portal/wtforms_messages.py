@@ -3,8 +3,9 @@
 Each catalog is read once per process (Flask-WTF parses the .mo file again on every request
 with a form). WTForms' catalogs leave a few messages untranslated (fuzzy or empty entries, messages
 newer than the catalogs): those are translated in the portal's catalog (`GAPS`, extracted
-by pybabel like every other string) and laid over WTForms' own, so no form answers a German
-reader in English. `tests/test_form_text.py` checks every WTForms message in all five."""
+by pybabel like every other string) and laid over WTForms' own — where both have one, the
+portal's wins (Russian "точно 1 символа" was WTForms'), so no form answers a German reader in
+English. `tests/test_form_text.py` checks every WTForms message in all five."""
 
 from __future__ import annotations
 
@@ -46,8 +47,7 @@ def wtforms_catalog(locale_id: str) -> support.Translations:
     ours = support.Translations.load(str(PORTAL_CATALOGS), [locale_id], domain="messages")
     if isinstance(catalog, support.Translations) and isinstance(ours, support.Translations):
         for key, text in ours._catalog.items():  # noqa: SLF001 - gettext's own table
-            current = catalog._catalog.get(key)  # noqa: SLF001
-            if _is_wtforms_message(key) and (not current or current in _wtforms_msgids()):  # none, "" or English
+            if text and _is_wtforms_message(key):  # ours, reviewed by our readers, wins
                 catalog._catalog[key] = text  # noqa: SLF001
     return catalog
 

@@ -101,3 +101,14 @@ def test_no_two_labels_of_one_kind_read_the_same(code):
             read.setdefault(translations.ugettext(msgid), set()).add(msgid)
         same |= {(name, reading): msgids for reading, msgids in read.items() if len(msgids) > 1}
     assert same == {}
+
+
+def test_the_portals_wording_of_a_wtforms_message_wins_over_wtforms_own():
+    """WTForms' Russian "точно 1 символа" (wrong case for one) and "Выбор не может быть None"
+    (a raw value) are replaced by the portal's reviewed text."""
+    from observer_portal.wtforms_messages import wtforms_catalog
+
+    russian = wtforms_catalog("ru")
+    exactly = ("Field must be exactly %(max)d character long.", "Field must be exactly %(max)d characters long.")
+    assert russian.ungettext(*exactly, 1) == "Значение должно содержать ровно %(max)d символ."
+    assert "None" not in russian.ugettext("Choices cannot be None.")

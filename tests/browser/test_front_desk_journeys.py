@@ -43,7 +43,7 @@ def test_a_scanned_badge_and_one_submit_register_a_returning_visitor(app, live_s
             code = badge_code(hannah.id)
     sent = desk_ready(app, live_server, page)
     # the search field has the focus: the scanner types into it and presses Enter
-    assert page.evaluate("document.activeElement.name") == "q"
+    expect(page.locator("input[name=q]")).to_be_focused()
     page.keyboard.type(code)
     page.keyboard.press("Enter")
     expect(page.get_by_text("Hannah Müller").first).to_be_visible()
@@ -53,7 +53,9 @@ def test_a_scanned_badge_and_one_submit_register_a_returning_visitor(app, live_s
     expect(page.get_by_text("Visit of Hannah Müller registered.")).to_be_visible()
     assert len(sent) == 1
     assert visits_of(app, "Hannah Müller") == 1
-    assert page.evaluate("document.activeElement.name") == "q"  # ready for the next in the queue
+    expect(
+        page.locator("input[name=q]")
+    ).to_be_focused()  # ready for the next in the queue (autofocus waits for a frame)
 
 
 def test_a_card_number_typed_into_the_search_finds_the_visitor_whatever_the_case(app, live_server, page: Page):
