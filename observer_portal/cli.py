@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from observer_portal.demo import DEMO_PASSWORD, load_demo
 from observer_portal.extensions import db
+from observer_portal.glossary_cli import glossary_cli
 from observer_portal.i18n import SPOKEN_LANGUAGES
 from observer_portal.models import Centre, Proficiency, Role
 from observer_portal.services import ServiceError, accounts
@@ -199,6 +200,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(backup_cli)
     app.cli.add_command(loans_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(glossary_cli)
     app.cli.add_command(visits_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)

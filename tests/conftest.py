@@ -250,6 +250,8 @@ ENGINE_INDEPENDENT = {
     "test_machine_translation.py",
     "test_absolute_links.py",
     "test_page_ids.py",  # the markup of every page: templates, not SQL
+    "test_catalog_terms.py",  # the catalogs' words
+    "test_glossary.py",  # the glossary file and the catalogs
     "test_statement_counts.py",  # how many statements a page costs: the app's queries, the same on both
 }
 

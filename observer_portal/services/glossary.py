@@ -1,0 +1,195 @@
+"""The electoral glossary as data: each term with its definition, an approved (or proposed)
+translation in every language of the portal, a note, and the stem by which an inflected
+form is still recognised ("заявк" finds заявка, заявку, заявки).
+
+It is kept as TBX (`observer_portal/data/glossary.tbx`, TBX-Basic: the termbase exchange
+format Weblate, CAT tools and translate-toolkit read and write) and can be exported and
+imported as TBX or CSV (`flask glossary export|import`). The UI catalogs are tested against
+it (`tests/test_glossary.py`): a message whose English names an approved term must use the
+term's approved translation in every language."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET  # noqa: S405 - writing, and reading through defusedxml below
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from defusedxml.ElementTree import fromstring
+
+from observer_portal.i18n import LOCALES
+from observer_portal.services.csv_safety import csv_line
+
+SEED = Path(__file__).resolve().parents[1] / "data" / "glossary.tbx"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+APPROVED, PROPOSED = "approved", "proposed"
+STATUSES = (APPROVED, PROPOSED)
+#: TBX-Basic's administrative status values for ours
+TBX_STATUS = {APPROVED: "preferredTerm-admn-sts", PROPOSED: "admittedTerm-admn-sts"}
+
+
+class GlossaryError(ValueError):
+    """A file that is not a glossary this portal can read: says where and why."""
+
+
+@dataclass
+class Term:
+    key: str  # a stable identifier ("polling-station")
+    texts: dict[str, str]  # locale → the term
+    definition: str = ""  # in English
+    note: str = ""
+    status: str = APPROVED
+    stems: dict[str, str] = field(default_factory=dict)  # locale → what every inflected form contains
+
+    def stem(self, locale: str) -> str:
+        return self.stems.get(locale) or self.texts.get(locale, "")
+
+    def pattern(self, locale: str) -> re.Pattern:
+        """Where the term stands in a text of `locale` (any case; inflected, by its stem; a
+        stem may list alternatives with "|" where the word changes inside: "заявк|заявок")."""
+        stem = "(?:" + "|".join(re.escape(part) for part in self.stem(locale).split("|")) + ")"
+        # English: the term or its plural ("visit" is not "visitor"); elsewhere any ending of
+        # the declared stem; German compounds hold it at their end ("Sprachanfrage")
+        ending = "s?" if locale == "en" else r"\w*" if self.stems.get(locale) else ""
+        start = r"\w*" if locale == "de" else r"(?<!\w)"
+        return re.compile(rf"{start}{stem}{ending}(?!\w)", re.IGNORECASE)
+
+
+# ------------------------------------------------------------------------------------ TBX
+
+
+def read_tbx(data: bytes) -> list[Term]:
+    """A TBX file's term entries: ours, or one written by another tool (any subset of the
+    languages; a tool that writes no id gets one from the English term)."""
+    try:
+        root = fromstring(data)
+    except Exception as error:  # defusedxml's and ElementTree's errors alike
+        raise GlossaryError(f"not a TBX file: {error}") from None
+    entries = root.findall(".//termEntry")
+    if root.tag not in ("martif", "tbx") or not entries:
+        raise GlossaryError("not a TBX file: no <termEntry> in a <martif> or <tbx> document")
+    terms = []
+    for number, entry in enumerate(entries, start=1):
+        term = Term(key=entry.get("id", ""), texts={})
+        for descrip in entry.findall("descrip"):
+            if descrip.get("type") == "definition":
+                term.definition = (descrip.text or "").strip()
+        term.note = " ".join((note.text or "").strip() for note in entry.findall("note")).strip()
+        for lang_set in entry.findall("langSet"):
+            locale = (lang_set.get(XML_LANG) or lang_set.get("lang") or "").split("-")[0].lower()
+            words = lang_set.find(".//term")
+            if locale not in LOCALES or words is None or not (words.text or "").strip():
+                continue
+            term.texts[locale] = " ".join(words.text.split())
+            for term_note in lang_set.iter("termNote"):
+                kind, value = term_note.get("type"), (term_note.text or "").strip()
+                if kind == "administrativeStatus" and value == TBX_STATUS[PROPOSED]:
+                    term.status = PROPOSED
+                if kind == "x-stem" and value:
+                    term.stems[locale] = value
+        if "en" not in term.texts:
+            raise GlossaryError(f"term entry {number} has no English term")
+        term.key = term.key or slug(term.texts["en"])
+        terms.append(term)
+    return terms
+
+
+def write_tbx(terms: list[Term]) -> bytes:
+    root = ET.Element("martif", {"type": "TBX-Basic", XML_LANG: "en"})
+    header = ET.SubElement(ET.SubElement(root, "martifHeader"), "fileDesc")
+    ET.SubElement(ET.SubElement(header, "sourceDesc"), "p").text = "Observer Portal electoral glossary"
+    body = ET.SubElement(ET.SubElement(root, "text"), "body")
+    for term in terms:
+        entry = ET.SubElement(body, "termEntry", {"id": term.key})
+        if term.definition:
+            ET.SubElement(entry, "descrip", {"type": "definition"}).text = term.definition
+        if term.note:
+            ET.SubElement(entry, "note").text = term.note
+        for locale in LOCALES:
+            if locale not in term.texts:
+                continue
+            tig = ET.SubElement(ET.SubElement(entry, "langSet", {XML_LANG: locale}), "tig")
+            ET.SubElement(tig, "term").text = term.texts[locale]
+            ET.SubElement(tig, "termNote", {"type": "administrativeStatus"}).text = TBX_STATUS[term.status]
+            if term.stems.get(locale):
+                ET.SubElement(tig, "termNote", {"type": "x-stem"}).text = term.stems[locale]
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+
+
+# ------------------------------------------------------------------------------------ CSV
+
+CSV_COLUMNS = ["key", "status", "definition", "note", *LOCALES, *(f"stem_{code}" for code in LOCALES)]
+
+
+def write_csv(terms: list[Term]) -> str:
+    """Through the portal's one safe CSV writer (a term never runs as a spreadsheet formula)."""
+    lines = [csv_line(CSV_COLUMNS)]
+    for term in terms:
+        row = [term.key, term.status, term.definition, term.note]
+        row += [term.texts.get(code, "") for code in LOCALES] + [term.stems.get(code, "") for code in LOCALES]
+        lines.append(csv_line(row))
+    return "".join(lines)
+
+
+def read_csv(text: str) -> list[Term]:
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or "en" not in reader.fieldnames:
+        raise GlossaryError("a glossary CSV needs an 'en' column (and one per language it translates)")
+    terms = []
+    for number, row in enumerate(reader, start=2):
+        texts = {code: " ".join((row.get(code) or "").split()) for code in LOCALES if (row.get(code) or "").strip()}
+        if "en" not in texts:
+            raise GlossaryError(f"line {number} has no English term")
+        status = (row.get("status") or APPROVED).strip()
+        if status not in STATUSES:
+            raise GlossaryError(f"line {number}: the status is {', '.join(STATUSES)}, not {status!r}")
+        terms.append(
+            Term(
+                key=(row.get("key") or "").strip() or slug(texts["en"]),
+                texts=texts,
+                definition=(row.get("definition") or "").strip(),
+                note=(row.get("note") or "").strip(),
+                status=status,
+                stems={
+                    code: row[f"stem_{code}"].strip() for code in LOCALES if (row.get(f"stem_{code}") or "").strip()
+                },
+            )
+        )
+    return terms
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def seed_terms() -> list[Term]:
+    return read_tbx(SEED.read_bytes())
+
+
+#: UI messages whose English word is not the glossary's term there: (term, msgid) → why
+OTHER_SENSES = {
+    ("request", "Bad request"): "an HTTP request",
+    ("request", "The request could not be understood. Please check what you entered and try again."): "HTTP",
+    ("visit", "Centre you will visit"): "the verb",
+    ("briefing", "Briefing about the region"): "a spoken briefing, a purpose of a visit: not the written note",
+}
+
+
+def inconsistencies(terms: list[Term], messages: dict[str, str], locale: str) -> list[tuple[str, str, str]]:
+    """(term, msgid, msgstr) where an English message names an approved term and its
+    translation in `locale` does not use the term's approved translation (a plural form's
+    msgid may carry a suffix after U+2063)."""
+    found = []
+    for term in terms:
+        if term.status != APPROVED or locale not in term.texts:
+            continue
+        english, translated = term.pattern("en"), term.pattern(locale)
+        for msgid, msgstr in messages.items():
+            if (term.key, msgid.split("\u2063")[0]) in OTHER_SENSES:
+                continue
+            if msgstr and english.search(msgid) and not translated.search(msgstr):
+                found.append((term.key, msgid, msgstr))
+    return found

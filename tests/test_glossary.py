@@ -1,0 +1,137 @@
+"""The electoral glossary as data (issue 18): TBX and CSV that round-trip, a TBX file written
+by another tool (translate-toolkit, what Weblate uses) read, files that are not a glossary
+refused with a reason, and the UI catalogs held to the approved terms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from observer_portal.services import glossary
+from observer_portal.services.glossary import GlossaryError, Term
+
+CATALOGS = Path(__file__).resolve().parents[1] / "translations"
+
+
+def messages_of(code: str) -> dict[str, str]:
+    """msgid → msgstr; each plural form under its own key (the English plural for n > 1)."""
+    with open(CATALOGS / code / "LC_MESSAGES" / "messages.po", "rb") as po:
+        catalog = read_po(po)
+    found = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            for index, text in enumerate(message.string):
+                found[f"{message.id[min(index, 1)]}\u2063{index}"] = text  # invisible separator
+        else:
+            found[message.id] = message.string
+    return found
+
+
+def test_the_seed_glossary_round_trips_through_tbx_and_csv():
+    terms = glossary.seed_terms()
+    assert len(terms) >= 20
+    assert {"polling-station", "accreditation", "long-term-observer", "invataxi", "briefing", "on-duty"} <= {
+        term.key for term in terms
+    }
+    assert all(set(term.texts) == {"en", "de", "fr", "ru", "kk"} and term.definition for term in terms)
+    assert glossary.read_tbx(glossary.write_tbx(terms)) == terms
+    assert glossary.read_csv(glossary.write_csv(terms)) == terms
+    assert glossary.write_tbx(terms) == glossary.SEED.read_bytes()  # the file is what the code writes
+
+
+def test_a_tbx_file_written_by_translate_toolkit_is_read():
+    from translate.storage import tbx
+
+    store = tbx.tbxfile(sourcelanguage="en", targetlanguage="ru")
+    unit = store.addsourceunit("polling station")
+    unit.target = "избирательный участок"
+    read = glossary.read_tbx(bytes(store))
+    assert [(term.key, term.texts) for term in read] == [
+        ("polling-station", {"en": "polling station", "ru": "избирательный участок"})
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"<html><body>no</body></html>", "no <termEntry>"),
+        (
+            b"<martif><text><body><termEntry><langSet lang='ru'><tig><term>x</term></tig></langSet></termEntry>"
+            b"</body></text></martif>",
+            "no English term",
+        ),
+        (b'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY a "aaaa">]><martif>&a;</martif>', "not a TBX file"),
+        (b"\xff\xfe not xml", "not a TBX file"),
+    ],
+)
+def test_what_is_not_a_glossary_is_refused_with_a_reason(data, reason):
+    with pytest.raises(GlossaryError, match=reason):
+        glossary.read_tbx(data)
+
+
+def test_a_csv_without_english_or_with_an_unknown_status_is_refused():
+    with pytest.raises(GlossaryError, match="'en' column"):
+        glossary.read_csv("ru\nучасток\n")
+    with pytest.raises(GlossaryError, match="line 2"):
+        glossary.read_csv("en,status\npolling station,maybe\n")
+
+
+def test_an_inflected_form_is_recognised_by_its_stem():
+    request = Term("request", {"en": "request", "ru": "заявка"}, stems={"ru": "заявк|заявок"})
+    assert request.pattern("ru").search("Нет заявок")
+    assert request.pattern("ru").search("Подать заявку")
+    assert not request.pattern("ru").search("Неверный запрос")
+    assert request.pattern("en").search("Open requests")
+    assert not Term("visit", {"en": "visit"}).pattern("en").search("Visitors")
+    anfrage = Term("request", {"en": "request", "de": "Anfrage"}, stems={"de": "anfrage"})
+    assert anfrage.pattern("de").search("Jede Sprachanfrage ist vergeben.")  # German compounds
+
+
+@pytest.mark.parametrize("code", ["de", "fr", "ru", "kk"])
+def test_the_catalogs_use_the_approved_terms(code):
+    """A message whose English names an approved term uses its approved translation (any
+    inflection of the declared stem): "front desk" is «Réception» everywhere in French,
+    "request" «заявка» everywhere in Russian."""
+    messages = messages_of(code)
+    assert glossary.inconsistencies(glossary.seed_terms(), messages, code) == []
+
+
+def test_the_consistency_test_finds_a_term_translated_otherwise():
+    terms = [Term("front-desk", {"en": "front desk", "fr": "réception"}, stems={"fr": "réception"})]
+    messages = {"Register their visit at the front desk first.": "Enregistrez d’abord sa visite à l’accueil."}
+    assert glossary.inconsistencies(terms, messages, "fr") == [
+        ("front-desk", "Register their visit at the front desk first.", "Enregistrez d’abord sa visite à l’accueil.")
+    ]
+
+
+def test_the_command_line_exports_imports_and_checks(app, tmp_path, monkeypatch):
+    runner = app.test_cli_runner()
+    exported = tmp_path / "glossary.csv"
+    result = runner.invoke(args=["glossary", "export", "--format", "csv", "--output", str(exported)])
+    assert result.exit_code == 0, result.output
+    assert exported.read_text(encoding="utf-8").startswith(
+        '"key","status","definition","note","en","de","fr","ru","kk"'
+    )
+    replaced = tmp_path / "seed.tbx"
+    replaced.write_bytes(glossary.SEED.read_bytes())
+    monkeypatch.setattr(glossary, "SEED", replaced)  # import replaces the portal's file: a copy here
+    edited = exported.read_text(encoding="utf-8").replace('"Wahllokal",', '"Wahlraum",', 1)
+    exported.write_text(edited, encoding="utf-8")
+    assert runner.invoke(args=["glossary", "import", str(exported)]).exit_code == 0
+    assert {term.key: term.texts["de"] for term in glossary.read_tbx(replaced.read_bytes())}[
+        "polling-station"
+    ] == "Wahlraum"
+    broken = tmp_path / "broken.tbx"
+    broken.write_bytes(b"<html/>")
+    refused = runner.invoke(args=["glossary", "import", str(broken)])
+    assert refused.exit_code == 1
+    assert "no <termEntry>" in refused.output
+    assert replaced.read_bytes() == glossary.write_tbx(glossary.read_csv(edited))  # the refused file changed nothing
+    monkeypatch.undo()
+    checked = runner.invoke(args=["glossary", "check"])
+    assert checked.exit_code == 0, checked.output
+    assert "Every message uses the approved terms." in checked.output
