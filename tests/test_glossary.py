@@ -8,9 +8,15 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from sqlalchemy import select
 
+from observer_portal.extensions import db
+from observer_portal.models import TranslationJob
 from observer_portal.services import glossary
 from observer_portal.services.glossary import GlossaryError, Term
+from tests.briefing_helpers import make_briefing
+from tests.helpers import login, make_centre, post_form
+from tests.test_assistance import local
 
 CATALOGS = Path(__file__).resolve().parents[1] / "translations"
 
@@ -135,3 +141,51 @@ def test_the_command_line_exports_imports_and_checks(app, tmp_path, monkeypatch)
     checked = runner.invoke(args=["glossary", "check"])
     assert checked.exit_code == 0, checked.output
     assert "Every message uses the approved terms." in checked.output
+
+
+# ------------------------------------------------------------------- in translation work
+
+
+def test_hits_are_the_terms_of_the_text_with_their_approved_translation_and_the_drafts_misses():
+    terms = glossary.seed_terms()
+    text = "Адрес избирательного участка № 12 и список избирателей."
+    found = glossary.hits(terms, text, "ru", "en", draft="Address of voting place No. 12 and the voter list.")
+    assert [(hit.source, hit.target, hit.draft_uses_it) for hit in found] == [
+        ("избирательный участок", "polling station", False),
+        ("список избирателей", "voter list", True),
+    ]
+    assert all(hit.draft_uses_it is None for hit in glossary.hits(terms, text, "ru", "en"))
+    assert glossary.hits(terms, "Nothing of ours here.", "en", "ru") == []
+
+
+def test_the_language_job_workspace_shows_the_terms_and_flags_the_machine_draft(app, login_as):
+    from tests.test_language_help import volunteer
+
+    observer, _ = login_as("observer")
+    with app.app_context():
+        translator_email = volunteer("Timur", ["ru", "en"]).email
+    form = {"source": "ru", "target": "en", "mode": "written", "text": "Адрес избирательного участка № 12."}
+    response = post_form(observer, "/language-help/new", {**form, "needed_by": local(5, app)})
+    request_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        job = db.session.scalar(select(TranslationJob).where(TranslationJob.request_id == request_id))
+        job.machine_draft = "Address of voting place No. 12."
+        db.session.commit()
+    timur = app.test_client()
+    login(timur, translator_email)
+    html = timur.get(f"/language-help/{request_id}/work").get_data(as_text=True)
+    panel = html.split('id="glossary-heading"')[1].split("</section>")[0]
+    assert '<dt lang="ru">избирательный участок</dt>' in panel
+    assert '<span lang="en">polling station</span>' in panel
+    assert "The machine draft does not use this term." in panel
+
+
+def test_the_briefing_translation_workspace_shows_the_terms(app, login_as):
+    coordinator, _ = login_as("coordinator")
+    with app.app_context():
+        briefing_id = make_briefing(make_centre("atyrau")).id  # "The region votes at 261 polling stations."
+    html = coordinator.get(f"/briefings/{briefing_id}/translate/ru").get_data(as_text=True)
+    panel = html.split('id="glossary-heading"')[1].split("</section>")[0]
+    assert '<dt lang="en">polling station</dt>' in panel
+    assert '<span lang="ru">избирательный участок</span>' in panel
+    assert "does not use" not in panel  # no machine draft to check

@@ -18,11 +18,11 @@ from observer_portal.i18n import LOCALES, content_chain
 from observer_portal.jobs import email_copies, make_after_commit
 from observer_portal.labels import TOPIC_LABELS
 from observer_portal.lazy_text import _l
-from observer_portal.models import Briefing, BriefingTopic
+from observer_portal.models import Briefing, BriefingTopic, ReviewState, TranslationOrigin
 from observer_portal.paging import carried_args, parse_cursor
 from observer_portal.permissions import MANAGERS, STAFF, public, roles_required, signed_in
 from observer_portal.public_content import cached
-from observer_portal.services import ServiceError, briefing_versions, language_help, machine_drafts
+from observer_portal.services import ServiceError, briefing_versions, glossary, language_help, machine_drafts
 from observer_portal.services import briefings as service
 from observer_portal.services.centres import all_centres, in_reading_order
 from observer_portal.services.machine_translation import translator_from_config
@@ -331,8 +331,21 @@ def translate(briefing_id: int, locale: str):
         else []
     )
     figures = list(zip(briefing.figures, form.figures, strict=False))
+    original = briefing.original
+    machine_text = (
+        f"{translation.title}\n{translation.body}"
+        if translation and translation.origin == TranslationOrigin.MACHINE and translation.state != ReviewState.REVIEWED
+        else None
+    )
     return render_template(
         "briefings/translate.html",
+        glossary_hits=glossary.hits(
+            glossary.current_terms(),
+            "\n".join([original.title, original.body, *(figure.label for figure in briefing.figures)]),
+            briefing.original_locale,
+            locale,
+            draft=machine_text,
+        ),
         briefing=briefing,
         original=briefing.original,
         translation=translation,

@@ -15,6 +15,7 @@ import io
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - writing, and reading through defusedxml below
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from defusedxml.ElementTree import fromstring
@@ -192,4 +193,39 @@ def inconsistencies(terms: list[Term], messages: dict[str, str], locale: str) ->
                 continue
             if msgstr and english.search(msgid) and not translated.search(msgstr):
                 found.append((term.key, msgid, msgstr))
+    return found
+
+
+# ------------------------------------------------------------------- in translation work
+
+
+def current_terms() -> list[Term]:
+    """The glossary as the file says now (read again when the file changes)."""
+    return _terms_of(str(SEED), SEED.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=2)
+def _terms_of(path: str, _version: int) -> list[Term]:
+    return read_tbx(Path(path).read_bytes())
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A glossary term found in a text to translate, with its approved translation; whether
+    the machine draft uses it (None: there is no draft to check)."""
+
+    source: str
+    target: str
+    note: str
+    approved: bool
+    draft_uses_it: bool | None
+
+
+def hits(terms: list[Term], text: str, source: str, target: str, draft: str | None = None) -> list[Hit]:
+    """The terms of `text` (in `source`) that have a translation into `target`, in glossary order."""
+    found = []
+    for term in terms:
+        if source in term.texts and target in term.texts and term.pattern(source).search(text):
+            uses = None if draft is None else bool(term.pattern(target).search(draft))
+            found.append(Hit(term.texts[source], term.texts[target], term.note, term.status == APPROVED, uses))
     return found
