@@ -175,8 +175,8 @@ def test_the_language_job_workspace_shows_the_terms_and_flags_the_machine_draft(
     login(timur, translator_email)
     html = timur.get(f"/language-help/{request_id}/work").get_data(as_text=True)
     panel = html.split('id="glossary-heading"')[1].split("</section>")[0]
-    assert '<dt lang="ru">избирательный участок</dt>' in panel
-    assert '<span lang="en">polling station</span>' in panel
+    assert '<dt lang="ru"><dfn>избирательный участок</dfn></dt>' in panel
+    assert '<span class="term" lang="en">polling station</span>' in panel
     assert "The machine draft does not use this term." in panel
 
 
@@ -186,6 +186,6 @@ def test_the_briefing_translation_workspace_shows_the_terms(app, login_as):
         briefing_id = make_briefing(make_centre("atyrau")).id  # "The region votes at 261 polling stations."
     html = coordinator.get(f"/briefings/{briefing_id}/translate/ru").get_data(as_text=True)
     panel = html.split('id="glossary-heading"')[1].split("</section>")[0]
-    assert '<dt lang="en">polling station</dt>' in panel
-    assert '<span lang="ru">избирательный участок</span>' in panel
+    assert '<dt lang="en"><dfn>polling station</dfn></dt>' in panel
+    assert '<span class="term" lang="ru">избирательный участок</span>' in panel
     assert "does not use" not in panel  # no machine draft to check

@@ -23,7 +23,9 @@ from tests.browser.test_accessibility import ACCOUNTS, PUBLIC_PAGES, ROLE_PAGES,
 from tests.helpers import login
 
 ID = re.compile(r'\sid="([^"]+)"')
-HIDDEN_CODE = re.compile(r"<(script|style)\b.*?</\1>|<!--.*?-->", re.S)
+#: what is not shown, and words quoted as terms (a glossary's <dfn> and its translation
+#: <span class="term">): "volunteer" there is a word of the glossary, not Role.VOLUNTEER
+HIDDEN_CODE = re.compile(r"<(script|style|dfn)\b.*?</\1>|<!--.*?-->|<span class=\"term\"[^>]*>[^<]*</span>", re.S)
 TEXT = re.compile(r">([^<]+)<")
 SPOKEN = re.compile(r'\s(?:alt|title|aria-label|placeholder)="([^"]*)"')
 CODES = {
@@ -90,4 +92,5 @@ def test_the_sweep_sees_what_it_looks_for():
     assert internal_words("<p>Since 2026-11-26 08:53:20+00:00</p>") == ["2026-11-26 08:53", "+00:00"]
     assert internal_words("<td>Observer</td><p>An observer asked, in progress.</p>") == []
     assert internal_words("<a>None of them: a new visitor</a><dd>Atyrau (GMT+05:00)</dd>") == []
+    assert internal_words('<dt><dfn>volunteer</dfn></dt><dd><span class="term" lang="en">media</span></dd>') == []
     assert internal_words("<script>const x = 'in_progress';</script><td>26 Nov 2026, 08:53</td>") == []
