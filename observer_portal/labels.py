@@ -19,15 +19,22 @@ from observer_portal.models import (
 )
 
 ROLE_LABELS = {
+    # Translators: a person's role in the portal (a table column, a choice)
     Role.OBSERVER: _l("Observer"),
+    # Translators: a person's role in the portal (a table column, a choice)
     Role.MEDIA: _l("Media"),
+    # Translators: a person's role in the portal (a table column, a choice)
     Role.VOLUNTEER: _l("Volunteer"),
+    # Translators: a person's role in the portal (a table column, a choice)
     Role.COORDINATOR: _l("Coordinator"),
+    # Translators: a person's role in the portal (a table column, a choice)
     Role.ADMIN: _l("Administrator"),
 }
 
 VISITOR_KIND_LABELS = {
+    # Translators: the kind of a visitor: an election observer or a media representative
     VisitorKind.OBSERVER: _l("Observer"),
+    # Translators: the kind of a visitor: an election observer or a media representative
     VisitorKind.MEDIA: _l("Media"),
 }
 
@@ -48,11 +55,17 @@ TOPIC_LABELS = {
 }
 
 TRANSLATION_STATE_LABELS = {
+    # Translators: the state of a briefing's translation into one language
     "original": _l("Original"),
+    # Translators: the state of a briefing's translation into one language
     "reviewed": _l("Reviewed translation"),
+    # Translators: the state of a briefing's translation into one language
     "machine_draft": _l("Machine draft"),
+    # Translators: the state of a briefing's translation into one language
     "human_draft": _l("Draft, not yet reviewed"),
+    # Translators: the state of a briefing's translation into one language
     "outdated": _l("Outdated"),
+    # Translators: the state of a briefing's translation into one language
     "missing": _l("Missing"),
 }
 
@@ -65,17 +78,26 @@ REQUEST_KIND_LABELS = {
 }
 
 STATUS_LABELS = {
+    # Translators: the status of a request for help (Russian: заявка, feminine; Kazakh: өтінім)
     RequestStatus.NEW: _l("Waiting for a volunteer"),
+    # Translators: the status of a request for help (Russian: заявка, feminine; Kazakh: өтінім)
     RequestStatus.ASSIGNED: _l("Assigned"),
+    # Translators: the status of a request for help (Russian: заявка, feminine; Kazakh: өтінім)
     RequestStatus.IN_PROGRESS: _l("In progress"),
+    # Translators: the status of a request for help (Russian: заявка, feminine; Kazakh: өтінім)
     RequestStatus.DONE: _l("Done"),
+    # Translators: the status of a request for help (Russian: заявка, feminine; Kazakh: өтінім)
     RequestStatus.CANCELLED: _l("Cancelled"),
+    # Translators: the status of a request for help (Russian: заявка, feminine; Kazakh: өтінім)
     RequestStatus.UNROUTABLE: _l("Nobody available yet"),
 }
 
 PRIORITY_LABELS = {
+    # Translators: how urgent a request for help is
     Priority.URGENT: _l("Urgent"),
+    # Translators: how urgent a request for help is
     Priority.HIGH: _l("High"),
+    # Translators: how urgent a request for help is
     Priority.NORMAL: _l("Normal"),
 }
 
@@ -100,23 +122,38 @@ EQUIPMENT_KIND_LABELS = {
 }
 
 CONDITION_LABELS = {
+    # Translators: the physical condition of an equipment item (a laptop, a printer)
     Condition.GOOD: _l("Good"),
+    # Translators: the physical condition of an equipment item (a laptop, a printer)
     Condition.WORN: _l("Worn"),
+    # Translators: the physical condition of an equipment item (a laptop, a printer)
     Condition.DAMAGED: _l("Damaged"),
+    # Translators: the physical condition of an equipment item (a laptop, a printer)
     Condition.OUT_OF_SERVICE: _l("Out of service"),
 }
 
 ACTION_LABELS = {
+    # Translators: an event in a request's history: what happened to the request
     EventAction.CREATED: _l("Request filed"),
+    # Translators: an event in a request's history: what happened to the request
     EventAction.CLAIM: _l("Taken by a volunteer"),
+    # Translators: an event in a request's history: what happened to the request
     EventAction.ASSIGN: _l("Assigned"),
+    # Translators: an event in a request's history: what happened to the request
     EventAction.START: _l("Work started"),
+    # Translators: an event in a request's history: what happened to the request
     EventAction.COMPLETE: _l("Marked as done"),
+    # Translators: an event in a request's history: what happened to the request
     EventAction.DECLINE: _l("Given back to the pool"),
+    # Translators: an event in a request's history: what happened to the request
     EventAction.CANCEL: _l("Cancelled"),
+    # Translators: an event in a request's history: what happened to the request
     EventAction.COMMENTED: _l("Comment"),
+    # Translators: an event in a request's history: what happened to the request
     EventAction.ROUTED: _l("Sent to a volunteer who speaks both languages"),
+    # Translators: an event in a request's history: what happened to the request
     EventAction.UNROUTABLE: _l("No volunteer could take it"),
+    # Translators: an event in a request's history: what happened to the request
     EventAction.RELEASED: _l("Handed back: the volunteer went off duty"),
 }
 

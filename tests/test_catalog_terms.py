@@ -112,3 +112,15 @@ def test_the_portals_wording_of_a_wtforms_message_wins_over_wtforms_own():
     exactly = ("Field must be exactly %(max)d character long.", "Field must be exactly %(max)d characters long.")
     assert russian.ungettext(*exactly, 1) == "Значение должно содержать ровно %(max)d символ."
     assert "None" not in russian.ugettext("Choices cannot be None.")
+
+
+def test_the_words_of_the_label_tables_tell_translators_what_they_name():
+    """A status, a condition, a role: one word out of context ("Cancelled", "Worn") needs
+    the context a translator cannot see (a `# Translators:` comment, in the template)."""
+    from observer_portal import labels
+
+    with open(CATALOGS / "messages.pot", "rb") as template:
+        commented = {message.id for message in read_po(template) if message.auto_comments}
+    tables = ("ROLE_LABELS", "STATUS_LABELS", "PRIORITY_LABELS", "CONDITION_LABELS", "ACTION_LABELS")
+    silent = [text._args[0] for name in tables for text in getattr(labels, name).values()]
+    assert [msgid for msgid in silent if msgid not in commented] == []
