@@ -113,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from observer_portal.language_help import bp as language_help_bp
     from observer_portal.main import bp as main_bp
     from observer_portal.organisations import bp as organisations_bp
+    from observer_portal.reports import bp as reports_bp
     from observer_portal.staff import bp as staff_bp
     from observer_portal.visits import bp as visits_bp
 
@@ -128,3 +129,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accreditations_bp)
     app.register_blueprint(language_help_bp)
     app.register_blueprint(visits_bp)
+    app.register_blueprint(reports_bp)

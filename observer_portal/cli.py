@@ -12,6 +12,7 @@ from observer_portal.extensions import db
 from observer_portal.glossary_cli import glossary_cli
 from observer_portal.i18n import SPOKEN_LANGUAGES
 from observer_portal.models import Centre, Proficiency, Role
+from observer_portal.reports.cli import reports_cli
 from observer_portal.services import ServiceError, accounts
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -201,6 +202,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(loans_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(glossary_cli)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(visits_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)

@@ -69,6 +69,7 @@ MENU = (
             ),
             Link("visits.log", _l("Visit log")),
             Link("language_help.coverage", _l("Language coverage")),
+            Link("reports.equal_treatment_page", _l("Equal treatment"), ("reports.",)),
         ),
     ),
     Group(

@@ -20,6 +20,9 @@ HOME_HEADINGS = {
 }
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "translations"
 # Words that really are spelled the same in English and the target language.
+# a message of placeholders and punctuation alone ("%(organisation)s: %(kind)s") has no
+# English word in it: a language may keep it as it is
+ONLY_PLACEHOLDERS = re.compile(r"(?:[^\w%]*%\(\w+\)[sd])+[^\w%]*")
 SAME_AS_ENGLISH = {
     "de": {
         "Administrator",
@@ -149,7 +152,7 @@ def test_catalog_is_complete(code):
         strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
         assert all(strings), f"{code}: untranslated {key!r}"
         _check_placeholders(code, key, strings)
-        if code != "en" and strings[0] == key:
+        if code != "en" and strings[0] == key and not ONLY_PLACEHOLDERS.fullmatch(key):
             assert key in SAME_AS_ENGLISH[code], f"{code}: {key!r} left in English"
     assert template_ids <= ids, f"{code}: missing {sorted(template_ids - ids)[:5]}"
 

@@ -14,6 +14,7 @@ from observer_portal.models.base import Base, UTCDateTime, utcnow
 from observer_portal.models.centre import Centre
 from observer_portal.models.election import election_column
 from observer_portal.models.user import User, _enum
+from observer_portal.models.visitor import VisitorKind
 
 if TYPE_CHECKING:
     from observer_portal.models.visit import Visit
@@ -87,11 +88,19 @@ class ServiceRequest(Base):
     # the visit during which it was asked for, when the person was at the centre
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), index=True)
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # the requester's mission or outlet and kind as they were when it was filed (a visit
+    # copies them too): the reports count equal treatment from these, and they outlive an
+    # erasure of the person and a later change of their organisation
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    visitor_kind: Mapped[VisitorKind | None] = mapped_column(_enum(VisitorKind, "visitor_kind"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # when someone of the centre first took it on (claimed, assigned, started or finished it):
+    # the time to first response of the equal-treatment report
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     centre: Mapped[Centre] = relationship(lazy="joined")
     requester: Mapped[User | None] = relationship(foreign_keys=[requester_id])
@@ -150,7 +159,10 @@ class RequestEvent(Base):
     assigned to), kept as a reference so pages show a name, never an id in a note."""
 
     __tablename__ = "request_events"
-    __table_args__ = (Index("ix_request_events_request", "request_id", "id"),)
+    __table_args__ = (
+        Index("ix_request_events_request", "request_id", "id"),
+        Index("ix_request_events_action", "action", "request_id"),  # the reports' declines and hand-overs
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id", ondelete="CASCADE"))

@@ -43,7 +43,7 @@ from observer_portal.policies import (
 from observer_portal.services import ServiceError
 from observer_portal.services.notifications import REQUEST_ASSIGNED, REQUEST_STATUS, notify
 from observer_portal.services.visits import visit_in_progress
-from observer_portal.services.workflow import Action, TransitionRefused, next_status
+from observer_portal.services.workflow import RESPONSES, Action, TransitionRefused, next_status
 
 MAX_DETAILS = 4000
 #: kinds filed through the general help form (translation has its own form)
@@ -178,6 +178,8 @@ def create_request(
         visitor_id=visitor.id if visitor else None,
         visit_id=visit.id if visit else None,
         filed_by_id=filed_by,
+        organisation_id=visitor.organisation_id if visitor else None,
+        visitor_kind=visitor.kind if visitor else None,
         events=[],
     )
     _event(request, actor, EventAction.CREATED, None, RequestStatus.NEW.value)
@@ -230,6 +232,8 @@ def transition(
         values.update(assignee_id=None, assigned_at=None)
     elif action == Action.COMPLETE:
         values.update(completed_at=now)
+    if action in RESPONSES and request.first_response_at is None:
+        values.update(first_response_at=now)
 
     result = session.execute(
         update(ServiceRequest).where(*conditions).values(**values), execution_options={"synchronize_session": False}

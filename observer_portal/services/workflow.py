@@ -29,6 +29,11 @@ class Action(enum.StrEnum):
     COMMENT = "comment"
 
 
+#: the moves that mean someone of the centre took the request on: the first of them is the
+#: request's first response (the equal-treatment report's waiting time; migration 0030 too)
+RESPONSES = frozenset({Action.CLAIM, Action.ASSIGN, Action.START, Action.COMPLETE})
+
+
 class Relation(enum.StrEnum):
     """How the acting person relates to the request."""
 

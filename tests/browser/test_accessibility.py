@@ -100,6 +100,7 @@ ROLE_PAGES = {
         "/inventory/{item}/edit",
         "/notifications",
         "/language-help/coverage",
+        "/reports/equal-treatment",
         "/requests/{unroutable}",
         "/language-help/{language_job}/work",
         "/visits/",

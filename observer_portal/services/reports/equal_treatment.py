@@ -1,0 +1,280 @@
+"""Equal treatment: for an election and a span of days, the service each mission and outlet,
+and each kind of visitor, received — visits, requests by kind, how many were done, how long
+people waited for a first response and for the result, declines and hand-overs, language
+work nobody could take and why, equipment loans — beside the whole scope's figures, with the
+differences that stand out flagged (`flags_for`). Counted by the database; no person named."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from observer_portal.models import (
+    EquipmentItem,
+    EventAction,
+    Loan,
+    Organisation,
+    RequestEvent,
+    RequestKind,
+    RequestStatus,
+    ServiceRequest,
+    VisitorKind,
+    VisitorProfile,
+)
+from observer_portal.models.visit_count import ALL_PURPOSES, NONE, VisitCount
+from observer_portal.services.reports.scope import Scope, centre_zones, in_days
+from observer_portal.services.reports.sql import Spread, seconds_between, spreads
+
+Key = tuple[int | None, VisitorKind | None]  # (mission or outlet, kind of visitor)
+
+#: a request changes hands each time one of these follows the first
+HANDOVERS = (EventAction.CLAIM, EventAction.ASSIGN, EventAction.ROUTED)
+LANGUAGE_KINDS = (RequestKind.TRANSLATION, RequestKind.INTERPRETATION)
+
+# The flag rule, in one place: a group is flagged where it fared more than TWICE as badly
+# as the whole scope, once it has at least MIN_TO_COMPARE cases of that measure.
+TWICE = 2
+MIN_TO_COMPARE = 3
+
+
+@dataclass
+class Figures:
+    visits: int = 0
+    requests: int = 0
+    by_kind: dict[RequestKind, int] = field(default_factory=dict)
+    done: int = 0
+    cancelled: int = 0
+    waiting: int = 0  # open, and nobody has taken it on yet
+    first_response: Spread | None = None  # seconds from filing to the first response
+    to_done: Spread | None = None  # seconds from filing to done
+    declines: int = 0
+    reassignments: int = 0
+    unroutable: int = 0  # language requests nobody could take, at least once
+    unroutable_reasons: dict[str, int] = field(default_factory=dict)
+    loans: int = 0
+
+    @property
+    def language_requests(self) -> int:
+        return sum(self.by_kind.get(kind, 0) for kind in LANGUAGE_KINDS)
+
+    @property
+    def share_done(self) -> float | None:
+        """Done among the requests not withdrawn."""
+        asked = self.requests - self.cancelled
+        return self.done / asked if asked else None
+
+    def add(self, other: Figures) -> None:
+        """Add another group's counts (not its spreads: a median is not a sum)."""
+        for name in ("visits", "requests", "done", "cancelled", "waiting", "declines", "reassignments"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.unroutable += other.unroutable
+        self.loans += other.loans
+        for kind, count in other.by_kind.items():
+            self.by_kind[kind] = self.by_kind.get(kind, 0) + count
+        for reason, count in other.unroutable_reasons.items():
+            self.unroutable_reasons[reason] = self.unroutable_reasons.get(reason, 0) + count
+
+
+@dataclass(frozen=True)
+class Flag:
+    measure: str  # a key of labels.FLAG_TEXTS
+    value: float  # the group's
+    whole: float  # the whole scope's
+
+
+@dataclass(frozen=True)
+class Row:
+    organisation_id: int | None  # None: no mission or outlet given
+    organisation: Organisation | None
+    visitor_kind: VisitorKind | None  # None on a row for every kind
+    figures: Figures
+    flags: tuple[Flag, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    scope: Scope
+    whole: Figures
+    kinds: list[Row]  # one per kind of visitor
+    organisations: list[Row]  # one per mission or outlet and kind of visitor
+
+    @property
+    def flagged(self) -> list[Row]:
+        return [row for row in self.kinds + self.organisations if row.flags]
+
+
+def _measures(group: Figures, whole: Figures) -> list[tuple[str, float | None, float | None, int]]:
+    """(measure, the group's value, the whole's value, how many cases the group has)."""
+
+    def rate(count: int, of: int) -> float | None:
+        return count / of if of else None
+
+    def not_done(figures: Figures) -> float | None:
+        return None if figures.share_done is None else 1 - figures.share_done
+
+    def median(spread: Spread | None) -> float | None:
+        return spread.median if spread else None
+
+    return [
+        ("first_response", median(group.first_response), median(whole.first_response), _count(group.first_response)),
+        ("to_done", median(group.to_done), median(whole.to_done), _count(group.to_done)),
+        ("not_done", not_done(group), not_done(whole), group.requests - group.cancelled),
+        ("declines", rate(group.declines, group.requests), rate(whole.declines, whole.requests), group.requests),
+        (
+            "unroutable",
+            rate(group.unroutable, group.language_requests),
+            rate(whole.unroutable, whole.language_requests),
+            group.language_requests,
+        ),
+    ]
+
+
+def _count(spread: Spread | None) -> int:
+    return spread.count if spread else 0
+
+
+def flags_for(group: Figures, whole: Figures) -> tuple[Flag, ...]:
+    """What stands out: a measure more than twice the whole scope's, on enough cases."""
+    return tuple(
+        Flag(measure, value, of_whole)
+        for measure, value, of_whole, cases in _measures(group, whole)
+        if value is not None and of_whole is not None and cases >= MIN_TO_COMPARE and value > TWICE * of_whole
+    )
+
+
+def _key(organisation_id, kind) -> Key:
+    return (organisation_id or None, VisitorKind(kind) if kind else None)
+
+
+def build(session: Session, scope: Scope) -> Report:
+    zones = centre_zones(session, scope)
+    groups: dict[Key, Figures] = defaultdict(Figures)
+    requests = (
+        ServiceRequest.election_id == scope.election_id,
+        in_days(zones, scope, ServiceRequest.centre_id, ServiceRequest.created_at),
+    )
+    group_columns = (ServiceRequest.organisation_id, ServiceRequest.visitor_kind)
+
+    _count_visits(session, scope, groups)
+    _count_requests(session, requests, group_columns, groups)
+    _count_events(session, requests, group_columns, groups)
+    _count_loans(session, scope, zones, groups)
+
+    first_response = seconds_between(ServiceRequest.created_at, ServiceRequest.first_response_at)
+    to_done = seconds_between(ServiceRequest.created_at, ServiceRequest.completed_at)
+    done = (*requests, ServiceRequest.status == RequestStatus.DONE)
+    whole, kinds = Figures(), defaultdict(Figures)
+    for key, figures in groups.items():
+        whole.add(figures)
+        kinds[key[1]].add(figures)
+    for name, duration, where in (("first_response", first_response, requests), ("to_done", to_done, done)):
+        for key, spread in spreads(session, duration, group_columns, where).items():
+            setattr(groups[_key(*key)], name, spread)
+        for (kind,), spread in spreads(session, duration, group_columns[1:], where).items():
+            setattr(kinds[_key(None, kind)[1]], name, spread)
+        setattr(whole, name, spreads(session, duration, (), where).get((), None))
+
+    organisations = _organisations(session, {key[0] for key in groups if key[0]})
+    return Report(
+        scope,
+        whole,
+        [Row(None, None, kind, figures, flags_for(figures, whole)) for kind, figures in _in_kind_order(kinds)],
+        [
+            Row(key[0], organisations.get(key[0]), key[1], figures, flags_for(figures, whole))
+            for key, figures in groups.items()
+        ],
+    )
+
+
+def _in_kind_order(kinds: dict[VisitorKind | None, Figures]) -> list[tuple[VisitorKind | None, Figures]]:
+    order = [*VisitorKind, None]
+    return sorted(kinds.items(), key=lambda item: order.index(item[0]))
+
+
+def _organisations(session: Session, ids: set[int]) -> dict[int, Organisation]:
+    if not ids:
+        return {}
+    return {o.id: o for o in session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
+
+
+def _count_visits(session: Session, scope: Scope, groups: dict[Key, Figures]) -> None:
+    """From the visit counts (a few hundred rows whatever the number of visits)."""
+    conditions = [
+        VisitCount.purpose == ALL_PURPOSES,
+        VisitCount.election_id == scope.election_id,
+        VisitCount.day >= scope.date_from,
+        VisitCount.day <= scope.date_to,
+    ]
+    if scope.centre_id is not None:
+        conditions.append(VisitCount.centre_id == scope.centre_id)
+    rows = session.execute(
+        select(VisitCount.organisation_id, VisitCount.visitor_kind, func.sum(VisitCount.visits))
+        .where(*conditions)
+        .group_by(VisitCount.organisation_id, VisitCount.visitor_kind)
+    )
+    for organisation_id, kind, visits in rows:
+        if visits:
+            groups[_key(None if organisation_id == NONE else organisation_id, kind)].visits += int(visits)
+
+
+def _count_requests(session: Session, requests, group_columns, groups: dict[Key, Figures]) -> None:
+    untaken = ServiceRequest.first_response_at.is_(None)
+    rows = session.execute(
+        select(*group_columns, ServiceRequest.kind, ServiceRequest.status, untaken, func.count())
+        .where(*requests)
+        .group_by(*group_columns, ServiceRequest.kind, ServiceRequest.status, untaken)
+    )
+    for organisation_id, visitor_kind, kind, status, not_taken, count in rows:
+        figures = groups[_key(organisation_id, visitor_kind)]
+        figures.requests += count
+        figures.by_kind[kind] = figures.by_kind.get(kind, 0) + count
+        if status == RequestStatus.DONE:
+            figures.done += count
+        elif status == RequestStatus.CANCELLED:
+            figures.cancelled += count
+        elif not_taken:
+            figures.waiting += count
+
+
+def _count_events(session: Session, requests, group_columns, groups: dict[Key, Figures]) -> None:
+    """Declines, hand-overs (every assignment after a request's first) and unroutable language
+    work with its reasons, read through the index on the event's action."""
+    joined = select(*group_columns).join(RequestEvent, RequestEvent.request_id == ServiceRequest.id).where(*requests)
+    for organisation_id, kind, declines in session.execute(
+        joined.add_columns(func.count()).where(RequestEvent.action == EventAction.DECLINE).group_by(*group_columns)
+    ):
+        groups[_key(organisation_id, kind)].declines = declines
+    for organisation_id, kind, assignments, assigned in session.execute(
+        joined.add_columns(func.count(), func.count(RequestEvent.request_id.distinct()))
+        .where(RequestEvent.action.in_(HANDOVERS))
+        .group_by(*group_columns)
+    ):
+        groups[_key(organisation_id, kind)].reassignments = assignments - assigned  # requests belong to one group
+    unroutable = joined.where(RequestEvent.action == EventAction.UNROUTABLE)
+    for organisation_id, kind, count in session.execute(
+        unroutable.add_columns(func.count(RequestEvent.request_id.distinct())).group_by(*group_columns)
+    ):
+        groups[_key(organisation_id, kind)].unroutable = count
+    for organisation_id, kind, reason, count in session.execute(
+        unroutable.add_columns(RequestEvent.reason, func.count(RequestEvent.request_id.distinct())).group_by(
+            *group_columns, RequestEvent.reason
+        )
+    ):
+        groups[_key(organisation_id, kind)].unroutable_reasons[reason or ""] = count
+
+
+def _count_loans(session: Session, scope: Scope, zones, groups: dict[Key, Figures]) -> None:
+    """Loans to the scope's borrowers, by the borrower's mission and kind."""
+    rows = session.execute(
+        select(VisitorProfile.organisation_id, VisitorProfile.kind, func.count())
+        .select_from(Loan)
+        .join(EquipmentItem, EquipmentItem.id == Loan.item_id)
+        .join(VisitorProfile, VisitorProfile.id == Loan.borrower_id)
+        .where(Loan.election_id == scope.election_id, in_days(zones, scope, EquipmentItem.centre_id, Loan.out_at))
+        .group_by(VisitorProfile.organisation_id, VisitorProfile.kind)
+    )
+    for organisation_id, kind, count in rows:
+        groups[_key(organisation_id, kind)].loans += count
