@@ -111,6 +111,7 @@ MATRIX = {
     "language_help.coverage": ("GET", "/language-help/coverage", MANAGER_PAGE),
     "reports.equal_treatment_page": ("GET", "/reports/equal-treatment", MANAGER_PAGE),
     "reports.equal_treatment_xlsx": ("GET", "/reports/equal-treatment.xlsx", MANAGER_PAGE),
+    "reports.equal_treatment_pdf": ("GET", "/reports/equal-treatment.pdf", MANAGER_PAGE),
     "centres.index": ("GET", "/manage/centres/", MANAGER_PAGE),
     "centres.create": ("GET", "/manage/centres/new", expect(302, 403, 403, 403, 403, 200)),
     "centres.edit": ("GET", "/manage/centres/atyrau", MANAGER_PAGE),  # a coordinator: their own centre's contacts

@@ -138,6 +138,7 @@ def test_without_any_election_the_page_says_so(login_as):
     page = client.get("/reports/equal-treatment")
     assert page.status_code == 200
     assert "There is no election yet" in page.get_data(as_text=True)
+    assert client.get("/reports/equal-treatment.xlsx").status_code == 404  # nothing to report on
 
 
 def test_the_default_scope_is_the_days_the_centres_serve(coordinator):
@@ -164,3 +165,22 @@ def test_the_command_line_writes_the_same_report(app, scene, tmp_path):
     assert book.sheetnames[0] == "Сводка"
     assert runner.invoke(args=[*common, "--centre", "nowhere", "-o", html_file]).exit_code == 1
     assert "No centre 'nowhere'" in runner.invoke(args=[*common, "--centre", "nowhere", "-o", html_file]).output
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"), [("ru", ("Равное обслуживание", "1 ч 30 мин")), ("kk", ("тең қызмет көрсету", "1 сағ 30 мин"))]
+)
+def test_the_pdf_reads_back_in_russian_and_kazakh(coordinator, locale, words):
+    from pypdf import PdfReader
+
+    client, scene = coordinator
+    response = client.get(f"/reports/equal-treatment.pdf?{_query(scene, lang=locale)}")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    reader = PdfReader(BytesIO(response.data))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert [word for word in words if word not in text] == []
+    assert "CIS Mission" in text
+    assert f"1 / {len(reader.pages)}" in text  # numbered pages
+    assert not [word for word in PERSONAL if word in text]
+    assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # A4 across

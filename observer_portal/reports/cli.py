@@ -17,6 +17,8 @@ from observer_portal.i18n import LOCALES
 from observer_portal.models import Centre, Election, ElectionState
 from observer_portal.models.base import utcnow
 from observer_portal.reports.document import equal_treatment_context
+from observer_portal.reports.pdf import report_pdf
+from observer_portal.reports.routes import DOCUMENT
 from observer_portal.reports.workbook import equal_treatment_workbook
 from observer_portal.services.reports import equal_treatment
 from observer_portal.services.reports.scope import Scope
@@ -53,10 +55,10 @@ def _centre_id(slug: str) -> int | None:
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="First day (default: the centres open).")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Last day (default: the centres close).")
 @click.option("--locale", type=click.Choice(sorted(LOCALES)), default="en", show_default=True)
-@click.option("--format", "kind", type=click.Choice(["html", "xlsx"]), default="html", show_default=True)
+@click.option("--format", "kind", type=click.Choice(["html", "xlsx", "pdf"]), default="html", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), required=True)
 def equal_treatment_command(centre_slug, voting_day, date_from, date_to, locale, kind, output) -> None:
-    """Write the equal-treatment report of one centre (or all) as HTML or an Excel workbook."""
+    """Write the equal-treatment report of one centre (or all) as HTML, an Excel workbook or PDF."""
     election = _election(voting_day.date() if voting_day else None)
     first = date_from.date() if date_from else election.serves_from
     last = date_to.date() if date_to else election.serves_to
@@ -67,6 +69,8 @@ def equal_treatment_command(centre_slug, voting_day, date_from, date_to, locale,
         context = equal_treatment_context(db.session, equal_treatment.build(db.session, scope), locale, utcnow())
         if kind == "xlsx":
             Path(output).write_bytes(equal_treatment_workbook(context))
+        elif kind == "pdf":
+            Path(output).write_bytes(report_pdf(DOCUMENT, context))
         else:
-            Path(output).write_text(render_template("reports/equal_treatment_document.html", **context), "utf-8")
+            Path(output).write_text(render_template(DOCUMENT, **context), "utf-8")
     click.echo(f"Equal-treatment report ({first} to {last}) written to {output}")

@@ -17,11 +17,14 @@ from observer_portal.permissions import MANAGERS, roles_required
 from observer_portal.reports import bp
 from observer_portal.reports.document import equal_treatment_context, equal_treatment_file_name
 from observer_portal.reports.forms import EVERY_CENTRE, ReportScopeForm
+from observer_portal.reports.pdf import PDF_TYPE, report_pdf
 from observer_portal.reports.workbook import XLSX_TYPE, equal_treatment_workbook
 from observer_portal.services.centres import all_centres
 from observer_portal.services.elections import all_elections
 from observer_portal.services.reports import equal_treatment
 from observer_portal.services.reports.scope import Scope
+
+DOCUMENT = "reports/equal_treatment_document.html"
 
 
 def _scope_form() -> tuple[ReportScopeForm, Scope | None]:
@@ -56,15 +59,27 @@ def equal_treatment_page():
     return render_template("reports/equal_treatment.html", form=form, export_args=_carried(form), **context)
 
 
+def _report_file(extension: str) -> Response:
+    form, scope = _scope_form()
+    if scope is None:  # a refused field (the page says which), or no election to report on
+        abort(400 if form.errors else 404)
+    context = equal_treatment_context(db.session, equal_treatment.build(db.session, scope), reader_locale(), utcnow())
+    if extension == "xlsx":
+        response = Response(equal_treatment_workbook(context), mimetype=XLSX_TYPE)
+    else:
+        response = Response(report_pdf(DOCUMENT, context), mimetype=PDF_TYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="{equal_treatment_file_name(context, extension)}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/equal-treatment.xlsx")
 @roles_required(*MANAGERS)
 def equal_treatment_xlsx():
-    form, scope = _scope_form()
-    if scope is None:
-        abort(400)  # the page says which field to correct; no file is made
-    report = equal_treatment.build(db.session, scope)
-    context = equal_treatment_context(db.session, report, reader_locale(), utcnow())
-    response = Response(equal_treatment_workbook(context), mimetype=XLSX_TYPE)
-    response.headers["Content-Disposition"] = f'attachment; filename="{equal_treatment_file_name(context, "xlsx")}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _report_file("xlsx")
+
+
+@bp.get("/equal-treatment.pdf")
+@roles_required(*MANAGERS)
+def equal_treatment_pdf():
+    return _report_file("pdf")
