@@ -69,6 +69,16 @@ def _retention_days(value: str) -> int:
     return days
 
 
+def _hour(value: str) -> int:
+    try:
+        hour = int(value.strip())
+    except ValueError:
+        hour = -1
+    if not 0 <= hour <= 23:
+        raise ConfigError(f"DAILY_REPORT_HOUR must be an hour of the day, 0 to 23, not {value!r}")
+    return hour
+
+
 def _languages(value: str) -> list[str]:
     from observer_portal.i18n import SPOKEN_LANGUAGES
 
@@ -250,4 +260,6 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "BACKUP_DIR": env.get("BACKUP_DIR") or str(Path(instance_path) / "backups"),
         # visitors last seen longer ago than this lose their personal data, every night (0: never)
         "RETENTION_DAYS": _retention_days(env.get("RETENTION_DAYS", "0")),
+        # the daily report goes out once a centre's own clock has passed this hour (0-23)
+        "DAILY_REPORT_HOUR": _hour(env.get("DAILY_REPORT_HOUR", "21")),
     }

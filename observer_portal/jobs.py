@@ -15,6 +15,8 @@
   are accreditation lists uploaded but never imported (their files hold personal data).
 - **Invitations** (`send_invitation`, queued after the request that made them is committed):
   the job makes the link's secret and sends the e-mail, retried like e-mail copies.
+- **Daily reports**, every 15 minutes: a centre whose clock has passed DAILY_REPORT_HOUR
+  sends the day's report to its subscribers, once (`flask reports send-daily` does the same).
 - **Retention**, every night at 02:30: elections past their retention date are erased
   (`flask elections enforce-retention`), and with RETENTION_DAYS visitors last seen longer
   ago than that lose their personal data (`flask visits anonymise`); 0 switches that off.
@@ -147,6 +149,15 @@ class Jobs:
                 db.session.commit()
             return count
 
+        @queue.periodic_task(crontab(minute="*/15"), name="daily_reports")
+        def daily_reports() -> int:
+            """Each centre's daily report, once its day is over (DAILY_REPORT_HOUR, its own clock)."""
+            from observer_portal.services.reports.sending import send_due
+
+            with app.app_context():
+                return send_due(db.session, utcnow(), app.config["DAILY_REPORT_HOUR"])
+
+        self.daily_reports = daily_reports
         self.email_copy, self.sweep_emails, self.overdue_loans = email_copy, sweep_emails, overdue_loans
         self.retention, self.forget_submissions = retention, forget_submissions
         self.machine_draft, self.send_invitation = machine_draft, send_invitation

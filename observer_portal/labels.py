@@ -211,6 +211,9 @@ AUDIT_ACTION_LABELS = {
     AuditAction.ACCREDITATIONS_IMPORTED: _l("Accreditation list imported"),
     AuditAction.INVITATION_SENT: _l("Invitation sent"),
     AuditAction.INVITATION_ACCEPTED: _l("Invitation accepted: account created"),
+    AuditAction.REPORT_NOTE_SAVED: _l("Daily report notes saved"),
+    AuditAction.REPORT_SUBSCRIBED: _l("Address added to the daily report"),
+    AuditAction.REPORT_UNSUBSCRIBED: _l("Address removed from the daily report"),
 }
 
 ELECTION_STATE_LABELS = {

@@ -69,7 +69,12 @@ MENU = (
             ),
             Link("visits.log", _l("Visit log")),
             Link("language_help.coverage", _l("Language coverage")),
-            Link("reports.equal_treatment_page", _l("Equal treatment"), ("reports.",)),
+            Link(
+                "reports.daily_page",
+                _l("Daily report"),
+                ("reports.daily_page", "reports.daily_notes", "reports.daily_subscriptions"),
+            ),
+            Link("reports.equal_treatment_page", _l("Equal treatment")),
         ),
     ),
     Group(

@@ -18,6 +18,7 @@ from observer_portal.models import (
     HelpMode,
     OrganisationKind,
     Proficiency,
+    ReportSubscription,
     TranslationJob,
     Visit,
 )
@@ -112,6 +113,13 @@ MATRIX = {
     "reports.equal_treatment_page": ("GET", "/reports/equal-treatment", MANAGER_PAGE),
     "reports.equal_treatment_xlsx": ("GET", "/reports/equal-treatment.xlsx", MANAGER_PAGE),
     "reports.equal_treatment_pdf": ("GET", "/reports/equal-treatment.pdf", MANAGER_PAGE),
+    "reports.daily_page": ("GET", "/reports/daily", MANAGER_PAGE),
+    "reports.daily_xlsx": ("GET", "/reports/daily.xlsx", MANAGER_PAGE),
+    "reports.daily_pdf": ("GET", "/reports/daily.pdf", MANAGER_PAGE),
+    # no centre or day sent: refused as malformed, once the role is admitted
+    "reports.daily_notes": ("POST", "/reports/daily/notes", expect(401, 403, 403, 403, 400, 400)),
+    "reports.daily_subscriptions": ("GET", "/reports/daily/subscriptions", MANAGER_PAGE),
+    "reports.remove_subscription": ("POST", "/reports/daily/subscriptions/{subscription}/remove", MANAGER_ACTION),
     "centres.index": ("GET", "/manage/centres/", MANAGER_PAGE),
     "centres.create": ("GET", "/manage/centres/new", expect(302, 403, 403, 403, 403, 200)),
     "centres.edit": ("GET", "/manage/centres/atyrau", MANAGER_PAGE),  # a coordinator: their own centre's contacts
@@ -190,6 +198,8 @@ def world(app) -> dict:
             mapping={"full_name": 0, "accreditation_number": 1},
         )
         db.session.add(upload)
+        subscription = ReportSubscription(centre_id=centre.id, email="commission@example.org", locale="en")
+        db.session.add(subscription)
         db.session.commit()
         ids = {
             "target": target.id,
@@ -205,6 +215,7 @@ def world(app) -> dict:
             "centre": make_centre("oral").slug,
             "organisation": organisation.id,
             "upload": upload.id,
+            "subscription": subscription.id,
         }
         db.session.remove()
     yield ids

@@ -30,6 +30,8 @@ NOT_PAGES = {
     "visits.export",
     "reports.equal_treatment_xlsx",
     "reports.equal_treatment_pdf",
+    "reports.daily_xlsx",
+    "reports.daily_pdf",
     "main.health",
     "main.ready",
     "static",

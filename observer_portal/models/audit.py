@@ -60,6 +60,9 @@ class AuditAction(enum.StrEnum):
     ACCREDITATIONS_IMPORTED = "accreditations.imported"
     INVITATION_SENT = "invitation.sent"
     INVITATION_ACCEPTED = "invitation.accepted"
+    REPORT_NOTE_SAVED = "report.note_saved"
+    REPORT_SUBSCRIBED = "report.subscribed"
+    REPORT_UNSUBSCRIBED = "report.unsubscribed"
 
 
 class AuditEvent(Base):

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-from observer_portal.reports import routes  # noqa: E402,F401
+from observer_portal.reports import daily_routes, routes  # noqa: E402,F401

@@ -97,3 +97,46 @@ def equal_treatment_workbook(context: dict) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def daily_workbook(context: dict) -> bytes:
+    """The daily report: its facts and figures on one sheet (typed), the days on another."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _title(str(_l("Daily centre report")))
+    for label, value in (
+        (str(_l("Election")), context["election_name"]),
+        (str(_l("Centre")), context["place"]),
+        (str(_l("Period")), context["when"]),
+        (str(_l("Prepared")), context["made_at"]),
+    ):
+        _append(sheet, [label, value])
+        sheet.cell(row=sheet.max_row, column=1).font = BOLD
+    for _key, title, lines in context["sections"]:
+        if not lines:
+            continue
+        _append(sheet, [])
+        _append(sheet, [title])
+        sheet.cell(row=sheet.max_row, column=1).font = BOLD
+        for line in lines:
+            _append(sheet, [("    " if line.indent else "") + line.label, line.typed])
+            if line.kind in FORMATS:
+                sheet.cell(row=sheet.max_row, column=2).number_format = FORMATS[line.kind]
+    if context["notes"]:
+        _append(sheet, [])
+        _append(sheet, [str(_l("Notes from the centre"))])
+        sheet.cell(row=sheet.max_row, column=1).font = BOLD
+        for note in context["notes"]:
+            _append(sheet, [note.day, note.text])
+            sheet.cell(row=sheet.max_row, column=1).number_format = "yyyy-mm-dd"
+    sheet.column_dimensions["A"].width = 45
+    sheet.column_dimensions["B"].width = 60
+    if context["days"]:
+        days = book.create_sheet(_title(str(_l("Day by day"))))
+        _header(days, [str(_l("Day")), str(_l("Visits")), str(_l("Requests filed")), str(_l("Requests done"))])
+        for line in context["days"]:
+            _append(days, [line.day, line.visits, line.requests, line.done])
+            days.cell(row=days.max_row, column=1).number_format = "yyyy-mm-dd"
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -101,6 +101,9 @@ ROLE_PAGES = {
         "/notifications",
         "/language-help/coverage",
         "/reports/equal-treatment",
+        "/reports/daily",
+        "/reports/daily?period=week",
+        "/reports/daily/subscriptions",
         "/requests/{unroutable}",
         "/language-help/{language_job}/work",
         "/visits/",
@@ -165,6 +168,7 @@ ROLE_PAGES = {
 #: same catalog's. They are not read again at the phone's width.
 VARIANTS = {
     "/staff/{observer}",
+    "/reports/daily?period=week",
     "/briefings/{contacts}/translate/ru",
     "/requests/{unroutable}",
     "/visits/?kind=media&date_from=bad",

@@ -11,7 +11,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from observer_portal.models import Centre, Election
+from observer_portal.models import Centre, Election, ElectionState
 from observer_portal.services.reports.sql import in_any
 
 
@@ -56,3 +56,10 @@ def in_days(zones: list[tuple[int, str]], scope: Scope, centre: ColumnElement, m
             for centre_id, zone in zones
         )
     )
+
+
+def election_for(elections: list[Election], day: date) -> Election | None:
+    """The election a day belongs to: the one served that day, else the active one, else the newest."""
+    serving = [e for e in elections if e.serves_from <= day <= e.serves_to]
+    active = [e for e in elections if e.state == ElectionState.ACTIVE]
+    return (serving or active or elections or [None])[0]

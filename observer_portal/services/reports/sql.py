@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import Float, and_, case, func, or_, select
+from sqlalchemy import Float, Integer, String, and_, case, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -108,3 +108,45 @@ def _between(below, above, remainder, denominator: int) -> float:
 def in_any(*conditions: ColumnElement) -> ColumnElement:
     """OR of per-centre conditions; never an empty OR (which SQLAlchemy warns about)."""
     return or_(*conditions) if conditions else and_(False)
+
+
+class local_hour(FunctionElement):  # noqa: N801 - reads as the SQL function it stands for
+    """`local_hour(moment, offset_minutes)`: the hour of a stored UTC time on a clock that
+    many minutes ahead of UTC (a centre's offset on the day counted)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "local_hour"
+
+
+@compiles(local_hour, "sqlite")
+def _hour_sqlite(element, compiler, **kw):
+    moment, offset = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"CAST(strftime('%H', {moment}, ({offset}) || ' minutes') AS INTEGER)"
+
+
+@compiles(local_hour, "postgresql")
+def _hour_postgresql(element, compiler, **kw):
+    moment, offset = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"CAST(EXTRACT(HOUR FROM ({moment} AT TIME ZONE 'UTC') + make_interval(mins => {offset})) AS INTEGER)"
+
+
+class local_date(FunctionElement):  # noqa: N801 - reads as the SQL function it stands for
+    """`local_date(moment, offset_minutes)`: the calendar day of a stored UTC time on a clock
+    that many minutes ahead of UTC, as an ISO text (the same on both databases)."""
+
+    type = String()
+    inherit_cache = True
+    name = "local_date"
+
+
+@compiles(local_date, "sqlite")
+def _date_sqlite(element, compiler, **kw):
+    moment, offset = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"date({moment}, ({offset}) || ' minutes')"
+
+
+@compiles(local_date, "postgresql")
+def _date_postgresql(element, compiler, **kw):
+    moment, offset = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"to_char(({moment} AT TIME ZONE 'UTC') + make_interval(mins => {offset}), 'YYYY-MM-DD')"
