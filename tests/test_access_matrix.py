@@ -148,6 +148,7 @@ MATRIX = {
     "visits.mine": ("GET", "/visits/mine", expect(302, 200, 200, 403, 403, 403)),
     "visits.log": ("GET", "/visits/", MANAGER_PAGE),
     "visits.export": ("GET", "/visits/export.csv", MANAGER_PAGE),
+    "visits.export_xlsx": ("GET", "/visits/export.xlsx", MANAGER_PAGE),
     "visits.visitors": ("GET", "/visits/visitors", expect(302, 403, 403, 200, 200, 200)),
     "visits.visitor": ("GET", "/visits/visitors/{visitor}", expect(302, 403, 403, 200, 200, 200)),
     "visits.badge": ("GET", "/visits/visitors/{visitor}/badge", expect(302, 403, 403, 200, 200, 200)),

@@ -254,3 +254,32 @@ def test_a_failed_send_is_tried_again(make_app, smtp_server):
         closed = datetime(2022, 11, 18, 16, 0, tzinfo=UTC)
         assert send_due(db.session, closed, 21) == 0
         assert db.session.get(ReportDelivery, (ids["centre"], DAY)) is None  # to be tried again
+
+
+def test_addresses_are_added_refused_twice_and_removed(login_as, app):
+    from observer_portal.models import ReportSubscription
+
+    client, _ = login_as("coordinator")
+    page = client.get("/reports/daily/subscriptions").get_data(as_text=True)
+    assert "Nobody receives it yet." in page
+    fields = dict(re.findall(r'<input name="([\w-]+)" type="hidden" value="([^"]*)"', page))
+    added = client.post("/reports/daily/subscriptions", data={**fields, "email": "Press@Example.org", "locale": "ru"})
+    assert added.status_code == 302
+    page = client.get("/reports/daily/subscriptions").get_data(as_text=True)
+    assert "Press@example.org" in page and "Русский" in page  # noqa: PT018 - the row shows both
+    fields = dict(
+        re.findall(r'<input name="([\w-]+)" type="hidden" value="([^"]*)"', page.split('id="add-heading"')[1])
+    )
+    again = client.post("/reports/daily/subscriptions", data={**fields, "email": "press@example.org", "locale": "en"})
+    assert again.status_code == 422
+    assert "This address already receives the daily report." in again.get_data(as_text=True)
+    bad = client.post("/reports/daily/subscriptions", data={**fields, "email": "not an address", "locale": "xx"})
+    assert bad.status_code == 422
+    with app.app_context():
+        subscription_id = db.session.query(ReportSubscription.id).scalar()
+    remove_fields = dict(
+        re.findall(r'<input name="([\w-]+)" type="hidden" value="([^"]*)"', page.split('id="receivers-heading"')[1])
+    )
+    removed = client.post(f"/reports/daily/subscriptions/{subscription_id}/remove", data=remove_fields)
+    assert removed.status_code == 302
+    assert "Nobody receives it yet." in client.get("/reports/daily/subscriptions").get_data(as_text=True)

@@ -35,6 +35,7 @@ from tests.helpers import make_centre, make_user
 T0 = datetime(2022, 11, 18, 5, 0, tzinfo=UTC)  # 10:00 in Atyrau
 DAY = date(2022, 11, 18)
 M = 60  # seconds in a minute
+HANDED = (EventAction.CLAIM, EventAction.ASSIGN, EventAction.ROUTED)
 
 
 def _organisation(name: str, kind: OrganisationKind) -> Organisation:
@@ -68,6 +69,9 @@ def _request(centre, election, who, kind, status, *, first=None, done=None, at=T
             RequestEvent(action=action, reason=reason, created_at=at + timedelta(minutes=minute))
             for action, minute, reason in events
         ],
+        # the counters the workflow keeps with these events (test_counters_follow_the_events)
+        handovers=sum(action in HANDED for action, _minute, _reason in events),
+        declines=sum(action == EventAction.DECLINE for action, _minute, _reason in events),
     )
     db.session.add(request)
     return request
@@ -265,3 +269,43 @@ def test_a_request_keeps_the_mission_it_was_filed_for_and_its_first_response(app
     db.session.commit()
     db.session.refresh(request)
     assert request.organisation_id == osce.id
+
+
+def test_the_counters_follow_the_events(app_ctx):
+    """Hand-overs and declines kept on the request equal its events, through every move that
+    writes one: claims, assignments, declines, and routing."""
+    from sqlalchemy import func, select
+
+    from observer_portal.models import Proficiency
+    from observer_portal.services.assistance import transition
+    from observer_portal.services.workflow import Action
+    from tests.assistance_helpers import make_request
+
+    observer = make_user("observer")
+    one, two = make_user("volunteer"), make_user("volunteer")
+    coordinator = make_user("coordinator")
+    request = make_request(observer)
+    transition(db.session, one, request, Action.CLAIM)
+    transition(db.session, one, request, Action.DECLINE, note="No printer here")
+    transition(db.session, two, request, Action.CLAIM)
+    transition(db.session, coordinator, request, Action.ASSIGN, assignee=one)
+    db.session.commit()
+    make_user("volunteer", languages={"en": Proficiency.FLUENT, "de": Proficiency.FLUENT}, on_duty=True)
+    from observer_portal.services.language_help import file_job
+    from tests.test_language_help import written
+
+    routed, _ = file_job(db.session, observer, written("en", "de"), ("en", "de", "fr", "ru", "kk"))
+    db.session.commit()
+    for row in (request, routed):
+        db.session.refresh(row)
+        events = dict(
+            db.session.execute(
+                select(RequestEvent.action, func.count())
+                .where(RequestEvent.request_id == row.id)
+                .group_by(RequestEvent.action)
+            ).all()
+        )
+        handed = sum(events.get(action, 0) for action in HANDED)
+        assert (row.handovers, row.declines) == (handed, events.get(EventAction.DECLINE, 0)), events
+    assert (request.handovers, request.declines) == (3, 1)
+    assert routed.handovers == 1

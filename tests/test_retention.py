@@ -1,7 +1,7 @@
 """Retention that really erases (services/erasure.py, `flask elections enforce-retention`):
 after an election's retention date, a dump of every table (SQLite's, or pg_dump's) holds
 none of its visitors' names, e-mails, phones, accreditation numbers or free text, while
-every figure of the visit log and the coverage page is what it was."""
+every figure of the visit log, the coverage page and the equal-treatment report is what it was."""
 
 from __future__ import annotations
 
@@ -32,6 +32,9 @@ from observer_portal.services.inventory import check_out
 from observer_portal.services.language_help import overview
 from observer_portal.services.language_help.filing import JobInput, file_job
 from observer_portal.services.language_help.work import save_final_text
+from observer_portal.services.reports import equal_treatment
+from observer_portal.services.reports.daily_admin import save_note
+from observer_portal.services.reports.scope import Scope
 from observer_portal.services.request_actions import perform
 from observer_portal.services.visitor_registry import merge_visitors
 from observer_portal.services.visits import NewVisitor, VisitInput, register_visit
@@ -57,6 +60,7 @@ SECRETS = [
     "spare battery for Walter",
     "Document of Walter Walkin",
     "comment naming Zarina",
+    "the daily note naming Zarina",
 ]
 KEPT = ["Karl Kept", "KEEP-ACC-0003"]  # came in 2022 and comes again now: kept for this election
 SINCE_2022 = date(2023, 3, 1)  # the 2022 election's retention ended on 18 February 2023
@@ -162,6 +166,8 @@ def _build(app) -> dict:
         db.session.add(item)
         db.session.flush()
         check_out(db.session, desk, item, walter, utcnow() + timedelta(hours=4), notes="spare battery for Walter")
+        coordinator = make_user("coordinator")
+        save_note(db.session, coordinator, centre.id, date(2022, 11, 20), "the daily note naming Zarina", "en")
         db.session.commit()
         current = create_election(db.session, None, ElectionInput({"en": "Now"}, utcnow().date() + timedelta(days=20)))
         activate(db.session, None, current)
@@ -191,6 +197,11 @@ def _figures(world: dict) -> tuple:
             visit_log.per_organisation(db.session, flt),
         ]
     figures.append(overview.coverage(db.session, world["centre"], ("en", "de", "ru")))
+    scope = Scope(world["past"], date(2020, 1, 1), date(2030, 1, 1), centre_id=world["centre"])
+    fairness = equal_treatment.build(db.session, scope)
+    figures.append(
+        (fairness.whole, fairness.kinds, [(row.organisation_id, row.figures) for row in fairness.organisations])
+    )
     return tuple(figures)
 
 

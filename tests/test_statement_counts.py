@@ -28,6 +28,7 @@ ROLES = ("observer", "volunteer", "coordinator", "admin")
 # files, not pages (the reports' files run their page's queries, counted with the page)
 NOT_PAGES = {
     "visits.export",
+    "visits.export_xlsx",
     "reports.equal_treatment_xlsx",
     "reports.equal_treatment_pdf",
     "reports.daily_xlsx",

@@ -454,3 +454,27 @@ def test_the_file_says_who_registered_each_visit_where_and_its_codes_and_is_name
         assert set(row[11].split()) <= {purpose.value for purpose in VisitPurpose}
         assert len(row[11].split()) == len(row[6].split(", "))
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", row[12])
+
+
+def test_the_workbook_holds_the_same_visits_typed_and_no_formula(app, login_as):
+    from openpyxl import load_workbook
+
+    client, _ = login_as("coordinator")
+    expected = _seed_hostile(app)
+    response = client.get("/visits/export.xlsx")
+    data = response.data
+    response.close()  # as the WSGI server does: the temporary file goes with it
+    assert response.status_code == 200
+    assert ".xlsx" in response.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(data)).active
+    rows = list(sheet.iter_rows(min_row=2))
+    assert len(rows) == len(expected)
+    assert sheet.freeze_panes == "A2"
+    notes = {typed[3] for typed in expected.values()}
+    for row in rows:
+        assert isinstance(row[0].value, datetime)
+        assert row[0].number_format == "yyyy-mm-dd hh:mm"
+        assert row[7].value in notes  # kept whole, not neutralised: a workbook cell is text, not CSV
+        assert all(cell.data_type in ("s", "n", "d") for cell in row if cell.value is not None), [
+            c.data_type for c in row
+        ]

@@ -1,6 +1,7 @@
 """equal-treatment figures: a request keeps the mission or outlet and the kind of visitor of
-whoever it was filed for, as they were then (a visit copies them too), and when someone of
-the centre first took it on; filled here for every request already filed
+whoever it was filed for, as they were then (a visit copies them too), when someone of the
+centre first took it on, and how many times it was handed to someone and given back; filled
+here for every request already filed; an index holds every column the reports count
 
 Revision ID: 6a0b8c3d1e42
 Revises: 5f9a7b2c0d31
@@ -22,6 +23,8 @@ OPEN = sa.text("status IN ('new', 'assigned', 'in_progress', 'unroutable')")
 OPEN_QUEUE = ('ix_service_requests_open_queue', ['centre_id', 'priority', 'needed_by', 'id'])
 # the events that mean someone of the centre took the request on (services/assistance.py)
 RESPONSES = ('claim', 'assign', 'start', 'complete')
+REPORT_COLUMNS = ['election_id', 'centre_id', 'created_at', 'organisation_id', 'visitor_kind', 'kind', 'status',
+                  'first_response_at', 'completed_at', 'handovers', 'declines']
 
 
 def _keep_open_queue_partial():
@@ -38,6 +41,8 @@ def upgrade():
                                                               native_enum=False, create_constraint=True,
                                                               length=20), nullable=True))
         batch_op.add_column(sa.Column('first_response_at', observer_portal.models.base.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('handovers', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('declines', sa.Integer(), nullable=False, server_default='0'))
         batch_op.create_index(batch_op.f('ix_service_requests_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_service_requests_organisation_id_organisations'),
                                     'organisations', ['organisation_id'], ['id'])
@@ -59,10 +64,24 @@ def upgrade():
           SELECT min(e.created_at) FROM request_events e
           WHERE e.request_id = service_requests.id AND e.action IN ({responses}) AND e.actor_id IS NOT NULL)
     """)
+    op.execute("""
+        UPDATE service_requests SET
+          handovers = (SELECT count(*) FROM request_events e
+                       WHERE e.request_id = service_requests.id AND e.action IN ('claim', 'assign', 'routed')),
+          declines = (SELECT count(*) FROM request_events e
+                      WHERE e.request_id = service_requests.id AND e.action = 'decline')
+    """)
     op.create_index('ix_request_events_action', 'request_events', ['action', 'request_id'])
+    op.create_index('ix_service_requests_completed', 'service_requests', ['election_id', 'centre_id', 'completed_at'])
+    # the election-and-centre index grows into one the reports read alone (no table access)
+    op.drop_index('ix_service_requests_election_centre', table_name='service_requests')
+    op.create_index('ix_service_requests_report', 'service_requests', REPORT_COLUMNS)
 
 
 def downgrade():
+    op.drop_index('ix_service_requests_report', table_name='service_requests')
+    op.drop_index('ix_service_requests_completed', table_name='service_requests')
+    op.create_index('ix_service_requests_election_centre', 'service_requests', ['election_id', 'centre_id', 'created_at'])
     op.drop_index('ix_request_events_action', table_name='request_events')
     sqlite = op.get_bind().dialect.name == 'sqlite'
     if not sqlite:
@@ -72,6 +91,8 @@ def downgrade():
             batch_op.drop_constraint(op.f('ck_service_requests_visitor_kind'), type_='check')
         batch_op.drop_constraint(batch_op.f('fk_service_requests_organisation_id_organisations'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_service_requests_organisation_id'))
+        batch_op.drop_column('declines')
+        batch_op.drop_column('handovers')
         batch_op.drop_column('first_response_at')
         batch_op.drop_column('visitor_kind')
         batch_op.drop_column('organisation_id')

@@ -221,25 +221,32 @@ def transition(
     values: dict = {"status": new, "updated_at": now}
     conditions = [ServiceRequest.id == request.id, ServiceRequest.status == old]
     notifications: list[Notification] = []
+    counted = None  # the counter this move adds one to, in the same UPDATE (the reports read it)
     if action == Action.CLAIM:
         values.update(assignee_id=actor.id, assigned_at=now)
+        counted = "handovers"
         conditions.append(ServiceRequest.assignee_id.is_(None))
     elif action == Action.ASSIGN:
         if assignee is None or not can_be_assigned(assignee, request):
             raise ServiceError(_l("Choose an active volunteer or coordinator of this centre."), field="assignee")
         values.update(assignee_id=assignee.id, assigned_at=now)
+        counted = "handovers"
     elif action == Action.DECLINE:
         values.update(assignee_id=None, assigned_at=None)
+        counted = "declines"
     elif action == Action.COMPLETE:
         values.update(completed_at=now)
     if action in RESPONSES and request.first_response_at is None:
         values.update(first_response_at=now)
 
+    written = {**values, counted: getattr(ServiceRequest, counted) + 1} if counted else values
     result = session.execute(
-        update(ServiceRequest).where(*conditions).values(**values), execution_options={"synchronize_session": False}
+        update(ServiceRequest).where(*conditions).values(**written), execution_options={"synchronize_session": False}
     )
     if result.rowcount != 1:  # someone else moved it first: say where it stands now
         raise state_refusal(session.get(ServiceRequest, request.id, populate_existing=True), actor)
+    if counted:
+        values[counted] = (getattr(request, counted) or 0) + 1
     _now_stored(request, values, actor if action == Action.CLAIM else assignee)
     _event(
         request,

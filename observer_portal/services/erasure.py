@@ -10,7 +10,7 @@ Two entry points, one code path:
 What goes: names, e-mails, phones, accreditation numbers, nationality and languages; the
 accounts of those people (unusable afterwards); visit notes, request details, places and
 comments, translation texts, uploaded documents and their translation-memory entries, loan
-notes; names inside audit entries; invitations (they hold the address) and the election's
+notes, the coordinators' notes of the daily reports; names inside audit entries; invitations (they hold the address) and the election's
 uploaded accreditation lists; profiles that never came (nothing points at them).
 What stays: every row that a statistic counts — visits (centre, time, mission, kind,
 purposes), requests (kind, status, times, who worked on them), loans (times) — so every
@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from observer_portal.models import (
     AccreditationImport,
     AuditEvent,
+    DailyNote,
     Election,
     ElectionState,
     Invitation,
@@ -216,6 +217,8 @@ def erase_election(session: Session, election: Election, actor: User | None = No
     )
     removed = _remove_unused_profiles(session, erased_ids)
     session.execute(delete(AccreditationImport).where(AccreditationImport.election_id == election.id))
+    # the coordinators' notes of the daily reports are free text too (the figures stay)
+    session.execute(update(DailyNote).where(DailyNote.election_id == election.id).values(text=""))
     _erase_typed_searches(session, before=utcnow())
     election.erased_at = utcnow()
     record(session, actor, "election.erased", election, people=people, removed=removed)

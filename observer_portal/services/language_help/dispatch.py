@@ -156,7 +156,13 @@ def route(session: Session, request: ServiceRequest) -> list[Notification]:
                 ServiceRequest.status.in_([RequestStatus.NEW, RequestStatus.UNROUTABLE]),
                 ServiceRequest.assignee_id.is_(None),
             )
-            .values(status=RequestStatus.ASSIGNED, assignee_id=chosen.id, assigned_at=now, updated_at=now),
+            .values(
+                status=RequestStatus.ASSIGNED,
+                assignee_id=chosen.id,
+                assigned_at=now,
+                updated_at=now,
+                handovers=ServiceRequest.handovers + 1,  # kept with the ROUTED event below
+            ),
             execution_options={"synchronize_session": False},
         )
         if result.rowcount != 1:
@@ -165,7 +171,12 @@ def route(session: Session, request: ServiceRequest) -> list[Notification]:
             session.execute(
                 update(ServiceRequest)
                 .where(ServiceRequest.id == request.id)
-                .values(status=RequestStatus.NEW, assignee_id=None, assigned_at=None),
+                .values(
+                    status=RequestStatus.NEW,
+                    assignee_id=None,
+                    assigned_at=None,
+                    handovers=ServiceRequest.handovers - 1,  # not routed after all: no event either
+                ),
                 execution_options={"synchronize_session": False},
             )
             excluded.add(chosen.id)

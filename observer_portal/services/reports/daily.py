@@ -36,7 +36,7 @@ from observer_portal.models import (
 from observer_portal.models.base import utcnow
 from observer_portal.models.visit_count import ALL_PURPOSES, VisitCount
 from observer_portal.services.reports.scope import Scope, centre_zones, in_days
-from observer_portal.services.reports.sql import Spread, in_any, local_date, local_hour, seconds_between, spreads
+from observer_portal.services.reports.sql import Spread, in_any, local_date, local_hour, minutes_between, spreads
 
 PERIODS = ("day", "week", "election")
 
@@ -166,8 +166,8 @@ def _requests(session: Session, scope: Scope, zones, filed, report: DailyReport)
             in_days(zones, scope, ServiceRequest.centre_id, ServiceRequest.completed_at),
         )
     )
-    first = seconds_between(ServiceRequest.created_at, ServiceRequest.first_response_at)
-    report.first_response = spreads(session, first, (), filed).get(())
+    first = minutes_between(ServiceRequest.created_at, ServiceRequest.first_response_at)
+    report.first_response = spreads(session, first, (), ((),), filed)[0].get(())
     pairs = session.execute(
         select(TranslationJob.source_lang, TranslationJob.target_lang, func.count())
         .join(ServiceRequest, ServiceRequest.id == TranslationJob.request_id)
@@ -239,10 +239,11 @@ def _busiest_hour(session: Session, scope: Scope, zone: str) -> tuple[int, int] 
     hour = local_hour(Visit.arrived_at, offset)
     row = session.execute(
         select(hour, func.count())
-        .where(
-            Visit.centre_id == scope.centre_id,
+        .where(  # the local day as a range of arrivals: read through the (election, centre, arrival) index
             Visit.election_id == scope.election_id,
-            Visit.local_day == scope.date_from,
+            Visit.centre_id == scope.centre_id,
+            Visit.arrived_at >= datetime.combine(scope.date_from, time.min, tzinfo=ZoneInfo(zone)),
+            Visit.arrived_at < datetime.combine(scope.date_from + timedelta(days=1), time.min, tzinfo=ZoneInfo(zone)),
         )
         .group_by(hour)
         .order_by(func.count().desc(), hour)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from observer_portal.models import (
@@ -26,12 +26,10 @@ from observer_portal.models import (
 )
 from observer_portal.models.visit_count import ALL_PURPOSES, NONE, VisitCount
 from observer_portal.services.reports.scope import Scope, centre_zones, in_days
-from observer_portal.services.reports.sql import Spread, seconds_between, spreads
+from observer_portal.services.reports.sql import Spread, minutes_between, spreads
 
 Key = tuple[int | None, VisitorKind | None]  # (mission or outlet, kind of visitor)
 
-#: a request changes hands each time one of these follows the first
-HANDOVERS = (EventAction.CLAIM, EventAction.ASSIGN, EventAction.ROUTED)
 LANGUAGE_KINDS = (RequestKind.TRANSLATION, RequestKind.INTERPRETATION)
 
 # The flag rule, in one place: a group is flagged where it fared more than TWICE as badly
@@ -163,19 +161,20 @@ def build(session: Session, scope: Scope) -> Report:
     _count_events(session, requests, group_columns, groups)
     _count_loans(session, scope, zones, groups)
 
-    first_response = seconds_between(ServiceRequest.created_at, ServiceRequest.first_response_at)
-    to_done = seconds_between(ServiceRequest.created_at, ServiceRequest.completed_at)
+    first_response = minutes_between(ServiceRequest.created_at, ServiceRequest.first_response_at)
+    to_done = minutes_between(ServiceRequest.created_at, ServiceRequest.completed_at)
     done = (*requests, ServiceRequest.status == RequestStatus.DONE)
     whole, kinds = Figures(), defaultdict(Figures)
     for key, figures in groups.items():
         whole.add(figures)
         kinds[key[1]].add(figures)
     for name, duration, where in (("first_response", first_response, requests), ("to_done", to_done, done)):
-        for key, spread in spreads(session, duration, group_columns, where).items():
+        per_group, per_kind, overall = spreads(session, duration, group_columns, ((0, 1), (1,), ()), where)
+        for key, spread in per_group.items():
             setattr(groups[_key(*key)], name, spread)
-        for (kind,), spread in spreads(session, duration, group_columns[1:], where).items():
+        for (kind,), spread in per_kind.items():
             setattr(kinds[_key(None, kind)[1]], name, spread)
-        setattr(whole, name, spreads(session, duration, (), where).get((), None))
+        setattr(whole, name, overall.get(()))
 
     organisations = _organisations(session, {key[0] for key in groups if key[0]})
     return Report(
@@ -240,28 +239,37 @@ def _count_requests(session: Session, requests, group_columns, groups: dict[Key,
 
 
 def _count_events(session: Session, requests, group_columns, groups: dict[Key, Figures]) -> None:
-    """Declines, hand-overs (every assignment after a request's first) and unroutable language
-    work with its reasons, read through the index on the event's action."""
-    joined = select(*group_columns).join(RequestEvent, RequestEvent.request_id == ServiceRequest.id).where(*requests)
-    for organisation_id, kind, declines in session.execute(
-        joined.add_columns(func.count()).where(RequestEvent.action == EventAction.DECLINE).group_by(*group_columns)
-    ):
-        groups[_key(organisation_id, kind)].declines = declines
-    for organisation_id, kind, assignments, assigned in session.execute(
-        joined.add_columns(func.count(), func.count(RequestEvent.request_id.distinct()))
-        .where(RequestEvent.action.in_(HANDOVERS))
+    """Declines and hand-overs from the counters each request keeps (read from the reports'
+    index); language work nobody could take, and why, from the few UNROUTABLE events."""
+    for organisation_id, kind, declines, handovers in session.execute(
+        select(
+            *group_columns,
+            func.sum(ServiceRequest.declines),
+            func.sum(case((ServiceRequest.handovers > 1, ServiceRequest.handovers - 1), else_=0)),
+        )
+        .where(*requests)
         .group_by(*group_columns)
     ):
-        groups[_key(organisation_id, kind)].reassignments = assignments - assigned  # requests belong to one group
-    unroutable = joined.where(RequestEvent.action == EventAction.UNROUTABLE)
+        figures = groups[_key(organisation_id, kind)]
+        figures.declines, figures.reassignments = int(declines or 0), int(handovers or 0)
+    unroutable = select(RequestEvent.request_id).where(RequestEvent.action == EventAction.UNROUTABLE)
     for organisation_id, kind, count in session.execute(
-        unroutable.add_columns(func.count(RequestEvent.request_id.distinct())).group_by(*group_columns)
+        select(*group_columns, func.count())
+        .where(*requests, ServiceRequest.id.in_(unroutable))
+        .group_by(*group_columns)
     ):
         groups[_key(organisation_id, kind)].unroutable = count
+    reasons = (
+        select(RequestEvent.request_id, RequestEvent.reason)
+        .where(RequestEvent.action == EventAction.UNROUTABLE)
+        .distinct()
+        .subquery()
+    )
     for organisation_id, kind, reason, count in session.execute(
-        unroutable.add_columns(RequestEvent.reason, func.count(RequestEvent.request_id.distinct())).group_by(
-            *group_columns, RequestEvent.reason
-        )
+        select(*group_columns, reasons.c.reason, func.count())
+        .join(reasons, reasons.c.request_id == ServiceRequest.id)
+        .where(*requests)
+        .group_by(*group_columns, reasons.c.reason)
     ):
         groups[_key(organisation_id, kind)].unroutable_reasons[reason or ""] = count
 

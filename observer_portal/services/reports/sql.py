@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import Float, Integer, String, and_, case, func, or_, select
+from sqlalchemy import Float, Integer, String, and_, case, cast, func, literal, null, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -39,15 +39,21 @@ def _seconds_postgresql(element, compiler, **kw):
 @dataclass(frozen=True)
 class Spread:
     """How long something took across a group: how many, the median and the 90th percentile
-    (in seconds, interpolated between neighbours as PostgreSQL's percentile_cont does)."""
+    (in seconds, of waits measured to the minute, interpolated between neighbours as
+    PostgreSQL's percentile_cont does)."""
 
     count: int
     median: float
     p90: float
 
 
+def minutes_between(start: ColumnElement, end: ColumnElement) -> ColumnElement:
+    """Whole minutes from one stored time to another (to the nearest minute)."""
+    return cast(func.round(seconds_between(start, end) / 60.0), Integer)
+
+
 def _position(fraction: Fraction, n: ColumnElement) -> tuple[ColumnElement, ColumnElement, ColumnElement]:
-    """0-based rows below and above the percentile, and the remainder (in 1/denominator)
+    """0-based ranks below and above the percentile, and the remainder (in 1/denominator)
     that places it between them: integer arithmetic, identical in both databases."""
     scaled = fraction.numerator * (n - 1)
     below = scaled // fraction.denominator  # a whole division in both databases
@@ -58,44 +64,65 @@ def _position(fraction: Fraction, n: ColumnElement) -> tuple[ColumnElement, Colu
 
 def spreads(
     session: Session,
-    duration: ColumnElement,
+    minutes: ColumnElement,
     keys: Sequence[ColumnElement],
+    levels: Sequence[Sequence[int]],
     where: Sequence[ColumnElement],
-    select_from=None,
-) -> dict[tuple, Spread]:
-    """The median and 90th percentile of `duration` per value of `keys` (one row per group,
-    however many rows each has): the rows are numbered in order inside each group by a window
-    function, and only the two rows around each percentile leave the database."""
-    partition = list(keys) or None
-    numbered = select(
-        *keys,
-        duration.label("d"),
-        func.row_number().over(partition_by=partition, order_by=duration).label("rn"),
-        func.count().over(partition_by=partition).label("n"),
-    ).where(*where, duration.is_not(None))
-    if select_from is not None:
-        numbered = numbered.select_from(select_from)
-    rows = numbered.subquery()
-    group = [rows.c[index] for index in range(len(keys))]
-    rank, n = rows.c.rn - 1, rows.c.n
-    picks, wanted = [], []
-    for fraction in (MEDIAN, P90):
-        below, above, remainder = _position(fraction, n)
-        picks += [
-            func.max(case((rank == below, rows.c.d))),
-            func.max(case((rank == above, rows.c.d))),
-            func.max(remainder),
-        ]
-        wanted += [rank == below, rank == above]
-    query = select(*group, n, *picks).where(or_(*wanted)).group_by(*group, n)
-    found: dict[tuple, Spread] = {}
-    for row in session.execute(query):
-        key, count = tuple(row[: len(group)]), int(row[len(group)])
-        values = row[len(group) + 1 :]
-        found[key] = Spread(
+) -> list[dict[tuple, Spread]]:
+    """The median and 90th percentile of `minutes` per group, at each level (a level names
+    which of `keys` it groups by: all of them, some, none). One statement: the rows are
+    counted per group and minute once (a few hundred rows per group, whatever the number of
+    requests); each level adds those counts up, and the value at a rank is the first minute
+    whose running count passes it."""
+    names = [f"k{index}" for index in range(len(keys))]
+    counted = (
+        select(
+            *(key.label(name) for key, name in zip(keys, names, strict=True)),
+            minutes.label("m"),
+            func.count().label("c"),
+        )
+        .where(*where, minutes.is_not(None))
+        .group_by(*keys, minutes)
+        .cte("counted")
+    )
+    parts = []
+    for number, level in enumerate(levels):
+        grouped = [counted.c[names[index]] for index in level]
+        per_minute = (
+            select(*grouped, counted.c.m, func.sum(counted.c.c).label("c")).group_by(*grouped, counted.c.m).subquery()
+        )
+        at = [per_minute.c[names[index]] for index in level]
+        partition = at or None
+        running = select(
+            *at,
+            per_minute.c.m,
+            cast(func.sum(per_minute.c.c).over(partition_by=partition, order_by=per_minute.c.m), Integer).label("cum"),
+            cast(func.sum(per_minute.c.c).over(partition_by=partition), Integer).label("n"),
+        ).subquery()
+        picks = []
+        for fraction in (MEDIAN, P90):
+            below, above, remainder = _position(fraction, running.c.n)
+            picks += [
+                func.min(case((running.c.cum > below, running.c.m))),
+                func.min(case((running.c.cum > above, running.c.m))),
+                func.max(remainder),
+            ]
+        padded = [running.c[names[index]] if index in level else null() for index in range(len(keys))]
+        parts.append(
+            select(literal(number).label("level"), *padded, running.c.n, *picks).group_by(
+                *[running.c[names[index]] for index in level], running.c.n
+            )
+        )
+    found: list[dict[tuple, Spread]] = [{} for _ in levels]
+    width = len(keys)
+    for row in session.execute(union_all(*parts)):
+        level = levels[row[0]]
+        key = tuple(row[1 + index] for index in level)
+        count, values = int(row[1 + width]), row[2 + width :]
+        found[row[0]][key] = Spread(
             count,
-            _between(values[0], values[1], values[2], MEDIAN.denominator),
-            _between(values[3], values[4], values[5], P90.denominator),
+            60 * _between(values[0], values[1], values[2], MEDIAN.denominator),
+            60 * _between(values[3], values[4], values[5], P90.denominator),
         )
     return found
 
