@@ -72,7 +72,8 @@ def upgrade():
                       WHERE e.request_id = service_requests.id AND e.action = 'decline')
     """)
     op.create_index('ix_request_events_action', 'request_events', ['action', 'request_id'])
-    op.create_index('ix_service_requests_completed', 'service_requests', ['election_id', 'centre_id', 'completed_at'])
+    op.create_index('ix_service_requests_completed', 'service_requests',
+                    ['election_id', 'centre_id', 'completed_at', 'status'])
     # the election-and-centre index grows into one the reports read alone (no table access)
     op.drop_index('ix_service_requests_election_centre', table_name='service_requests')
     op.create_index('ix_service_requests_report', 'service_requests', REPORT_COLUMNS)

@@ -83,7 +83,7 @@ class ServiceRequest(Base):
             "declines",
         ),
         # what was done within a day or a week (the daily report)
-        Index("ix_service_requests_completed", "election_id", "centre_id", "completed_at"),
+        Index("ix_service_requests_completed", "election_id", "centre_id", "completed_at", "status"),
         CheckConstraint("priority IN (0, 1, 2)", name="priority"),  # Priority's values
     )
 

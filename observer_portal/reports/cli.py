@@ -19,7 +19,7 @@ from observer_portal.models.base import utcnow
 from observer_portal.reports.daily_document import daily_context
 from observer_portal.reports.daily_routes import DAILY_DOCUMENT
 from observer_portal.reports.document import equal_treatment_context
-from observer_portal.reports.pdf import report_pdf
+from observer_portal.reports.files import report_pdf
 from observer_portal.reports.routes import DOCUMENT
 from observer_portal.reports.workbook import daily_workbook, equal_treatment_workbook
 from observer_portal.services.reports import daily, equal_treatment

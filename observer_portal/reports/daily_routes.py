@@ -20,9 +20,9 @@ from observer_portal.paging import carried_args
 from observer_portal.permissions import MANAGERS, roles_required
 from observer_portal.reports import bp
 from observer_portal.reports.daily_document import daily_context, daily_file_name
+from observer_portal.reports.files import report_file
 from observer_portal.reports.forms import EVERY_CENTRE, DailyNoteForm, DailyScopeForm, SubscriptionForm
-from observer_portal.reports.pdf import PDF_TYPE, report_pdf
-from observer_portal.reports.workbook import XLSX_TYPE, daily_workbook
+from observer_portal.reports.workbook import daily_workbook
 from observer_portal.services import ServiceError
 from observer_portal.services.centres import all_centres
 from observer_portal.services.elections import all_elections
@@ -121,13 +121,8 @@ def _daily_file(extension: str) -> Response:
     if scope is None:
         abort(400 if form.errors else 404)
     context = daily_context(db.session, daily.build(db.session, scope), reader_locale(), utcnow(), period)
-    if extension == "xlsx":
-        response = Response(daily_workbook(context), mimetype=XLSX_TYPE)
-    else:
-        response = Response(report_pdf(DAILY_DOCUMENT, context), mimetype=PDF_TYPE)
-    response.headers["Content-Disposition"] = f'attachment; filename="{daily_file_name(context, extension)}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    name = daily_file_name(context, extension)
+    return report_file(extension, context, workbook=daily_workbook, document=DAILY_DOCUMENT, name=name)
 
 
 @bp.get("/daily.xlsx")

@@ -16,9 +16,9 @@ from observer_portal.paging import carried_args
 from observer_portal.permissions import MANAGERS, roles_required
 from observer_portal.reports import bp
 from observer_portal.reports.document import equal_treatment_context, equal_treatment_file_name
+from observer_portal.reports.files import report_file
 from observer_portal.reports.forms import EVERY_CENTRE, ReportScopeForm
-from observer_portal.reports.pdf import PDF_TYPE, report_pdf
-from observer_portal.reports.workbook import XLSX_TYPE, equal_treatment_workbook
+from observer_portal.reports.workbook import equal_treatment_workbook
 from observer_portal.services.centres import all_centres
 from observer_portal.services.elections import all_elections
 from observer_portal.services.reports import equal_treatment
@@ -64,13 +64,8 @@ def _report_file(extension: str) -> Response:
     if scope is None:  # a refused field (the page says which), or no election to report on
         abort(400 if form.errors else 404)
     context = equal_treatment_context(db.session, equal_treatment.build(db.session, scope), reader_locale(), utcnow())
-    if extension == "xlsx":
-        response = Response(equal_treatment_workbook(context), mimetype=XLSX_TYPE)
-    else:
-        response = Response(report_pdf(DOCUMENT, context), mimetype=PDF_TYPE)
-    response.headers["Content-Disposition"] = f'attachment; filename="{equal_treatment_file_name(context, extension)}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    name = equal_treatment_file_name(context, extension)
+    return report_file(extension, context, workbook=equal_treatment_workbook, document=DOCUMENT, name=name)
 
 
 @bp.get("/equal-treatment.xlsx")

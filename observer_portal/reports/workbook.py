@@ -15,7 +15,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from observer_portal.lazy_text import _l
 from observer_portal.reports.columns import DURATION, SHARE
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {SHARE: "0%", DURATION: "[h]:mm"}
 BOLD = Font(bold=True)
 MAX_TITLE = 31  # Excel's limit on a sheet's name

@@ -31,7 +31,7 @@ from observer_portal.models import Visit, VisitorKind, VisitorProfile, VisitPurp
 from observer_portal.models.base import utcnow
 from observer_portal.paging import carried_args, parse_id
 from observer_portal.permissions import MANAGERS, STAFF, VISITORS, roles_required
-from observer_portal.reports.workbook import XLSX_TYPE
+from observer_portal.reports.files import XLSX_TYPE
 from observer_portal.services import ServiceError, badges, visit_log
 from observer_portal.services import organisations as organisation_registry
 from observer_portal.services import visitor_registry as registry

@@ -176,18 +176,23 @@ def _requests(session: Session, scope: Scope, zones, filed, report: DailyReport)
         .order_by(func.count().desc(), TranslationJob.source_lang, TranslationJob.target_lang)
     )
     report.language_pairs = [(source, target, count) for source, target, count in pairs]
-    unroutable = (
-        select(RequestEvent.reason, func.count(RequestEvent.request_id.distinct()))
-        .join(ServiceRequest, ServiceRequest.id == RequestEvent.request_id)
-        .where(*filed, RequestEvent.action == EventAction.UNROUTABLE)
-    )
-    report.unroutable = session.scalar(
-        select(func.count(RequestEvent.request_id.distinct()))
-        .join(ServiceRequest, ServiceRequest.id == RequestEvent.request_id)
-        .where(*filed, RequestEvent.action == EventAction.UNROUTABLE)
+    unroutable = select(RequestEvent.request_id).where(RequestEvent.action == EventAction.UNROUTABLE)
+    report.unroutable = session.scalar(select(func.count()).where(*filed, ServiceRequest.id.in_(unroutable)))
+    reasons = (
+        select(RequestEvent.request_id, RequestEvent.reason)
+        .where(RequestEvent.action == EventAction.UNROUTABLE)
+        .distinct()
+        .subquery()
     )
     report.unroutable_reasons = {
-        reason or "": count for reason, count in session.execute(unroutable.group_by(RequestEvent.reason))
+        reason or "": count
+        for reason, count in session.execute(
+            select(reasons.c.reason, func.count())
+            .select_from(ServiceRequest)
+            .join(reasons, reasons.c.request_id == ServiceRequest.id)
+            .where(*filed)
+            .group_by(reasons.c.reason)
+        )
     }
 
 

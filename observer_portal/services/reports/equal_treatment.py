@@ -158,7 +158,7 @@ def build(session: Session, scope: Scope) -> Report:
 
     _count_visits(session, scope, groups)
     _count_requests(session, requests, group_columns, groups)
-    _count_events(session, requests, group_columns, groups)
+    _count_unroutable(session, requests, group_columns, groups)
     _count_loans(session, scope, zones, groups)
 
     first_response = minutes_between(ServiceRequest.created_at, ServiceRequest.first_response_at)
@@ -220,16 +220,29 @@ def _count_visits(session: Session, scope: Scope, groups: dict[Key, Figures]) ->
 
 
 def _count_requests(session: Session, requests, group_columns, groups: dict[Key, Figures]) -> None:
+    """Requests by kind and outcome, with the declines and hand-overs each keeps: one pass
+    over the reports' index."""
     untaken = ServiceRequest.first_response_at.is_(None)
+    changed_hands = func.sum(case((ServiceRequest.handovers > 1, ServiceRequest.handovers - 1), else_=0))
     rows = session.execute(
-        select(*group_columns, ServiceRequest.kind, ServiceRequest.status, untaken, func.count())
+        select(
+            *group_columns,
+            ServiceRequest.kind,
+            ServiceRequest.status,
+            untaken,
+            func.count(),
+            func.sum(ServiceRequest.declines),
+            changed_hands,
+        )
         .where(*requests)
         .group_by(*group_columns, ServiceRequest.kind, ServiceRequest.status, untaken)
     )
-    for organisation_id, visitor_kind, kind, status, not_taken, count in rows:
+    for organisation_id, visitor_kind, kind, status, not_taken, count, declines, handovers in rows:
         figures = groups[_key(organisation_id, visitor_kind)]
         figures.requests += count
         figures.by_kind[kind] = figures.by_kind.get(kind, 0) + count
+        figures.declines += int(declines or 0)
+        figures.reassignments += int(handovers or 0)
         if status == RequestStatus.DONE:
             figures.done += count
         elif status == RequestStatus.CANCELLED:
@@ -238,20 +251,9 @@ def _count_requests(session: Session, requests, group_columns, groups: dict[Key,
             figures.waiting += count
 
 
-def _count_events(session: Session, requests, group_columns, groups: dict[Key, Figures]) -> None:
-    """Declines and hand-overs from the counters each request keeps (read from the reports'
-    index); language work nobody could take, and why, from the few UNROUTABLE events."""
-    for organisation_id, kind, declines, handovers in session.execute(
-        select(
-            *group_columns,
-            func.sum(ServiceRequest.declines),
-            func.sum(case((ServiceRequest.handovers > 1, ServiceRequest.handovers - 1), else_=0)),
-        )
-        .where(*requests)
-        .group_by(*group_columns)
-    ):
-        figures = groups[_key(organisation_id, kind)]
-        figures.declines, figures.reassignments = int(declines or 0), int(handovers or 0)
+def _count_unroutable(session: Session, requests, group_columns, groups: dict[Key, Figures]) -> None:
+    """Language work nobody could take, and why, from the few UNROUTABLE events (read through
+    the index on the event's action)."""
     unroutable = select(RequestEvent.request_id).where(RequestEvent.action == EventAction.UNROUTABLE)
     for organisation_id, kind, count in session.execute(
         select(*group_columns, func.count())
