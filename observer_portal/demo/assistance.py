@@ -13,6 +13,7 @@ from observer_portal.models import (
     Condition,
     EquipmentItem,
     EquipmentKind,
+    EventAction,
     Loan,
     LocationKind,
     Priority,
@@ -79,7 +80,7 @@ def load_demo_assistance(session: Session) -> int:
             session, user, RequestInput(kind=kind, details=details, needed_by=now + timedelta(hours=hours), **kwargs)
         )
 
-    ask(
+    printer = ask(
         hannah,
         RequestKind.EQUIPMENT,
         "A printer for about 20 pages of interview notes tonight.",
@@ -122,6 +123,9 @@ def load_demo_assistance(session: Session) -> int:
         visitor=claire.visitor_profile,
     )
     perform(session, coordinator, walk_in, Action.ASSIGN, assignee=madina)
+    # filed a while before they were taken on, as at a real desk (the reports' waits)
+    for request, minutes in ((printer, 40), (wifi, 25), (laptop, 55), (sim, 15), (other, 90), (walk_in, 10)):
+        _filed_earlier(session, request, timedelta(minutes=minutes))
 
     loans = [
         ("ATR-LAP-01", andrei, timedelta(hours=-3), timedelta(hours=8), laptop, None),
@@ -144,3 +148,12 @@ def load_demo_assistance(session: Session) -> int:
     _item(session, "ATR-MDM-01").condition = Condition.OUT_OF_SERVICE
     session.flush()
     return created + 6
+
+
+def _filed_earlier(session: Session, request: ServiceRequest, earlier: timedelta) -> None:
+    """Move a demo request's filing (and its "created" event) back in time."""
+    session.flush()
+    request.created_at = request.created_at - earlier
+    for event in request.events:
+        if event.action == EventAction.CREATED:
+            event.created_at = event.created_at - earlier

@@ -25,6 +25,8 @@ def desk_ready(app, live_server: str, page: Page) -> list[str]:
     sent: list[str] = []
     page.on("request", lambda request: sent.append(request.url) if request.method == "POST" else None)
     page.goto(f"{live_server}/visits/desk")
+    # the search has the focus when the page opens (autofocus): typing starts there, once it has it
+    expect(page.locator("#q")).to_be_focused()
     return sent
 
 
