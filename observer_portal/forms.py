@@ -14,6 +14,7 @@ from markupsafe import Markup
 from wtforms import (
     DateField,
     DateTimeLocalField,
+    EmailField,
     Field,
     Form,
     HiddenField,
@@ -57,6 +58,16 @@ _CONTROLS = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f"
 _LINE_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _NOT_ONE_LINE = re.compile(f"[{_CONTROLS}\t\n\r\x0b\x0c\x85\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _NOT_TEXT = re.compile(f"[{_CONTROLS}]")
+# direction overrides, embeddings and isolates: they make text read otherwise than it is
+# stored ("safe \u202egnp.exe" shows as "safe exe.png"); the marks LRM and RLM stay. A
+# pasted document to translate may need them; text the portal publishes may not.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def published_as_written(form, field) -> None:
+    """Validator of text printed for others as it was typed (a daily report's notes)."""
+    if isinstance(field.data, str) and _BIDI_CONTROLS.search(field.data):
+        raise ValidationError(_l("Remove the invisible control characters from this text."))
 
 
 def one_kind_of_line_break(value):
@@ -73,6 +84,10 @@ def printable(form, field) -> None:
             raise ValidationError(_l("Remove the invisible control characters from this text."))
     elif _NOT_ONE_LINE.search(field.data) or any(_invisible(char) for char in field.data):
         raise ValidationError(_l("Write this on one line, without tabs or control characters."))
+
+
+def _trimmed(value):
+    return value.strip(" ") if isinstance(value, str) else value  # spaces only: anything else is refused
 
 
 def is_one_line(text: str) -> bool:
@@ -99,6 +114,9 @@ class _PrintableMeta:
         if issubclass(field_class, StringField) and typed:
             validators = options.get("validators", unbound_field.kwargs.get("validators")) or []
             options = {**options, "validators": [*validators, printable]}
+            if issubclass(field_class, EmailField):  # a phone's autocomplete adds a space after the address
+                filters = options.get("filters", unbound_field.kwargs.get("filters")) or []
+                options["filters"] = [*filters, _trimmed]
             if issubclass(field_class, TextAreaField):
                 filters = options.get("filters", unbound_field.kwargs.get("filters")) or []
                 options["filters"] = [one_kind_of_line_break, *filters]

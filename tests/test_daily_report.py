@@ -23,6 +23,9 @@ from observer_portal.models import (
     User,
     VisitorKind,
 )
+from observer_portal.models import (
+    ReportSubscription as ReportSubscriptionRow,
+)
 from observer_portal.services.reports import daily, daily_admin
 from observer_portal.services.reports.scope import Scope
 from observer_portal.services.reports.sending import send_due
@@ -283,3 +286,41 @@ def test_addresses_are_added_refused_twice_and_removed(login_as, app):
     removed = client.post(f"/reports/daily/subscriptions/{subscription_id}/remove", data=remove_fields)
     assert removed.status_code == 302
     assert "Nobody receives it yet." in client.get("/reports/daily/subscriptions").get_data(as_text=True)
+
+
+def test_notes_and_addresses_refused_with_a_reason(coordinator, app):
+    """A day to come, text that reads otherwise than it is stored, a full list: each refused
+    with its reason shown; an address typed with a space around it is taken."""
+    from observer_portal.services.reports.daily_admin import MAX_SUBSCRIPTIONS
+
+    client, ids = coordinator
+    html = client.get("/reports/daily?day=2022-11-18").get_data(as_text=True)
+    fields = dict(re.findall(r'<input name="([\w-]+)" type="hidden" value="([^"]*)"', html))
+    note = {**fields, "note-centre": ids["centre"], "note-language": "en"}
+    future = client.post("/reports/daily/notes", data={**note, "note-day": "2099-12-31", "note-text": "x"})
+    assert future.status_code == 422
+    assert "Notes can be written for today or an earlier day." in future.get_data(as_text=True)
+    spoofed = client.post(
+        "/reports/daily/notes", data={**note, "note-day": "2022-11-18", "note-text": "safe \u202egnp.exe"}
+    )
+    assert spoofed.status_code == 422
+    assert "Remove the invisible control characters" in spoofed.get_data(as_text=True)
+    with app.app_context():
+        for n in range(MAX_SUBSCRIPTIONS - 1):
+            db.session.add(ReportSubscriptionRow(centre_id=ids["centre"], email=f"list{n}@example.org", locale="en"))
+        db.session.commit()
+    page = client.get("/reports/daily/subscriptions").get_data(as_text=True)
+    fields = dict(
+        re.findall(r'<input name="([\w-]+)" type="hidden" value="([^"]*)"', page.split('id="add-heading"')[1])
+    )
+    spaced = client.post("/reports/daily/subscriptions", data={**fields, "email": " last@example.org ", "locale": "kk"})
+    assert spaced.status_code == 302
+    page = client.get("/reports/daily/subscriptions").get_data(as_text=True)
+    fields = dict(
+        re.findall(r'<input name="([\w-]+)" type="hidden" value="([^"]*)"', page.split('id="add-heading"')[1])
+    )
+    full = client.post("/reports/daily/subscriptions", data={**fields, "email": "one-more@example.org", "locale": "kk"})
+    assert full.status_code == 422
+    body = full.get_data(as_text=True)
+    assert "at most 50 addresses" in body
+    assert 'value="one-more@example.org"' in body  # what was typed is kept

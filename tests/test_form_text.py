@@ -17,7 +17,8 @@ from wtforms import Form, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.fields import FieldList, FormField
 
 import observer_portal
-from observer_portal.forms import PortalForm, PortalSubform, as_choices
+from observer_portal.forms import _BIDI_CONTROLS as BIDI
+from observer_portal.forms import PortalForm, PortalSubform, as_choices, published_as_written
 from tests.helpers import post_form
 
 ONE_LINE = "Write this on one line, without tabs or control characters."
@@ -98,7 +99,10 @@ def _check(cls, names: list[str]) -> None:
         for field in _text_fields(form):
             field.validate(form)
             text_area = isinstance(field, TextAreaField)
-            if text_area and value in ONE_LINE_ONLY:
+            published = published_as_written in field.validators  # printed for others: no direction controls
+            if text_area and published and BIDI.search(value):
+                assert TEXT in field.errors, (cls.__name__, field.name, repr(value))
+            elif text_area and value in ONE_LINE_ONLY:
                 assert TEXT not in field.errors, (cls.__name__, field.name, value)
                 assert ONE_LINE not in field.errors, (cls.__name__, field.name, value)
             else:

@@ -72,7 +72,7 @@ def test_the_workbook_has_typed_cells_and_no_personal_data(coordinator):
         "Summary",
         "Visits and requests",
         "How they were served",
-        "Language help nobody could take",
+        "Language help nobody took",
     ]
     served = book["How they were served"]
     assert served.freeze_panes == "B2"

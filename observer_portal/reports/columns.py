@@ -50,6 +50,8 @@ SERVICE_COLUMNS = (
     # Translators: the share of a group's requests that were done (withdrawn ones aside)
     Column(_l("Done"), SHARE, lambda f: f.share_done),
     Column(_l("Not yet taken on"), COUNT, lambda f: f.waiting),
+    # Translators: a column: requests the asker withdrew (they do not count against "Done")
+    Column(_l("Withdrawn"), COUNT, lambda f: f.cancelled),
     # Translators: a column: the median time people waited for someone to take their request on
     Column(_l("First response: median wait"), DURATION, lambda f: _median(f.first_response)),
     # Translators: a column: the wait within which 9 of 10 requests were taken on (90th percentile)

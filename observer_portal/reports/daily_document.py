@@ -51,6 +51,7 @@ def _requests(report: DailyReport) -> list[Line]:
     lines += [
         Line(str(_l("Requests done")), COUNT, report.done),
         Line(str(_l("Filed and not done by the end")), COUNT, report.not_done),
+        Line(str(_l("Filed and withdrawn")), COUNT, report.withdrawn),
         Line(str(_l("First response: median wait")), DURATION, first.median if first else None),
         Line(str(_l("First response: 9 in 10 within")), DURATION, first.p90 if first else None),
         Line(str(_l("Equipment lent")), COUNT, report.loans_out),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from wtforms import EmailField, HiddenField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from observer_portal.forms import LocalDateField, PortalForm, as_choices
+from observer_portal.forms import LocalDateField, PortalForm, as_choices, published_as_written
 from observer_portal.i18n import reader_locale
 from observer_portal.lazy_text import _l
 from observer_portal.models import Election, ElectionState
@@ -79,7 +79,7 @@ class DailyNoteForm(PortalForm):
     text = TextAreaField(
         _l("Notes for this day"),
         description=_l("Printed in the report as written. Name nobody: the report can be published."),
-        validators=[Length(max=4000)],
+        validators=[Length(max=4000), published_as_written],
     )
     language = SelectField(_l("Written in"), validators=[DataRequired()])
     submit = SubmitField(_l("Save the notes"))

@@ -78,7 +78,8 @@ def _section(sheet: Worksheet, title: str, columns, context: dict) -> None:
 
 
 def _reasons(sheet: Worksheet, context: dict) -> None:
-    sheet.title = _title(str(_l("Language help nobody could take")))
+    # Translators: a spreadsheet tab's name: at most 31 characters
+    sheet.title = _title(str(_l("Language help nobody took")))
     _header(sheet, [str(_l("Group"))] + [label for _, label in context["reasons"]])
     sheet.column_dimensions["A"].width = 40
     for group in context["unroutable_groups"]:

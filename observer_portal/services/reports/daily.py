@@ -58,6 +58,7 @@ class DailyReport:
     requests: dict[RequestKind, int] = field(default_factory=dict)
     done: int = 0  # done within the span (whenever filed)
     not_done: int = 0  # filed within the span, not done by its end (withdrawn ones aside)
+    withdrawn: int = 0  # filed within the span and withdrawn (cancelled)
     first_response: Spread | None = None
     loans_out: int = 0
     loans_back: int = 0
@@ -98,7 +99,7 @@ def build(session: Session, scope: Scope, now: datetime | None = None) -> DailyR
     if scope.centre_id is not None and scope.days == 1:
         report.busiest_hour = _busiest_hour(session, scope, zones[0][1])
     if scope.days > 1:
-        report.days = _per_day(session, scope, zones)
+        report.days = _per_day(session, scope, zones, now or utcnow())
     notes = select(DailyNote).where(DailyNote.day >= scope.date_from, DailyNote.day <= scope.date_to)
     if scope.centre_id is not None:
         notes = notes.where(DailyNote.centre_id == scope.centre_id)
@@ -158,6 +159,9 @@ def _requests(session: Session, scope: Scope, zones, filed, report: DailyReport)
     )
     report.not_done = session.scalar(
         select(func.count()).where(*filed, ServiceRequest.status != RequestStatus.CANCELLED, late)
+    )
+    report.withdrawn = session.scalar(
+        select(func.count()).where(*filed, ServiceRequest.status == RequestStatus.CANCELLED)
     )
     report.done = session.scalar(
         select(func.count()).where(
@@ -257,7 +261,8 @@ def _busiest_hour(session: Session, scope: Scope, zone: str) -> tuple[int, int] 
     return (int(row[0]), int(row[1])) if row else None
 
 
-def _per_day(session: Session, scope: Scope, zones) -> list[DayLine]:
+def _per_day(session: Session, scope: Scope, zones, now: datetime) -> list[DayLine]:
+    """One line per day up to today: a day still to come has no figures, not zero visitors."""
     visits = dict(
         session.execute(
             select(VisitCount.day, func.sum(VisitCount.visits))
@@ -270,8 +275,9 @@ def _per_day(session: Session, scope: Scope, zones) -> list[DayLine]:
     for centre_id, zone in zones:  # each centre's own calendar days
         requests.update(_local_days(session, scope, centre_id, zone, ServiceRequest.created_at))
         done.update(_local_days(session, scope, centre_id, zone, ServiceRequest.completed_at, done_only=True))
+    today = max(now.astimezone(ZoneInfo(zone)).date() for _centre, zone in zones) if zones else scope.date_to
     day, lines = scope.date_from, []
-    while day <= scope.date_to:
+    while day <= min(scope.date_to, today):
         lines.append(DayLine(day, int(visits.get(day) or 0), requests[day], done[day]))
         day += timedelta(days=1)
     return lines

@@ -4,6 +4,7 @@ it is sent to. Each change is checked against the policies and audited."""
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
@@ -11,13 +12,14 @@ from sqlalchemy.orm import Session
 
 from observer_portal.i18n import LOCALES
 from observer_portal.lazy_text import _l
-from observer_portal.models import DailyNote, ReportSubscription, User
+from observer_portal.models import Centre, DailyNote, ReportSubscription, User
 from observer_portal.models.base import utcnow
 from observer_portal.policies import manages
 from observer_portal.services import ServiceError
 from observer_portal.services.audit import record
 
 MAX_NOTE = 4000
+FIRST_DAY = date(2000, 1, 1)  # as far back as the portal's date fields go (forms.FIRST_DAY)
 MAX_SUBSCRIPTIONS = 50  # per centre: a distribution list, not a mailing service
 
 
@@ -31,7 +33,12 @@ def note_for(session: Session, centre_id: int, day: date) -> DailyNote | None:
 
 
 def save_note(session: Session, actor: User, centre_id: int, day: date, text: str, language: str) -> DailyNote:
+    """Notes on a day that has begun at the centre (a report of a day to come has nothing to note)."""
     _managed(actor, centre_id)
+    centre = session.get(Centre, centre_id)
+    today = utcnow().astimezone(ZoneInfo(centre.timezone)).date()
+    if not FIRST_DAY <= day <= today:
+        raise ServiceError(_l("Notes can be written for today or an earlier day."))
     text = text.strip()
     if len(text) > MAX_NOTE:
         raise ServiceError(_l("Use at most %(n)d characters.", n=MAX_NOTE), field="text")
