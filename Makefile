@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: backup restore serve run test test-sqlite test-postgres test-browser coverage install install-dev system-deps bench-deps lint i18n i18n-extract i18n-update translations clean
+.PHONY: backup restore serve run test test-sqlite test-postgres test-browser coverage install install-dev system-deps pdf-deps bench-deps lint i18n i18n-extract i18n-update translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ translations: | $(VENV)/.runtime
 	@ls translations/*/LC_MESSAGES/messages.mo >/dev/null
 
 ## Serve the demo on http://127.0.0.1:5000 (development profile, SQLite in instance/).
-run: install
+run: install pdf-deps
 	PORTAL_ENV=development $(BIN)/flask db upgrade
 	PORTAL_ENV=development $(BIN)/flask demo
 	@echo "Serving on http://127.0.0.1:5000, with the job worker (Ctrl+C stops both)"
@@ -36,7 +36,7 @@ run: install
 	  PORTAL_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 ## Production-style: gunicorn with several workers (needs SECRET_KEY and usually DATABASE_URL).
-serve: install
+serve: install pdf-deps
 	$(BIN)/flask db upgrade
 	$(BIN)/flask jobs worker & worker=$$!; trap 'kill -INT $$worker 2>/dev/null' EXIT; \
 	  $(BIN)/gunicorn --config deploy/gunicorn.conf.py app:app
@@ -69,6 +69,10 @@ test-browser: install-dev system-deps
 
 system-deps:
 	scripts/install-system-deps.sh
+
+## What the PDF reports need from apt (Pango, DejaVu fonts), when missing: nothing else.
+pdf-deps:
+	scripts/install-system-deps.sh --pdf-only
 
 ## What bench/ needs beyond the app: wrk (apt) and Flask-Admin (bench/requirements.txt).
 bench-deps: install-dev

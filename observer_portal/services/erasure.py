@@ -10,8 +10,9 @@ Two entry points, one code path:
 What goes: names, e-mails, phones, accreditation numbers, nationality and languages; the
 accounts of those people (unusable afterwards); visit notes, request details, places and
 comments, translation texts, uploaded documents and their translation-memory entries, loan
-notes, the coordinators' notes of the daily reports; names inside audit entries; invitations (they hold the address) and the election's
-uploaded accreditation lists; profiles that never came (nothing points at them).
+notes, the coordinators' notes of the daily reports; names inside audit entries; invitations
+(they hold the address) and the election's uploaded accreditation lists; profiles that never
+came (nothing points at them).
 What stays: every row that a statistic counts — visits (centre, time, mission, kind,
 purposes), requests (kind, status, times, who worked on them), loans (times) — so every
 figure of the visit log and the coverage page is the same before and after. Staff accounts
