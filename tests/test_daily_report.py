@@ -245,6 +245,14 @@ def test_the_report_is_emailed_once_after_the_centre_closes(make_app, smtp_serve
     assert "Rapport quotidien" in mails["press@example.org"]["Subject"]
 
 
+def test_without_a_mail_server_nothing_is_sent_or_marked(day_scene):
+    coordinator = make_user("coordinator")
+    daily_admin.subscribe(db.session, coordinator, day_scene["centre"], "commission@example.org", "en")
+    db.session.commit()
+    assert send_due(db.session, datetime(2022, 11, 18, 16, 0, tzinfo=UTC), 21) == 0
+    assert db.session.get(ReportDelivery, (day_scene["centre"], DAY)) is None
+
+
 def test_a_failed_send_is_tried_again(make_app, smtp_server):
     from tests.helpers import free_port
 

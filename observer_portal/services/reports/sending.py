@@ -38,6 +38,9 @@ def due(session: Session, now: datetime, hour: int) -> list[tuple[Centre, date]]
 
 
 def send_due(session: Session, now: datetime, hour: int) -> int:
+    """Send what is due; without a mail server (MAIL_SERVER) nothing is, and nothing is marked sent."""
+    if not current_app.config.get("MAIL_SERVER"):
+        return 0
     sent = 0
     for centre, day in due(session, now, hour):
         sent += send_day(session, centre, day, now)
