@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_skeleton, format_time
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from observer_portal.i18n import language_name
@@ -99,7 +100,7 @@ def daily_context(session: Session, report: DailyReport, locale: str, now: datet
     scope = report.scope
     election = session.get(Election, scope.election_id)
     centre = session.get(Centre, scope.centre_id) if scope.centre_id is not None else None
-    zone = ZoneInfo(centre.timezone if centre else "Asia/Almaty")
+    zone = ZoneInfo(centre.timezone if centre else current_app.config["BABEL_DEFAULT_TIMEZONE"])
     long_date = lambda day: format_date(day, "full", locale=locale)  # noqa: E731
     when = (
         long_date(scope.date_from)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from observer_portal import policies
@@ -42,7 +42,12 @@ def _daily_scope(form: DailyScopeForm) -> tuple[Scope | None, str]:
     if admin and form.centre.data != EVERY_CENTRE:
         centre_id = int(form.centre.data)
     centre = db.session.get(Centre, centre_id) if centre_id is not None else None
-    day = form.day.data or utcnow().astimezone(ZoneInfo(centre.timezone if centre else "Asia/Almaty")).date()
+    day = (
+        form.day.data
+        or utcnow()
+        .astimezone(ZoneInfo(centre.timezone if centre else current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+        .date()
+    )
     form.day.data = day
     election = election_for(all_elections(db.session), day)
     if election is None:

@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from observer_portal.collation import in_reading_order
@@ -77,7 +78,7 @@ def equal_treatment_context(session: Session, report: Report, locale: str, now: 
     scope = report.scope
     election = session.get(Election, scope.election_id)
     centre = session.get(Centre, scope.centre_id) if scope.centre_id is not None else None
-    zone = ZoneInfo(centre.timezone if centre else "Asia/Almaty")
+    zone = ZoneInfo(centre.timezone if centre else current_app.config["BABEL_DEFAULT_TIMEZONE"])
     everyone, kinds, organisations = _groups(report, locale)
     reasons = sorted({code for row in report.organisations for code in row.figures.unroutable_reasons})
     return {
