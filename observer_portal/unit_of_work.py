@@ -106,3 +106,16 @@ def init_unit_of_work(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, submissions.answer_a_repeat)
     app.after_request(refused_form_status)
     app.after_request(finish)
+    # registered after Flask-SQLAlchemy's own teardown, so it runs before it
+    app.teardown_appcontext(_return_the_session)
+
+
+def _return_the_session(_error: BaseException | None) -> None:
+    """The session goes back to the pool when the request ends. If the database dropped the
+    connection meanwhile (restarted, shut down), its rollback fails: the answer is already
+    made and right (a 503 when the request needed the database), so that is logged, not
+    turned into a 500 by the server."""
+    try:
+        db.session.remove()
+    except SQLAlchemyError:
+        log.warning("returning the session failed: the database connection is gone")
