@@ -1,6 +1,6 @@
 """The equal-treatment report against figures worked out by hand, on SQLite and PostgreSQL:
 counts, medians and 90th percentiles (interpolated), declines, hand-overs, unroutable
-language work and its reasons, loans and visits, the scope's days in the centre's time zone,
+language work and its reasons, loans and visits, briefings read by language, the scope's days in the centre's time zone,
 and the flag rule."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pytest
 
 from observer_portal.extensions import db
 from observer_portal.models import (
+    BriefingRead,
     EquipmentItem,
     EquipmentKind,
     EventAction,
@@ -151,8 +152,32 @@ def build_scene() -> dict:
                 returned_at=out_at + timedelta(minutes=30),
             )
         )
+    # briefings read: OSCE mostly in English though its readers chose German, CIS in Russian, Reuters in English
+    for who, shown, wanted, count in (
+        (o1, "en", "de", 3),
+        (o1, "de", "de", 1),
+        (o2, "ru", "ru", 3),
+        (m1, "en", "en", 2),
+    ):
+        for n in range(count):
+            db.session.add(_read(centre, election, who, shown, wanted, T0 + timedelta(minutes=n)))
+    db.session.add(_read(centre, election, o1, "en", "de", T0 + timedelta(days=1)))  # the next day
+    db.session.add(_read(other_centre, election, o1, "en", "de", T0))
+    db.session.add(_read(centre, later, o2, "en", "ru", T0))
     db.session.commit()
     return {"centre": centre, "election": election, "osce": osce, "cis": cis, "reuters": reuters}
+
+
+def _read(centre, election, who, shown, wanted, at) -> BriefingRead:
+    return BriefingRead(
+        centre_id=centre.id,
+        election_id=election.id,
+        read_at=at,
+        organisation_id=who.organisation_id,
+        visitor_kind=who.kind,
+        shown_locale=shown,
+        wanted_locale=wanted,
+    )
 
 
 def _visit(centre, election, who, at) -> Visit:
@@ -201,16 +226,22 @@ def test_every_figure_matches_the_hand_count(scene):
     assert (osce.declines, osce.reassignments, cis.declines, cis.reassignments) == (1, 1, 0, 0)
     assert (cis.unroutable, cis.unroutable_reasons, osce.unroutable) == (1, {"nobody_speaks": 1}, 0)
     assert (osce.loans, cis.loans, reuters.loans, report.whole.loans) == (1, 0, 2, 3)
+    assert (osce.reads, osce.reads_in_own_language, osce.share_read_in_own_language) == ({"en": 3, "de": 1}, 1, 0.25)
+    assert (cis.reads, cis.share_read_in_own_language, reuters.reads) == ({"ru": 3}, 1.0, {"en": 2})
+    assert (report.whole.briefing_reads, report.whole.reads) == (9, {"en": 5, "de": 1, "ru": 3})
+    assert report.whole.share_read_in_own_language == pytest.approx(6 / 9)
 
     kinds = {row.visitor_kind: row.figures for row in report.kinds}
     assert kinds[VisitorKind.OBSERVER].first_response == Spread(6, 45 * M, 105 * M)  # 10 20 30 60 90 120
     assert (kinds[VisitorKind.OBSERVER].requests, kinds[VisitorKind.MEDIA].requests) == (8, 2)
     assert kinds[VisitorKind.MEDIA].to_done == Spread(1, 30 * M, 30 * M)
+    assert (kinds[VisitorKind.OBSERVER].briefing_reads, kinds[VisitorKind.OBSERVER].reads_in_own_language) == (7, 4)
 
     # CIS waited three times the centre's median for a first response; OSCE had a quarter of
-    # its requests declined against a tenth overall; nothing else stands out
+    # its requests declined against a tenth overall, and read 3 briefings in 4 in a language
+    # not its own against 1 in 3 overall; nothing else stands out
     assert {row.organisation.name: [f.measure for f in row.flags] for row in report.organisations} == {
-        "OSCE/ODIHR": ["declines"],
+        "OSCE/ODIHR": ["declines", "other_language"],
         "CIS Mission": ["first_response"],
         "Reuters": [],
     }
@@ -223,6 +254,7 @@ def test_the_whole_election_at_every_centre(scene):
     assert report.whole.requests == 12  # the next local day and the other centre's, not the later election's
     assert report.whole.visits == 8
     assert report.whole.loans == 4
+    assert report.whole.briefing_reads == 11  # the next day's and the other centre's, not the later election's
 
 
 def test_the_flag_rule():

@@ -72,6 +72,7 @@ def test_the_workbook_has_typed_cells_and_no_personal_data(coordinator):
         "Summary",
         "Visits and requests",
         "How they were served",
+        "Briefings read",
         "Language help nobody took",
     ]
     served = book["How they were served"]
@@ -90,6 +91,21 @@ def test_the_workbook_has_typed_cells_and_no_personal_data(coordinator):
     text = " ".join(str(cell.value) for sheet in book for row in sheet.iter_rows() for cell in row if cell.value)
     assert not [word for word in PERSONAL if word in text]
     assert "waited 1 hr, 30 min" in text
+    reading = book["Briefings read"]
+    header = [cell.value for cell in reading[1]]
+    assert header == [
+        "Group",
+        "In any language",
+        "English",
+        "German",
+        "French",
+        "Russian",
+        "Kazakh",
+        "In their own language",
+    ]
+    osce = next(row for row in reading.iter_rows(min_row=2) if row[0].value == "OSCE/ODIHR: Observer")
+    assert [cell.value for cell in osce[1:]] == [4, 3, 1, 0, 0, 0, 0.25]
+    assert osce[-1].number_format == "0%"
 
 
 def test_a_name_typed_as_a_formula_stays_text(coordinator):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import session as cookie_session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -22,7 +23,14 @@ from observer_portal.models import Briefing, BriefingTopic, ReviewState, Transla
 from observer_portal.paging import carried_args, parse_cursor
 from observer_portal.permissions import MANAGERS, STAFF, public, roles_required, signed_in
 from observer_portal.public_content import cached
-from observer_portal.services import ServiceError, briefing_versions, glossary, language_help, machine_drafts
+from observer_portal.services import (
+    ServiceError,
+    briefing_reads,
+    briefing_versions,
+    glossary,
+    language_help,
+    machine_drafts,
+)
 from observer_portal.services import briefings as service
 from observer_portal.services.centres import all_centres, in_reading_order
 from observer_portal.services.machine_translation import translator_from_config
@@ -93,6 +101,7 @@ def detail(centre_slug: str, slug: str):
         abort(404)
     locale = _locale()
     text = service.text_for(briefing, locale, content_chain(locale))
+    briefing_reads.record_read(db.session, current_user, briefing, text.locale, locale, cookie_session)
     return render_template(
         "briefings/detail.html",
         briefing=briefing,

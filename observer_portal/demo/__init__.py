@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from observer_portal.demo.assistance import load_demo_assistance
+from observer_portal.demo.briefing_reads import load_demo_briefing_reads
 from observer_portal.demo.briefings import load_demo_briefings
 from observer_portal.demo.elections import load_demo_elections, past_election
 from observer_portal.demo.language_help import load_demo_language_help
@@ -278,5 +279,6 @@ def load_demo(session: Session, password: str = DEMO_PASSWORD) -> DemoResult:
     created += load_demo_assistance(session)
     created += load_demo_language_help(session)
     created += load_demo_visits(session, past_election(session).id)
+    created += load_demo_briefing_reads(session, past_election(session).id)
     session.flush()
     return DemoResult(created=created, accounts=accounts)

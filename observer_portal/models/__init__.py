@@ -31,7 +31,7 @@ from observer_portal.models.language_help import HelpMode, InterpretationBooking
 from observer_portal.models.machine_draft import DraftOutcome, MachineDraft
 from observer_portal.models.notification import Notification
 from observer_portal.models.page_version import PUBLIC_TABLES, PageVersion
-from observer_portal.models.report import DailyNote, ReportDelivery, ReportSubscription
+from observer_portal.models.report import BriefingRead, DailyNote, ReportDelivery, ReportSubscription
 from observer_portal.models.submission import Submission
 from observer_portal.models.user import Proficiency, Role, User, VolunteerLanguage
 from observer_portal.models.visit import Visit, VisitPurpose, VisitPurposeRow
@@ -99,6 +99,7 @@ __all__ = [
     "VisitorProfile",
     "VolunteerLanguage",
     "DailyNote",
+    "BriefingRead",
     "ReportDelivery",
     "ReportSubscription",
 ]

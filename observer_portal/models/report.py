@@ -1,15 +1,18 @@
-"""What the daily centre report keeps besides its figures: the coordinator's words for a day,
-the addresses it is sent to, and which days were sent (so each goes out once)."""
+"""What the reports keep besides the centres' records: the coordinator's words for a day,
+the addresses the daily report is sent to, which days were sent (so each goes out once),
+and who read briefings in which language (without the person)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from observer_portal.models.base import Base, UTCDateTime, utcnow
 from observer_portal.models.election import election_column
+from observer_portal.models.user import _enum
+from observer_portal.models.visitor import VisitorKind
 
 
 class DailyNote(Base):
@@ -52,3 +55,34 @@ class ReportDelivery(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     recipients: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BriefingRead(Base):
+    """A signed-in observer or journalist opened one of a centre's briefings. The person is
+    not kept — only their mission or outlet, their kind, the language of the text they were
+    shown and their own language — so the equal-treatment report can say who read briefings
+    in which language, and who had to read them in a language not their own."""
+
+    __tablename__ = "briefing_reads"
+    __table_args__ = (
+        # every column the report counts, in its order: the report never reads the table
+        Index(
+            "ix_briefing_reads_report",
+            "election_id",
+            "centre_id",
+            "read_at",
+            "organisation_id",
+            "visitor_kind",
+            "shown_locale",
+            "wanted_locale",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    election_id: Mapped[int | None] = election_column(index=False)  # first in the report's index
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    visitor_kind: Mapped[VisitorKind | None] = mapped_column(_enum(VisitorKind, "visitor_kind"))
+    shown_locale: Mapped[str] = mapped_column(String(5))
+    wanted_locale: Mapped[str] = mapped_column(String(5))

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from babel.numbers import format_decimal, format_percent
+from flask_babel import LazyString
 
 from observer_portal.durations import duration_text
+from observer_portal.i18n import LOCALES, language_name
 from observer_portal.labels import REQUEST_KIND_LABELS, UNROUTABLE_REASON_LABELS, VISITOR_KIND_LABELS
 from observer_portal.lazy_text import LazyText, _l
 from observer_portal.models import RequestKind
@@ -66,9 +68,25 @@ SERVICE_COLUMNS = (
     Column(_l("Language help nobody could take"), COUNT, lambda f: f.unroutable),
 )
 
+
+def _read_in(locale: str) -> Column:
+    return Column(LazyString(language_name, locale), COUNT, lambda figures: figures.reads.get(locale, 0))
+
+
+READING_COLUMNS = (
+    # Translators: a column: briefings read, whatever the language shown (then a column per language)
+    Column(_l("In any language"), COUNT, lambda f: f.briefing_reads),
+    *(_read_in(locale) for locale in LOCALES),
+    # Translators: a column: the share of briefings read in the reader's own language
+    Column(_l("In their own language"), SHARE, lambda f: f.share_read_in_own_language),
+)
+
 SECTIONS = (
     ("requests", _l("Visits and requests"), REQUEST_COLUMNS),
     ("service", _l("How they were served"), SERVICE_COLUMNS),
+    # Translators: a report's section (and a spreadsheet tab: at most 31 characters): briefings
+    # signed-in observers and journalists opened, counted by the language they were shown in
+    ("reading", _l("Briefings read"), READING_COLUMNS),
 )
 
 #: what a flag says, with the group's figure and everyone's
@@ -87,6 +105,11 @@ FLAG_TEXTS: dict[str, Callable[[str, str], LazyText]] = {
     ),
     "unroutable": lambda value, whole: _l(
         "%(value)s of language requests nobody could take, against %(whole)s for everyone", value=value, whole=whole
+    ),
+    "other_language": lambda value, whole: _l(
+        "%(value)s of briefings read in a language not their own, against %(whole)s for everyone",
+        value=value,
+        whole=whole,
     ),
 }
 FLAG_KINDS = {"first_response": DURATION, "to_done": DURATION}

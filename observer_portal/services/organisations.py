@@ -17,7 +17,15 @@ from sqlalchemy.orm import Session
 
 from observer_portal.collation import in_reading_order, sort_key
 from observer_portal.lazy_text import _l
-from observer_portal.models import Organisation, OrganisationKind, ServiceRequest, User, Visit, VisitorProfile
+from observer_portal.models import (
+    BriefingRead,
+    Organisation,
+    OrganisationKind,
+    ServiceRequest,
+    User,
+    Visit,
+    VisitorProfile,
+)
 from observer_portal.models.visitor import organisation_key
 from observer_portal.multilingual import tidy_texts
 from observer_portal.services import ServiceError
@@ -119,10 +127,11 @@ def merge(session: Session, actor: User, keep: Organisation, duplicate: Organisa
         update(Visit).where(Visit.organisation_id == duplicate.id).values(organisation_id=keep.id),
         execution_options={"synchronize_session": False},
     ).rowcount
-    session.execute(  # the requests' mission as filed: the same mission under its kept name
-        update(ServiceRequest).where(ServiceRequest.organisation_id == duplicate.id).values(organisation_id=keep.id),
-        execution_options={"synchronize_session": False},
-    )
+    for counted in (ServiceRequest, BriefingRead):  # the mission as recorded: the same one under its kept name
+        session.execute(
+            update(counted).where(counted.organisation_id == duplicate.id).values(organisation_id=keep.id),
+            execution_options={"synchronize_session": False},
+        )
     keep.names = {**duplicate.names, **keep.names}
     taken = {organisation_key(text) for text in [keep.name, *keep.names.values(), *(keep.aliases or [])]}
     extra = [duplicate.name, *duplicate.names.values(), *(duplicate.aliases or [])]

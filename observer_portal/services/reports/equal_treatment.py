@@ -1,7 +1,7 @@
 """Equal treatment: for an election and a span of days, the service each mission and outlet,
 and each kind of visitor, received — visits, requests by kind, how many were done, how long
 people waited for a first response and for the result, declines and hand-overs, language
-work nobody could take and why, equipment loans — beside the whole scope's figures, with the
+work nobody could take and why, equipment loans, briefings read in which language — beside the whole scope's figures, with the
 differences that stand out flagged (`flags_for`). Counted by the database; no person named."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from observer_portal.models import (
+    BriefingRead,
     EquipmentItem,
     EventAction,
     Loan,
@@ -53,6 +54,16 @@ class Figures:
     unroutable: int = 0  # language requests nobody could take, at least once
     unroutable_reasons: dict[str, int] = field(default_factory=dict)
     loans: int = 0
+    reads: dict[str, int] = field(default_factory=dict)  # briefings read, by the language shown
+    reads_in_own_language: int = 0  # shown in the reader's own language
+
+    @property
+    def briefing_reads(self) -> int:
+        return sum(self.reads.values())
+
+    @property
+    def share_read_in_own_language(self) -> float | None:
+        return self.reads_in_own_language / self.briefing_reads if self.briefing_reads else None
 
     @property
     def language_requests(self) -> int:
@@ -70,6 +81,9 @@ class Figures:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.unroutable += other.unroutable
         self.loans += other.loans
+        self.reads_in_own_language += other.reads_in_own_language
+        for locale, count in other.reads.items():
+            self.reads[locale] = self.reads.get(locale, 0) + count
         for kind, count in other.by_kind.items():
             self.by_kind[kind] = self.by_kind.get(kind, 0) + count
         for reason, count in other.unroutable_reasons.items():
@@ -116,6 +130,10 @@ def _measures(group: Figures, whole: Figures) -> list[tuple[str, float | None, f
     def median(spread: Spread | None) -> float | None:
         return spread.median if spread else None
 
+    def other_language(figures: Figures) -> float | None:
+        own = figures.share_read_in_own_language
+        return None if own is None else 1 - own
+
     return [
         ("first_response", median(group.first_response), median(whole.first_response), _count(group.first_response)),
         ("to_done", median(group.to_done), median(whole.to_done), _count(group.to_done)),
@@ -127,6 +145,7 @@ def _measures(group: Figures, whole: Figures) -> list[tuple[str, float | None, f
             rate(whole.unroutable, whole.language_requests),
             group.language_requests,
         ),
+        ("other_language", other_language(group), other_language(whole), group.briefing_reads),
     ]
 
 
@@ -160,6 +179,7 @@ def build(session: Session, scope: Scope) -> Report:
     _count_requests(session, requests, group_columns, groups)
     _count_unroutable(session, requests, group_columns, groups)
     _count_loans(session, scope, zones, groups)
+    _count_briefing_reads(session, scope, zones, groups)
 
     first_response = minutes_between(ServiceRequest.created_at, ServiceRequest.first_response_at)
     to_done = minutes_between(ServiceRequest.created_at, ServiceRequest.completed_at)
@@ -288,3 +308,23 @@ def _count_loans(session: Session, scope: Scope, zones, groups: dict[Key, Figure
     )
     for organisation_id, kind, count in rows:
         groups[_key(organisation_id, kind)].loans += count
+
+
+def _count_briefing_reads(session: Session, scope: Scope, zones, groups: dict[Key, Figures]) -> None:
+    """Briefings of the scope's centres read by signed-in observers and journalists, by the
+    language shown and whether it was the reader's own: one pass over the reads' index."""
+    own = BriefingRead.shown_locale == BriefingRead.wanted_locale
+    columns = (BriefingRead.organisation_id, BriefingRead.visitor_kind, BriefingRead.shown_locale, own)
+    rows = session.execute(
+        select(*columns, func.count())
+        .where(
+            BriefingRead.election_id == scope.election_id,
+            in_days(zones, scope, BriefingRead.centre_id, BriefingRead.read_at),
+        )
+        .group_by(*columns)
+    )
+    for organisation_id, kind, shown, in_own_language, count in rows:
+        figures = groups[_key(organisation_id, kind)]
+        figures.reads[shown] = figures.reads.get(shown, 0) + count
+        if in_own_language:
+            figures.reads_in_own_language += count
