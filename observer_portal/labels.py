@@ -181,6 +181,7 @@ AUDIT_ACTION_LABELS = {
     AuditAction.VOLUNTEER_OFF_DUTY: _l("Went off duty"),
     AuditAction.VISIT_REGISTERED: _l("Visit registered"),
     AuditAction.VISITS_EXPORTED: _l("Visit log downloaded"),
+    AuditAction.REQUESTS_EXPORTED: _l("Request list downloaded"),
     AuditAction.VISITS_ANONYMISED: _l("Personal data of past visitors removed"),
     AuditAction.VISITOR_UPDATED: _l("Visitor's details corrected"),
     AuditAction.VISITOR_MERGED: _l("Two visitor records merged"),

@@ -110,12 +110,15 @@ class Keyset:
         ]
         return and_(before(first, value), or_(*steps))
 
+    def ordered(self, stmt: Select) -> Select:
+        """`stmt` in this order, whole (an export lists what the pages show, in their order)."""
+        return stmt.order_by(*(column.desc() if self.descending else column for column in self.columns))
+
     def window(self, stmt: Select, position: Sequence[Any] | int | None, size: int) -> Select:
         """`stmt` ordered, after `position` (None: from the start; a plain id for a list
         ordered by id alone), one row more than a page (that row only tells whether another
         page follows)."""
-        stmt = stmt.order_by(*(column.desc() if self.descending else column for column in self.columns))
-        stmt = stmt.limit(size + 1)
+        stmt = self.ordered(stmt).limit(size + 1)
         if position is None:
             return stmt
         return stmt.where(self.after((position,) if isinstance(position, int) else position))

@@ -52,3 +52,11 @@ def moment_text(moment: datetime, locale_id: str, zone: tzinfo) -> str:
 def when(moment: datetime) -> str:
     """`moment_text` for the reader: their language, their centre's time zone."""
     return moment_text(moment, str(get_locale() or "en"), get_timezone())
+
+
+def iso_utc(moment: datetime | None) -> str:
+    """For spreadsheets and scripts: sortable, the same in every language ("" for no time)."""
+    if moment is None:
+        return ""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

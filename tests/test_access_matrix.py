@@ -85,6 +85,8 @@ MATRIX = {
     "assistance.create_for_visitor": ("GET", "/requests/new-for-visitor", expect(302, 403, 403, 200, 200, 200)),
     "assistance.choose": ("GET", "/requests/ask", expect(302, 200, 200, 200, 200, 200)),
     "assistance.queue": ("GET", "/requests/queue", expect(302, 403, 403, 200, 200, 200)),
+    "assistance.export_csv": ("GET", "/requests/queue.csv", MANAGER_PAGE),
+    "assistance.export_xlsx": ("GET", "/requests/queue.xlsx", MANAGER_PAGE),
     # the request belongs to another observer of the centre: other visitors get 404
     "assistance.detail": ("GET", "/requests/{request}", expect(302, 404, 404, 200, 200, 200)),
     "assistance.act": ("POST", "/requests/{request}/comment", expect(401, 404, 404, 302, 302, 302)),

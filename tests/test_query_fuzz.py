@@ -186,10 +186,12 @@ def test_query_params_cover_what_the_views_read():
 
 
 # Files read their query through the very function their page reads it with (fuzzed with the
-# page, which draws the same figures; the visit log's CSV stays, for its streaming): drawing a
+# page, which draws the same figures; the CSVs of the visit log and the queue stay, for their
+# streaming): drawing a
 # workbook or a PDF per fuzzed value would cost minutes and exercise openpyxl and WeasyPrint,
 # not the query.
 SAME_QUERY_AS_PAGE = {
+    "assistance.export_xlsx",
     "reports.equal_treatment_pdf",
     "reports.equal_treatment_xlsx",
     "reports.daily_pdf",

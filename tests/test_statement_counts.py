@@ -27,6 +27,8 @@ ROLES = ("observer", "volunteer", "coordinator", "admin")
 #: Pages that are not lists: files and feeds whose length is the data (streamed, counted elsewhere).
 # files, not pages (the reports' files run their page's queries, counted with the page)
 NOT_PAGES = {
+    "assistance.export_csv",
+    "assistance.export_xlsx",
     "visits.export",
     "visits.export_xlsx",
     "reports.equal_treatment_xlsx",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import pathlib
+import re
 
 import pytest
 from flask import redirect
@@ -228,7 +229,7 @@ def test_the_queue_as_opened_is_read_in_index_order(app_ctx, page):
     from sqlalchemy import text
 
     from observer_portal.models import Role, User
-    from observer_portal.services.assistance import Cursor, QueueFilter, queue_statement
+    from observer_portal.services.request_list import Cursor, QueueFilter, queue_statement
 
     cursor = Cursor(2, datetime(2022, 11, 20, 9, tzinfo=UTC), 40) if page == "later" else None
     stmt = queue_statement(User(id=1, role=Role.VOLUNTEER, centre_id=1), QueueFilter(), cursor, 25)
@@ -242,3 +243,22 @@ def test_the_queue_as_opened_is_read_in_index_order(app_ctx, page):
         plan = " / ".join(row[0] for row in db.session.execute(text("EXPLAIN " + sql)))
         assert "ix_service_requests_open_queue" in plan, plan
         assert "Sort" not in plan, plan
+
+
+def test_the_queue_over_every_status_reads_one_centre(app_ctx):
+    """ "Every status" (the queue's page and its files) reads only the centre's requests, through
+    an index on the centre; they are sorted (request_list.URGENT_FIRST says why)."""
+    from sqlalchemy import text
+
+    from observer_portal.models import Role, User
+    from observer_portal.services.request_list import QueueFilter, queue_statement
+
+    stmt = queue_statement(User(id=1, role=Role.COORDINATOR, centre_id=1), QueueFilter(every_status=True), None, 25)
+    sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    if db.engine.dialect.name == "sqlite":
+        plan = " / ".join(row[3] for row in db.session.execute(text("EXPLAIN QUERY PLAN " + sql)))
+        assert re.search(r"SEARCH service_requests USING INDEX ix_service_requests_\w+ \(centre_id=\?", plan), plan
+    else:
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = " / ".join(row[0] for row in db.session.execute(text("EXPLAIN " + sql)))
+        assert re.search(r"Index Cond: \(.*centre_id = 1", plan), plan

@@ -1,6 +1,6 @@
 """briefing reads: a signed-in observer or journalist opened a centre's briefing — kept with
 their mission or outlet, their kind, the language shown and their own language, never the
-person — for the equal-treatment report
+person — for the equal-treatment report; the audit trail records request-list downloads
 
 Revision ID: 8c2d0e5f3a64
 Revises: 7b1c9d4e2f53
@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import observer_portal.models.base
+from observer_portal.migration_steps import allow_audit_actions, forget_audit_actions
 
 # revision identifiers, used by Alembic.
 revision = "8c2d0e5f3a64"
@@ -28,6 +29,21 @@ REPORT_COLUMNS = [
     "shown_locale",
     "wanted_locale",
 ]
+
+BEFORE = (
+    'login.succeeded', 'login.failed', 'account.signed_up', 'account.created', 'account.updated',
+    'account.role_changed', 'account.centre_changed', 'account.password_changed', 'account.activated',
+    'account.deactivated', 'volunteer.on_duty', 'volunteer.off_duty', 'visit.registered', 'visits.exported',
+    'visits.anonymised', 'visitor.updated', 'visitor.merged', 'equipment.created', 'equipment.updated',
+    'equipment.checked_out', 'equipment.checked_in', 'briefing.created', 'briefing.updated', 'briefing.published',
+    'briefing.unpublished', 'briefing.translation_saved', 'briefing.machine_draft', 'briefing.restored',
+    'election.created', 'election.updated', 'election.activated', 'election.closed',
+    'centre.created', 'centre.updated', 'centre.deactivated', 'centre.reactivated', 'election.erased',
+    'organisation.created', 'organisation.updated', 'organisation.confirmed', 'organisation.merged',
+    'accreditations.imported', 'invitation.sent', 'invitation.accepted',
+    'report.note_saved', 'report.subscribed', 'report.unsubscribed',
+)
+NEW_ACTIONS = ('requests.exported',)
 
 
 def upgrade():
@@ -57,7 +73,10 @@ def upgrade():
     with op.batch_alter_table("briefing_reads", schema=None) as batch_op:
         batch_op.create_index("ix_briefing_reads_report", REPORT_COLUMNS, unique=False)
         batch_op.create_index(batch_op.f("ix_briefing_reads_organisation_id"), ["organisation_id"], unique=False)
+    allow_audit_actions(op, BEFORE + NEW_ACTIONS)
 
 
 def downgrade():
+    forget_audit_actions(op, NEW_ACTIONS)
+    allow_audit_actions(op, BEFORE)
     op.drop_table("briefing_reads")

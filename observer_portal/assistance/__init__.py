@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("assistance", __name__, url_prefix="/requests")
 
-from observer_portal.assistance import routes  # noqa: E402,F401
+from observer_portal.assistance import export_routes, routes  # noqa: E402,F401

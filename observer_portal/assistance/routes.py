@@ -9,19 +9,19 @@ from flask_login import current_user
 
 from observer_portal import policies
 from observer_portal.assistance import bp
-from observer_portal.assistance.forms import ActionForm, QueueFilterForm, RequestForm, StaffRequestForm
+from observer_portal.assistance.forms import ActionForm, RequestForm, StaffRequestForm
+from observer_portal.assistance.queue_filters import queue_filter, queue_form
 from observer_portal.assistance.walk_in import offer_visitors
-from observer_portal.elections.choice import chosen_election_id, offer_elections
+from observer_portal.elections.choice import chosen_election_id
 from observer_portal.extensions import db
-from observer_portal.forms import as_choices, read_filters, show_form_error
+from observer_portal.forms import as_choices, show_form_error
 from observer_portal.help_choices import HELP_CHOICES
 from observer_portal.jobs import email_copies
-from observer_portal.labels import REQUEST_KIND_LABELS, STATUS_LABELS
 from observer_portal.lazy_text import _l
-from observer_portal.models import LocationKind, Priority, RequestKind, RequestStatus, User, Visit, VisitorProfile
+from observer_portal.models import LocationKind, Priority, RequestKind, User, Visit, VisitorProfile
 from observer_portal.paging import carried_args, parse_cursor, parse_id
-from observer_portal.permissions import STAFF, VISITORS, roles_required, signed_in
-from observer_portal.services import ServiceError, language_help
+from observer_portal.permissions import MANAGERS, STAFF, VISITORS, roles_required, signed_in
+from observer_portal.services import ServiceError, language_help, request_list
 from observer_portal.services import assistance as service
 from observer_portal.services.request_actions import perform
 from observer_portal.services.workflow import Action
@@ -59,7 +59,7 @@ def _take_kind(form: RequestForm) -> None:
 @bp.get("/")
 @roles_required(*VISITORS)
 def mine():
-    rows, next_cursor = service.my_requests(
+    rows, next_cursor = request_list.my_requests(
         db.session, current_user, parse_cursor(request.args.get("before")), current_app.config["PAGE_SIZE"]
     )
     return render_template("assistance/mine.html", rows=rows, next_cursor=next_cursor)
@@ -113,27 +113,28 @@ def choose():
 @bp.get("/queue")
 @roles_required(*STAFF)
 def queue():
-    form = QueueFilterForm(request.args)
-    form.kind.choices = as_choices([("", _l("All kinds"))] + [(k.value, v) for k, v in REQUEST_KIND_LABELS.items()])
-    form.status.choices = as_choices([("", _l("All open"))] + [(k.value, v) for k, v in STATUS_LABELS.items()])
-    offer_elections(form.election)
-    valid = read_filters(form)
-    flt = service.QueueFilter(election_id=chosen_election_id(form.election, valid))
-    if valid:
-        flt = service.QueueFilter(
-            election_id=chosen_election_id(form.election),
-            kind=RequestKind(form.kind.data) if form.kind.data else None,
-            status=RequestStatus(form.status.data) if form.status.data else None,
-            mine=form.mine.data,
-            unassigned=form.unassigned.data,
-            overdue=form.overdue.data,
-        )
-    rows, cursor = service.queue(
-        db.session, current_user, flt, service.Cursor.decode(request.args.get("after")), current_app.config["PAGE_SIZE"]
+    form = queue_form()
+    flt = queue_filter(form)
+    if flt is None:  # the errors are shown; the active election's open requests meanwhile
+        flt = request_list.QueueFilter(election_id=chosen_election_id(form.election, False))
+    rows, cursor = request_list.queue(
+        db.session,
+        current_user,
+        flt,
+        request_list.Cursor.decode(request.args.get("after")),
+        current_app.config["PAGE_SIZE"],
     )
     next_args = carried_args(request.args, (field.name for field in form))
+    export_args = {k: v for k, v in next_args.items() if k != "submit"}
     return render_template(
-        "assistance/queue.html", form=form, rows=rows, cursor=cursor, next_args=next_args, claim_form=ActionForm()
+        "assistance/queue.html",
+        form=form,
+        rows=rows,
+        cursor=cursor,
+        next_args=next_args,
+        export_args=export_args,
+        can_export=current_user.role in MANAGERS,  # the files' rule (export_routes)
+        claim_form=ActionForm(),
     )
 
 

@@ -63,6 +63,7 @@ class AuditAction(enum.StrEnum):
     REPORT_NOTE_SAVED = "report.note_saved"
     REPORT_SUBSCRIBED = "report.subscribed"
     REPORT_UNSUBSCRIBED = "report.unsubscribed"
+    REQUESTS_EXPORTED = "requests.exported"
 
 
 class AuditEvent(Base):

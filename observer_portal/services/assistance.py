@@ -1,4 +1,4 @@
-"""Service requests: filing, the queue, and every move through the workflow.
+"""Service requests: filing and every move through the workflow (the lists: `request_list`).
 
 State changes are conditional UPDATEs (`... WHERE id = :id AND status = :seen`), so two
 people acting at once can never both win: the loser gets a clear message and the
@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from observer_portal import paging
 from observer_portal.lazy_text import _l
 from observer_portal.models import (
     EventAction,
@@ -30,14 +29,12 @@ from observer_portal.models import (
     Visit,
     VisitorProfile,
 )
-from observer_portal.models.assistance import open_requests
 from observer_portal.models.base import utcnow
 from observer_portal.models.election import active_election_id
 from observer_portal.policies import (
     can_be_assigned,
     can_view_visitor,
     relations,
-    request_scope,
     visible_visitors,
 )
 from observer_portal.services import ServiceError
@@ -297,79 +294,6 @@ def assignable_staff(session: Session, centre_id: int) -> list[User]:
             .order_by(User.display_name)
         )
     )
-
-
-# ---------------------------------------------------------------- lists
-
-
-@dataclass(frozen=True)
-class QueueFilter:
-    election_id: int | None = None  # None: every election
-    kind: RequestKind | None = None
-    status: RequestStatus | None = None
-    mine: bool = False
-    unassigned: bool = False
-    overdue: bool = False
-
-
-#: The queue: most urgent first (priority, then deadline); served by ix_service_requests_open_queue.
-URGENT_FIRST = paging.Keyset((ServiceRequest.priority, ServiceRequest.needed_by, ServiceRequest.id))
-NEWEST_FIRST = paging.Keyset((ServiceRequest.id,), descending=True)
-
-
-@dataclass(frozen=True)
-class Cursor:
-    priority: int
-    needed_by: datetime
-    id: int
-
-    def encode(self) -> str:
-        return f"{int(self.priority)}_{paging.micros(self.needed_by)}_{self.id}"
-
-    @classmethod
-    def decode(cls, value: str | None) -> Cursor | None:
-        """Malformed or out of range: None, the first page (the rule of `observer_portal.paging`)."""
-        parts = paging.split_cursor(value, 3)
-        if parts is None:
-            return None
-        priority = paging.parse_number(parts[0], max(Priority))
-        needed_by, id_ = paging.parse_micros(parts[1]), paging.parse_id(parts[2])
-        return cls(priority, needed_by, id_) if priority is not None and needed_by and id_ else None
-
-
-def queue(
-    session: Session, user: User, flt: QueueFilter, cursor: Cursor | None, size: int
-) -> tuple[list[ServiceRequest], Cursor | None]:
-    """The centre's requests in urgency order (priority, then deadline), keyset-paginated."""
-    rows = list(session.scalars(queue_statement(user, flt, cursor, size)))
-    return URGENT_FIRST.split(rows, size, lambda row: Cursor(row.priority, row.needed_by, row.id))
-
-
-def queue_statement(user: User, flt: QueueFilter, cursor: Cursor | None, size: int) -> Select:
-    """The queue's query (one page and one row to tell whether there is another)."""
-    stmt = select(ServiceRequest).options(selectinload(ServiceRequest.assignee), selectinload(ServiceRequest.requester))
-    if (scope := request_scope(user)) is not None:  # a centre's staff: their centre's queue
-        stmt = stmt.where(scope)
-    if flt.status:
-        stmt = stmt.where(ServiceRequest.status == flt.status)
-    else:
-        stmt = stmt.where(open_requests())  # served by ix_service_requests_open_queue
-    if flt.election_id is not None:
-        stmt = stmt.where(ServiceRequest.election_id == flt.election_id)
-    if flt.kind:
-        stmt = stmt.where(ServiceRequest.kind == flt.kind)
-    if flt.mine:
-        stmt = stmt.where(ServiceRequest.assignee_id == user.id)
-    if flt.unassigned:
-        stmt = stmt.where(ServiceRequest.assignee_id.is_(None))
-    if flt.overdue:
-        stmt = stmt.where(ServiceRequest.needed_by < utcnow(), open_requests())
-    return URGENT_FIRST.window(stmt, (cursor.priority, cursor.needed_by, cursor.id) if cursor else None, size)
-
-
-def my_requests(session: Session, user: User, before_id: int | None, size: int):
-    stmt = select(ServiceRequest).where(ServiceRequest.requester_id == user.id)
-    return NEWEST_FIRST.page(session, stmt, before_id, size)
 
 
 def get_request(session: Session, request_id: int) -> ServiceRequest | None:

@@ -92,3 +92,10 @@ def csv_line(row: Iterable[Any]) -> str:
     buffer = io.StringIO()
     SafeWriter(buffer).writerow(row)
     return buffer.getvalue()
+
+
+def csv_text(rows: Iterable[Iterable[Any]]) -> str:
+    """Several rows as CSV text (one chunk of a streamed file), every text cell neutralised."""
+    buffer = io.StringIO()
+    csv_writer(buffer).writerows(rows)
+    return buffer.getvalue()

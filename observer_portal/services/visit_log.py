@@ -27,6 +27,7 @@ from observer_portal.models import (
 from observer_portal.models.visitor import organisation_label
 from observer_portal.multilingual import localized
 from observer_portal.services import visit_totals
+from observer_portal.services.batches import in_batches
 
 
 @dataclass(frozen=True)
@@ -303,20 +304,9 @@ def export_batches(session: Session, flt: VisitFilter) -> Iterator[list[ExportRo
         .outerjoin(User, Visit.registered_by_id == User.id)
         .where(*_where(session, flt))
         .order_by(Visit.arrived_at.desc(), Visit.id.desc())
-        .execution_options(yield_per=CSV_BATCH)
     )
-    batch: list = []
-    result = session.execute(stmt)
-    try:  # a failure or a client that goes away must not leave PostgreSQL's server-side cursor open
-        for row in result:
-            batch.append(row)
-            if len(batch) >= CSV_BATCH:
-                yield _export_batch(session, batch)
-                batch = []
-        if batch:
-            yield _export_batch(session, batch)
-    finally:
-        result.close()
+    for batch in in_batches(session, stmt, CSV_BATCH):
+        yield _export_batch(session, batch)
 
 
 def centre_slug(session: Session, flt: VisitFilter) -> str | None:

@@ -7,18 +7,17 @@ together, sorted and counted
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 
 from observer_portal.labels import PURPOSE_LABELS, VISITOR_KIND_LABELS
 from observer_portal.lazy_text import _l
-from observer_portal.services.csv_safety import csv_writer
+from observer_portal.services.csv_safety import csv_text
 from observer_portal.services.visit_log import ExportRow, VisitFilter
-from observer_portal.timezones import moment_text
+from observer_portal.timezones import iso_utc, moment_text
 
 HEADER = (
     _l("Arrived"),
@@ -46,9 +45,9 @@ def visit_log_csv(batches: Iterable[list[ExportRow]], locale: Locale, zone: Zone
     def when(moment: datetime) -> str:
         return moment_text(moment, str(locale), zone)
 
-    yield "\ufeff" + _lines([[str(title) for title in HEADER]])  # BOM: spreadsheets read UTF-8
+    yield "\ufeff" + csv_text([[str(title) for title in HEADER]])  # BOM: spreadsheets read UTF-8
     for batch in batches:
-        yield _lines(
+        yield csv_text(
             [
                 when(row.arrived_at),
                 when(row.left_at) if row.left_at else "",
@@ -62,24 +61,11 @@ def visit_log_csv(batches: Iterable[list[ExportRow]], locale: Locale, zone: Zone
                 row.centre,
                 row.visitor_kind.value,
                 " ".join(purpose.value for purpose in row.purposes),
-                _iso(row.arrived_at),
-                _iso(row.left_at) if row.left_at else "",
+                iso_utc(row.arrived_at),
+                iso_utc(row.left_at),
             ]
             for row in batch
         )
-
-
-def _iso(moment: datetime) -> str:
-    """For spreadsheets and scripts: sortable, the same in every language."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _lines(rows: Iterable[list[str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv_writer(buffer)  # neutralises every text cell
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 def file_name(flt: VisitFilter, centre_slug: str | None, exported_at: datetime) -> str:
