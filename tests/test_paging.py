@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from observer_portal.models import Priority
 from observer_portal.paging import MAX_ID, Keyset, parse_cursor, parse_id, parse_micros
-from observer_portal.services import assistance, visit_log
+from observer_portal.services import request_list, visit_log
 
 moments = st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(9999, 12, 30), timezones=st.just(UTC))
 ids = st.integers(1, MAX_ID)
@@ -43,8 +43,8 @@ def test_visit_log_cursor_round_trip_is_exact(moment, number):
 
 @given(st.sampled_from(Priority), moments, ids)
 def test_queue_cursor_round_trip_is_exact(priority, moment, number):
-    cursor = assistance.Cursor(priority, moment, number)
-    assert assistance.Cursor.decode(cursor.encode()) == cursor
+    cursor = request_list.Cursor(priority, moment, number)
+    assert request_list.Cursor.decode(cursor.encode()) == cursor
 
 
 # ---------------------------------------------------------------- the keyset, written once
