@@ -134,6 +134,15 @@ class PortalForm(FlaskForm):
     class Meta(_PrintableMeta):
         pass
 
+    def process(self, *args, **kwargs) -> None:
+        """A choice of only spaces is no choice: read as not chosen (its default applies),
+        since `Optional` lets it through and, read as a value, it would be no kind, status or
+        election the page knows."""
+        super().process(*args, **kwargs)
+        for field in self:
+            if isinstance(field, SelectField) and isinstance(field.data, str) and field.data and not field.data.strip():
+                field.data = ""
+
     def hidden_tag(self, *fields) -> Markup:
         """Flask-WTF's hidden fields, without ids: a page holds many small forms (a CSRF token
         each: "has left", "take it", publish...) and ids must be unique on a page (WCAG 2.1,
@@ -362,6 +371,15 @@ def add_problem(form, problem, *, unless_shown: bool = False) -> None:
             field.errors = [*field.errors, str(problem.message)]
     else:
         form.form_errors.append(str(problem.message))
+
+
+MAX_RECORDED_FILTER = 200  # characters of each filter an audit entry keeps
+
+
+def recorded_filters(form, args) -> dict[str, str]:
+    """The filters of a download as its audit entry keeps them: the form's own fields, each
+    cut to MAX_RECORDED_FILTER characters (made-up parameters would fill the trail)."""
+    return {name: value[:MAX_RECORDED_FILTER] for name, value in args.items() if name in form._fields}
 
 
 def read_filters(form) -> bool:

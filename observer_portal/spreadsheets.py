@@ -25,7 +25,7 @@ SPOOL_BYTES = 16 * 1024 * 1024  # kept in memory up to this, then on disk
 
 def _cell(sheet, value, zone: ZoneInfo) -> WriteOnlyCell:
     if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=value.astimezone(zone).replace(tzinfo=None))
+        cell = WriteOnlyCell(sheet, value=value.astimezone(zone).replace(tzinfo=None, microsecond=0))
         cell.number_format = MOMENT
         return cell
     cell = WriteOnlyCell(sheet, value=value)

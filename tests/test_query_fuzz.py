@@ -88,7 +88,7 @@ EXAMPLES_READING, EXAMPLES_WITH_PATH, EXAMPLES_OTHER = 6, 2, 1
 #: Tried deterministically on every parameter of every route once (see `sweep`): each number
 #: of a real value replaced by these, then these values as they are.
 EDGE_NUMBERS = ("9223372036854775808", "2147483648", "²")
-EDGE_VALUES = ("9999-12-31", "0001-01-01", "x" * 3000)
+EDGE_VALUES = ("9999-12-31", "0001-01-01", "x" * 3000, " ", "\t")  # spaces pass Optional()
 
 HOSTILE = (
     "0",

@@ -95,7 +95,7 @@ def test_the_csv_lists_what_the_queue_shows_in_the_readers_words(app, scene):
     ids = scene["ids"]
     rows = _csv(client.get("/requests/queue.csv?lang=de"))
     header, body = rows[0], rows[1:]
-    assert header[:7] == ["Anfrage", "Eingereicht", "Benötigt bis", "Art", "Status", "Dringlichkeit", "Besucher"]
+    assert header[:7] == ["Anfrage", "Eingereicht am", "Benötigt bis", "Art", "Status", "Dringlichkeit", "Besucher"]
     assert [row[0] for row in body] == _page_numbers(client, "lang=de") == [f"#{ids['urgent']}", f"#{ids['formula']}"]
     urgent = dict(zip(header, body[0], strict=True))
     assert urgent["Art"] == "Internetzugang"
@@ -170,7 +170,7 @@ def test_a_refused_filter_exports_nothing_and_every_download_is_recorded(app, sc
     assert client.get("/requests/queue.xlsx?kind=nonsense").status_code == 400
     with app.app_context():
         assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "requests.exported")).all() == []
-    client.get("/requests/queue.csv?status=every&kind=internet")
+    client.get("/requests/queue.csv?status=every&kind=internet&made_up=" + "x" * 5000)
     client.get("/requests/queue.xlsx").close()
     with app.app_context():
         events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "requests.exported")).all()

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from observer_portal.extensions import db
 from observer_portal.models import (
+    BriefingRead,
     EquipmentItem,
     EquipmentKind,
     HelpMode,
@@ -27,6 +28,7 @@ from observer_portal.models import (
 from observer_portal.models.base import utcnow
 from observer_portal.services import visit_log
 from observer_portal.services.accounts import SignUp, sign_up
+from observer_portal.services.briefing_reads import record_read
 from observer_portal.services.elections import ElectionInput, activate, create_election
 from observer_portal.services.inventory import check_out
 from observer_portal.services.language_help import overview
@@ -39,6 +41,7 @@ from observer_portal.services.request_actions import perform
 from observer_portal.services.visitor_registry import merge_visitors
 from observer_portal.services.visits import NewVisitor, VisitInput, register_visit
 from observer_portal.services.workflow import Action
+from tests.briefing_helpers import make_briefing
 from tests.helpers import make_centre, make_user
 from tests.upload_helpers import word
 
@@ -168,6 +171,7 @@ def _build(app) -> dict:
         check_out(db.session, desk, item, walter, utcnow() + timedelta(hours=4), notes="spare battery for Walter")
         coordinator = make_user("coordinator")
         save_note(db.session, coordinator, centre.id, date(2022, 11, 20), "the daily note naming Zarina", "en")
+        record_read(db.session, observer, make_briefing(centre), "en", "de")  # counted in the 2022 election
         db.session.commit()
         current = create_election(db.session, None, ElectionInput({"en": "Now"}, utcnow().date() + timedelta(days=20)))
         activate(db.session, None, current)
@@ -249,6 +253,7 @@ def test_enforce_retention_leaves_no_personal_data_in_any_table_and_every_figure
         staff = db.session.scalars(select(User.display_name).where(User.role.in_(["volunteer", "coordinator"])))
         assert "Desk Volunteer" in set(staff)  # staff accounts are untouched
         assert db.session.get(VisitorProfile, world["walter"]).full_name == ""
+        assert db.session.execute(select(BriefingRead.user_id, BriefingRead.shown_locale)).all() == [(None, "en")]
 
     again = app.test_cli_runner().invoke(args=["elections", "enforce-retention", "--today", SINCE_2022.isoformat()])
     assert "No election is past its retention date." in again.output

@@ -1,6 +1,7 @@
-"""briefing reads: a signed-in observer or journalist opened a centre's briefing — kept with
-their mission or outlet, their kind, the language shown and their own language, never the
-person — for the equal-treatment report; the audit trail records request-list downloads
+"""briefing reads: a signed-in observer or journalist read a centre's briefing — once per
+reader, briefing, language shown and election, with their mission or outlet, their kind,
+the language shown and their own language — for the equal-treatment report (the reader is
+forgotten when erased); the audit trail records request-list downloads
 
 Revision ID: 8c2d0e5f3a64
 Revises: 7b1c9d4e2f53
@@ -53,6 +54,8 @@ def upgrade():
         sa.Column("centre_id", sa.Integer(), nullable=False),
         sa.Column("election_id", sa.Integer(), nullable=True),
         sa.Column("read_at", observer_portal.models.base.UTCDateTime(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("briefing_id", sa.Integer(), nullable=True),
         sa.Column("organisation_id", sa.Integer(), nullable=True),
         sa.Column(
             "visitor_kind",
@@ -68,11 +71,20 @@ def upgrade():
         sa.ForeignKeyConstraint(
             ["organisation_id"], ["organisations.id"], name=op.f("fk_briefing_reads_organisation_id_organisations")
         ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_briefing_reads_user_id_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["briefing_id"], ["briefings.id"], name=op.f("fk_briefing_reads_briefing_id_briefings"), ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_briefing_reads")),
+        sa.UniqueConstraint("user_id", "briefing_id", "shown_locale", "election_id", name="uq_briefing_reads_reader"),
     )
     with op.batch_alter_table("briefing_reads", schema=None) as batch_op:
         batch_op.create_index("ix_briefing_reads_report", REPORT_COLUMNS, unique=False)
         batch_op.create_index(batch_op.f("ix_briefing_reads_organisation_id"), ["organisation_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_briefing_reads_user_id"), ["user_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_briefing_reads_briefing_id"), ["briefing_id"], unique=False)
     allow_audit_actions(op, BEFORE + NEW_ACTIONS)
 
 

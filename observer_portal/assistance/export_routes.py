@@ -14,6 +14,7 @@ from observer_portal.assistance import bp
 from observer_portal.assistance.export import file_name, request_list_csv, request_list_xlsx
 from observer_portal.assistance.queue_filters import queue_filter, queue_form
 from observer_portal.extensions import db
+from observer_portal.forms import recorded_filters
 from observer_portal.lazy_text import _l
 from observer_portal.models.base import utcnow
 from observer_portal.permissions import MANAGERS, roles_required
@@ -27,10 +28,11 @@ from observer_portal.streaming import fail_visibly
 def _asked() -> tuple[request_list.QueueFilter, ZoneInfo, str | None]:
     """The queue's filter (a refused one answers 400: the page says what to correct), the
     reader's time zone and their centre's short name; the download is recorded."""
-    flt = queue_filter(queue_form())
+    form = queue_form()
+    flt = queue_filter(form)
     if flt is None:
         abort(400)
-    record(db.session, current_user, "requests.exported", None, filters=dict(request.args.items()))
+    record(db.session, current_user, "requests.exported", None, filters=recorded_filters(form, request.args))
     centre = current_user.centre
     zone = ZoneInfo(centre.timezone if centre else current_app.config["BABEL_DEFAULT_TIMEZONE"])
     scoped = policies.request_scope(current_user) is not None  # an administrator's files cover every centre

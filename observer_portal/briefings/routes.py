@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import partial
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask import session as cookie_session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -101,7 +100,7 @@ def detail(centre_slug: str, slug: str):
         abort(404)
     locale = _locale()
     text = service.text_for(briefing, locale, content_chain(locale))
-    briefing_reads.record_read(db.session, current_user, briefing, text.locale, locale, cookie_session)
+    briefing_reads.record_read(db.session, current_user, briefing, text.locale, locale)
     return render_template(
         "briefings/detail.html",
         briefing=briefing,

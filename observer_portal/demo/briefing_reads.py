@@ -1,7 +1,8 @@
 """The 2022 election's briefing readers: on each day, some of the observers and journalists
 with an account open one of their centre's published briefings, in their own language when
 it has a text in it, else as the content fallback chain gives it (kk → ru → en), exactly
-as the briefing page would — so the equal-treatment report has readers to count."""
+as the briefing page would; each counted once per briefing and language, as the page counts
+them — so the equal-treatment report has readers to count."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def load_demo_briefing_reads(session: Session, past_election_id: int) -> int:
     readers = session.execute(
         select(VisitorProfile, User).join(User, VisitorProfile.user_id == User.id).order_by(VisitorProfile.id)
     ).all()
-    created = 0
+    created, counted = 0, set()
     for day in range(DAYS):
         for profile, user in readers:
             briefings = published.get(user.centre_id)
@@ -40,14 +41,20 @@ def load_demo_briefing_reads(session: Session, past_election_id: int) -> int:
                 continue
             briefing = rng.choice(briefings)
             wanted = user.preferred_locale or "en"
+            shown = text_for(briefing, wanted, content_chain(wanted)).locale
+            if (user.id, briefing.id, shown) in counted:
+                continue  # read before: a reader counts once per briefing and language
+            counted.add((user.id, briefing.id, shown))
             session.add(
                 BriefingRead(
                     centre_id=briefing.centre_id,
                     election_id=past_election_id,
                     read_at=START + timedelta(days=day, hours=rng.uniform(3, 15)),
+                    user_id=user.id,
+                    briefing_id=briefing.id,
                     organisation_id=profile.organisation_id,
                     visitor_kind=profile.kind,
-                    shown_locale=text_for(briefing, wanted, content_chain(wanted)).locale,
+                    shown_locale=shown,
                     wanted_locale=wanted,
                 )
             )

@@ -58,13 +58,15 @@ class ReportDelivery(Base):
 
 
 class BriefingRead(Base):
-    """A signed-in observer or journalist opened one of a centre's briefings. The person is
-    not kept — only their mission or outlet, their kind, the language of the text they were
-    shown and their own language — so the equal-treatment report can say who read briefings
-    in which language, and who had to read them in a language not their own."""
+    """A signed-in observer or journalist read one of a centre's briefings, in a language, in
+    an election: once per reader, briefing, language shown and election. The report counts
+    the rows by mission or outlet, kind, the language shown and the reader's own language;
+    the reader is kept only to count them once, and is forgotten (NULL) when their election
+    or their account is erased — the row, and the figures, stay."""
 
     __tablename__ = "briefing_reads"
     __table_args__ = (
+        UniqueConstraint("user_id", "briefing_id", "shown_locale", "election_id", name="uq_briefing_reads_reader"),
         # every column the report counts, in its order: the report never reads the table
         Index(
             "ix_briefing_reads_report",
@@ -82,6 +84,8 @@ class BriefingRead(Base):
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
     election_id: Mapped[int | None] = election_column(index=False)  # first in the report's index
     read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    briefing_id: Mapped[int | None] = mapped_column(ForeignKey("briefings.id", ondelete="SET NULL"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     visitor_kind: Mapped[VisitorKind | None] = mapped_column(_enum(VisitorKind, "visitor_kind"))
     shown_locale: Mapped[str] = mapped_column(String(5))

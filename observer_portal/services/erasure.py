@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from observer_portal.models import (
     AccreditationImport,
     AuditEvent,
+    BriefingRead,
     DailyNote,
     Election,
     ElectionState,
@@ -121,6 +122,7 @@ def _close_accounts(session: Session, user_ids: list[int]) -> None:
         user.rotate_session_token()  # signed out everywhere
     session.execute(delete(Notification).where(Notification.user_id.in_(user_ids)))
     session.execute(delete(Submission).where(Submission.user_id.in_(user_ids)))
+    session.execute(update(BriefingRead).where(BriefingRead.user_id.in_(user_ids)).values(user_id=None))
     _erase_audit_names(session, "User", user_ids)
 
 
@@ -220,6 +222,8 @@ def erase_election(session: Session, election: Election, actor: User | None = No
     session.execute(delete(AccreditationImport).where(AccreditationImport.election_id == election.id))
     # the coordinators' notes of the daily reports are free text too (the figures stay)
     session.execute(update(DailyNote).where(DailyNote.election_id == election.id).values(text=""))
+    # who read which briefing: the readings stay, counted, their readers are forgotten
+    session.execute(update(BriefingRead).where(BriefingRead.election_id == election.id).values(user_id=None))
     _erase_typed_searches(session, before=utcnow())
     election.erased_at = utcnow()
     record(session, actor, "election.erased", election, people=people, removed=removed)

@@ -12,7 +12,7 @@ from flask_login import current_user
 from observer_portal import policies
 from observer_portal.elections.choice import chosen_election_id, offer_elections
 from observer_portal.extensions import db
-from observer_portal.forms import as_choices, read_filters
+from observer_portal.forms import as_choices, read_filters, recorded_filters
 from observer_portal.labels import PURPOSE_LABELS
 from observer_portal.lazy_text import _l
 from observer_portal.models import VisitorKind, VisitPurpose
@@ -113,7 +113,7 @@ def export():
     flt = _log_filter(form)
     if flt is None:
         abort(400)  # the page says which filter to correct; nothing is exported
-    record(db.session, current_user, "visits.exported", None, filters={k: v for k, v in request.args.items()})
+    record(db.session, current_user, "visits.exported", None, filters=recorded_filters(form, request.args))
     failed = csv_line([str(_l("EXPORT FAILED: this file is incomplete. Please download it again."))])
     lines = visit_log_csv(visit_log.export_batches(db.session, flt), get_locale(), ZoneInfo(flt.timezone))
     name = file_name(flt, visit_log.centre_slug(db.session, flt), utcnow())
@@ -132,7 +132,7 @@ def export_xlsx():
     flt = _log_filter(form)
     if flt is None:
         abort(400)
-    record(db.session, current_user, "visits.exported", None, filters={k: v for k, v in request.args.items()})
+    record(db.session, current_user, "visits.exported", None, filters=recorded_filters(form, request.args))
     workbook = visit_log_xlsx(visit_log.export_batches(db.session, flt), ZoneInfo(flt.timezone))
     name = file_name(flt, visit_log.centre_slug(db.session, flt), utcnow()).removesuffix(".csv") + ".xlsx"
     response = send_file(workbook, mimetype=XLSX_TYPE, as_attachment=True, download_name=name)
