@@ -37,7 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from observer_portal.errors import init_errors
     from observer_portal.http_caching import init_http_caching
     from observer_portal.jobs import init_jobs
-    from observer_portal.permissions import init_permissions
+    from observer_portal.permissions import enforce_access, init_permissions
     from observer_portal.security import init_security
     from observer_portal.templating import init_templating
     from observer_portal.unit_of_work import init_unit_of_work
@@ -51,9 +51,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_errors(app)
     init_templating(app)
     register_cli(app)
+    from observer_portal.api.identity import identify_api_caller
     from observer_portal.security import allow_large_uploads
 
-    app.before_request_funcs.setdefault(None, []).insert(0, allow_large_uploads)  # before the body is read
+    hooks = app.before_request_funcs.setdefault(None, [])
+    hooks.insert(hooks.index(enforce_access), identify_api_caller)  # the token's owner, before the access check
+    hooks.insert(0, allow_large_uploads)  # before the body is read
     _wrap_wsgi(app)
     return app
 
@@ -130,3 +133,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(language_help_bp)
     app.register_blueprint(visits_bp)
     app.register_blueprint(reports_bp)
+    from observer_portal.api import init_api
+
+    init_api(app)

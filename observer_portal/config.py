@@ -193,6 +193,8 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # what one API token (or one address without a token) may ask (Flask-Limiter's syntax)
+        "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "300/minute"),
         # Redis away: count in each process's memory (logged) rather than refuse every sign-in;
         # short socket timeouts: a hanging Redis costs a sign-in (two limits) about a second at most
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

@@ -18,7 +18,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from observer_portal.lazy_text import _l
+from observer_portal.api_paths import is_api_request
+from observer_portal.lazy_text import LazyText, _l, translate
 
 log = logging.getLogger("observer_portal.errors")
 
@@ -29,7 +30,9 @@ MESSAGES = {
     403: (_l("Access denied"), _l("Your account does not have permission to open this page.")),
     404: (_l("Page not found"), _l("We could not find that page. It may have been moved or removed.")),
     405: (_l("Method not allowed"), _l("This page cannot be used in that way.")),
+    409: (_l("Conflict"), _l("This cannot be done now: the request has changed meanwhile.")),
     413: (_l("Too large"), _l("What you sent is larger than the centre accepts. Please send something smaller.")),
+    422: (_l("Not valid"), _l("Some of what you sent is not valid: each field's message says why.")),
     429: (_l("Too many attempts"), _l("Too many attempts in a short time. Please wait a minute and try again.")),
     500: (
         _l("Something went wrong"),
@@ -43,6 +46,7 @@ MESSAGES = {
         ),
     ),
 }
+BEARER_CHALLENGE = 'Bearer realm="Observer Portal"'
 #: seconds a client is asked to wait before trying again while the database is away
 RETRY_AFTER = 30
 
@@ -92,17 +96,25 @@ JSON_TYPES = ("application/json", "application/problem+json")
 
 
 def wants_json() -> bool:
+    if is_api_request():
+        return True
     best = request.accept_mimetypes.best_match([*JSON_TYPES, "text/html"])
     return best in JSON_TYPES and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def render_error(code: int, detail: str | None = None) -> Response:
-    """The error page (or problem details) for `code`, in the reader's language."""
+def render_error(code: int, detail: str | None = None, errors: dict | None = None) -> Response:
+    """The error page (or problem details, RFC 9457) for `code`, in the reader's language;
+    `errors`: each field's messages, for an API client."""
     _user_for_error_page()  # first: choosing the language may read the person's preference
     title, message = MESSAGES.get(code, MESSAGES[500])
     if wants_json():
-        response = jsonify(type="about:blank", title=str(title), status=code, detail=str(detail or message))
+        problem = {"type": "about:blank", "title": str(title), "status": code, "detail": str(detail or message)}
+        if errors:
+            problem["errors"] = translated(errors)
+        response = jsonify(problem)
         response.mimetype = "application/problem+json"
+        if code == 401 and is_api_request():
+            response.headers["WWW-Authenticate"] = BEARER_CHALLENGE
     else:
         html = render_template("errors/error.html", code=code, title=title, message=detail or message)
         response = make_response(html)
@@ -114,11 +126,25 @@ def render_error(code: int, detail: str | None = None) -> Response:
     return response
 
 
+def translated(messages):
+    """Field messages (marshmallow's, webargs') in the reader's language, where the catalogs
+    have them (`api/messages.py` lists marshmallow's own)."""
+    if isinstance(messages, dict):
+        return {key: translated(value) for key, value in messages.items()}
+    if isinstance(messages, list | tuple):
+        return [translated(value) for value in messages]
+    return translate(str(messages))
+
+
 def handle_http_exception(error: HTTPException):
     code = error.code or 500
     if code not in MESSAGES:
         code = 400 if 400 <= code < 500 else 500
-    response = render_error(code)
+    data = getattr(error, "data", None) or {}
+    if data.get("messages") and is_api_request():  # webargs: the request's fields that are not valid
+        return render_error(code, errors=data["messages"])
+    detail = error.description if is_api_request() and isinstance(error.description, LazyText) else None
+    response = render_error(code, detail)
     if code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response

@@ -16,6 +16,8 @@ from flask import after_this_request, current_app, g, has_request_context, reque
 from flask_babel import get_locale
 from flask_login import current_user
 
+from observer_portal.api_paths import is_api_request
+
 #: UI locales with their names written in that language (for the switcher).
 LOCALES: dict[str, str] = {
     "en": "English",
@@ -126,7 +128,22 @@ def select_locale() -> str:
     """Flask-Babel locale selector."""
     if not has_request_context():  # command line, background work
         return DEFAULT_LOCALE
+    if is_api_request():
+        return _api_locale()
     return _choose(request.args.get("lang"))
+
+
+def _api_locale() -> str:
+    """An API client's language: `?locale=` (the language of the content asked for), else
+    `Accept-Language`, else the token owner's, else English — no `?lang=`, no cookie, no
+    session (an API response sets none)."""
+    if asked := valid_locale(request.args.get("locale")):
+        return asked
+    if request.headers.get("Accept-Language"):
+        return accepted(request.accept_languages)
+    if current_user and current_user.is_authenticated:
+        return valid_locale(current_user.preferred_locale) or DEFAULT_LOCALE
+    return DEFAULT_LOCALE
 
 
 def content_chain(locale: str) -> tuple[str, ...]:

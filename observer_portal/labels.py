@@ -14,6 +14,7 @@ from observer_portal.models import (
     RequestKind,
     RequestStatus,
     Role,
+    TokenScope,
     VisitorKind,
     VisitPurpose,
 )
@@ -182,6 +183,8 @@ AUDIT_ACTION_LABELS = {
     AuditAction.VISIT_REGISTERED: _l("Visit registered"),
     AuditAction.VISITS_EXPORTED: _l("Visit log downloaded"),
     AuditAction.REQUESTS_EXPORTED: _l("Request list downloaded"),
+    AuditAction.TOKEN_CREATED: _l("Access token created"),
+    AuditAction.TOKEN_REVOKED: _l("Access token revoked"),
     AuditAction.VISITS_ANONYMISED: _l("Personal data of past visitors removed"),
     AuditAction.VISITOR_UPDATED: _l("Visitor's details corrected"),
     AuditAction.VISITOR_MERGED: _l("Two visitor records merged"),
@@ -269,4 +272,15 @@ PURPOSE_LABELS = {
     VisitPurpose.INTERNET: _l("Internet access"),
     VisitPurpose.TRANSLATION: _l("Translation"),
     VisitPurpose.OTHER: _l("Other help"),
+}
+
+TOKEN_SCOPE_LABELS = {
+    # Translators: a permission of a personal access token (for another system using the API)
+    TokenScope.READ: _l("Read what my pages show"),
+    # Translators: a permission of a personal access token (for another system using the API)
+    TokenScope.REQUESTS: _l("File and withdraw my requests for help"),
+    # Translators: a permission of a personal access token (for another system using the API)
+    TokenScope.VOLUNTEER: _l("Work the request queue"),
+    # Translators: a permission of a personal access token (for another system using the API)
+    TokenScope.COORDINATOR: _l("Read the centre's visit log"),
 }

@@ -28,8 +28,9 @@ STAFF = (Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
 MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 VISITORS = (Role.OBSERVER, Role.MEDIA)
 
-#: Endpoints served by Flask itself or extensions (no personal data behind them).
-BUILTIN_PUBLIC_ENDPOINTS = frozenset({"static"})
+#: Endpoints served by Flask itself or extensions (no personal data behind them): static
+#: files, and flask-smorest's OpenAPI document of the API.
+BUILTIN_PUBLIC_ENDPOINTS = frozenset({"static", "api-docs.openapi_json"})
 
 
 def _declare(view: F, access: str | frozenset[Role]) -> F:

@@ -6,7 +6,7 @@ may use it fails `test_table_covers_every_route`.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -24,6 +24,7 @@ from observer_portal.models import (
 )
 from observer_portal.models.base import utcnow
 from observer_portal.permissions import view_access
+from observer_portal.services import tokens
 from observer_portal.services.elections import ElectionInput, create_election
 from observer_portal.services.language_help import JobInput, file_job
 from observer_portal.services.organisations import find_or_create_organisation
@@ -59,6 +60,19 @@ MATRIX = {
     "auth.change_password": ("GET", "/account/password", SIGNED_IN_PAGE),
     "auth.logout": ("POST", "/logout", expect(401, 302, 302, 302, 302, 302)),
     "auth.toggle_duty": ("POST", "/account/duty", expect(401, 403, 403, 302, 403, 403)),
+    "auth.access_tokens": ("GET", "/account/tokens", SIGNED_IN_PAGE),
+    "auth.revoke_token": ("POST", "/account/tokens/{token}/revoke", expect(401, 302, 302, 302, 302, 302)),
+    "developers.api": ("GET", "/developers/api", EVERYONE),
+    # the API: a signed-in browser's cookie is no credential there (tokens: API_MATRIX below)
+    "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", EVERYONE),
+    "api_public.centres": ("GET", "/api/v1/centres", EVERYONE),
+    "api_public.briefings": ("GET", "/api/v1/briefings", EVERYONE),
+    "api_public.briefing": ("GET", "/api/v1/briefings/atyrau/overview", EVERYONE),
+    "api_public.organisations": ("GET", "/api/v1/organisations", dict.fromkeys(ROLES, 401)),
+    "api_requests.mine": ("GET", "/api/v1/requests", dict.fromkeys(ROLES, 401)),
+    "api_requests.file": ("POST", "/api/v1/requests", dict.fromkeys(ROLES, 401)),
+    "api_requests.one": ("GET", "/api/v1/requests/{request}", dict.fromkeys(ROLES, 401)),
+    "api_requests.cancel": ("POST", "/api/v1/requests/{request}/cancel", dict.fromkeys(ROLES, 401)),
     "staff.users": ("GET", "/staff/", MANAGER_PAGE),
     "staff.create_user": ("GET", "/staff/new", MANAGER_PAGE),
     "staff.edit_user": ("GET", "/staff/{target}", MANAGER_PAGE),
@@ -203,6 +217,7 @@ def world(app) -> dict:
         db.session.add(upload)
         subscription = ReportSubscription(centre_id=centre.id, email="commission@example.org", locale="en")
         db.session.add(subscription)
+        token = tokens.create_token(db.session, target, "Someone else's", ["read"], 30).token
         db.session.commit()
         ids = {
             "target": target.id,
@@ -219,6 +234,7 @@ def world(app) -> dict:
             "organisation": organisation.id,
             "upload": upload.id,
             "subscription": subscription.id,
+            "token": token.id,
         }
         db.session.remove()
     yield ids
@@ -247,3 +263,49 @@ def test_unauthenticated_json_client_gets_401(client):
     response = client.get("/account", headers={"Accept": "application/json"})
     assert response.status_code == 401
     assert response.get_json()["status"] == 401
+
+
+# ---------------------------------------------------------------- the same policies through the API
+
+#: endpoint: (method, url, JSON body, expected status per role) for a client holding a token
+#: of each role with every scope the role may give (anonymous: no token). Another observer's
+#: request is 404 to observers and journalists (as its page is), 403 to staff (not theirs).
+NEW_REQUEST = {
+    "kind": "other",
+    "details": "A map of the polling stations",
+    "needed_by": (datetime.now(UTC) + timedelta(days=1)).isoformat(),
+}
+API_MATRIX = {
+    "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", None, EVERYONE),
+    "api_public.centres": ("GET", "/api/v1/centres", None, EVERYONE),
+    "api_public.briefings": ("GET", "/api/v1/briefings", None, EVERYONE),
+    "api_public.briefing": ("GET", "/api/v1/briefings/atyrau/overview", None, EVERYONE),
+    "api_public.organisations": ("GET", "/api/v1/organisations", None, expect(401, 200, 200, 200, 200, 200)),
+    "api_requests.mine": ("GET", "/api/v1/requests", None, expect(401, 200, 200, 403, 403, 403)),
+    "api_requests.file": ("POST", "/api/v1/requests", NEW_REQUEST, expect(401, 201, 201, 403, 403, 403)),
+    "api_requests.one": ("GET", "/api/v1/requests/{request}", None, expect(401, 404, 404, 403, 403, 403)),
+    "api_requests.cancel": ("POST", "/api/v1/requests/{request}/cancel", None, expect(401, 404, 404, 403, 403, 403)),
+}
+
+
+def test_api_table_covers_every_api_route(app):
+    assert {e for e in view_access(app) if e.startswith(("api_", "api-docs."))} == set(API_MATRIX)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(API_MATRIX))
+def test_api_route_answers_a_token_of_each_role(app, world, endpoint, role):
+    method, template, body, expected = API_MATRIX[endpoint]
+    headers = {}
+    if role != ANON:
+        with app.app_context():
+            owner = make_user(role, centre="atyrau")
+            scopes = [scope.value for scope in tokens.SCOPES_BY_ROLE[owner.role]]
+            headers["Authorization"] = "Bearer " + tokens.create_token(db.session, owner, "Matrix", scopes, 7).secret
+            db.session.commit()
+    client = app.test_client()
+    url = template.format(**world)
+    response = client.get(url, headers=headers) if method == "GET" else client.post(url, json=body, headers=headers)
+    response.close()
+    assert response.status_code == expected[role], f"{role} {method} {url}: {response.status_code}"
+    assert "Set-Cookie" not in response.headers

@@ -40,8 +40,11 @@ SAME_AS_ENGLISH = {
         "Laptop",
         "Normal",
         "Scanner",
+        "Schemas",  # the API's description: the word developers use
+        "Token",  # an access token: the word German uses
     },
     "fr": {
+        "Type",
         "Description",
         "Document",
         "Note",

@@ -52,6 +52,7 @@ QUERY_PARAMS = (
     "election",
     "kind",
     "lang",
+    "locale",
     "mine",
     "next",
     "organisation",
@@ -245,6 +246,7 @@ def _demo_values() -> dict[str, list[str]]:
         "briefing_id": ids(m.Briefing),
         "version_id": ids(m.BriefingVersion),
         "request_id": [str(i) for i in db.session.scalars(select(m.ServiceRequest.id))],
+        "number": ids(m.ServiceRequest),  # the API's name for a request's number
         "item_id": ids(m.EquipmentItem),
         "visit_id": ids(m.Visit),
         "visitor_id": ids(m.VisitorProfile),
@@ -252,6 +254,7 @@ def _demo_values() -> dict[str, list[str]]:
         "organisation_id": ids(m.Organisation),
         "import_id": ids(m.AccreditationImport) or ["1"],
         "centre_slug": list(db.session.scalars(select(m.Centre.slug))),
+        "centre": list(db.session.scalars(select(m.Centre.slug))),
         "slug": list(db.session.scalars(select(m.Centre.slug))) + list(db.session.scalars(select(m.Briefing.slug))),
         "locale": ["en", "de", "fr", "ru", "kk"],
         "token": [t for t in db.session.scalars(select(m.User.calendar_token)) if t] or ["x" * 32],

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from observer_portal.api_paths import API_PREFIX
 from observer_portal.extensions import db, limiter
 from observer_portal.models import EquipmentItem, ServiceRequest, User
 from tests.helpers import PASSWORD, csrf_from, dangerous_markup, login, make_centre, make_user, post_form
@@ -34,10 +35,11 @@ def _fill(template: str) -> str:
     return re.sub(r"\{(\w+)\}", "1", template)
 
 
-def post_rules(app) -> list[str]:
+def post_rules(app, *, api: bool = False) -> list[str]:
+    """Every POST route of the pages (or, with `api`, of the JSON API)."""
     urls = []
     for rule in app.url_map.iter_rules():
-        if "POST" in (rule.methods or ()):
+        if "POST" in (rule.methods or ()) and rule.rule.startswith(API_PREFIX) == api:
             url = rule.rule
             for argument in rule.arguments:
                 url = url.replace(f"<int:{argument}>", "1").replace(f"<{argument}>", "x")
@@ -55,6 +57,17 @@ def test_every_post_route_refuses_a_missing_or_forged_csrf_token(app, login_as):
     anonymous = app.test_client()
     for url in urls:
         assert anonymous.post(url, data={}).status_code == 400, url
+
+
+def test_no_cookie_signs_anyone_in_to_the_api(app, login_as):
+    """The API takes no CSRF token: a Bearer token is its only credential, so a signed-in
+    browser's cookie, which a forged form would carry along, signs nobody in there."""
+    urls = post_rules(app, api=True)
+    assert len(urls) >= 2
+    client, _ = login_as("observer")
+    for url in urls:
+        assert client.post(url, data={}).status_code == 401, url
+        assert client.post(url, json={"kind": "other"}).status_code == 401, url
 
 
 def test_every_page_sends_the_security_headers(app, login_as):

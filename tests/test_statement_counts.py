@@ -27,6 +27,14 @@ ROLES = ("observer", "volunteer", "coordinator", "admin")
 #: Pages that are not lists: files and feeds whose length is the data (streamed, counted elsewhere).
 # files, not pages (the reports' files run their page's queries, counted with the page)
 NOT_PAGES = {
+    # the JSON API: its lists are counted with tokens in tests/test_api.py
+    "api-docs.openapi_json",
+    "api_public.centres",
+    "api_public.briefings",
+    "api_public.briefing",
+    "api_public.organisations",
+    "api_requests.mine",
+    "api_requests.one",
     "assistance.export_csv",
     "assistance.export_xlsx",
     "visits.export",

@@ -115,3 +115,16 @@ class InvitationForm(PortalForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Create my account"))
+
+
+class TokenForm(PortalForm):
+    """A personal access token for another system (the API)."""
+
+    name = StringField(
+        _l("Name"),
+        description=_l("Say what it is for, e.g. “Mission dashboard”."),
+        validators=[DataRequired(), Length(max=80)],
+    )
+    scopes = MultiCheckboxField(_l("What it may do"), validators=[DataRequired()])
+    days = SelectField(_l("Valid for"), default="30")
+    submit = SubmitField(_l("Create token"))

@@ -16,6 +16,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import login_user, logout_user
 from sqlalchemy import select
 
+from observer_portal.api_paths import is_api_request
 from observer_portal.errors import render_error, wants_json
 from observer_portal.extensions import db, login_manager
 from observer_portal.i18n import USER_LOCALE_KEY, remember_explicit_locale
@@ -51,7 +52,7 @@ def end_session() -> None:
 def _enforce_absolute_timeout():
     """Read from the session alone (no database): a static file or a probe never needs the
     database, even for a signed-in person, and an outage does not turn them into errors."""
-    if not session.get("_user_id"):  # Flask-Login's key: nobody is signed in
+    if is_api_request() or not session.get("_user_id"):  # the API reads no session; nobody signed in
         return None
     started = session.get(AUTH_AT, 0)
     limit = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
@@ -65,6 +66,8 @@ def _enforce_absolute_timeout():
 @login_manager.unauthorized_handler
 def unauthorized():
     """401 for API clients; browsers go to the sign-in page and come back afterwards."""
+    if is_api_request():
+        return render_error(401, _l("This needs a personal access token, sent as “Authorization: Bearer …”."))
     if wants_json() or request.method != "GET":
         return render_error(401)
     flash(login_manager.login_message, login_manager.login_message_category)

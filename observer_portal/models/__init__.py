@@ -33,6 +33,7 @@ from observer_portal.models.notification import Notification
 from observer_portal.models.page_version import PUBLIC_TABLES, PageVersion
 from observer_portal.models.report import BriefingRead, DailyNote, ReportDelivery, ReportSubscription
 from observer_portal.models.submission import Submission
+from observer_portal.models.token import PersonalToken, TokenScope
 from observer_portal.models.user import Proficiency, Role, User, VolunteerLanguage
 from observer_portal.models.visit import Visit, VisitPurpose, VisitPurposeRow
 from observer_portal.models.visit_count import VisitCount
@@ -100,6 +101,8 @@ __all__ = [
     "VolunteerLanguage",
     "DailyNote",
     "BriefingRead",
+    "PersonalToken",
+    "TokenScope",
     "ReportDelivery",
     "ReportSubscription",
 ]

@@ -64,6 +64,8 @@ class AuditAction(enum.StrEnum):
     REPORT_SUBSCRIBED = "report.subscribed"
     REPORT_UNSUBSCRIBED = "report.unsubscribed"
     REQUESTS_EXPORTED = "requests.exported"
+    TOKEN_CREATED = "token.created"  # noqa: S105 - an action name, not a secret
+    TOKEN_REVOKED = "token.revoked"  # noqa: S105 - an action name, not a secret
 
 
 class AuditEvent(Base):

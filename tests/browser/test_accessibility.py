@@ -70,6 +70,7 @@ PUBLIC_PAGES = [
     "/briefings/atyrau/atyrau-overview",
     "/briefings/atyrau/atyrau-accessibility",
     "/briefings/atyrau/atyrau-contacts",
+    "/developers/api",
 ]
 ACCOUNTS = {
     "coordinator": "coordinator@atyrau.example.org",
@@ -159,6 +160,7 @@ ROLE_PAGES = {
         "/language-help/new?mode=interpretation",
         "/requests/{language_job}",
         "/visits/mine",
+        "/account/tokens",
     ],
 }
 

@@ -1,0 +1,97 @@
+"""The JSON API, `/api/v1`, described by an OpenAPI 3.1 document generated from the code.
+
+flask-smorest rather than APIFlask: the portal is one Flask application built by a factory,
+and flask-smorest is an extension of a plain Flask app (APIFlask replaces the app class);
+its marshmallow schemas validate what comes in and describe what goes out, and apispec
+writes OpenAPI 3.1. Each resource calls the services and policies the pages call, so the
+API never sees more than the pages. Callers are identified by personal access tokens
+(`identity.py`); errors are problem details (RFC 9457) in the caller's language
+(`errors.py`); rate limits count per token."""
+
+from __future__ import annotations
+
+import http
+
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask
+from flask_smorest import Api, Blueprint
+from flask_smorest.utils import prepare_response
+from webargs.flaskparser import FlaskParser
+
+from observer_portal.api.schemas import Problem
+from observer_portal.extensions import csrf, limiter
+
+PREFIX = "/api/v1"
+PROBLEM_TYPE = "application/problem+json"
+
+
+class PortalApi(Api):
+    """flask-smorest's Api, with the portal's errors: problem details, answered by the
+    portal's own error handlers (`errors.py`), never flask-smorest's app-wide one."""
+
+    ERROR_SCHEMA = Problem
+
+    def _register_error_handlers(self):
+        pass  # errors.handle_http_exception answers API paths with problem details
+
+    def _register_responses(self):
+        for status in http.HTTPStatus:
+            if status >= 400:
+                response = {"description": status.phrase, "schema": self.ERROR_SCHEMA}
+                prepare_response(response, self.spec, PROBLEM_TYPE)
+                self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "A problem (RFC 9457)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+class StrictParser(FlaskParser):
+    """A parameter the operation does not take is refused (422), in the query string as in a
+    body — a misspelt `befor=` is said, not ignored — as the document declares."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "querystring": None}
+
+
+class ApiBlueprint(Blueprint):
+    ARGUMENTS_PARSER = StrictParser()
+
+
+api = PortalApi(spec_kwargs={"marshmallow_plugin": MarshmallowPlugin()})
+
+
+def init_api(app: Flask) -> None:
+    app.config.setdefault("API_TITLE", "Observer Portal")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.1.0")
+    app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault("API_SPEC_OPTIONS", _spec_options())
+    api.init_app(app)
+    from observer_portal.api import docs, my_requests, public
+
+    for blueprint in (public.bp, my_requests.bp):
+        csrf.exempt(blueprint)  # a Bearer token, never a cookie: nothing for a forged form to ride on
+        limiter.limit(lambda: app.config["API_RATE_LIMIT"], key_func=_rate_key)(blueprint)
+        api.register_blueprint(blueprint)
+    app.register_blueprint(docs.bp)
+
+
+def _rate_key() -> str:
+    from observer_portal.api.identity import rate_key
+
+    return rate_key()
+
+
+def _spec_options() -> dict:
+    return {
+        "info": {
+            "description": (
+                "The Observer Portal's API: public briefings, centres, and, with a personal access "
+                "token (Authorization: Bearer …, created on the account page), what its owner's "
+                "pages show and do. Errors are problem details (RFC 9457) in the language of "
+                "Accept-Language."
+            )
+        },
+        "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
+        "servers": [{"url": "/"}],
+    }

@@ -1,0 +1,147 @@
+"""An observer's or journalist's own requests for help: list, file, read with its history,
+withdraw. The services, policies and workflow of the pages (`assistance`), so the API can
+do exactly what the person's pages can — no more."""
+
+from __future__ import annotations
+
+from flask import abort, url_for
+from flask_login import current_user
+
+from observer_portal import policies
+from observer_portal.api import ApiBlueprint as Blueprint
+from observer_portal.api import schemas
+from observer_portal.api.identity import needs_scope
+from observer_portal.extensions import db
+from observer_portal.jobs import email_copies
+from observer_portal.labels import ACTION_LABELS, REQUEST_KIND_LABELS, STATUS_LABELS
+from observer_portal.lazy_text import _l
+from observer_portal.models import LocationKind, Priority, RequestKind, ServiceRequest, TokenScope
+from observer_portal.permissions import VISITORS, roles_required
+from observer_portal.services import ServiceError
+from observer_portal.services import assistance as service
+from observer_portal.services.request_actions import perform
+from observer_portal.services.request_list import my_requests
+from observer_portal.services.workflow import Action
+from observer_portal.unit_of_work import after_commit, discard
+
+bp = Blueprint("api_requests", __name__, url_prefix="/api/v1/requests", description="My requests for help")
+PAGE_SIZE = 50
+PROBLEM = {"schema": schemas.Problem, "content_type": "application/problem+json"}
+SECURED = [{"token": []}]
+
+
+def as_json(request: ServiceRequest, *, history: bool = False) -> dict:
+    body = {
+        "number": request.id,
+        "kind": request.kind.value,
+        "kind_label": str(REQUEST_KIND_LABELS[request.kind]),
+        "status": request.status.value,
+        "status_label": str(STATUS_LABELS[request.status]),
+        "priority": Priority(request.priority).name.lower(),
+        "details": request.details,
+        "location_kind": request.location_kind.value,
+        "location": request.location,
+        "needed_by": request.needed_by,
+        "created_at": request.created_at,
+        "completed_at": request.completed_at,
+        "centre": request.centre.slug,
+        "url": url_for("api_requests.one", number=request.id),
+    }
+    if history:
+        body["history"] = [
+            {
+                "at": event.created_at,
+                "action": event.action.value,
+                "action_label": str(ACTION_LABELS[event.action]),
+                "status": event.to_status,
+                "note": event.note,
+            }
+            for event in request.events
+        ]
+    return body
+
+
+def _refused(error: ServiceError, status: int = 409):
+    """A refusal of the service: nothing of this request is committed; the reason, in words."""
+    discard()
+    abort(status, description=error.message)
+
+
+def _own(number: int) -> ServiceRequest:
+    found = service.get_request(db.session, number)
+    if found is None or not policies.can_view(current_user, found):
+        abort(404, description=_l("There is no such request."))  # another person's is not even confirmed
+    return found
+
+
+@bp.route("")
+@roles_required(*VISITORS)
+@needs_scope(TokenScope.READ)
+@bp.arguments(schemas.PageQuery, location="query", as_kwargs=True)
+@bp.response(200, schemas.RequestPage)
+@bp.alt_response(401, **PROBLEM)
+@bp.alt_response(403, **PROBLEM)
+@bp.doc(security=SECURED)
+def mine(before):
+    """My requests, newest first, 50 a page; `next` is the next page's `before`."""
+    rows, next_cursor = my_requests(db.session, current_user, before, PAGE_SIZE)
+    return {"items": [as_json(r) for r in rows], "next": str(next_cursor) if next_cursor else None}
+
+
+@bp.route("", methods=["POST"])
+@roles_required(*VISITORS)
+@needs_scope(TokenScope.REQUESTS)
+@bp.arguments(schemas.NewRequest, as_kwargs=True)
+@bp.response(201, schemas.RequestWithHistory)
+@bp.alt_response(401, **PROBLEM)
+@bp.alt_response(403, **PROBLEM)
+@bp.alt_response(409, **PROBLEM)
+@bp.doc(security=SECURED)
+def file(kind, details, needed_by, location_kind, location, priority):
+    """File a request for help (equipment, internet access, other help) with the centre."""
+    data = service.RequestInput(
+        kind=RequestKind(kind),
+        details=details,
+        needed_by=needed_by,
+        location_kind=LocationKind(location_kind),
+        location=location,
+        priority=Priority[priority.upper()],
+    )
+    try:
+        filed = service.create_request(db.session, current_user, data)
+    except ServiceError as error:
+        _refused(error, 422 if error.field else 409)
+    return as_json(service.get_request(db.session, filed.id), history=True), 201, {"Location": as_json(filed)["url"]}
+
+
+@bp.route("/<int:number>")
+@roles_required(*VISITORS)
+@needs_scope(TokenScope.READ)
+@bp.response(200, schemas.RequestWithHistory)
+@bp.alt_response(401, **PROBLEM)
+@bp.alt_response(403, **PROBLEM)
+@bp.alt_response(404, **PROBLEM)
+@bp.doc(security=SECURED)
+def one(number):
+    """One of my requests, with its history."""
+    return as_json(_own(number), history=True)
+
+
+@bp.route("/<int:number>/cancel", methods=["POST"])
+@roles_required(*VISITORS)
+@needs_scope(TokenScope.REQUESTS)
+@bp.response(200, schemas.RequestWithHistory)
+@bp.alt_response(401, **PROBLEM)
+@bp.alt_response(403, **PROBLEM)
+@bp.alt_response(404, **PROBLEM)
+@bp.alt_response(409, **PROBLEM)
+@bp.doc(security=SECURED)
+def cancel(number):
+    """Withdraw one of my requests (while the workflow allows it)."""
+    found = _own(number)
+    try:
+        outcome = perform(db.session, current_user, found, Action.CANCEL)
+    except ServiceError as error:
+        _refused(error)
+    after_commit(lambda: email_copies(outcome.notifications))
+    return as_json(service.get_request(db.session, number), history=True)

@@ -1,0 +1,200 @@
+"""What the API reads and writes, as marshmallow schemas: the OpenAPI document is generated
+from them, and every answer is checked against it by the schema tests. Codes (a kind, a
+status, a language) are stable English words for programs; each comes with its label in
+the caller's language where a person may read it."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from observer_portal.i18n import LOCALES
+from observer_portal.lazy_text import _l
+from observer_portal.models import BriefingTopic, LocationKind, Priority, RequestKind, RequestStatus, VisitorKind
+from observer_portal.paging import MAX_ID, parse_id
+from observer_portal.services.assistance import GENERAL_KINDS, MAX_DETAILS
+from observer_portal.services.centres import SLUG
+
+LOCALE_CODES = list(LOCALES)
+
+
+def one_of(values) -> validate.OneOf:
+    return validate.OneOf(list(values), error=_l("Not one of the values this field takes."))
+
+
+def at_most(characters: int, at_least: int = 0) -> validate.Length:
+    return validate.Length(
+        min=at_least,
+        max=characters,
+        error=_l("Between %(low)s and %(high)s characters.", low=at_least, high=characters),
+    )
+
+
+class Position(ma.fields.Integer):
+    """A page's cursor: plain ASCII digits within the database's range, as the pages read
+    theirs (`paging.parse_id`: no sign, no spaces, no other script's digits)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        number = parse_id(value) if isinstance(value, str) else None
+        if number is None:
+            raise ma.ValidationError(_l("Not a page this list has."))
+        return number
+
+
+class ApiSchema(ma.Schema):
+    class Meta:
+        ordered = True
+
+
+class Problem(ApiSchema):
+    """RFC 9457 problem details, in the caller's language (`Accept-Language`)."""
+
+    type = ma.fields.String(metadata={"description": "Always about:blank: the status says what kind of problem"})
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    errors = ma.fields.Dict(metadata={"description": "Each field's messages, where fields were not valid"})
+
+
+class Centre(ApiSchema):
+    slug = ma.fields.String(metadata={"description": "The centre's short name, stable"})
+    name = ma.fields.String()
+    region = ma.fields.String()
+    address = ma.fields.String()
+    opening_hours = ma.fields.String()
+    phone = ma.fields.String()
+    email = ma.fields.String()
+    timezone = ma.fields.String(metadata={"description": "IANA time zone of the centre"})
+    language = ma.fields.String(metadata={"description": "The language the centre writes in"})
+
+
+class CentreList(ApiSchema):
+    items = ma.fields.List(ma.fields.Nested(Centre))
+
+
+class Figure(ApiSchema):
+    label = ma.fields.String()
+    value = ma.fields.Decimal(as_string=True, metadata={"description": "Exact, as a decimal string"})
+    unit = ma.fields.String()
+
+
+class BriefingSummary(ApiSchema):
+    centre = ma.fields.String(metadata={"description": "The centre's slug"})
+    slug = ma.fields.String()
+    topic = ma.fields.String(validate=one_of(t.value for t in BriefingTopic))
+    topic_label = ma.fields.String()
+    title = ma.fields.String()
+    locale = ma.fields.String(metadata={"description": "The language of the text given"})
+    translation_state = ma.fields.String(
+        metadata={"description": "original, reviewed, human_draft, machine_draft, outdated or missing"}
+    )
+    updated_at = ma.fields.AwareDateTime()
+    url = ma.fields.String(metadata={"description": "This briefing's address in the API"})
+
+
+class Briefing(BriefingSummary):
+    body_markdown = ma.fields.String()
+    body_html = ma.fields.String(metadata={"description": "The body as the page shows it (sanitised HTML)"})
+    figures = ma.fields.List(ma.fields.Nested(Figure))
+    available_locales = ma.fields.List(ma.fields.String())
+
+
+class BriefingPage(ApiSchema):
+    items = ma.fields.List(ma.fields.Nested(BriefingSummary))
+    next = ma.fields.String(allow_none=True, metadata={"description": "The cursor of the next page, or null"})
+
+
+class BriefingQuery(ApiSchema):
+    locale = ma.fields.String(load_default=None, validate=one_of(LOCALE_CODES))
+    centre = ma.fields.String(
+        load_default=None,
+        validate=[at_most(64), validate.Regexp(SLUG.pattern + "$", error=_l("Not a centre's short name."))],
+        metadata={"description": "A centre's slug", "pattern": "^" + SLUG.pattern + "$"},
+    )
+    topic = ma.fields.String(load_default=None, validate=one_of(t.value for t in BriefingTopic))
+    before = Position(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
+
+
+class LocaleQuery(ApiSchema):
+    locale = ma.fields.String(load_default=None, validate=one_of(LOCALE_CODES))
+
+
+class Organisation(ApiSchema):
+    name = ma.fields.String(metadata={"description": "In the caller's language"})
+    kind = ma.fields.String()
+
+
+class OrganisationList(ApiSchema):
+    items = ma.fields.List(ma.fields.Nested(Organisation))
+
+
+class Event(ApiSchema):
+    at = ma.fields.AwareDateTime()
+    action = ma.fields.String()
+    action_label = ma.fields.String()
+    status = ma.fields.String(allow_none=True)
+    note = ma.fields.String()
+
+
+class Request(ApiSchema):
+    number = ma.fields.Integer(metadata={"description": "The request's number, as the pages show it (#12)"})
+    kind = ma.fields.String(validate=one_of(k.value for k in RequestKind))
+    kind_label = ma.fields.String()
+    status = ma.fields.String(validate=one_of(s.value for s in RequestStatus))
+    status_label = ma.fields.String()
+    priority = ma.fields.String(validate=one_of(p.name.lower() for p in Priority))
+    details = ma.fields.String()
+    location_kind = ma.fields.String(validate=one_of(k.value for k in LocationKind))
+    location = ma.fields.String()
+    needed_by = ma.fields.AwareDateTime()
+    created_at = ma.fields.AwareDateTime()
+    completed_at = ma.fields.AwareDateTime(allow_none=True)
+    centre = ma.fields.String(metadata={"description": "The centre's slug"})
+    url = ma.fields.String()
+
+
+class RequestWithHistory(Request):
+    history = ma.fields.List(ma.fields.Nested(Event))
+
+
+class RequestPage(ApiSchema):
+    items = ma.fields.List(ma.fields.Nested(Request))
+    next = ma.fields.String(allow_none=True)
+
+
+class PageQuery(ApiSchema):
+    before = Position(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
+
+
+class NewRequest(ApiSchema):
+    """A request for help, as the help form takes it (translation and interpreting have
+    forms of their own in the portal and are not filed here)."""
+
+    class Meta:
+        ordered = True
+        unknown = ma.RAISE
+
+    kind = ma.fields.String(required=True, validate=one_of(k.value for k in GENERAL_KINDS))
+    details = ma.fields.String(required=True, validate=at_most(MAX_DETAILS, at_least=1))
+    needed_by = ma.fields.AwareDateTime(required=True, metadata={"description": "With its time zone"})
+    location_kind = ma.fields.String(
+        load_default=LocationKind.CENTRE.value, validate=one_of(k.value for k in LocationKind)
+    )
+    location = ma.fields.String(load_default="", validate=at_most(200))
+    priority = ma.fields.String(load_default="normal", validate=one_of(p.name.lower() for p in Priority))
+
+
+VISITOR_KINDS = [k.value for k in VisitorKind]
+#: marshmallow's and webargs' own messages, for the catalogs (errors.translated reads them)
+FIELD_MESSAGES = (
+    _l("Missing data for required field."),
+    _l("Field may not be null."),
+    _l("Invalid value."),
+    _l("Not a valid string."),
+    _l("Not a valid integer."),
+    _l("Not a valid datetime."),
+    _l("Not a valid aware datetime."),
+    _l("Not a valid boolean."),
+    _l("Unknown field."),
+    _l("Invalid input type."),
+)
