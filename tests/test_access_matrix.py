@@ -73,6 +73,9 @@ MATRIX = {
     "api_requests.file": ("POST", "/api/v1/requests", dict.fromkeys(ROLES, 401)),
     "api_requests.one": ("GET", "/api/v1/requests/{request}", dict.fromkeys(ROLES, 401)),
     "api_requests.cancel": ("POST", "/api/v1/requests/{request}/cancel", dict.fromkeys(ROLES, 401)),
+    "api_queue.queue": ("GET", "/api/v1/queue", dict.fromkeys(ROLES, 401)),
+    "api_queue.one": ("GET", "/api/v1/queue/{request}", dict.fromkeys(ROLES, 401)),
+    "api_queue.move": ("POST", "/api/v1/queue/{request}/comment", dict.fromkeys(ROLES, 401)),
     "staff.users": ("GET", "/staff/", MANAGER_PAGE),
     "staff.create_user": ("GET", "/staff/new", MANAGER_PAGE),
     "staff.edit_user": ("GET", "/staff/{target}", MANAGER_PAGE),
@@ -285,6 +288,14 @@ API_MATRIX = {
     "api_requests.file": ("POST", "/api/v1/requests", NEW_REQUEST, expect(401, 201, 201, 403, 403, 403)),
     "api_requests.one": ("GET", "/api/v1/requests/{request}", None, expect(401, 404, 404, 403, 403, 403)),
     "api_requests.cancel": ("POST", "/api/v1/requests/{request}/cancel", None, expect(401, 404, 404, 403, 403, 403)),
+    "api_queue.queue": ("GET", "/api/v1/queue", None, expect(401, 403, 403, 200, 200, 200)),
+    "api_queue.one": ("GET", "/api/v1/queue/{request}", None, expect(401, 403, 403, 200, 200, 200)),
+    "api_queue.move": (
+        "POST",
+        "/api/v1/queue/{request}/comment",
+        {"note": "On my way"},
+        expect(401, 403, 403, 200, 200, 200),
+    ),
 }
 
 

@@ -233,3 +233,28 @@ def test_lists_cost_as_many_statements_for_30_rows_as_for_3(app, observer):
     few = [statements("/api/v1/briefings?locale=de"), statements("/api/v1/requests")]
     add(27, 3)
     assert [statements("/api/v1/briefings?locale=de"), statements("/api/v1/requests")] == few
+
+
+def test_a_volunteer_works_the_queue_through_the_api(app, observer):
+    with app.app_context():
+        volunteer = make_user(Role.VOLUNTEER).id
+        number = make_request(db.session.get(User, observer)).id
+        elsewhere = make_request(make_user(Role.OBSERVER, centre="aktau")).id
+    secret = _token(app, volunteer, scopes=("read", "volunteer"))
+    api = app.test_client()
+    queue = api.get("/api/v1/queue", headers=_bearer(secret))
+    assert queue.status_code == 200
+    assert [(i["number"], i["actions"]) for i in queue.json["items"]] == [(number, ["claim", "comment"])]
+    claimed = api.post(f"/api/v1/queue/{number}/claim", json={}, headers=_bearer(secret))
+    assert (claimed.status_code, claimed.json["status"], claimed.json["volunteer"]) == (200, "assigned", "Volunteer 2")
+    again = api.post(f"/api/v1/queue/{number}/claim", json={}, headers=_bearer(secret, **{"Accept-Language": "kk"}))
+    assert (again.status_code, again.mimetype) == (409, "application/problem+json")
+    no_reason = api.post(f"/api/v1/queue/{number}/decline", json={}, headers=_bearer(secret))
+    assert no_reason.status_code == 422
+    declined = api.post(f"/api/v1/queue/{number}/decline", json={"note": "Off sick"}, headers=_bearer(secret))
+    assert (declined.status_code, declined.json["status"]) == (200, "new")
+    assert [e["action"] for e in declined.json["history"]] == ["created", "claim", "decline"]
+    assert api.get(f"/api/v1/queue/{elsewhere}", headers=_bearer(secret)).status_code == 404
+    reader = _token(app, volunteer, scopes=("read",))
+    assert api.post(f"/api/v1/queue/{number}/claim", json={}, headers=_bearer(reader)).status_code == 403
+    assert api.get("/api/v1/queue?after=1_2", headers=_bearer(secret)).status_code == 422

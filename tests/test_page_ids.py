@@ -23,9 +23,10 @@ from tests.browser.test_accessibility import ACCOUNTS, PUBLIC_PAGES, ROLE_PAGES,
 from tests.helpers import login
 
 ID = re.compile(r'\sid="([^"]+)"')
-#: what is not shown, and words quoted as terms (a glossary's <dfn> and its translation
-#: <span class="term">): "volunteer" there is a word of the glossary, not Role.VOLUNTEER
-HIDDEN_CODE = re.compile(r"<(script|style|dfn)\b.*?</\1>|<!--.*?-->|<span class=\"term\"[^>]*>[^<]*</span>", re.S)
+#: what is not shown, words quoted as terms (a glossary's <dfn> and its translation
+#: <span class="term">): "volunteer" there is a word of the glossary, not Role.VOLUNTEER),
+#: and what is marked as code for programmers (<code>: the API's fields and parameters)
+HIDDEN_CODE = re.compile(r"<(script|style|dfn|code)\b.*?</\1>|<!--.*?-->|<span class=\"term\"[^>]*>[^<]*</span>", re.S)
 TEXT = re.compile(r">([^<]+)<")
 SPOKEN = re.compile(r'\s(?:alt|title|aria-label|placeholder)="([^"]*)"')
 CODES = {

@@ -35,15 +35,19 @@ def _fill(template: str) -> str:
     return re.sub(r"\{(\w+)\}", "1", template)
 
 
+def _example_url(rule: str) -> str:
+    """A URL of a rule: 1 for a number, the first choice of an `any(...)`, else "x"."""
+    rule = re.sub(r"<int:\w+>", "1", rule)
+    rule = re.sub(r"<any\(([^,)]+)[^)]*\):\w+>", lambda m: m.group(1).strip(), rule)
+    return re.sub(r"<\w+>", "x", rule)
+
+
 def post_rules(app, *, api: bool = False) -> list[str]:
     """Every POST route of the pages (or, with `api`, of the JSON API)."""
     urls = []
     for rule in app.url_map.iter_rules():
         if "POST" in (rule.methods or ()) and rule.rule.startswith(API_PREFIX) == api:
-            url = rule.rule
-            for argument in rule.arguments:
-                url = url.replace(f"<int:{argument}>", "1").replace(f"<{argument}>", "x")
-            urls.append(url)
+            urls.append(_example_url(rule.rule))
     return sorted(set(urls))
 
 

@@ -67,9 +67,9 @@ def init_api(app: Flask) -> None:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("API_SPEC_OPTIONS", _spec_options())
     api.init_app(app)
-    from observer_portal.api import docs, my_requests, public
+    from observer_portal.api import docs, my_requests, public, queue
 
-    for blueprint in (public.bp, my_requests.bp):
+    for blueprint in (public.bp, my_requests.bp, queue.bp):
         csrf.exempt(blueprint)  # a Bearer token, never a cookie: nothing for a forged form to ride on
         limiter.limit(lambda: app.config["API_RATE_LIMIT"], key_func=_rate_key)(blueprint)
         api.register_blueprint(blueprint)

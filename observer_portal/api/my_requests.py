@@ -61,7 +61,7 @@ def as_json(request: ServiceRequest, *, history: bool = False) -> dict:
     return body
 
 
-def _refused(error: ServiceError, status: int = 409):
+def refused(error: ServiceError, status: int = 409):
     """A refusal of the service: nothing of this request is committed; the reason, in words."""
     discard()
     abort(status, description=error.message)
@@ -110,7 +110,7 @@ def file(kind, details, needed_by, location_kind, location, priority):
     try:
         filed = service.create_request(db.session, current_user, data)
     except ServiceError as error:
-        _refused(error, 422 if error.field else 409)
+        refused(error, 422 if error.field else 409)
     return as_json(service.get_request(db.session, filed.id), history=True), 201, {"Location": as_json(filed)["url"]}
 
 
@@ -142,6 +142,6 @@ def cancel(number):
     try:
         outcome = perform(db.session, current_user, found, Action.CANCEL)
     except ServiceError as error:
-        _refused(error)
+        refused(error)
     after_commit(lambda: email_copies(outcome.notifications))
     return as_json(service.get_request(db.session, number), history=True)

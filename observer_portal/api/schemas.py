@@ -198,3 +198,47 @@ FIELD_MESSAGES = (
     _l("Unknown field."),
     _l("Invalid input type."),
 )
+
+
+class QueueItem(Request):
+    overdue = ma.fields.Boolean()
+    volunteer = ma.fields.String(allow_none=True, metadata={"description": "Who has it now (a name), or null"})
+    actions = ma.fields.List(
+        ma.fields.String(), metadata={"description": "What the caller may do with it now: claim, start, complete…"}
+    )
+
+
+class QueueItemWithHistory(QueueItem):
+    history = ma.fields.List(ma.fields.Nested(Event))
+
+
+class QueuePage(ApiSchema):
+    items = ma.fields.List(ma.fields.Nested(QueueItem))
+    next = ma.fields.String(allow_none=True, metadata={"description": "The cursor of the next page (`after`), or null"})
+
+
+class QueueQuery(ApiSchema):
+    kind = ma.fields.String(load_default=None, validate=one_of(k.value for k in RequestKind))
+    status = ma.fields.String(
+        load_default=None,
+        validate=one_of([*(s.value for s in RequestStatus), "every"]),
+        metadata={"description": "One status, or every; by default the open ones"},
+    )
+    mine = ma.fields.Boolean(load_default=False)
+    unassigned = ma.fields.Boolean(load_default=False)
+    overdue = ma.fields.Boolean(load_default=False)
+    after = ma.fields.String(
+        load_default=None,
+        validate=[at_most(64), validate.Regexp(r"^[0-9]+_[0-9]+_[0-9]+$", error=_l("Not a page this list has."))],
+        metadata={"pattern": "^[0-9]+_[0-9]+_[0-9]+$"},
+    )
+
+
+class Move(ApiSchema):
+    """A move on a request; a note is needed to give one back (decline) and to comment."""
+
+    class Meta:
+        ordered = True
+        unknown = ma.RAISE
+
+    note = ma.fields.String(load_default="", validate=at_most(MAX_DETAILS))
