@@ -37,7 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from observer_portal.errors import init_errors
     from observer_portal.http_caching import init_http_caching
     from observer_portal.jobs import init_jobs
-    from observer_portal.permissions import enforce_access, init_permissions
+    from observer_portal.permissions import init_permissions
     from observer_portal.security import init_security
     from observer_portal.templating import init_templating
     from observer_portal.unit_of_work import init_unit_of_work
@@ -55,7 +55,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from observer_portal.security import allow_large_uploads
 
     hooks = app.before_request_funcs.setdefault(None, [])
-    hooks.insert(hooks.index(enforce_access), identify_api_caller)  # the token's owner, before the access check
+    # the token's owner first: the rate limit counts per token, the access check reads the owner
+    hooks.insert(0, identify_api_caller)
     hooks.insert(0, allow_large_uploads)  # before the body is read
     _wrap_wsgi(app)
     return app

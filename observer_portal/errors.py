@@ -31,6 +31,7 @@ MESSAGES = {
     404: (_l("Page not found"), _l("We could not find that page. It may have been moved or removed.")),
     405: (_l("Method not allowed"), _l("This page cannot be used in that way.")),
     409: (_l("Conflict"), _l("This cannot be done now: the request has changed meanwhile.")),
+    415: (_l("Not JSON"), _l("Send the body as JSON (Content-Type: application/json).")),
     413: (_l("Too large"), _l("What you sent is larger than the centre accepts. Please send something smaller.")),
     422: (_l("Not valid"), _l("Some of what you sent is not valid: each field's message says why.")),
     429: (_l("Too many attempts"), _l("Too many attempts in a short time. Please wait a minute and try again.")),
@@ -141,9 +142,9 @@ def handle_http_exception(error: HTTPException):
     if code not in MESSAGES:
         code = 400 if 400 <= code < 500 else 500
     data = getattr(error, "data", None) or {}
-    if data.get("messages") and is_api_request():  # webargs: the request's fields that are not valid
-        return render_error(code, errors=data["messages"])
     detail = error.description if is_api_request() and isinstance(error.description, LazyText) else None
+    if data.get("messages") and is_api_request():  # the request's fields that are not valid, by location
+        return render_error(code, detail, errors=data["messages"])
     response = render_error(code, detail)
     if code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)

@@ -91,8 +91,14 @@ def _trimmed(value):
 
 
 def is_one_line(text: str) -> bool:
-    """The rule of one-line fields, for text that comes from elsewhere than a form (a file)."""
+    """The rule of one-line fields, for text that comes from elsewhere than a form (a file,
+    the API)."""
     return not (_NOT_ONE_LINE.search(text) or any(_invisible(char) for char in text))
+
+
+def is_text(text: str) -> bool:
+    """The rule of text areas, for text that comes from elsewhere than a form (the API)."""
+    return not _NOT_TEXT.search(text)
 
 
 def _invisible(char: str) -> bool:

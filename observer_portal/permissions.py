@@ -96,6 +96,8 @@ def enforce_access():
     """`before_request` hook: refuse anonymous (401 → login) and wrong roles (403)."""
     if request.endpoint is None:  # 404 / 405: let Flask answer
         return None
+    if request.method == "OPTIONS":  # Flask's own answer: the methods allowed (a browser's CORS preflight)
+        return None
     access = _access_of(request.endpoint)
     if _allows(access, current_user):
         return None

@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import Flask, abort, current_app, g, request, session
 
+from observer_portal.api_paths import is_api_request
 from observer_portal.lazy_text import _l
 
 MIN_PASSWORD_LENGTH = 8
@@ -116,8 +117,16 @@ def set_security_headers(response):
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", HSTS)
     # Pages for a signed-in person carry personal data: never store them in caches. Asked of
-    # the session, not the database (a static file or an error page must not need it).
-    if session.get("_user_id"):
+    # the session, not the database (a static file or an error page must not need it). The
+    # API's person is its token's: a token's answers are never stored; an answer to nobody
+    # in particular may be kept a minute by any cache (an ETag tells when it changed).
+    if is_api_request():
+        if g.get("api_token") is not None or response.status_code >= 400:
+            headers["Cache-Control"] = "no-store"
+        else:
+            headers.setdefault("Cache-Control", "public, max-age=60")
+        response.vary.add("Authorization")
+    elif session.get("_user_id"):
         headers["Cache-Control"] = "no-store"
     response.vary.add("Cookie")
     if request.endpoint != "static":  # every page is in a language chosen, maybe, by Accept-Language

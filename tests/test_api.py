@@ -6,13 +6,13 @@ language, no cookie ever, and a token that never reads what its owner's pages ca
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
 
 from observer_portal.extensions import db
-from observer_portal.models import AuditEvent, PersonalToken, Role, User
+from observer_portal.models import AuditEvent, Briefing, PersonalToken, Role, User
 from observer_portal.models.base import utcnow
 from observer_portal.services import tokens
 from tests.assistance_helpers import make_request
@@ -258,3 +258,109 @@ def test_a_volunteer_works_the_queue_through_the_api(app, observer):
     reader = _token(app, volunteer, scopes=("read",))
     assert api.post(f"/api/v1/queue/{number}/claim", json={}, headers=_bearer(reader)).status_code == 403
     assert api.get("/api/v1/queue?after=1_2", headers=_bearer(secret)).status_code == 422
+
+
+def test_a_tokens_answers_are_never_stored_and_public_ones_briefly(app, observer):
+    secret = _token(app, observer)
+    api = app.test_client()
+    mine = api.get("/api/v1/requests", headers=_bearer(secret))
+    assert mine.headers["Cache-Control"] == "no-store"
+    assert "Authorization" in mine.headers["Vary"]
+    public = api.get("/api/v1/centres")
+    assert public.headers["Cache-Control"] == "public, max-age=60"
+    assert api.get("/api/v1/centres", headers=_bearer(secret)).headers["Cache-Control"] == "no-store"
+    preflight = api.options(
+        "/api/v1/requests",
+        headers={"Origin": "https://dashboard.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in preflight.headers
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("details", "nul\u0000byte"),
+        ("details", "escape \u001b[31m red"),
+        ("details", "lone \ud800 surrogate"),
+        ("location", "Hotel \u202eevil"),
+        ("location", "Hotel\u200bA"),
+        ("location", "line1\nline2"),
+        ("location", "tab\there"),
+    ],
+)
+def test_the_api_holds_text_to_the_rules_of_the_forms(app, observer, field, value):
+    secret = _token(app, observer)
+    body = {"kind": "other", "details": "A map", "needed_by": NEEDED_BY, field: value}
+    response = app.test_client().post("/api/v1/requests", json=body, headers=_bearer(secret))
+    assert response.status_code == 422, response.json
+    assert list(response.json["errors"]["json"]) == [field]
+    assert isinstance(response.json["errors"]["json"][field], list)
+
+
+def test_bodies_that_cannot_be_read_are_refused_not_a_server_error(app, observer):
+    secret = _token(app, observer)
+    api = app.test_client()
+    for raw in ("[" * 100_000 + "]" * 100_000, '{"kind": "other", "priority": ' + "9" * 5000 + "}"):
+        response = api.post(
+            "/api/v1/requests", data=raw, headers=_bearer(secret, **{"Content-Type": "application/json"})
+        )
+        assert (response.status_code, response.mimetype) == (400, "application/problem+json")
+    as_text = api.post("/api/v1/requests", data="kind=other", headers=_bearer(secret, **{"Content-Type": "text/plain"}))
+    assert as_text.status_code == 415
+
+
+def test_a_field_the_service_refuses_is_named_and_times_are_written_in_utc(app, observer):
+    secret = _token(app, observer)
+    api = app.test_client()
+    past = api.post(
+        "/api/v1/requests",
+        json={"kind": "other", "details": "x", "needed_by": "2020-01-01T10:00:00+05:00"},
+        headers=_bearer(secret),
+    )
+    assert past.status_code == 422
+    assert list(past.json["errors"]["json"]) == ["needed_by"]
+    local = (datetime.now(UTC) + timedelta(hours=3)).astimezone(timezone(timedelta(hours=5)))
+    filed = api.post(
+        "/api/v1/requests",
+        json={"kind": "other", "details": "x", "needed_by": local.isoformat()},
+        headers=_bearer(secret),
+    )
+    read = api.get(filed.json["url"], headers=_bearer(secret))
+    assert filed.json["needed_by"] == read.json["needed_by"]
+    assert filed.json["needed_by"].endswith("+00:00")
+
+
+def test_the_etag_changes_with_anything_answered_and_compares_weakly(app, client):
+    with app.app_context():
+        briefing_id = make_briefing(make_centre("atyrau")).id
+    url = "/api/v1/briefings/atyrau/atyrau-overview?locale=de"
+    first = client.get(url)
+    assert client.get(url, headers={"If-None-Match": "W/" + first.headers["ETag"]}).status_code == 304
+    with app.app_context():
+        reviewed_german(make_user(Role.COORDINATOR), db.session.get(Briefing, briefing_id), {})
+        db.session.commit()
+    changed = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200
+    assert changed.json["available_locales"] == ["de", "en"]
+
+
+@pytest.mark.commits  # another app (rate limits on) reads the tokens
+def test_the_rate_limit_counts_per_token_across_the_whole_api(app, observer, make_app):
+    limited = make_app(API_RATE_LIMIT="5/minute", RATELIMIT_ENABLED=True)
+    secret, other = _token(app, observer), _token(app, observer)
+    api = limited.test_client()
+    urls = ["/api/v1/requests", "/api/v1/centres", "/api/v1/organisations", "/api/v1/requests", "/api/v1/centres"]
+    assert [api.get(url, headers=_bearer(secret)).status_code for url in urls] == [200] * 5
+    refused = api.get("/api/v1/briefings", headers=_bearer(secret, **{"Accept-Language": "de"}))
+    assert (refused.status_code, refused.mimetype) == (429, "application/problem+json")
+    assert api.get("/api/v1/centres", headers=_bearer(other)).status_code == 200  # another token: its own
+    assert api.get("/api/v1/centres").status_code == 200  # no token: the address's own allowance
+
+
+def test_an_api_answer_never_sets_a_cookie_even_to_a_browser_that_sends_one(app, login_as):
+    browser, _ = login_as("observer")
+    for url in ("/api/v1/centres", "/api/v1/requests", "/api/v1/briefings/none/none"):
+        response = browser.get(url)
+        assert "Set-Cookie" not in response.headers, url

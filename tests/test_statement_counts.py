@@ -35,6 +35,8 @@ NOT_PAGES = {
     "api_public.organisations",
     "api_requests.mine",
     "api_requests.one",
+    "api_queue.queue",
+    "api_queue.one",
     "assistance.export_csv",
     "assistance.export_xlsx",
     "visits.export",

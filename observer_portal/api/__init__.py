@@ -11,15 +11,19 @@ API never sees more than the pages. Callers are identified by personal access to
 from __future__ import annotations
 
 import http
+import json
 
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Flask
+from flask import Flask, abort, current_app
+from flask_cors import CORS
 from flask_smorest import Api, Blueprint
 from flask_smorest.utils import prepare_response
-from webargs.flaskparser import FlaskParser
+from marshmallow import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from observer_portal.api.schemas import Problem
 from observer_portal.extensions import csrf, limiter
+from observer_portal.lazy_text import _l
 
 PREFIX = "/api/v1"
 PROBLEM_TYPE = "application/problem+json"
@@ -47,9 +51,23 @@ class PortalApi(Api):
 
 class StrictParser(FlaskParser):
     """A parameter the operation does not take is refused (422), in the query string as in a
-    body — a misspelt `befor=` is said, not ignored — as the document declares."""
+    body — a misspelt `befor=` is said, not ignored — as the document declares. A body that
+    is not JSON is refused as such (415), and JSON that cannot be read — too deep, a number
+    of thousands of digits — is a 400, never a server error."""
 
     DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "querystring": None}
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            if req.get_data(cache=True):
+                abort(415, description=_l("Send the body as JSON (Content-Type: application/json)."))
+            return missing
+        try:
+            return super()._raw_load_json(req)
+        except (RecursionError, ValueError) as error:
+            if isinstance(error, json.JSONDecodeError):
+                raise
+            abort(400, description=_l("The body is not JSON this service can read."))
 
 
 class ApiBlueprint(Blueprint):
@@ -67,13 +85,39 @@ def init_api(app: Flask) -> None:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("API_SPEC_OPTIONS", _spec_options())
     api.init_app(app)
+    from observer_portal.paging import MAX_ID, IdConverter
+
+    # a path's number is a row's (1 … MAX_ID): what IdConverter takes (a 404 otherwise)
+    api.register_converter(IdConverter, lambda converter: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     from observer_portal.api import docs, my_requests, public, queue
 
     for blueprint in (public.bp, my_requests.bp, queue.bp):
         csrf.exempt(blueprint)  # a Bearer token, never a cookie: nothing for a forged form to ride on
-        limiter.limit(lambda: app.config["API_RATE_LIMIT"], key_func=_rate_key)(blueprint)
+        if blueprint.name not in _LIMITED:  # the limiter and the blueprints live once per process
+            _LIMITED.add(blueprint.name)
+            # one allowance for the whole API, per token (per address without one)
+            limiter.shared_limit(_api_rate_limit, scope="api", key_func=_rate_key)(blueprint)
         api.register_blueprint(blueprint)
     app.register_blueprint(docs.bp)
+    # A dashboard in a browser on another origin may call the API: it sends a Bearer token,
+    # never a cookie (the API reads none), so any origin is safe and none gets credentials.
+    CORS(
+        app,
+        resources={rf"{PREFIX}/*": {"origins": "*"}},
+        allow_headers=["Authorization", "Content-Type", "Accept-Language", "If-None-Match"],
+        expose_headers=["ETag", "Location", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining"],
+        methods=["GET", "POST", "OPTIONS"],
+        supports_credentials=False,
+        send_wildcard=True,
+        max_age=600,
+    )
+
+
+_LIMITED: set[str] = set()
+
+
+def _api_rate_limit() -> str:
+    return current_app.config["API_RATE_LIMIT"]
 
 
 def _rate_key() -> str:

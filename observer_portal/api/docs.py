@@ -5,6 +5,7 @@ operation with its parameters, body, answers and the permission its token needs.
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from markupsafe import Markup, escape
 
 from observer_portal.permissions import public
 
@@ -33,7 +34,7 @@ def operations(spec: dict) -> list[dict]:
                 continue
             operation = item[method]
             responses = []
-            for code, answer in operation.get("responses", {}).items():
+            for code, answer in sorted(operation.get("responses", {}).items()):
                 if "$ref" in answer:
                     answer = spec["components"]["responses"][answer["$ref"].rsplit("/", 1)[-1]]
                 content = answer.get("content", {})
@@ -79,6 +80,14 @@ def schemas_of(spec: dict) -> list[dict]:
     ]
 
 
+def code_spans(text: str) -> Markup:
+    """The document's `code` as <code>code</code>, the rest escaped."""
+    parts = str(text).split("`")
+    return Markup("").join(
+        Markup("<code>{}</code>").format(part) if i % 2 else escape(part) for i, part in enumerate(parts)
+    )
+
+
 @bp.get("/api")
 @public
 def api():
@@ -86,5 +95,10 @@ def api():
 
     spec = api.spec.to_dict()
     return render_template(
-        "api/docs.html", spec=spec, operations=operations(spec), schemas=schemas_of(spec), tags=spec.get("tags", [])
+        "api/docs.html",
+        spec=spec,
+        operations=operations(spec),
+        schemas=schemas_of(spec),
+        tags=spec.get("tags", []),
+        code_spans=code_spans,
     )

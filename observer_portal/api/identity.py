@@ -32,6 +32,9 @@ def identify_api_caller() -> None:
     if not is_api_request():
         return
     g.api_token = None
+    if request.method == "OPTIONS":  # a browser's preflight carries no token
+        g._login_user = login_manager.anonymous_user()
+        return
     secret = bearer_secret()
     if secret is None:
         g._login_user = login_manager.anonymous_user()

@@ -4,8 +4,11 @@ do exactly what the person's pages can — no more."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask import abort, url_for
 from flask_login import current_user
+from werkzeug.exceptions import UnprocessableEntity
 
 from observer_portal import policies
 from observer_portal.api import ApiBlueprint as Blueprint
@@ -41,16 +44,16 @@ def as_json(request: ServiceRequest, *, history: bool = False) -> dict:
         "details": request.details,
         "location_kind": request.location_kind.value,
         "location": request.location,
-        "needed_by": request.needed_by,
-        "created_at": request.created_at,
-        "completed_at": request.completed_at,
+        "needed_by": _utc(request.needed_by),
+        "created_at": _utc(request.created_at),
+        "completed_at": _utc(request.completed_at),
         "centre": request.centre.slug,
         "url": url_for("api_requests.one", number=request.id),
     }
     if history:
         body["history"] = [
             {
-                "at": event.created_at,
+                "at": _utc(event.created_at),
                 "action": event.action.value,
                 "action_label": str(ACTION_LABELS[event.action]),
                 "status": event.to_status,
@@ -62,9 +65,19 @@ def as_json(request: ServiceRequest, *, history: bool = False) -> dict:
 
 
 def refused(error: ServiceError, status: int = 409):
-    """A refusal of the service: nothing of this request is committed; the reason, in words."""
+    """A refusal of the service: nothing of this request is committed; the reason in words,
+    and, when it is about one field of the body, under that field (as a form shows it)."""
     discard()
+    if error.field:
+        problem = UnprocessableEntity(description=error.message)
+        problem.data = {"messages": {"json": {error.field: [str(error.message)]}}}
+        raise problem
     abort(status, description=error.message)
+
+
+def _utc(moment):
+    """Every time the API writes is in UTC, whatever offset it was sent with."""
+    return moment.astimezone(UTC) if moment is not None else None
 
 
 def _own(number: int) -> ServiceRequest:
@@ -82,23 +95,30 @@ def _own(number: int) -> ServiceRequest:
 @bp.alt_response(401, **PROBLEM)
 @bp.alt_response(403, **PROBLEM)
 @bp.doc(security=SECURED)
-def mine(before):
-    """My requests, newest first, 50 a page; `next` is the next page's `before`."""
+def mine(before, locale):
+    """My requests, newest first, 50 a page; `next` is the next page's `before`.
+
+    Observers and journalists; token permission `read`."""
     rows, next_cursor = my_requests(db.session, current_user, before, PAGE_SIZE)
-    return {"items": [as_json(r) for r in rows], "next": str(next_cursor) if next_cursor else None}
+    return {"items": [as_json(r) for r in rows], "next": next_cursor}
 
 
 @bp.route("", methods=["POST"])
 @roles_required(*VISITORS)
 @needs_scope(TokenScope.REQUESTS)
+@bp.arguments(schemas.LocaleQuery, location="query", as_kwargs=True)
 @bp.arguments(schemas.NewRequest, as_kwargs=True)
 @bp.response(201, schemas.RequestWithHistory)
 @bp.alt_response(401, **PROBLEM)
 @bp.alt_response(403, **PROBLEM)
 @bp.alt_response(409, **PROBLEM)
 @bp.doc(security=SECURED)
-def file(kind, details, needed_by, location_kind, location, priority):
-    """File a request for help (equipment, internet access, other help) with the centre."""
+def file(kind, details, needed_by, location_kind, location, priority, locale):
+    """File a request for help (equipment, internet access, other help) with the centre.
+
+    Observers and journalists; token permission `requests`. `needed_by` must be in the
+    future and within 60 days (422 with the reason under the field otherwise); translation
+    and interpreting are asked for on the portal's own forms."""
     data = service.RequestInput(
         kind=RequestKind(kind),
         details=details,
@@ -110,34 +130,40 @@ def file(kind, details, needed_by, location_kind, location, priority):
     try:
         filed = service.create_request(db.session, current_user, data)
     except ServiceError as error:
-        refused(error, 422 if error.field else 409)
+        refused(error)
     return as_json(service.get_request(db.session, filed.id), history=True), 201, {"Location": as_json(filed)["url"]}
 
 
 @bp.route("/<int:number>")
 @roles_required(*VISITORS)
 @needs_scope(TokenScope.READ)
+@bp.arguments(schemas.LocaleQuery, location="query", as_kwargs=True)
 @bp.response(200, schemas.RequestWithHistory)
 @bp.alt_response(401, **PROBLEM)
 @bp.alt_response(403, **PROBLEM)
 @bp.alt_response(404, **PROBLEM)
 @bp.doc(security=SECURED)
-def one(number):
-    """One of my requests, with its history."""
+def one(number, locale):
+    """One of my requests, with its history.
+
+    Observers and journalists; token permission `read`. Another person's request is 404."""
     return as_json(_own(number), history=True)
 
 
 @bp.route("/<int:number>/cancel", methods=["POST"])
 @roles_required(*VISITORS)
 @needs_scope(TokenScope.REQUESTS)
+@bp.arguments(schemas.LocaleQuery, location="query", as_kwargs=True)
 @bp.response(200, schemas.RequestWithHistory)
 @bp.alt_response(401, **PROBLEM)
 @bp.alt_response(403, **PROBLEM)
 @bp.alt_response(404, **PROBLEM)
 @bp.alt_response(409, **PROBLEM)
 @bp.doc(security=SECURED)
-def cancel(number):
-    """Withdraw one of my requests (while the workflow allows it)."""
+def cancel(number, locale):
+    """Withdraw one of my requests (while the workflow allows it: 409 with the reason otherwise).
+
+    Observers and journalists; token permission `requests`."""
     found = _own(number)
     try:
         outcome = perform(db.session, current_user, found, Action.CANCEL)

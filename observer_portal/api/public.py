@@ -6,6 +6,7 @@ media outlets. The same services as the public pages; a briefing answers with an
 from __future__ import annotations
 
 import hashlib
+import json
 
 from flask import Response, abort, request, url_for
 from sqlalchemy import select
@@ -29,8 +30,9 @@ PAGE_SIZE = 50
 
 @bp.route("/centres")
 @public
+@bp.arguments(schemas.LocaleQuery, location="query", as_kwargs=True)
 @bp.response(200, schemas.CentreList)
-def centres():
+def centres(locale):
     """The open centres, named in the caller's language."""
     return {
         "items": [
@@ -79,7 +81,7 @@ def briefings(locale, centre, topic, before):
         before_id=before,
         size=PAGE_SIZE,
     )
-    return {"items": [_summary(b, locale) for b in items], "next": str(next_cursor) if next_cursor else None}
+    return {"items": [_summary(b, locale) for b in items], "next": next_cursor}
 
 
 @bp.route("/briefings/<centre>/<slug>")
@@ -101,17 +103,17 @@ def briefing(centre, slug, locale):
         "body_markdown": text.body,
         "body_html": str(render_markdown(text.body)),
         "figures": [
-            {"label": label, "value": figure.value, "unit": unit}
+            {"label": label, "value": format(figure.value, "f"), "unit": unit}
             for figure in found.figures
             for label, unit in (text.figure_label(figure),)
         ],
         "available_locales": sorted({t.locale for t in found.translations}),
     }
-    tag = hashlib.blake2b(
-        f"{found.id}:{found.version}:{text.locale}:{text.updated_at.isoformat()}:{locale}".encode(), digest_size=12
-    ).hexdigest()
+    # the ETag of what is answered, whole: another translation, a new release's labels or
+    # HTML make another tag (weak comparison, as RFC 9110 asks of If-None-Match)
+    tag = hashlib.blake2b(json.dumps(body, sort_keys=True, default=str).encode(), digest_size=12).hexdigest()
     headers = {"ETag": f'"{tag}"', "Cache-Control": "no-cache", "Vary": "Accept-Language, Authorization"}
-    if request.if_none_match.contains(tag):
+    if request.if_none_match.contains_weak(tag):
         return Response(status=304, headers=headers)
     return body, 200, headers
 
@@ -119,11 +121,14 @@ def briefing(centre, slug, locale):
 @bp.route("/organisations")
 @signed_in
 @needs_scope(TokenScope.READ)
+@bp.arguments(schemas.LocaleQuery, location="query", as_kwargs=True)
 @bp.response(200, schemas.OrganisationList)
 @bp.alt_response(401, schema=schemas.Problem, content_type="application/problem+json")
 @bp.alt_response(403, schema=schemas.Problem, content_type="application/problem+json")
 @bp.doc(security=[{"token": []}])
-def organisations():
-    """The confirmed missions and media outlets, named in the caller's language."""
+def organisations(locale):
+    """The confirmed missions and media outlets, named in the caller's language.
+
+    Any signed-in role; token permission `read`."""
     rows = db.session.scalars(select(Organisation).where(Organisation.confirmed.is_(True)))
     return {"items": sorted(({"name": o.label, "kind": o.kind.value} for o in rows), key=lambda o: o["name"])}

@@ -56,9 +56,11 @@ def _visible(number: int) -> ServiceRequest:
 @bp.alt_response(401, **PROBLEM)
 @bp.alt_response(403, **PROBLEM)
 @bp.doc(security=SECURED)
-def queue(kind, status, mine, unassigned, overdue, after):
-    """The active election's requests of the caller's centre, most urgent first, 50 a page
-    (an administrator's: every centre's); `next` is the next page's `after`."""
+def queue(kind, status, mine, unassigned, overdue, after, locale):
+    """The active election's requests of the caller's centre, most urgent first, 50 a page.
+
+    Volunteers, coordinators (their centre) and administrators (every centre); token
+    permission `volunteer`. `next` is the next page's `after`."""
     flt = request_list.QueueFilter(
         election_id=_active_election(),
         kind=RequestKind(kind) if kind else None,
@@ -80,19 +82,23 @@ def _active_election() -> int | None:
 @bp.route("/<int:number>")
 @roles_required(*STAFF)
 @needs_scope(TokenScope.VOLUNTEER)
+@bp.arguments(schemas.LocaleQuery, location="query", as_kwargs=True)
 @bp.response(200, schemas.QueueItemWithHistory)
 @bp.alt_response(401, **PROBLEM)
 @bp.alt_response(403, **PROBLEM)
 @bp.alt_response(404, **PROBLEM)
 @bp.doc(security=SECURED)
-def one(number):
-    """One request of the centre, with its history and the moves the caller may make."""
+def one(number, locale):
+    """One request of the centre, with its history and the moves the caller may make.
+
+    Volunteers, coordinators and administrators; token permission `volunteer`."""
     return _item(_visible(number), history=True)
 
 
 @bp.route("/<int:number>/<any(claim, start, complete, decline, comment):move>", methods=["POST"])
 @roles_required(*STAFF)
 @needs_scope(TokenScope.VOLUNTEER)
+@bp.arguments(schemas.LocaleQuery, location="query", as_kwargs=True)
 @bp.arguments(schemas.Move, as_kwargs=True)
 @bp.response(200, schemas.QueueItemWithHistory)
 @bp.alt_response(401, **PROBLEM)
@@ -100,13 +106,16 @@ def one(number):
 @bp.alt_response(404, **PROBLEM)
 @bp.alt_response(409, **PROBLEM)
 @bp.doc(security=SECURED)
-def move(number, move, note):
-    """Take it (claim), start it, complete it, give it back with a reason (decline), or
-    comment — as the request's page allows the caller now (409 with the reason otherwise)."""
+def move(number, move, note, locale):
+    """Take it (claim), start it, complete it, give it back (decline), or comment.
+
+    As the request's page allows the caller now (409 with the reason otherwise); a reason is
+    needed to decline and a text to comment (422 under `note`). Volunteers, coordinators and
+    administrators; token permission `volunteer`."""
     found = _visible(number)
     try:
         outcome = perform(db.session, current_user, found, Action(move), note=note)
     except ServiceError as error:
-        refused(error, 422 if error.field else 409)
+        refused(error)
     after_commit(lambda: email_copies(outcome.notifications))
     return _item(service.get_request(db.session, number), history=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from observer_portal.forms import is_one_line, is_text, one_kind_of_line_break
 from observer_portal.i18n import LOCALES
 from observer_portal.lazy_text import _l
 from observer_portal.models import BriefingTopic, LocationKind, Priority, RequestKind, RequestStatus, VisitorKind
@@ -16,6 +17,7 @@ from observer_portal.services.assistance import GENERAL_KINDS, MAX_DETAILS
 from observer_portal.services.centres import SLUG
 
 LOCALE_CODES = list(LOCALES)
+LOCALE_DESCRIPTION = "The language of the answer (labels, names, texts and problems); else Accept-Language"
 
 
 def one_of(values) -> validate.OneOf:
@@ -37,8 +39,40 @@ class Position(ma.fields.Integer):
     def _deserialize(self, value, attr, data, **kwargs):
         number = parse_id(value) if isinstance(value, str) else None
         if number is None:
-            raise ma.ValidationError(_l("Not a page this list has."))
+            raise ma.ValidationError([str(_l("Not a page this list has."))])
         return number
+
+
+class _Typed(ma.fields.String):
+    """Text a person typed, held to the rule of the portal's forms (`forms.py`): never a lone
+    surrogate (it cannot be stored), and no character that hides or disguises text."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ma.ValidationError([str(_l("Remove the invisible control characters from this text."))]) from None
+        return self._checked(text)
+
+
+class OneLine(_Typed):
+    """A name, a place: one line, no tabs, controls, direction overrides or invisible characters."""
+
+    def _checked(self, text: str) -> str:
+        if not is_one_line(text):
+            raise ma.ValidationError([str(_l("Write this on one line, without tabs or control characters."))])
+        return text.strip(" ")
+
+
+class Text(_Typed):
+    """Several lines: every kind of line break becomes a newline; control characters refused."""
+
+    def _checked(self, text: str) -> str:
+        text = one_kind_of_line_break(text)
+        if not is_text(text):
+            raise ma.ValidationError([str(_l("Remove the invisible control characters from this text."))])
+        return text
 
 
 class ApiSchema(ma.Schema):
@@ -74,7 +108,9 @@ class CentreList(ApiSchema):
 
 class Figure(ApiSchema):
     label = ma.fields.String()
-    value = ma.fields.Decimal(as_string=True, metadata={"description": "Exact, as a decimal string"})
+    value = ma.fields.String(
+        metadata={"description": 'Exact, as a decimal string ("768778.00")', "pattern": r"^-?[0-9]+\.[0-9]+$"}
+    )
     unit = ma.fields.String()
 
 
@@ -101,11 +137,13 @@ class Briefing(BriefingSummary):
 
 class BriefingPage(ApiSchema):
     items = ma.fields.List(ma.fields.Nested(BriefingSummary))
-    next = ma.fields.String(allow_none=True, metadata={"description": "The cursor of the next page, or null"})
+    next = ma.fields.Integer(allow_none=True, metadata={"description": "The next page's `before`, or null"})
 
 
 class BriefingQuery(ApiSchema):
-    locale = ma.fields.String(load_default=None, validate=one_of(LOCALE_CODES))
+    locale = ma.fields.String(
+        load_default=None, validate=one_of(LOCALE_CODES), metadata={"description": LOCALE_DESCRIPTION}
+    )
     centre = ma.fields.String(
         load_default=None,
         validate=[at_most(64), validate.Regexp(SLUG.pattern + "$", error=_l("Not a centre's short name."))],
@@ -116,7 +154,9 @@ class BriefingQuery(ApiSchema):
 
 
 class LocaleQuery(ApiSchema):
-    locale = ma.fields.String(load_default=None, validate=one_of(LOCALE_CODES))
+    locale = ma.fields.String(
+        load_default=None, validate=one_of(LOCALE_CODES), metadata={"description": LOCALE_DESCRIPTION}
+    )
 
 
 class Organisation(ApiSchema):
@@ -159,10 +199,10 @@ class RequestWithHistory(Request):
 
 class RequestPage(ApiSchema):
     items = ma.fields.List(ma.fields.Nested(Request))
-    next = ma.fields.String(allow_none=True)
+    next = ma.fields.Integer(allow_none=True, metadata={"description": "The next page's `before`, or null"})
 
 
-class PageQuery(ApiSchema):
+class PageQuery(LocaleQuery):
     before = Position(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
 
 
@@ -175,12 +215,12 @@ class NewRequest(ApiSchema):
         unknown = ma.RAISE
 
     kind = ma.fields.String(required=True, validate=one_of(k.value for k in GENERAL_KINDS))
-    details = ma.fields.String(required=True, validate=at_most(MAX_DETAILS, at_least=1))
+    details = Text(required=True, validate=at_most(MAX_DETAILS, at_least=1))
     needed_by = ma.fields.AwareDateTime(required=True, metadata={"description": "With its time zone"})
     location_kind = ma.fields.String(
         load_default=LocationKind.CENTRE.value, validate=one_of(k.value for k in LocationKind)
     )
-    location = ma.fields.String(load_default="", validate=at_most(200))
+    location = OneLine(load_default="", validate=at_most(200))
     priority = ma.fields.String(load_default="normal", validate=one_of(p.name.lower() for p in Priority))
 
 
@@ -217,7 +257,7 @@ class QueuePage(ApiSchema):
     next = ma.fields.String(allow_none=True, metadata={"description": "The cursor of the next page (`after`), or null"})
 
 
-class QueueQuery(ApiSchema):
+class QueueQuery(LocaleQuery):
     kind = ma.fields.String(load_default=None, validate=one_of(k.value for k in RequestKind))
     status = ma.fields.String(
         load_default=None,
@@ -241,4 +281,4 @@ class Move(ApiSchema):
         ordered = True
         unknown = ma.RAISE
 
-    note = ma.fields.String(load_default="", validate=at_most(MAX_DETAILS))
+    note = Text(load_default="", validate=at_most(MAX_DETAILS))

@@ -76,9 +76,19 @@ def unauthorized():
 
 class CookieSessions(SecureCookieSessionInterface):
     """Flask's signed-cookie session that builds no signer for a request without a session
-    cookie (every reader who is not signed in, on every public page)."""
+    cookie (every reader who is not signed in, on every public page), and that the API
+    neither reads nor sends (not even to slide a cookie's expiry forward)."""
+
+    def should_set_cookie(self, app, session) -> bool:
+        return not is_api_request() and super().should_set_cookie(app, session)
+
+    def save_session(self, app, session, response) -> None:
+        if not is_api_request():
+            super().save_session(app, session, response)
 
     def open_session(self, app, request):
+        if is_api_request():  # the API reads no session (a Bearer token is its credential)
+            return self.session_class()
         if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
             return self.session_class()
         return super().open_session(app, request)
