@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import mimetypes
 from typing import Any
 
 from flask import Flask
@@ -10,6 +11,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from observer_portal.config import build_config
 from observer_portal.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+mimetypes.add_type("application/manifest+json", ".webmanifest")  # the web app manifest (static/)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

@@ -53,6 +53,7 @@ MATRIX = {
     "main.healthz": ("GET", "/healthz", EVERYONE),
     "main.readyz": ("GET", "/readyz", EVERYONE),
     "main.centre": ("GET", "/centres/atyrau", EVERYONE),
+    "main.service_worker": ("GET", "/sw.js", EVERYONE),
     "static": ("GET", "/static/css/portal.css", EVERYONE),
     "auth.login": ("GET", "/login", ANON_ONLY_PAGE),
     "auth.signup": ("GET", "/signup", ANON_ONLY_PAGE),

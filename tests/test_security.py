@@ -406,3 +406,12 @@ def test_ten_thousand_characters_in_every_text_field_never_break_anything(app, l
         assert response.status_code in (200, 302, 422), (url, response.status_code)
         if response.status_code != 302:  # the form again, saying which field is too long
             assert 'class="field-error"' in response.get_data(as_text=True), url
+
+
+def test_the_markup_check_allows_the_sites_own_script_and_nothing_else():
+    from tests.helpers import dangerous_markup
+
+    assert dangerous_markup('<script src="/static/js/offline.js" defer></script>') == []
+    assert dangerous_markup('<script src="/static/js/offline.js" defer onload="x()"></script>') != []
+    assert dangerous_markup('<script src="//evil.example/offline.js" defer></script>') == ["<script>"]
+    assert dangerous_markup("<script>alert(1)</script>") == ["<script>"]

@@ -46,6 +46,7 @@ NOT_PAGES = {
     "reports.daily_xlsx",
     "reports.daily_pdf",
     "main.health",
+    "main.service_worker",
     "main.ready",
     "static",
 }

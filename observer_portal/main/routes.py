@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, current_app, redirect, render_template, send_from_directory, url_for
 from flask_babel import to_user_timezone
 from flask_login import current_user
 
@@ -52,6 +52,16 @@ def _my_home():
     if current_user.centre_id is not None:
         return dashboards.coordinator_home(db.session, current_user, local_midnight_utc(), now)
     return None
+
+
+@bp.get("/sw.js")
+@public
+def service_worker():
+    """The service worker that keeps opened briefings and centre pages for reading offline,
+    served from the root so that it may serve every page (static/js/sw.js says what it does)."""
+    response = send_from_directory(current_app.static_folder, "js/sw.js", mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"  # a new release's worker is found at once
+    return response
 
 
 @bp.get("/centres/<slug>")
