@@ -282,5 +282,5 @@ TOKEN_SCOPE_LABELS = {
     # Translators: a permission of a personal access token (for another system using the API)
     TokenScope.VOLUNTEER: _l("Work the request queue"),
     # Translators: a permission of a personal access token (for another system using the API)
-    TokenScope.COORDINATOR: _l("Read the centre's visit log"),
+    TokenScope.COORDINATOR: _l("Read the centre's visit log and language coverage"),
 }

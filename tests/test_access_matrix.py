@@ -77,6 +77,9 @@ MATRIX = {
     "api_queue.queue": ("GET", "/api/v1/queue", dict.fromkeys(ROLES, 401)),
     "api_queue.one": ("GET", "/api/v1/queue/{request}", dict.fromkeys(ROLES, 401)),
     "api_queue.move": ("POST", "/api/v1/queue/{request}/comment", dict.fromkeys(ROLES, 401)),
+    "api_visits.visits": ("GET", "/api/v1/visits", dict.fromkeys(ROLES, 401)),
+    "api_visits.visits_summary": ("GET", "/api/v1/visits/summary", dict.fromkeys(ROLES, 401)),
+    "api_visits.coverage": ("GET", "/api/v1/coverage", dict.fromkeys(ROLES, 401)),
     "staff.users": ("GET", "/staff/", MANAGER_PAGE),
     "staff.create_user": ("GET", "/staff/new", MANAGER_PAGE),
     "staff.edit_user": ("GET", "/staff/{target}", MANAGER_PAGE),
@@ -297,6 +300,9 @@ API_MATRIX = {
         {"note": "On my way"},
         expect(401, 403, 403, 200, 200, 200),
     ),
+    "api_visits.visits": ("GET", "/api/v1/visits", None, expect(401, 403, 403, 403, 200, 200)),
+    "api_visits.visits_summary": ("GET", "/api/v1/visits/summary", None, expect(401, 403, 403, 403, 200, 200)),
+    "api_visits.coverage": ("GET", "/api/v1/coverage", None, expect(401, 403, 403, 403, 200, 200)),
 }
 
 

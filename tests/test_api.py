@@ -364,3 +364,67 @@ def test_an_api_answer_never_sets_a_cookie_even_to_a_browser_that_sends_one(app,
     for url in ("/api/v1/centres", "/api/v1/requests", "/api/v1/briefings/none/none"):
         response = browser.get(url)
         assert "Set-Cookie" not in response.headers, url
+
+
+def test_a_coordinator_reads_the_visit_log_its_totals_and_the_coverage(app):
+    from observer_portal.models import Visit, VisitorKind, VisitorProfile, VisitPurpose, VisitPurposeRow
+
+    with app.app_context():
+        coordinator = make_user(Role.COORDINATOR)
+        centre_id = coordinator.centre_id
+        people = [VisitorProfile(full_name=f"Visitor {n}", kind=VisitorKind.OBSERVER) for n in range(5)]
+        db.session.add_all(people)
+        db.session.flush()
+        for n, person in enumerate(people):
+            db.session.add(
+                Visit(
+                    centre_id=centre_id,
+                    visitor_id=person.id,
+                    visitor_kind=VisitorKind.MEDIA if n == 4 else VisitorKind.OBSERVER,
+                    arrived_at=utcnow() - timedelta(hours=n),
+                    purposes=[VisitPurposeRow(purpose=VisitPurpose.BRIEFING)],
+                )
+            )
+        elsewhere = VisitorProfile(full_name="Somewhere Else", kind=VisitorKind.OBSERVER)
+        db.session.add(elsewhere)
+        db.session.flush()
+        db.session.add(
+            Visit(centre_id=make_centre("aktau").id, visitor_id=elsewhere.id, visitor_kind=VisitorKind.OBSERVER)
+        )
+        db.session.commit()
+        coordinator_id = coordinator.id
+    secret = _token(app, coordinator_id, scopes=("read", "coordinator"))
+    api = app.test_client()
+    first = api.get("/api/v1/visits?elections=all", headers=_bearer(secret, **{"Accept-Language": "ru"}))
+    assert first.status_code == 200
+    assert [v["visitor"] for v in first.json["items"]] == [f"Visitor {n}" for n in range(5)]  # latest first
+    assert first.json["items"][0]["purposes"] == ["briefing"]
+    assert first.json["next"] is None
+    media = api.get("/api/v1/visits?elections=all&kind=media", headers=_bearer(secret))
+    assert [v["visitor"] for v in media.json["items"]] == ["Visitor 4"]
+    totals = api.get("/api/v1/visits/summary?elections=all", headers=_bearer(secret))
+    assert totals.json["total"] == 5
+    assert sum(day["visits"] for day in totals.json["days"]) == 5
+    coverage = api.get("/api/v1/coverage", headers=_bearer(secret))
+    assert coverage.status_code == 200
+    assert coverage.json["centre"] == "atyrau"
+    reader = _token(app, coordinator_id, scopes=("read",))
+    assert api.get("/api/v1/visits", headers=_bearer(reader)).status_code == 403
+
+    from tests.helpers import QueryCounter
+
+    def statements() -> int:
+        with app.app_context(), QueryCounter(db.engine) as counter:
+            assert api.get("/api/v1/visits?elections=all", headers=_bearer(secret)).status_code == 200
+        return counter.count
+
+    few = statements()
+    with app.app_context():
+        for n in range(20):
+            person = VisitorProfile(full_name=f"More {n}", kind=VisitorKind.OBSERVER)
+            db.session.add(person)
+            db.session.flush()
+            db.session.add(Visit(centre_id=centre_id, visitor_id=person.id, visitor_kind=VisitorKind.OBSERVER))
+        db.session.commit()
+    assert statements() == few  # no query per visit
+    assert api.get("/api/v1/visits?after=12", headers=_bearer(secret)).status_code == 422

@@ -24,14 +24,14 @@ ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409"]
 
 @pytest.fixture
 def api_world(app) -> dict[str, str]:
-    """A centre with a briefing, an observer with a request, a volunteer of the centre, and a
+    """A centre with a briefing, an observer with a request, a coordinator of the centre, and a
     token of each with every permission their role may give."""
     with app.app_context():
         make_briefing(make_centre("atyrau"))
-        observer, volunteer = make_user(Role.OBSERVER), make_user(Role.VOLUNTEER)
+        observer, coordinator = make_user(Role.OBSERVER), make_user(Role.COORDINATOR)
         make_request(observer)
         secrets = {}
-        for role, user in (("observer", observer), ("volunteer", volunteer)):
+        for role, user in (("observer", observer), ("coordinator", coordinator)):
             scopes = [scope.value for scope in tokens.SCOPES_BY_ROLE[user.role]]
             secrets[role] = tokens.create_token(
                 db.session, db.session.get(User, user.id), "Schemathesis", scopes, 30
@@ -40,11 +40,11 @@ def api_world(app) -> dict[str, str]:
         return secrets
 
 
-@pytest.mark.parametrize("role", ["observer", "volunteer"])
+@pytest.mark.parametrize("role", ["observer", "coordinator"])
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_every_operation_answers_as_its_description_promises(app, api_world, mode, role, monkeypatch):
     """Each operation, with data that fits its description (and, in the negative run, data
-    that does not), with an observer's token and a volunteer's: the default checks of Schemathesis — no server error, a status, content
+    that does not), with an observer's token and a coordinator's (who may work the queue and read the visit log): the default checks of Schemathesis — no server error, a status, content
     type, headers and body the document declares, invalid data refused."""
     monkeypatch.setitem(app.config, "API_RATE_LIMIT", "100000/minute")  # hundreds of calls a minute here
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)

@@ -89,9 +89,9 @@ def init_api(app: Flask) -> None:
 
     # a path's number is a row's (1 … MAX_ID): what IdConverter takes (a 404 otherwise)
     api.register_converter(IdConverter, lambda converter: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
-    from observer_portal.api import docs, my_requests, public, queue
+    from observer_portal.api import docs, my_requests, public, queue, visits
 
-    for blueprint in (public.bp, my_requests.bp, queue.bp):
+    for blueprint in (public.bp, my_requests.bp, queue.bp, visits.bp):
         csrf.exempt(blueprint)  # a Bearer token, never a cookie: nothing for a forged form to ride on
         if blueprint.name not in _LIMITED:  # the limiter and the blueprints live once per process
             _LIMITED.add(blueprint.name)

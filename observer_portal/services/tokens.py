@@ -24,14 +24,13 @@ MAX_ACTIVE = 20  # per person
 MAX_NAME = 80
 LAST_USE_PRECISION = timedelta(minutes=1)  # a busy client does not write on every request
 
-#: The scopes each role may give a token (a token never does more than its owner's pages);
-#: the coordinators' own scope (the visit log) is offered once its resources exist.
+#: The scopes each role may give a token (a token never does more than its owner's pages).
 SCOPES_BY_ROLE: dict[Role, tuple[TokenScope, ...]] = {
     Role.OBSERVER: (TokenScope.READ, TokenScope.REQUESTS),
     Role.MEDIA: (TokenScope.READ, TokenScope.REQUESTS),
     Role.VOLUNTEER: (TokenScope.READ, TokenScope.VOLUNTEER),
-    Role.COORDINATOR: (TokenScope.READ, TokenScope.VOLUNTEER),
-    Role.ADMIN: (TokenScope.READ, TokenScope.VOLUNTEER),
+    Role.COORDINATOR: (TokenScope.READ, TokenScope.VOLUNTEER, TokenScope.COORDINATOR),
+    Role.ADMIN: (TokenScope.READ, TokenScope.VOLUNTEER, TokenScope.COORDINATOR),
 }
 
 
