@@ -47,6 +47,11 @@ MESSAGES = {
         ),
     ),
 }
+#: the API's words where the pages' speak of a page
+API_MESSAGES = {
+    403: (_l("Access denied"), _l("The token's owner may not do this.")),
+    404: (_l("Not found"), _l("There is nothing at this address.")),
+}
 BEARER_CHALLENGE = 'Bearer realm="Observer Portal"'
 #: seconds a client is asked to wait before trying again while the database is away
 RETRY_AFTER = 30
@@ -108,6 +113,8 @@ def render_error(code: int, detail: str | None = None, errors: dict | None = Non
     `errors`: each field's messages, for an API client."""
     _user_for_error_page()  # first: choosing the language may read the person's preference
     title, message = MESSAGES.get(code, MESSAGES[500])
+    if is_api_request() and code in API_MESSAGES:  # a program asked: no "page" to speak of
+        title, message = API_MESSAGES[code]
     if wants_json():
         problem = {"type": "about:blank", "title": str(title), "status": code, "detail": str(detail or message)}
         if errors:

@@ -4,7 +4,8 @@ A reload after a lost answer, a double click, a browser retrying after the conne
 reset: each sends the same form again. Every state-changing form carries a key made when
 it was shown (`forms.PortalForm.hidden_tag`, field `submission_key`). When a signed-in
 person's form is carried out (the request ends in a redirect and is committed), the key and
-where the redirect led are stored in the same transaction (`remember`, called by the unit
+where the redirect led (or, for a 201 that shows what it made, its Location) are stored in
+the same transaction (`remember`, called by the unit
 of work just before its commit). The same key again is answered with that redirect and a
 message, and nothing is carried out (`answer_a_repeat`, before the view runs). Two copies
 racing each other both run, but only one can commit: the second's commit meets the unique
@@ -66,7 +67,8 @@ def answer_a_repeat() -> Response | None:
 def remember(response: Response) -> None:
     """Just before the commit of a request that did what its form asked: keep the key."""
     key = _sent_key()
-    if key is None or not (300 <= response.status_code < 400 and response.location):
+    done = 300 <= response.status_code < 400 or response.status_code == 201  # redirected, or made and shown
+    if key is None or not (done and response.location):
         return
     db.session.add(Submission(user_id=current_user.id, key=key, location=response.location[:2000]))
 

@@ -60,3 +60,11 @@ def iso_utc(moment: datetime | None) -> str:
         return ""
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def utc_moment(moment: datetime | None) -> datetime | None:
+    """A moment as the API writes every one: in UTC (whatever offset it was given with)."""
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC)

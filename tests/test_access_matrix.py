@@ -80,6 +80,8 @@ MATRIX = {
     "api_visits.visits": ("GET", "/api/v1/visits", dict.fromkeys(ROLES, 401)),
     "api_visits.visits_summary": ("GET", "/api/v1/visits/summary", dict.fromkeys(ROLES, 401)),
     "api_visits.coverage": ("GET", "/api/v1/coverage", dict.fromkeys(ROLES, 401)),
+    "api_language.jobs": ("GET", "/api/v1/jobs", dict.fromkeys(ROLES, 401)),
+    "api_language.bookings": ("GET", "/api/v1/bookings", dict.fromkeys(ROLES, 401)),
     "staff.users": ("GET", "/staff/", MANAGER_PAGE),
     "staff.create_user": ("GET", "/staff/new", MANAGER_PAGE),
     "staff.edit_user": ("GET", "/staff/{target}", MANAGER_PAGE),
@@ -303,6 +305,8 @@ API_MATRIX = {
     "api_visits.visits": ("GET", "/api/v1/visits", None, expect(401, 403, 403, 403, 200, 200)),
     "api_visits.visits_summary": ("GET", "/api/v1/visits/summary", None, expect(401, 403, 403, 403, 200, 200)),
     "api_visits.coverage": ("GET", "/api/v1/coverage", None, expect(401, 403, 403, 403, 200, 200)),
+    "api_language.jobs": ("GET", "/api/v1/jobs", None, expect(401, 403, 403, 200, 200, 200)),
+    "api_language.bookings": ("GET", "/api/v1/bookings", None, expect(401, 403, 403, 200, 200, 200)),
 }
 
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from observer_portal.extensions import db
-from observer_portal.models import AuditEvent, Briefing, PersonalToken, Role, User
+from observer_portal.models import AuditEvent, Briefing, PersonalToken, Proficiency, Role, User
 from observer_portal.models.base import utcnow
 from observer_portal.services import tokens
 from tests.assistance_helpers import make_request
@@ -82,9 +82,10 @@ def test_a_token_is_shown_once_kept_hashed_and_listed_with_its_last_use(app, log
         "/account/tokens",
         data={"csrf_token": csrf_from(page), "name": "Mission dashboard", "scopes": ["read"], "days": "30"},
     )
-    assert created.status_code == 302
-    shown = client.get("/account/tokens").get_data(as_text=True)
-    secret = re.search(r'value="(opt_[^"]+)"', shown).group(1)
+    assert created.status_code == 201  # made, and shown in this answer
+    assert created.headers["Cache-Control"] == "no-store"
+    secret = re.search(r'value="(opt_[^"]+)"', created.get_data(as_text=True)).group(1)
+    assert secret not in (created.headers.get("Set-Cookie") or "")  # never in a cookie
     assert secret not in client.get("/account/tokens").get_data(as_text=True)  # once
     with app.app_context():
         stored = db.session.scalars(select(PersonalToken)).one()
@@ -309,6 +310,8 @@ def test_bodies_that_cannot_be_read_are_refused_not_a_server_error(app, observer
         assert (response.status_code, response.mimetype) == (400, "application/problem+json")
     as_text = api.post("/api/v1/requests", data="kind=other", headers=_bearer(secret, **{"Content-Type": "text/plain"}))
     assert as_text.status_code == 415
+    as_form = api.post("/api/v1/requests", data={"kind": "other"}, headers=_bearer(secret))  # form-encoded
+    assert as_form.status_code == 415
 
 
 def test_a_field_the_service_refuses_is_named_and_times_are_written_in_utc(app, observer):
@@ -410,6 +413,17 @@ def test_a_coordinator_reads_the_visit_log_its_totals_and_the_coverage(app):
     assert coverage.json["centre"] == "atyrau"
     reader = _token(app, coordinator_id, scopes=("read",))
     assert api.get("/api/v1/visits", headers=_bearer(reader)).status_code == 403
+    for query, field in (
+        ("organisation=Nobody%20Known", "organisation"),
+        ("volunteer=stranger@example.org", "volunteer"),
+        ("voting_day=1999-01-01", "voting_day"),
+    ):
+        refused = api.get(f"/api/v1/visits?{query}", headers=_bearer(secret))
+        assert refused.status_code == 422, query
+        assert list(refused.json["errors"]["query"]) == [field]
+    for query in ("date_from=2022-11-20&date_to=2022-11-01", "date_from=0001-01-01", "after=1_0", "after=x_1"):
+        assert api.get(f"/api/v1/visits?{query}", headers=_bearer(secret)).status_code == 422, query
+    assert api.get("/api/v1/coverage?centre=aktau", headers=_bearer(secret)).status_code == 403  # not theirs
 
     from tests.helpers import QueryCounter
 
@@ -428,3 +442,39 @@ def test_a_coordinator_reads_the_visit_log_its_totals_and_the_coverage(app):
         db.session.commit()
     assert statements() == few  # no query per visit
     assert api.get("/api/v1/visits?after=12", headers=_bearer(secret)).status_code == 422
+
+
+def test_a_volunteer_reads_their_language_jobs_and_bookings(app):
+    from observer_portal.models import HelpMode
+    from observer_portal.services.language_help import JobInput, file_job
+
+    with app.app_context():
+        volunteer = make_user(
+            Role.VOLUNTEER, languages={"de": Proficiency.FLUENT, "ru": Proficiency.NATIVE}, on_duty=True
+        )
+        asker = make_user(Role.OBSERVER)
+        request, _ = file_job(
+            db.session,
+            asker,
+            JobInput(
+                "ru",
+                "de",
+                HelpMode.INTERPRETATION,
+                utcnow() + timedelta(days=1),
+                starts_at=utcnow() + timedelta(days=1),
+                ends_at=utcnow() + timedelta(days=1, hours=2),
+                place="Polling station 12",
+            ),
+            ("en", "de", "fr", "ru", "kk"),
+        )
+        db.session.commit()
+        volunteer_id, number = volunteer.id, request.id
+    secret = _token(app, volunteer_id, scopes=("read", "volunteer"))
+    api = app.test_client()
+    jobs = api.get("/api/v1/jobs", headers=_bearer(secret))
+    assert jobs.status_code == 200
+    assert [(j["number"], j["source"], j["target"], j["mode"]) for j in jobs.json["items"]] == [
+        (number, "ru", "de", "interpretation")
+    ]
+    bookings = api.get("/api/v1/bookings", headers=_bearer(secret)).json["items"]
+    assert [(b["number"], b["place"]) for b in bookings] == [(number, "Polling station 12")]

@@ -40,6 +40,8 @@ NOT_PAGES = {
     "api_visits.visits",
     "api_visits.visits_summary",
     "api_visits.coverage",
+    "api_language.jobs",
+    "api_language.bookings",
     "assistance.export_csv",
     "assistance.export_xlsx",
     "visits.export",

@@ -59,7 +59,7 @@ class StrictParser(FlaskParser):
 
     def _raw_load_json(self, req):
         if not is_json_request(req):
-            if req.get_data(cache=True):
+            if req.content_length or req.mimetype:  # a form, a file, text: a body that is not JSON
                 abort(415, description=_l("Send the body as JSON (Content-Type: application/json)."))
             return missing
         try:
@@ -89,9 +89,9 @@ def init_api(app: Flask) -> None:
 
     # a path's number is a row's (1 … MAX_ID): what IdConverter takes (a 404 otherwise)
     api.register_converter(IdConverter, lambda converter: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
-    from observer_portal.api import docs, my_requests, public, queue, visits
+    from observer_portal.api import docs, language_work, my_requests, public, queue, visits
 
-    for blueprint in (public.bp, my_requests.bp, queue.bp, visits.bp):
+    for blueprint in (public.bp, my_requests.bp, queue.bp, language_work.bp, visits.bp):
         csrf.exempt(blueprint)  # a Bearer token, never a cookie: nothing for a forged form to ride on
         if blueprint.name not in _LIMITED:  # the limiter and the blueprints live once per process
             _LIMITED.add(blueprint.name)

@@ -4,8 +4,6 @@ do exactly what the person's pages can — no more."""
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from flask import abort, url_for
 from flask_login import current_user
 from werkzeug.exceptions import UnprocessableEntity
@@ -25,6 +23,7 @@ from observer_portal.services import assistance as service
 from observer_portal.services.request_actions import perform
 from observer_portal.services.request_list import my_requests
 from observer_portal.services.workflow import Action
+from observer_portal.timezones import utc_moment
 from observer_portal.unit_of_work import after_commit, discard
 
 bp = Blueprint("api_requests", __name__, url_prefix="/api/v1/requests", description="My requests for help")
@@ -44,16 +43,16 @@ def as_json(request: ServiceRequest, *, history: bool = False) -> dict:
         "details": request.details,
         "location_kind": request.location_kind.value,
         "location": request.location,
-        "needed_by": _utc(request.needed_by),
-        "created_at": _utc(request.created_at),
-        "completed_at": _utc(request.completed_at),
+        "needed_by": utc_moment(request.needed_by),
+        "created_at": utc_moment(request.created_at),
+        "completed_at": utc_moment(request.completed_at),
         "centre": request.centre.slug,
         "url": url_for("api_requests.one", number=request.id),
     }
     if history:
         body["history"] = [
             {
-                "at": _utc(event.created_at),
+                "at": utc_moment(event.created_at),
                 "action": event.action.value,
                 "action_label": str(ACTION_LABELS[event.action]),
                 "status": event.to_status,
@@ -73,11 +72,6 @@ def refused(error: ServiceError, status: int = 409):
         problem.data = {"messages": {"json": {error.field: [str(error.message)]}}}
         raise problem
     abort(status, description=error.message)
-
-
-def _utc(moment):
-    """Every time the API writes is in UTC, whatever offset it was sent with."""
-    return moment.astimezone(UTC) if moment is not None else None
 
 
 def _own(number: int) -> ServiceRequest:

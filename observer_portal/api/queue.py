@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import abort, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.exceptions import UnprocessableEntity
 
 from observer_portal import policies
 from observer_portal.api import ApiBlueprint as Blueprint
@@ -70,7 +71,12 @@ def queue(kind, status, mine, unassigned, overdue, after, locale):
         unassigned=unassigned,
         overdue=overdue,
     )
-    rows, cursor = request_list.queue(db.session, current_user, flt, request_list.Cursor.decode(after), PAGE_SIZE)
+    position = request_list.Cursor.decode(after)
+    if after and position is None:  # a damaged cursor is said, never read as the first page
+        problem = UnprocessableEntity(description=_l("Not a page this list has."))
+        problem.data = {"messages": {"query": {"after": [str(_l("Not a page this list has."))]}}}
+        raise problem
+    rows, cursor = request_list.queue(db.session, current_user, flt, position, PAGE_SIZE)
     return {"items": [_item(r) for r in rows], "next": cursor.encode() if cursor else None}
 
 

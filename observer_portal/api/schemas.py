@@ -47,6 +47,13 @@ class _Typed(ma.fields.String):
     """Text a person typed, held to the rule of the portal's forms (`forms.py`): never a lone
     surrogate (it cannot be stored), and no character that hides or disguises text."""
 
+    PATTERN = ""
+
+    def __init__(self, **kwargs):
+        # the document says which characters are taken (a client can check before sending)
+        kwargs["metadata"] = {"pattern": self.PATTERN, **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
@@ -59,6 +66,8 @@ class _Typed(ma.fields.String):
 class OneLine(_Typed):
     """A name, a place: one line, no tabs, controls, direction overrides or invisible characters."""
 
+    PATTERN = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]*$"
+
     def _checked(self, text: str) -> str:
         if not is_one_line(text):
             raise ma.ValidationError([str(_l("Write this on one line, without tabs or control characters."))])
@@ -67,6 +76,8 @@ class OneLine(_Typed):
 
 class Text(_Typed):
     """Several lines: every kind of line break becomes a newline; control characters refused."""
+
+    PATTERN = "^[^\\u0000-\\u0008\\u000e-\\u001f\\u007f-\\u0084\\u0086-\\u009f]*$"
 
     def _checked(self, text: str) -> str:
         text = one_kind_of_line_break(text)

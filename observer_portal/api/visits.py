@@ -4,12 +4,12 @@ coordinator reads their centre, an administrator every centre (or one, for cover
 
 from __future__ import annotations
 
-from datetime import UTC
-
 import marshmallow as ma
 from flask import abort, current_app
+from flask_babel import format_date
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.exceptions import UnprocessableEntity
 
 from observer_portal import policies
 from observer_portal.api import ApiBlueprint as Blueprint
@@ -17,23 +17,51 @@ from observer_portal.api.identity import needs_scope
 from observer_portal.api.my_requests import PROBLEM, SECURED
 from observer_portal.api.schemas import ApiSchema, LocaleQuery, OneLine, at_most, one_of
 from observer_portal.extensions import db
+from observer_portal.forms import FIRST_DAY, LAST_DAY
 from observer_portal.labels import PURPOSE_LABELS, VISITOR_KIND_LABELS
 from observer_portal.lazy_text import _l
-from observer_portal.models import TokenScope, VisitorKind, VisitPurpose
+from observer_portal.models import Election, TokenScope, VisitorKind, VisitPurpose
 from observer_portal.models.election import active_election_id
 from observer_portal.permissions import MANAGERS, roles_required
-from observer_portal.services import visit_log
+from observer_portal.services import organisations, visit_log
 from observer_portal.services.centres import all_centres, find_centre
 from observer_portal.services.language_help import overview
+from observer_portal.timezones import utc_moment
 
 bp = Blueprint("api_visits", __name__, url_prefix="/api/v1", description="The visit log and coverage (coordinators)")
 PAGE_SIZE = 50
 CURSOR = r"^[0-9]+_[0-9]+$"
 
 
+class PlausibleDate(ma.fields.Date):
+    """A day of 2000–2099, as the page's date fields take (years nobody means are refused)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise ma.ValidationError(
+                [
+                    str(
+                        _l(
+                            "Enter a date between %(first)s and %(last)s.",
+                            first=format_date(FIRST_DAY, "long"),
+                            last=format_date(LAST_DAY, "long"),
+                        )
+                    )
+                ]
+            )
+        return day
+
+
 class VisitQuery(LocaleQuery):
-    date_from = ma.fields.Date(load_default=None, metadata={"description": "First local day (the centre's)"})
-    date_to = ma.fields.Date(load_default=None, metadata={"description": "Last local day"})
+    date_from = PlausibleDate(load_default=None, metadata={"description": "First local day (the centre's)"})
+    date_to = PlausibleDate(load_default=None, metadata={"description": "Last local day"})
+
+    @ma.validates_schema
+    def _in_order(self, data, **kwargs):
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise ma.ValidationError([str(_l("The end date is before the start date."))], "date_to")
+
     kind = ma.fields.String(load_default=None, validate=one_of(k.value for k in VisitorKind))
     purpose = ma.fields.String(load_default=None, validate=one_of(p.value for p in VisitPurpose))
     text = OneLine(load_default="", validate=at_most(100), metadata={"description": "Name, card number or notes"})
@@ -41,6 +69,13 @@ class VisitQuery(LocaleQuery):
         load_default="active",
         validate=one_of(("active", "all")),
         metadata={"description": "The active election's visits (as the page opens), or every election's"},
+    )
+    voting_day = PlausibleDate(load_default=None, metadata={"description": "One election, by its voting day"})
+    organisation = OneLine(
+        load_default="", validate=at_most(200), metadata={"description": "A mission or outlet, by a name it has"}
+    )
+    volunteer = ma.fields.Email(
+        load_default=None, metadata={"description": "Who registered the visits, by their e-mail address"}
     )
 
 
@@ -115,22 +150,46 @@ class Coverage(ApiSchema):
     unroutable = ma.fields.List(ma.fields.Integer(), metadata={"description": "Numbers of requests nobody could take"})
 
 
-def _filter(date_from, date_to, kind, purpose, text, elections) -> visit_log.VisitFilter:
+def _refused(field: str, message) -> UnprocessableEntity:
+    """A filter that names nothing the centre knows: a 422 under that parameter."""
+    problem = UnprocessableEntity(description=message)
+    problem.data = {"messages": {"query": {field: [str(message)]}}}
+    return problem
+
+
+def _filter(date_from, date_to, kind, purpose, text, elections, voting_day, organisation, volunteer):
+    """The page's filter (`visits/log_routes.py`), with names where the page has choices."""
     centre = current_user.centre
+    scope = policies.centre_scope(current_user)
+    election_id = db.session.scalar(select(active_election_id())) if elections == "active" else None
+    if voting_day is not None:
+        election_id = db.session.scalar(select(Election.id).where(Election.voting_day == voting_day))
+        if election_id is None:
+            raise _refused("voting_day", _l("No election has that voting day."))
+    organisation_id = None
+    if organisation:
+        found = organisations.find_by_name(db.session, organisation)
+        if found is None:
+            raise _refused("organisation", _l("No mission or outlet has that name."))
+        organisation_id = found.id
+    volunteer_id = None
+    if volunteer:
+        staff = {u.email.lower(): u.id for u in visit_log.volunteers(db.session, scope)}
+        volunteer_id = staff.get(volunteer.lower())
+        if volunteer_id is None:
+            raise _refused("volunteer", _l("Nobody of the centre has that e-mail address."))
     return visit_log.VisitFilter(
-        centre_id=policies.centre_scope(current_user),
+        centre_id=scope,
         timezone=centre.timezone if centre else current_app.config["BABEL_DEFAULT_TIMEZONE"],
-        election_id=db.session.scalar(select(active_election_id())) if elections == "active" else None,
+        election_id=election_id,
         date_from=date_from,
         date_to=date_to,
+        organisation_id=organisation_id,
         kind=VisitorKind(kind) if kind else None,
         purpose=VisitPurpose(purpose) if purpose else None,
+        volunteer_id=volunteer_id,
         text=text.strip(),
     )
-
-
-def _utc(moment):
-    return moment.astimezone(UTC) if moment is not None else None
 
 
 @bp.route("/visits")
@@ -145,13 +204,17 @@ def visits(after, locale, **filters):
     """The visit log, latest arrival first, 50 a page; `next` is the next page's `after`.
 
     Coordinators (their centre) and administrators (every centre); token permission
-    `coordinator`. The filters of the page: local days, kind, purpose, text, election."""
-    rows, cursor = visit_log.page(db.session, _filter(**filters), visit_log.Cursor.decode(after), PAGE_SIZE)
+    `coordinator`. The filters of the page: election, local days, mission or outlet,
+    kind, purpose, who registered the visit, text."""
+    position = visit_log.Cursor.decode(after)
+    if after and position is None:  # a damaged cursor is said, never read as the first page
+        raise _refused("after", _l("Not a page this list has."))
+    rows, cursor = visit_log.page(db.session, _filter(**filters), position, PAGE_SIZE)
     return {
         "items": [
             {
-                "arrived_at": _utc(v.arrived_at),
-                "left_at": _utc(v.left_at),
+                "arrived_at": utc_moment(v.arrived_at),
+                "left_at": utc_moment(v.left_at),
                 "visitor": v.visitor.full_name,
                 "visitor_kind": v.visitor_kind.value,
                 "visitor_kind_label": str(VISITOR_KIND_LABELS[v.visitor_kind]),
@@ -205,6 +268,8 @@ def coverage(centre, locale):
     permission `coordinator`."""
     scoped = policies.centre_scope(current_user)
     if scoped is not None:
+        if centre and centre != current_user.centre.slug:
+            abort(403, description=_l("You read your own centre's coverage."))
         chosen = current_user.centre
     elif centre:
         chosen = find_centre(db.session, centre)

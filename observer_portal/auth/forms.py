@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from observer_portal.forms import MultiCheckboxField, PortalForm, StrongPassword, as_choices
 from observer_portal.lazy_text import _l
@@ -117,14 +117,24 @@ class InvitationForm(PortalForm):
     submit = SubmitField(_l("Create my account"))
 
 
+def _at_least_one_scope(form, field) -> None:
+    """The form's own words (DataRequired would say "This field is required" and mark every
+    checkbox required, which a screen reader reads as all of them)."""
+    if not field.data:
+        raise ValidationError(_l("Choose at least one of the permissions offered."))
+
+
 class TokenForm(PortalForm):
     """A personal access token for another system (the API)."""
 
     name = StringField(
-        _l("Name"),
+        _l("Token name"),
         description=_l("Say what it is for, e.g. “Mission dashboard”."),
-        validators=[DataRequired(), Length(max=80)],
+        validators=[
+            DataRequired(message=_l("Give the token a name of at most %(n)s characters.", n=80)),
+            Length(max=80),
+        ],
     )
-    scopes = MultiCheckboxField(_l("What it may do"), validators=[DataRequired()])
+    scopes = MultiCheckboxField(_l("What it may do"), validators=[_at_least_one_scope])
     days = SelectField(_l("Valid for"), default="30")
     submit = SubmitField(_l("Create token"))

@@ -3,7 +3,7 @@ permissions, expiry and last use, revoke it. Thin views over `services.tokens`."
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, session, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from observer_portal.auth import bp
@@ -18,7 +18,6 @@ from observer_portal.services import ServiceError, tokens
 from observer_portal.unit_of_work import flash_refusal
 
 EXPIRY_LABELS = {7: _l("A week"), 30: _l("A month"), 90: _l("Three months"), 365: _l("A year")}
-NEW_TOKEN_KEY = "new_token"  # noqa: S105 - a session key; its value holds the new secret until shown once
 
 
 def _form() -> TokenForm:
@@ -34,24 +33,29 @@ def _form() -> TokenForm:
 @signed_in
 def access_tokens():
     form = _form()
+    secret = None
     if form.validate_on_submit():
         try:
-            made = tokens.create_token(db.session, current_user, form.name.data, form.scopes.data, int(form.days.data))
+            secret = tokens.create_token(
+                db.session, current_user, form.name.data, form.scopes.data, int(form.days.data)
+            ).secret
         except ServiceError as error:
             show_form_error(form, error)
-        else:
-            session[NEW_TOKEN_KEY] = {"id": made.token.id, "secret": made.secret}
-            return redirect(url_for("auth.access_tokens"))
-    shown = session.pop(NEW_TOKEN_KEY, None)  # once: gone from the session as it is shown
-    return render_template(
+    page = render_template(
         "auth/tokens.html",
-        form=form,
+        form=_form() if secret else form,
         tokens=tokens.tokens_of(db.session, current_user),
-        new_secret=shown,
+        new_secret=secret,
         now=utcnow(),
         revoke_form=ConfirmForm(prefix="revoke"),
         scope_labels=TOKEN_SCOPE_LABELS,
     )
+    if secret is None:
+        return page
+    # The secret is shown in this answer only — never put in a cookie or stored. 201, not a
+    # redirect: the token was made (the unit of work commits it); its Location is where a
+    # form sent again is sent, without the secret (submissions.py).
+    return page, 201, {"Location": url_for("auth.access_tokens"), "Cache-Control": "no-store"}
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
