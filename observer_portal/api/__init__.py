@@ -70,8 +70,28 @@ class StrictParser(FlaskParser):
             abort(400, description=_l("The body is not JSON this service can read."))
 
 
+PROBLEM = {"schema": Problem, "content_type": PROBLEM_TYPE}
+SECURED = [{"token": []}]
+
+
 class ApiBlueprint(Blueprint):
     ARGUMENTS_PARSER = StrictParser()
+
+    def secured(self, *roles, scope, problems: tuple[int, ...] = ()):
+        """An operation for a token: who may call it (`roles`; none: any signed-in role), the
+        permission its token needs, and the problems it may answer — declared once for the
+        access check, the token check and the document."""
+        from observer_portal.api.identity import needs_scope
+        from observer_portal.permissions import roles_required, signed_in
+
+        def decorator(view):
+            view = self.doc(security=SECURED)(view)
+            for code in (401, 403, *problems):
+                view = self.alt_response(code, **PROBLEM)(view)
+            view = needs_scope(scope)(view)
+            return roles_required(*roles)(view) if roles else signed_in(view)
+
+        return decorator
 
 
 api = PortalApi(spec_kwargs={"marshmallow_plugin": MarshmallowPlugin()})

@@ -9,12 +9,11 @@ from flask import url_for
 from flask_login import current_user
 
 from observer_portal.api import ApiBlueprint as Blueprint
-from observer_portal.api.identity import needs_scope
-from observer_portal.api.my_requests import PROBLEM, SECURED, as_json
+from observer_portal.api.my_requests import as_json
 from observer_portal.api.schemas import ApiSchema, LocaleQuery, Request
 from observer_portal.extensions import db
 from observer_portal.models import TokenScope
-from observer_portal.permissions import STAFF, roles_required
+from observer_portal.permissions import STAFF
 from observer_portal.services.language_help import overview
 from observer_portal.timezones import utc_moment
 
@@ -49,13 +48,9 @@ class BookingList(ApiSchema):
 
 
 @bp.route("/jobs")
-@roles_required(*STAFF)
-@needs_scope(TokenScope.VOLUNTEER)
+@bp.secured(*STAFF, scope=TokenScope.VOLUNTEER)
 @bp.arguments(LocaleQuery, location="query", as_kwargs=True)
 @bp.response(200, JobList)
-@bp.alt_response(401, **PROBLEM)
-@bp.alt_response(403, **PROBLEM)
-@bp.doc(security=SECURED)
 def jobs(locale):
     """My open translation and interpreting requests, most urgent first.
 
@@ -81,13 +76,9 @@ def jobs(locale):
 
 
 @bp.route("/bookings")
-@roles_required(*STAFF)
-@needs_scope(TokenScope.VOLUNTEER)
+@bp.secured(*STAFF, scope=TokenScope.VOLUNTEER)
 @bp.arguments(LocaleQuery, location="query", as_kwargs=True)
 @bp.response(200, BookingList)
-@bp.alt_response(401, **PROBLEM)
-@bp.alt_response(403, **PROBLEM)
-@bp.doc(security=SECURED)
 def bookings(locale):
     """My interpreting bookings from yesterday on, in time order (the calendar feed's).
 

@@ -11,13 +11,12 @@ from werkzeug.exceptions import UnprocessableEntity
 from observer_portal import policies
 from observer_portal.api import ApiBlueprint as Blueprint
 from observer_portal.api import schemas
-from observer_portal.api.identity import needs_scope
 from observer_portal.extensions import db
 from observer_portal.jobs import email_copies
 from observer_portal.labels import ACTION_LABELS, REQUEST_KIND_LABELS, STATUS_LABELS
 from observer_portal.lazy_text import _l
 from observer_portal.models import LocationKind, Priority, RequestKind, ServiceRequest, TokenScope
-from observer_portal.permissions import VISITORS, roles_required
+from observer_portal.permissions import VISITORS
 from observer_portal.services import ServiceError
 from observer_portal.services import assistance as service
 from observer_portal.services.request_actions import perform
@@ -28,8 +27,6 @@ from observer_portal.unit_of_work import after_commit, discard
 
 bp = Blueprint("api_requests", __name__, url_prefix="/api/v1/requests", description="My requests for help")
 PAGE_SIZE = 50
-PROBLEM = {"schema": schemas.Problem, "content_type": "application/problem+json"}
-SECURED = [{"token": []}]
 
 
 def as_json(request: ServiceRequest, *, history: bool = False) -> dict:
@@ -82,13 +79,9 @@ def _own(number: int) -> ServiceRequest:
 
 
 @bp.route("")
-@roles_required(*VISITORS)
-@needs_scope(TokenScope.READ)
+@bp.secured(*VISITORS, scope=TokenScope.READ)
 @bp.arguments(schemas.PageQuery, location="query", as_kwargs=True)
 @bp.response(200, schemas.RequestPage)
-@bp.alt_response(401, **PROBLEM)
-@bp.alt_response(403, **PROBLEM)
-@bp.doc(security=SECURED)
 def mine(before, locale):
     """My requests, newest first, 50 a page; `next` is the next page's `before`.
 
@@ -98,15 +91,10 @@ def mine(before, locale):
 
 
 @bp.route("", methods=["POST"])
-@roles_required(*VISITORS)
-@needs_scope(TokenScope.REQUESTS)
+@bp.secured(*VISITORS, scope=TokenScope.REQUESTS, problems=(409,))
 @bp.arguments(schemas.LocaleQuery, location="query", as_kwargs=True)
 @bp.arguments(schemas.NewRequest, as_kwargs=True)
 @bp.response(201, schemas.RequestWithHistory)
-@bp.alt_response(401, **PROBLEM)
-@bp.alt_response(403, **PROBLEM)
-@bp.alt_response(409, **PROBLEM)
-@bp.doc(security=SECURED)
 def file(kind, details, needed_by, location_kind, location, priority, locale):
     """File a request for help (equipment, internet access, other help) with the centre.
 
@@ -129,14 +117,9 @@ def file(kind, details, needed_by, location_kind, location, priority, locale):
 
 
 @bp.route("/<int:number>")
-@roles_required(*VISITORS)
-@needs_scope(TokenScope.READ)
+@bp.secured(*VISITORS, scope=TokenScope.READ, problems=(404,))
 @bp.arguments(schemas.LocaleQuery, location="query", as_kwargs=True)
 @bp.response(200, schemas.RequestWithHistory)
-@bp.alt_response(401, **PROBLEM)
-@bp.alt_response(403, **PROBLEM)
-@bp.alt_response(404, **PROBLEM)
-@bp.doc(security=SECURED)
 def one(number, locale):
     """One of my requests, with its history.
 
@@ -145,15 +128,9 @@ def one(number, locale):
 
 
 @bp.route("/<int:number>/cancel", methods=["POST"])
-@roles_required(*VISITORS)
-@needs_scope(TokenScope.REQUESTS)
+@bp.secured(*VISITORS, scope=TokenScope.REQUESTS, problems=(404, 409))
 @bp.arguments(schemas.LocaleQuery, location="query", as_kwargs=True)
 @bp.response(200, schemas.RequestWithHistory)
-@bp.alt_response(401, **PROBLEM)
-@bp.alt_response(403, **PROBLEM)
-@bp.alt_response(404, **PROBLEM)
-@bp.alt_response(409, **PROBLEM)
-@bp.doc(security=SECURED)
 def cancel(number, locale):
     """Withdraw one of my requests (while the workflow allows it: 409 with the reason otherwise).
 

@@ -11,15 +11,14 @@ import json
 from flask import Response, abort, request, url_for
 from sqlalchemy import select
 
+from observer_portal.api import PROBLEM, schemas
 from observer_portal.api import ApiBlueprint as Blueprint
-from observer_portal.api import schemas
-from observer_portal.api.identity import needs_scope
 from observer_portal.extensions import db
 from observer_portal.i18n import content_chain, reader_locale
 from observer_portal.labels import TOPIC_LABELS
 from observer_portal.lazy_text import _l
 from observer_portal.models import BriefingTopic, Organisation, TokenScope
-from observer_portal.permissions import public, signed_in
+from observer_portal.permissions import public
 from observer_portal.services import briefings as briefing_service
 from observer_portal.services.centres import all_centres
 from observer_portal.services.markdown_text import render_markdown
@@ -89,7 +88,7 @@ def briefings(locale, centre, topic, before):
 @bp.arguments(schemas.LocaleQuery, location="query", as_kwargs=True)
 @bp.response(200, schemas.Briefing)
 @bp.alt_response(304, description="Not modified since the ETag given")
-@bp.alt_response(404, schema=schemas.Problem, content_type="application/problem+json")
+@bp.alt_response(404, **PROBLEM)
 def briefing(centre, slug, locale):
     """One published briefing in `locale` (else the caller's language): its text — the
     caller's language when it has one, else the fallback chain's — figures and state."""
@@ -119,13 +118,9 @@ def briefing(centre, slug, locale):
 
 
 @bp.route("/organisations")
-@signed_in
-@needs_scope(TokenScope.READ)
+@bp.secured(scope=TokenScope.READ)
 @bp.arguments(schemas.LocaleQuery, location="query", as_kwargs=True)
 @bp.response(200, schemas.OrganisationList)
-@bp.alt_response(401, schema=schemas.Problem, content_type="application/problem+json")
-@bp.alt_response(403, schema=schemas.Problem, content_type="application/problem+json")
-@bp.doc(security=[{"token": []}])
 def organisations(locale):
     """The confirmed missions and media outlets, named in the caller's language.
 

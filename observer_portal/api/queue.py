@@ -13,14 +13,13 @@ from werkzeug.exceptions import UnprocessableEntity
 from observer_portal import policies
 from observer_portal.api import ApiBlueprint as Blueprint
 from observer_portal.api import schemas
-from observer_portal.api.identity import needs_scope
-from observer_portal.api.my_requests import PROBLEM, SECURED, as_json, refused
+from observer_portal.api.my_requests import as_json, refused
 from observer_portal.extensions import db
 from observer_portal.jobs import email_copies
 from observer_portal.lazy_text import _l
 from observer_portal.models import RequestKind, RequestStatus, ServiceRequest, TokenScope
 from observer_portal.models.election import active_election_id
-from observer_portal.permissions import STAFF, roles_required
+from observer_portal.permissions import STAFF
 from observer_portal.services import ServiceError, request_list
 from observer_portal.services import assistance as service
 from observer_portal.services.request_actions import perform
@@ -50,13 +49,9 @@ def _visible(number: int) -> ServiceRequest:
 
 
 @bp.route("")
-@roles_required(*STAFF)
-@needs_scope(TokenScope.VOLUNTEER)
+@bp.secured(*STAFF, scope=TokenScope.VOLUNTEER)
 @bp.arguments(schemas.QueueQuery, location="query", as_kwargs=True)
 @bp.response(200, schemas.QueuePage)
-@bp.alt_response(401, **PROBLEM)
-@bp.alt_response(403, **PROBLEM)
-@bp.doc(security=SECURED)
 def queue(kind, status, mine, unassigned, overdue, after, locale):
     """The active election's requests of the caller's centre, most urgent first, 50 a page.
 
@@ -86,14 +81,9 @@ def _active_election() -> int | None:
 
 
 @bp.route("/<int:number>")
-@roles_required(*STAFF)
-@needs_scope(TokenScope.VOLUNTEER)
+@bp.secured(*STAFF, scope=TokenScope.VOLUNTEER, problems=(404,))
 @bp.arguments(schemas.LocaleQuery, location="query", as_kwargs=True)
 @bp.response(200, schemas.QueueItemWithHistory)
-@bp.alt_response(401, **PROBLEM)
-@bp.alt_response(403, **PROBLEM)
-@bp.alt_response(404, **PROBLEM)
-@bp.doc(security=SECURED)
 def one(number, locale):
     """One request of the centre, with its history and the moves the caller may make.
 
@@ -102,16 +92,10 @@ def one(number, locale):
 
 
 @bp.route("/<int:number>/<any(claim, start, complete, decline, comment):move>", methods=["POST"])
-@roles_required(*STAFF)
-@needs_scope(TokenScope.VOLUNTEER)
+@bp.secured(*STAFF, scope=TokenScope.VOLUNTEER, problems=(404, 409))
 @bp.arguments(schemas.LocaleQuery, location="query", as_kwargs=True)
 @bp.arguments(schemas.Move, as_kwargs=True)
 @bp.response(200, schemas.QueueItemWithHistory)
-@bp.alt_response(401, **PROBLEM)
-@bp.alt_response(403, **PROBLEM)
-@bp.alt_response(404, **PROBLEM)
-@bp.alt_response(409, **PROBLEM)
-@bp.doc(security=SECURED)
 def move(number, move, note, locale):
     """Take it (claim), start it, complete it, give it back (decline), or comment.
 

@@ -86,6 +86,17 @@ class Text(_Typed):
         return text
 
 
+class CentreSlug(ma.fields.String):
+    """A centre's short name ("atyrau"): what the document allows is what is taken."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "validate", [at_most(64), validate.Regexp(SLUG.pattern + "$", error=_l("Not a centre's short name."))]
+        )
+        kwargs.setdefault("metadata", {"description": "A centre's slug", "pattern": "^" + SLUG.pattern + "$"})
+        super().__init__(**kwargs)
+
+
 class ApiSchema(ma.Schema):
     class Meta:
         ordered = True
@@ -155,11 +166,7 @@ class BriefingQuery(ApiSchema):
     locale = ma.fields.String(
         load_default=None, validate=one_of(LOCALE_CODES), metadata={"description": LOCALE_DESCRIPTION}
     )
-    centre = ma.fields.String(
-        load_default=None,
-        validate=[at_most(64), validate.Regexp(SLUG.pattern + "$", error=_l("Not a centre's short name."))],
-        metadata={"description": "A centre's slug", "pattern": "^" + SLUG.pattern + "$"},
-    )
+    centre = CentreSlug(load_default=None)
     topic = ma.fields.String(load_default=None, validate=one_of(t.value for t in BriefingTopic))
     before = Position(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
 

@@ -13,24 +13,23 @@ from werkzeug.exceptions import UnprocessableEntity
 
 from observer_portal import policies
 from observer_portal.api import ApiBlueprint as Blueprint
-from observer_portal.api.identity import needs_scope
-from observer_portal.api.my_requests import PROBLEM, SECURED
-from observer_portal.api.schemas import ApiSchema, LocaleQuery, OneLine, at_most, one_of
+from observer_portal.api.schemas import ApiSchema, CentreSlug, LocaleQuery, OneLine, at_most, one_of
 from observer_portal.extensions import db
 from observer_portal.forms import FIRST_DAY, LAST_DAY
 from observer_portal.labels import PURPOSE_LABELS, VISITOR_KIND_LABELS
 from observer_portal.lazy_text import _l
 from observer_portal.models import Election, TokenScope, VisitorKind, VisitPurpose
 from observer_portal.models.election import active_election_id
-from observer_portal.permissions import MANAGERS, roles_required
+from observer_portal.permissions import MANAGERS
 from observer_portal.services import organisations, visit_log
-from observer_portal.services.centres import all_centres, find_centre
+from observer_portal.services.centres import SLUG, all_centres, find_centre
 from observer_portal.services.language_help import overview
 from observer_portal.timezones import utc_moment
 
 bp = Blueprint("api_visits", __name__, url_prefix="/api/v1", description="The visit log and coverage (coordinators)")
 PAGE_SIZE = 50
 CURSOR = r"^[0-9]+_[0-9]+$"
+CENTRE = "^" + SLUG.pattern + "$"
 
 
 class PlausibleDate(ma.fields.Date):
@@ -123,8 +122,8 @@ class VisitSummary(ApiSchema):
 
 
 class CoverageQuery(LocaleQuery):
-    centre = ma.fields.String(
-        load_default=None, validate=at_most(64), metadata={"description": "Administrators: a centre's slug"}
+    centre = CentreSlug(
+        load_default=None, metadata={"description": "Administrators: a centre's slug", "pattern": CENTRE}
     )
 
 
@@ -193,13 +192,9 @@ def _filter(date_from, date_to, kind, purpose, text, elections, voting_day, orga
 
 
 @bp.route("/visits")
-@roles_required(*MANAGERS)
-@needs_scope(TokenScope.COORDINATOR)
+@bp.secured(*MANAGERS, scope=TokenScope.COORDINATOR)
 @bp.arguments(VisitPageQuery, location="query", as_kwargs=True)
 @bp.response(200, VisitPage)
-@bp.alt_response(401, **PROBLEM)
-@bp.alt_response(403, **PROBLEM)
-@bp.doc(security=SECURED)
 def visits(after, locale, **filters):
     """The visit log, latest arrival first, 50 a page; `next` is the next page's `after`.
 
@@ -232,13 +227,9 @@ def visits(after, locale, **filters):
 
 
 @bp.route("/visits/summary")
-@roles_required(*MANAGERS)
-@needs_scope(TokenScope.COORDINATOR)
+@bp.secured(*MANAGERS, scope=TokenScope.COORDINATOR)
 @bp.arguments(VisitQuery, location="query", as_kwargs=True)
 @bp.response(200, VisitSummary)
-@bp.alt_response(401, **PROBLEM)
-@bp.alt_response(403, **PROBLEM)
-@bp.doc(security=SECURED)
 def visits_summary(locale, **filters):
     """How many visits match, per local day and per mission or outlet (the page's totals).
 
@@ -252,14 +243,9 @@ def visits_summary(locale, **filters):
 
 
 @bp.route("/coverage")
-@roles_required(*MANAGERS)
-@needs_scope(TokenScope.COORDINATOR)
+@bp.secured(*MANAGERS, scope=TokenScope.COORDINATOR, problems=(404,))
 @bp.arguments(CoverageQuery, location="query", as_kwargs=True)
 @bp.response(200, Coverage)
-@bp.alt_response(401, **PROBLEM)
-@bp.alt_response(403, **PROBLEM)
-@bp.alt_response(404, **PROBLEM)
-@bp.doc(security=SECURED)
 def coverage(centre, locale):
     """The centre's language coverage: volunteers on duty per language pair, waiting times,
     each volunteer's open assignments, and the requests nobody could take.
