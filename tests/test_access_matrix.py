@@ -81,6 +81,7 @@ MATRIX = {
     "api_visits.visits_summary": ("GET", "/api/v1/visits/summary", dict.fromkeys(ROLES, 401)),
     "api_visits.coverage": ("GET", "/api/v1/coverage", dict.fromkeys(ROLES, 401)),
     "api_language.jobs": ("GET", "/api/v1/jobs", dict.fromkeys(ROLES, 401)),
+    "api_visits.my_visits": ("GET", "/api/v1/visits/mine", dict.fromkeys(ROLES, 401)),
     "api_language.bookings": ("GET", "/api/v1/bookings", dict.fromkeys(ROLES, 401)),
     "staff.users": ("GET", "/staff/", MANAGER_PAGE),
     "staff.create_user": ("GET", "/staff/new", MANAGER_PAGE),
@@ -306,6 +307,7 @@ API_MATRIX = {
     "api_visits.visits_summary": ("GET", "/api/v1/visits/summary", None, expect(401, 403, 403, 403, 200, 200)),
     "api_visits.coverage": ("GET", "/api/v1/coverage", None, expect(401, 403, 403, 403, 200, 200)),
     "api_language.jobs": ("GET", "/api/v1/jobs", None, expect(401, 403, 403, 200, 200, 200)),
+    "api_visits.my_visits": ("GET", "/api/v1/visits/mine", None, expect(401, 200, 200, 403, 403, 403)),
     "api_language.bookings": ("GET", "/api/v1/bookings", None, expect(401, 403, 403, 200, 200, 200)),
 }
 

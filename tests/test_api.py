@@ -125,6 +125,8 @@ def test_an_observer_files_reads_and_withdraws_a_request(app, observer):
     assert [event["action"] for event in filed.json["history"]] == ["created"]
     listed = api.get("/api/v1/requests", headers=_bearer(secret))
     assert [item["number"] for item in listed.json["items"]] == [filed.json["number"]]
+    mine = api.get("/api/v1/visits/mine", headers=_bearer(secret))
+    assert (mine.status_code, mine.json["items"]) == (200, [])  # no visit registered yet
     withdrawn = api.post(filed.json["url"] + "/cancel", headers=_bearer(secret))
     assert withdrawn.status_code == 200
     assert withdrawn.json["status"] == "cancelled"

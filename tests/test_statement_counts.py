@@ -41,6 +41,7 @@ NOT_PAGES = {
     "api_visits.visits_summary",
     "api_visits.coverage",
     "api_language.jobs",
+    "api_visits.my_visits",
     "api_language.bookings",
     "assistance.export_csv",
     "assistance.export_xlsx",

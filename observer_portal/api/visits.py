@@ -1,5 +1,6 @@
-"""The coordinators' resources: the visit log with the filters and keyset cursor of its page
-and its totals, and the centre's language coverage. The services and scope of the pages: a
+"""Visits: an observer's or journalist's own, and the coordinators' resources — the visit log
+with the filters and keyset cursor of its page and its totals, and the centre's language
+coverage. The services and scope of the pages: a
 coordinator reads their centre, an administrator every centre (or one, for coverage)."""
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from observer_portal.labels import PURPOSE_LABELS, VISITOR_KIND_LABELS
 from observer_portal.lazy_text import _l
 from observer_portal.models import Election, TokenScope, VisitorKind, VisitPurpose
 from observer_portal.models.election import active_election_id
-from observer_portal.permissions import MANAGERS
+from observer_portal.permissions import MANAGERS, VISITORS
 from observer_portal.services import organisations, visit_log
+from observer_portal.services import visits as visit_service
 from observer_portal.services.centres import SLUG, all_centres, find_centre
 from observer_portal.services.language_help import overview
 from observer_portal.timezones import utc_moment
@@ -283,4 +285,40 @@ def coverage(centre, locale):
         "pairs": pairs,
         "load": [{"volunteer": user.display_name, "open_assignments": n} for user, n in data.load],
         "unroutable": [request.id for request, _job in data.unroutable],
+    }
+
+
+class MyVisit(ApiSchema):
+    centre = ma.fields.String()
+    centre_name = ma.fields.String()
+    arrived_at = ma.fields.AwareDateTime()
+    left_at = ma.fields.AwareDateTime(allow_none=True)
+    purposes = ma.fields.List(ma.fields.String())
+    purpose_labels = ma.fields.List(ma.fields.String())
+
+
+class MyVisitList(ApiSchema):
+    items = ma.fields.List(ma.fields.Nested(MyVisit))
+
+
+@bp.route("/visits/mine")
+@bp.secured(*VISITORS, scope=TokenScope.READ)
+@bp.arguments(LocaleQuery, location="query", as_kwargs=True)
+@bp.response(200, MyVisitList)
+def my_visits(locale):
+    """My visits to the centres, latest first (the last 200), as my "My visits" page shows.
+
+    Observers and journalists; token permission `read`."""
+    return {
+        "items": [
+            {
+                "centre": v.centre.slug,
+                "centre_name": str(v.centre.name),
+                "arrived_at": utc_moment(v.arrived_at),
+                "left_at": utc_moment(v.left_at),
+                "purposes": list(v.purpose_codes),
+                "purpose_labels": [str(PURPOSE_LABELS[VisitPurpose(code)]) for code in v.purpose_codes],
+            }
+            for v in visit_service.my_visits(db.session, current_user)
+        ]
     }
