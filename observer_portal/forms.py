@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date, datetime
 
 from babel import Locale
@@ -37,6 +35,7 @@ from observer_portal.models import Proficiency
 from observer_portal.numbers import NumberInputError, format_hint, format_number, parse_number
 from observer_portal.security import password_problem
 from observer_portal.submissions import FIELD, new_key
+from observer_portal.text_rules import BIDI_CONTROLS, NOT_TEXT, is_one_line, one_kind_of_line_break
 from observer_portal.wtforms_messages import WTFORMS_MESSAGES
 
 PROFICIENCY_LABELS = {
@@ -47,32 +46,10 @@ PROFICIENCY_LABELS = {
 }
 
 
-# Characters nobody types into a name, a title or a place: control characters (C0, DEL, C1),
-# line breaks of any kind, the bidirectional embedding, override and isolate controls
-# (U+202A–E, U+2066–9), which make a name display as another, and other invisible format
-# characters (`_invisible`). A text area is pasted text:
-# its line breaks of every kind become "\n" (a pasted U+2028 is a line break the writer
-# meant) and bidi controls stay (mixed-direction text carries them), but other control
-# characters are refused there too.
-_CONTROLS = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f"
-_LINE_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_NOT_ONE_LINE = re.compile(f"[{_CONTROLS}\t\n\r\x0b\x0c\x85\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_NOT_TEXT = re.compile(f"[{_CONTROLS}]")
-# direction overrides, embeddings and isolates: they make text read otherwise than it is
-# stored ("safe \u202egnp.exe" shows as "safe exe.png"); the marks LRM and RLM stay. A
-# pasted document to translate may need them; text the portal publishes may not.
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-
 def published_as_written(form, field) -> None:
     """Validator of text printed for others as it was typed (a daily report's notes)."""
-    if isinstance(field.data, str) and _BIDI_CONTROLS.search(field.data):
+    if isinstance(field.data, str) and BIDI_CONTROLS.search(field.data):
         raise ValidationError(_l("Remove the invisible control characters from this text."))
-
-
-def one_kind_of_line_break(value):
-    """Filter of every text area: each kind of line break becomes "\n"."""
-    return _LINE_BREAKS.sub("\n", value) if isinstance(value, str) else value
 
 
 def printable(form, field) -> None:
@@ -80,32 +57,14 @@ def printable(form, field) -> None:
     if not isinstance(field.data, str):
         return
     if isinstance(field, TextAreaField):
-        if _NOT_TEXT.search(field.data):
+        if NOT_TEXT.search(field.data):
             raise ValidationError(_l("Remove the invisible control characters from this text."))
-    elif _NOT_ONE_LINE.search(field.data) or any(_invisible(char) for char in field.data):
+    elif not is_one_line(field.data):
         raise ValidationError(_l("Write this on one line, without tabs or control characters."))
 
 
 def _trimmed(value):
     return value.strip(" ") if isinstance(value, str) else value  # spaces only: anything else is refused
-
-
-def is_one_line(text: str) -> bool:
-    """The rule of one-line fields, for text that comes from elsewhere than a form (a file,
-    the API)."""
-    return not (_NOT_ONE_LINE.search(text) or any(_invisible(char) for char in text))
-
-
-def is_text(text: str) -> bool:
-    """The rule of text areas, for text that comes from elsewhere than a form (the API)."""
-    return not _NOT_TEXT.search(text)
-
-
-def _invisible(char: str) -> bool:
-    """An invisible format character (Unicode category Cf: zero-width space, word joiner, BOM,
-    direction marks, tag characters...), which lets "Anna" and "An\u200bna" be two people or
-    hides text; the zero-width (non-)joiner stay, Persian and Indic names need them."""
-    return char > "\x7f" and char not in "\u200c\u200d" and unicodedata.category(char) == "Cf"
 
 
 class _PrintableMeta:

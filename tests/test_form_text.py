@@ -17,8 +17,8 @@ from wtforms import Form, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.fields import FieldList, FormField
 
 import observer_portal
-from observer_portal.forms import _BIDI_CONTROLS as BIDI
 from observer_portal.forms import PortalForm, PortalSubform, as_choices, published_as_written
+from observer_portal.text_rules import BIDI_CONTROLS as BIDI
 from tests.helpers import post_form
 
 ONE_LINE = "Write this on one line, without tabs or control characters."

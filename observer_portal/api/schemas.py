@@ -8,13 +8,13 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from observer_portal.forms import is_one_line, is_text, one_kind_of_line_break
 from observer_portal.i18n import LOCALES
 from observer_portal.lazy_text import _l
 from observer_portal.models import BriefingTopic, LocationKind, Priority, RequestKind, RequestStatus, VisitorKind
 from observer_portal.paging import MAX_ID, parse_id
 from observer_portal.services.assistance import GENERAL_KINDS, MAX_DETAILS
 from observer_portal.services.centres import SLUG
+from observer_portal.text_rules import is_one_line, is_text, one_kind_of_line_break
 
 LOCALE_CODES = list(LOCALES)
 LOCALE_DESCRIPTION = "The language of the answer (labels, names, texts and problems); else Accept-Language"

@@ -11,13 +11,13 @@ from functools import cache
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 
-from observer_portal.forms import is_one_line
 from observer_portal.i18n import LOCALES, SPOKEN_LANGUAGES
 from observer_portal.lazy_text import _l
 from observer_portal.models import VisitorKind
 from observer_portal.services import ServiceError
 from observer_portal.services.centres import PHONE
 from observer_portal.services.csv_safety import SPLIT, starts_like_formula
+from observer_portal.text_rules import is_one_line
 
 FIELDS = {
     "full_name": _l("Full name"),
