@@ -20,6 +20,7 @@ from flask_smorest import Api, Blueprint
 from flask_smorest.utils import prepare_response
 from marshmallow import missing
 from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.exceptions import UnprocessableEntity
 
 from observer_portal.api.schemas import Problem
 from observer_portal.extensions import csrf, limiter
@@ -71,6 +72,16 @@ class StrictParser(FlaskParser):
 
 
 PROBLEM = {"schema": Problem, "content_type": PROBLEM_TYPE}
+
+
+def field_problem(location: str, field: str, message) -> UnprocessableEntity:
+    """A 422 whose problem names the field (`errors.<location>.<field>`), as webargs' own do:
+    raise it where a value the schema took names nothing the portal knows."""
+    problem = UnprocessableEntity(description=message)
+    problem.data = {"messages": {location: {field: [str(message)]}}}
+    return problem
+
+
 SECURED = [{"token": []}]
 
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from flask import abort, url_for
 from flask_login import current_user
-from werkzeug.exceptions import UnprocessableEntity
 
 from observer_portal import policies
 from observer_portal.api import ApiBlueprint as Blueprint
-from observer_portal.api import schemas
+from observer_portal.api import field_problem, schemas
 from observer_portal.extensions import db
 from observer_portal.jobs import email_copies
 from observer_portal.labels import ACTION_LABELS, REQUEST_KIND_LABELS, STATUS_LABELS
@@ -65,9 +64,7 @@ def refused(error: ServiceError, status: int = 409):
     and, when it is about one field of the body, under that field (as a form shows it)."""
     discard()
     if error.field:
-        problem = UnprocessableEntity(description=error.message)
-        problem.data = {"messages": {"json": {error.field: [str(error.message)]}}}
-        raise problem
+        raise field_problem("json", error.field, error.message)
     abort(status, description=error.message)
 
 

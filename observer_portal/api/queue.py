@@ -8,11 +8,10 @@ from __future__ import annotations
 from flask import abort, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.exceptions import UnprocessableEntity
 
 from observer_portal import policies
 from observer_portal.api import ApiBlueprint as Blueprint
-from observer_portal.api import schemas
+from observer_portal.api import field_problem, schemas
 from observer_portal.api.my_requests import as_json, refused
 from observer_portal.extensions import db
 from observer_portal.jobs import email_copies
@@ -68,9 +67,7 @@ def queue(kind, status, mine, unassigned, overdue, after, locale):
     )
     position = request_list.Cursor.decode(after)
     if after and position is None:  # a damaged cursor is said, never read as the first page
-        problem = UnprocessableEntity(description=_l("Not a page this list has."))
-        problem.data = {"messages": {"query": {"after": [str(_l("Not a page this list has."))]}}}
-        raise problem
+        raise field_problem("query", "after", _l("Not a page this list has."))
     rows, cursor = request_list.queue(db.session, current_user, flt, position, PAGE_SIZE)
     return {"items": [_item(r) for r in rows], "next": cursor.encode() if cursor else None}
 

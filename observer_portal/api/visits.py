@@ -10,10 +10,10 @@ from flask import abort, current_app
 from flask_babel import format_date
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.exceptions import UnprocessableEntity
 
 from observer_portal import policies
 from observer_portal.api import ApiBlueprint as Blueprint
+from observer_portal.api import field_problem
 from observer_portal.api.schemas import ApiSchema, CentreSlug, LocaleQuery, OneLine, at_most, one_of
 from observer_portal.extensions import db
 from observer_portal.forms import FIRST_DAY, LAST_DAY
@@ -151,13 +151,6 @@ class Coverage(ApiSchema):
     unroutable = ma.fields.List(ma.fields.Integer(), metadata={"description": "Numbers of requests nobody could take"})
 
 
-def _refused(field: str, message) -> UnprocessableEntity:
-    """A filter that names nothing the centre knows: a 422 under that parameter."""
-    problem = UnprocessableEntity(description=message)
-    problem.data = {"messages": {"query": {field: [str(message)]}}}
-    return problem
-
-
 def _filter(date_from, date_to, kind, purpose, text, elections, voting_day, organisation, volunteer):
     """The page's filter (`visits/log_routes.py`), with names where the page has choices."""
     centre = current_user.centre
@@ -166,19 +159,19 @@ def _filter(date_from, date_to, kind, purpose, text, elections, voting_day, orga
     if voting_day is not None:
         election_id = db.session.scalar(select(Election.id).where(Election.voting_day == voting_day))
         if election_id is None:
-            raise _refused("voting_day", _l("No election has that voting day."))
+            raise field_problem("query", "voting_day", _l("No election has that voting day."))
     organisation_id = None
     if organisation:
         found = organisations.find_by_name(db.session, organisation)
         if found is None:
-            raise _refused("organisation", _l("No mission or outlet has that name."))
+            raise field_problem("query", "organisation", _l("No mission or outlet has that name."))
         organisation_id = found.id
     volunteer_id = None
     if volunteer:
         staff = {u.email.lower(): u.id for u in visit_log.volunteers(db.session, scope)}
         volunteer_id = staff.get(volunteer.lower())
         if volunteer_id is None:
-            raise _refused("volunteer", _l("Nobody of the centre has that e-mail address."))
+            raise field_problem("query", "volunteer", _l("Nobody of the centre has that e-mail address."))
     return visit_log.VisitFilter(
         centre_id=scope,
         timezone=centre.timezone if centre else current_app.config["BABEL_DEFAULT_TIMEZONE"],
@@ -205,7 +198,7 @@ def visits(after, locale, **filters):
     kind, purpose, who registered the visit, text."""
     position = visit_log.Cursor.decode(after)
     if after and position is None:  # a damaged cursor is said, never read as the first page
-        raise _refused("after", _l("Not a page this list has."))
+        raise field_problem("query", "after", _l("Not a page this list has."))
     rows, cursor = visit_log.page(db.session, _filter(**filters), position, PAGE_SIZE)
     return {
         "items": [
