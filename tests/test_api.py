@@ -425,6 +425,10 @@ def test_a_coordinator_reads_the_visit_log_its_totals_and_the_coverage(app):
         assert list(refused.json["errors"]["query"]) == [field]
     for query in ("date_from=2022-11-20&date_to=2022-11-01", "date_from=0001-01-01", "after=1_0", "after=x_1"):
         assert api.get(f"/api/v1/visits?{query}", headers=_bearer(secret)).status_code == 422, query
+    for query, english in (("date_from=20.11.2022", "Not a valid date."), ("volunteer=not-an-address", "Not a valid")):
+        german = api.get(f"/api/v1/visits?{query}", headers=_bearer(secret, **{"Accept-Language": "de"}))
+        assert german.status_code == 422
+        assert english not in str(german.json["errors"]), german.json  # marshmallow's words, translated
     assert api.get("/api/v1/coverage?centre=aktau", headers=_bearer(secret)).status_code == 403  # not theirs
 
     from tests.helpers import QueryCounter
@@ -480,3 +484,26 @@ def test_a_volunteer_reads_their_language_jobs_and_bookings(app):
     ]
     bookings = api.get("/api/v1/bookings", headers=_bearer(secret)).json["items"]
     assert [(b["number"], b["place"]) for b in bookings] == [(number, "Polling station 12")]
+
+
+def test_every_message_the_apis_fields_can_give_is_in_the_catalogs():
+    """Each default message of every field class the API's schemas use (marshmallow's English)
+    is listed for the catalogs, so `errors.translated` can give it in five languages."""
+    import inspect
+
+    import marshmallow as ma
+
+    from observer_portal.api import language_work, schemas, visits
+    from observer_portal.lazy_text import LazyText
+
+    listed = {message._args[0] for message in schemas.FIELD_MESSAGES if isinstance(message, LazyText)}
+    needed = set()
+    for module in (schemas, visits, language_work):
+        for _name, schema in inspect.getmembers(module, inspect.isclass):
+            if issubclass(schema, ma.Schema) and schema is not ma.Schema:
+                for field in schema().fields.values():
+                    for cls in type(field).__mro__:
+                        for message in getattr(cls, "default_error_messages", {}).values():
+                            if "{" not in message:
+                                needed.add(message)
+    assert needed - listed == set()
