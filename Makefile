@@ -78,14 +78,16 @@ pdf-deps:
 bench-deps: install-dev
 	scripts/install-bench-deps.sh
 
+## ruff, and the PO linter over the catalogs (pofilter's reviewed checks: translations/lint.toml).
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/lint_catalogs.py
 
 ## Extract UI strings, merge them into every catalog, compile.
 i18n: i18n-update translations
 i18n-extract: | $(VENV)/.runtime
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --add-comments=Translators: --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k _lp:1c,2 -k lazy_pgettext:1c,2 --add-comments=Translators: --no-location --sort-output \
 	  --project "Observer Portal" --version 0.1 --msgid-bugs-address translations@example.org -o translations/messages.pot .
 i18n-update: i18n-extract
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete

@@ -116,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     from observer_portal.briefings import bp as briefings_bp
     from observer_portal.centres import bp as centres_bp
     from observer_portal.elections import bp as elections_bp
+    from observer_portal.glossary import bp as glossary_bp
     from observer_portal.inventory import bp as inventory_bp
     from observer_portal.language_help import bp as language_help_bp
     from observer_portal.main import bp as main_bp
@@ -137,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(language_help_bp)
     app.register_blueprint(visits_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(glossary_bp)
     from observer_portal.api import init_api
 
     init_api(app)

@@ -1,10 +1,10 @@
-"""`flask glossary export|import|check`: the electoral glossary (services/glossary.py) for
-translators and their tools.
+"""`flask glossary export|import|check`: the installation's electoral glossary
+(services/glossary_terms.py) for translators and their tools.
 
-`export` writes it as TBX (Weblate, CAT tools) or CSV (a spreadsheet); `import` reads a file
-back, refuses one that is not a glossary with the reason, and replaces the portal's
-glossary (observer_portal/data/glossary.tbx, reviewed like code); `check` lists the UI
-messages that do not use an approved term's translation."""
+`export` writes it as TBX (Weblate, CAT tools) or CSV (a spreadsheet); `import` merges a
+file into it (the same key or English term is updated, a new term added, nothing removed)
+and refuses a file that is not a glossary with the reason; `check` lists the UI messages
+that do not use an approved term's translation."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ import click
 from babel.messages.pofile import read_po
 from flask.cli import AppGroup
 
+from observer_portal.extensions import db
 from observer_portal.i18n import LOCALES
-from observer_portal.services import glossary
+from observer_portal.services import glossary, glossary_terms
 
 glossary_cli = AppGroup("glossary", help="The electoral glossary: export, import, check the catalogs.")
 CATALOGS = Path(__file__).resolve().parents[1] / "translations"
@@ -28,7 +29,7 @@ CATALOGS = Path(__file__).resolve().parents[1] / "translations"
 )
 def export_command(kind: str, output: str | None) -> None:
     """Write the glossary as TBX or CSV."""
-    terms = glossary.seed_terms()
+    terms = glossary_terms.terms(db.session)
     data = glossary.write_tbx(terms) if kind == "tbx" else glossary.write_csv(terms).encode("utf-8")
     if output:
         Path(output).write_bytes(data)
@@ -40,22 +41,20 @@ def export_command(kind: str, output: str | None) -> None:
 @glossary_cli.command("import")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
 def import_command(source: str) -> None:
-    """Replace the glossary with a TBX or CSV file (a .csv name means CSV)."""
-    data = Path(source).read_bytes()
+    """Merge a TBX or CSV file (a .csv name means CSV) into the glossary."""
     try:
-        terms = (
-            glossary.read_csv(data.decode("utf-8-sig")) if source.lower().endswith(".csv") else glossary.read_tbx(data)
-        )
-    except (glossary.GlossaryError, UnicodeDecodeError) as error:
+        merged = glossary_terms.merge(db.session, None, glossary.read_file(Path(source).read_bytes(), source))
+    except glossary.GlossaryError as error:
+        db.session.rollback()
         raise click.ClickException(f"{source}: {error}") from None
-    glossary.SEED.write_bytes(glossary.write_tbx(terms))
-    click.echo(f"{len(terms)} terms imported into {glossary.SEED}")
+    db.session.commit()
+    click.echo(f"{merged.added} terms added, {merged.updated} changed, {merged.unchanged} unchanged.")
 
 
 @glossary_cli.command("check")
 def check_command() -> None:
     """List the UI messages that do not use an approved term's translation (exit 1 if any)."""
-    terms, problems = glossary.seed_terms(), 0
+    terms, problems = glossary_terms.terms(db.session), 0
     for code in LOCALES:
         if code == "en":
             continue
@@ -66,4 +65,4 @@ def check_command() -> None:
             click.echo(f"{code}\t{key}\t{msgid}\t{text}")
     if problems:
         raise SystemExit(1)
-    click.echo("Every message uses the approved terms.")
+    click.echo(f"Every message uses the approved terms of the glossary's {len(terms)}.")

@@ -1,6 +1,6 @@
 """Translated names of enum values, shared by views and templates."""
 
-from observer_portal.lazy_text import _l
+from observer_portal.lazy_text import _l, _lp
 from observer_portal.models import (
     AuditAction,
     BriefingTopic,
@@ -8,6 +8,7 @@ from observer_portal.models import (
     ElectionState,
     EquipmentKind,
     EventAction,
+    GlossaryStatus,
     LocationKind,
     OrganisationKind,
     Priority,
@@ -73,7 +74,7 @@ TRANSLATION_STATE_LABELS = {
 REQUEST_KIND_LABELS = {
     RequestKind.EQUIPMENT: _l("Office equipment"),
     RequestKind.INTERNET: _l("Internet access"),
-    RequestKind.TRANSLATION: _l("Translation"),
+    RequestKind.TRANSLATION: _lp("kind of help", "Translation"),
     RequestKind.INTERPRETATION: _l("Interpreter"),
     RequestKind.OTHER: _l("Other help"),
 }
@@ -86,7 +87,7 @@ STATUS_LABELS = {
     # Translators: the status of a request for help (Russian: заявка, feminine; Kazakh: өтінім)
     RequestStatus.IN_PROGRESS: _l("In progress"),
     # Translators: the status of a request for help (Russian: заявка, feminine; Kazakh: өтінім)
-    RequestStatus.DONE: _l("Done"),
+    RequestStatus.DONE: _lp("request status", "Done"),
     # Translators: the status of a request for help (Russian: заявка, feminine; Kazakh: өтінім)
     RequestStatus.CANCELLED: _l("Cancelled"),
     # Translators: the status of a request for help (Russian: заявка, feminine; Kazakh: өтінім)
@@ -167,6 +168,13 @@ UNROUTABLE_REASON_LABELS = {
     "all_busy": _l("Everyone who speaks both languages was already booked at that time."),
 }
 
+GLOSSARY_STATUS_LABELS = {
+    # Translators: the status of a glossary term: translators must use it
+    GlossaryStatus.APPROVED: _l("Approved"),
+    # Translators: the status of a glossary term: suggested, waiting for a coordinator
+    GlossaryStatus.PROPOSED: _l("Proposed, not yet approved"),
+}
+
 AUDIT_ACTION_LABELS = {
     AuditAction.LOGIN_SUCCEEDED: _l("Signed in"),
     AuditAction.LOGIN_FAILED: _l("Failed sign-in"),
@@ -185,13 +193,18 @@ AUDIT_ACTION_LABELS = {
     AuditAction.REQUESTS_EXPORTED: _l("Request list downloaded"),
     AuditAction.TOKEN_CREATED: _l("Access token created"),
     AuditAction.TOKEN_REVOKED: _l("Access token revoked"),
+    AuditAction.GLOSSARY_TERM_PROPOSED: _l("Glossary term proposed"),
+    AuditAction.GLOSSARY_TERM_UPDATED: _l("Glossary term changed"),
+    AuditAction.GLOSSARY_TERM_APPROVED: _l("Glossary term approved"),
+    AuditAction.GLOSSARY_TERM_DELETED: _l("Glossary term removed"),
+    AuditAction.GLOSSARY_IMPORTED: _l("Glossary imported"),
     AuditAction.VISITS_ANONYMISED: _l("Personal data of past visitors removed"),
     AuditAction.VISITOR_UPDATED: _l("Visitor's details corrected"),
     AuditAction.VISITOR_MERGED: _l("Two visitor records merged"),
     AuditAction.EQUIPMENT_CREATED: _l("Equipment added"),
     AuditAction.EQUIPMENT_UPDATED: _l("Equipment changed"),
-    AuditAction.EQUIPMENT_CHECKED_OUT: _l("Equipment lent"),
-    AuditAction.EQUIPMENT_CHECKED_IN: _l("Equipment returned"),
+    AuditAction.EQUIPMENT_CHECKED_OUT: _lp("audit event", "Equipment lent"),
+    AuditAction.EQUIPMENT_CHECKED_IN: _lp("audit event", "Equipment returned"),
     AuditAction.BRIEFING_CREATED: _l("Briefing written"),
     AuditAction.BRIEFING_UPDATED: _l("Briefing changed"),
     AuditAction.BRIEFING_PUBLISHED: _l("Briefing published"),
@@ -222,7 +235,7 @@ AUDIT_ACTION_LABELS = {
 
 ELECTION_STATE_LABELS = {
     ElectionState.PREPARING: _l("In preparation"),
-    ElectionState.ACTIVE: _l("Active"),
+    ElectionState.ACTIVE: _lp("election", "Active"),
     ElectionState.CLOSED: _l("Closed"),
 }
 
@@ -270,7 +283,7 @@ PURPOSE_LABELS = {
     VisitPurpose.BRIEFING: _l("Briefing about the region"),
     VisitPurpose.EQUIPMENT: _l("Office equipment"),
     VisitPurpose.INTERNET: _l("Internet access"),
-    VisitPurpose.TRANSLATION: _l("Translation"),
+    VisitPurpose.TRANSLATION: _lp("kind of help", "Translation"),
     VisitPurpose.OTHER: _l("Other help"),
 }
 

@@ -66,8 +66,12 @@ def local_number(value) -> str:
     return _decimal(str(flask_babel.get_locale() or "en"), type(value), value)
 
 
-def translate(msgid: str) -> str:
-    return current_translations().ugettext(msgid)
+def translate(msgid: str, context: str | None = None) -> str:
+    """`context`: which of several uses of one English text this is ("Name" of a person, of a
+    thing), where a language needs a different word for each (gettext's msgctxt)."""
+    if context is None:
+        return current_translations().ugettext(msgid)
+    return current_translations().upgettext(context, msgid)
 
 
 def gettext(msgid: str, **variables: Any) -> str:
@@ -76,11 +80,26 @@ def gettext(msgid: str, **variables: Any) -> str:
     return one_full_stop(translated, variables) % variables if variables else translated
 
 
+def pgettext(context: str, msgid: str, **variables: Any) -> str:
+    translated = translate(msgid, context)
+    return one_full_stop(translated, variables) % variables if variables else translated
+
+
 @pass_context
 def _template_gettext(context, msgid: str, **variables: Any) -> str:
     """`_()` and `{% trans %}` in templates: Jinja's new-style gettext (values escaped when
     the template autoescapes), with `one_full_stop`."""
-    translated = one_full_stop(translate(msgid), variables)
+    return _escaped(context, translate(msgid), variables)
+
+
+@pass_context
+def _template_pgettext(context, message_context: str, msgid: str, **variables: Any) -> str:
+    """`pgettext("person", "Name")` in templates, as `_()`."""
+    return _escaped(context, translate(msgid, message_context), variables)
+
+
+def _escaped(context, translated: str, variables: dict[str, Any]) -> str:
+    translated = one_full_stop(translated, variables)
     if context.eval_ctx.autoescape:
         translated = Markup(translated)  # noqa: S704 - our catalog text; the values are escaped by %
     return translated % variables
@@ -89,17 +108,21 @@ def _template_gettext(context, msgid: str, **variables: Any) -> str:
 def init_template_gettext(app: Flask) -> None:
     """After Flask-Babel installed its callables: templates use ours (the `_` alias calls it)."""
     app.jinja_env.globals["gettext"] = _template_gettext
+    app.jinja_env.globals["pgettext"] = _template_pgettext
 
 
 class LazyText(LazyString):
     """A lazy gettext string whose HTML form escapes the values put into it."""
 
-    def __init__(self, msgid: str, **variables: Any):
-        super().__init__(gettext, msgid, **variables)
+    def __init__(self, msgid: str, context: str | None = None, **variables: Any):
+        if context is None:
+            super().__init__(gettext, msgid, **variables)
+        else:
+            super().__init__(pgettext, context, msgid, **variables)
+        self._msgid, self._context = msgid, context
 
     def __html__(self) -> Markup:
-        msgid = self._args[0]
-        translated = Markup(one_full_stop(translate(msgid), self._kwargs))  # noqa: S704 - our catalog text
+        translated = Markup(one_full_stop(translate(self._msgid, self._context), self._kwargs))  # noqa: S704
         if not self._kwargs:
             return translated
         return translated % self._kwargs  # Markup's % escapes each value
@@ -110,6 +133,14 @@ def lazy_gettext(msgid: str, **variables: Any) -> LazyText:
 
 
 _l = lazy_gettext
+
+
+def lazy_pgettext(context: str, msgid: str, **variables: Any) -> LazyText:
+    """`_lp("person", "Name")`: one use of an English text that a language words otherwise."""
+    return LazyText(msgid, context, **variables)
+
+
+_lp = lazy_pgettext
 
 
 class LocalNumber:

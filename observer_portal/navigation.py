@@ -67,6 +67,7 @@ MENU = (
                 _l("Translations"),
                 ("briefings.manage", "briefings.create", "briefings.edit", "briefings.translate", "briefings.history"),
             ),
+            Link("glossary.index", _l("Glossary"), ("glossary.",)),
             Link("visits.log", _l("Visit log")),
             Link("language_help.coverage", _l("Language coverage")),
             Link(

@@ -14,7 +14,7 @@ from observer_portal.extensions import db
 from observer_portal.models import Election, ElectionState, Role, User
 from observer_portal.models.election import DEFAULT_RETENTION_DAYS
 from observer_portal.multilingual import BadLocaleText, parse_locale_texts
-from observer_portal.services import ServiceError, accounts
+from observer_portal.services import ServiceError, accounts, glossary_terms
 from observer_portal.services.centres import CentreInput, all_centres, create_centre
 from observer_portal.services.elections import (
     ElectionInput,
@@ -78,10 +78,11 @@ def setup_command(admin_email, admin_name, admin_password, names, voting_day, se
     try:
         admin = accounts.create_staff(db.session, None, account)
         created = create_election(db.session, admin, election, active=True)
+        glossary_terms.load_seed(db.session, admin)  # the Commission's terms, approved
     except ServiceError as error:
         raise _refused(error) from None
     db.session.commit()
-    click.echo(f"Administrator {admin.email} and the active election “{created.name('en')}” are ready.")
+    click.echo(f"Administrator {admin.email}, the active election “{created.name('en')}” and the glossary are ready.")
 
 
 elections_cli = AppGroup("elections", help="The elections the centres serve.")

@@ -11,6 +11,7 @@ from observer_portal import labels, navigation, policies
 from observer_portal.forms import PROFICIENCY_LABELS, form_problems
 from observer_portal.i18n import LOCALES, country_name, language_in_sentence, language_name
 from observer_portal.lazy_text import local_number
+from observer_portal.models.glossary import GlossaryStatus
 from observer_portal.services import machine_drafts
 from observer_portal.services.markdown_text import render_markdown
 from observer_portal.services.notifications import target as notification_target
@@ -119,6 +120,7 @@ def init_templating(app: Flask) -> None:
         current_election=current_election,
         machine_draft_failure=machine_drafts.failure_message,
         Action=Action,
+        GlossaryStatus=GlossaryStatus,
         **{name: value for name, value in vars(labels).items() if name.endswith(("_LABELS", "_BUTTONS", "_TITLES"))},
     )
     app.jinja_env.filters["when"] = when

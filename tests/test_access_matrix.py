@@ -15,6 +15,7 @@ from observer_portal.extensions import db
 from observer_portal.models import (
     AccreditationImport,
     BriefingVersion,
+    GlossaryTerm,
     HelpMode,
     OrganisationKind,
     Proficiency,
@@ -24,7 +25,7 @@ from observer_portal.models import (
 )
 from observer_portal.models.base import utcnow
 from observer_portal.permissions import view_access
-from observer_portal.services import tokens
+from observer_portal.services import glossary_terms, tokens
 from observer_portal.services.elections import ElectionInput, create_election
 from observer_portal.services.language_help import JobInput, file_job
 from observer_portal.services.organisations import find_or_create_organisation
@@ -164,6 +165,16 @@ MATRIX = {
     "organisations.edit": ("GET", "/manage/organisations/{organisation}", MANAGER_PAGE),
     "organisations.merge": ("GET", "/manage/organisations/{organisation}/merge", MANAGER_PAGE),
     "organisations.confirm": ("POST", "/manage/organisations/{organisation}/confirm", MANAGER_ACTION),
+    "glossary.index": ("GET", "/glossary/", expect(302, 403, 403, 200, 200, 200)),
+    "glossary.propose": ("GET", "/glossary/propose", expect(302, 403, 403, 200, 200, 200)),
+    # an approved term: coordinators and administrators correct it (a volunteer: their own proposal)
+    "glossary.edit": ("GET", "/glossary/{term}", MANAGER_PAGE),
+    "glossary.approve": ("POST", "/glossary/{term}/approve", MANAGER_ACTION),
+    "glossary.remove": ("POST", "/glossary/{term}/remove", MANAGER_ACTION),
+    "glossary.export_tbx": ("GET", "/glossary/glossary.tbx", expect(302, 403, 403, 200, 200, 200)),
+    "glossary.export_csv": ("GET", "/glossary/glossary.csv", expect(302, 403, 403, 200, 200, 200)),
+    "glossary.import_file": ("GET", "/glossary/import", MANAGER_PAGE),
+    "glossary.load_seed": ("POST", "/glossary/load-seed", MANAGER_ACTION),
     "elections.index": ("GET", "/elections/", MANAGER_PAGE),
     "elections.create": ("GET", "/elections/new", expect(302, 403, 403, 403, 403, 200)),
     "elections.edit": ("GET", "/elections/{election}", expect(302, 403, 403, 403, 403, 200)),
@@ -228,6 +239,8 @@ def world(app) -> dict:
         subscription = ReportSubscription(centre_id=centre.id, email="commission@example.org", locale="en")
         db.session.add(subscription)
         token = tokens.create_token(db.session, target, "Someone else's", ["read"], 30).token
+        glossary_terms.load_seed(db.session, None)
+        term = db.session.scalar(select(GlossaryTerm.id).where(GlossaryTerm.key == "polling-station"))
         db.session.commit()
         ids = {
             "target": target.id,
@@ -245,6 +258,7 @@ def world(app) -> dict:
             "upload": upload.id,
             "subscription": subscription.id,
             "token": token.id,
+            "term": term,
         }
         db.session.remove()
     yield ids

@@ -496,7 +496,7 @@ def test_every_message_the_apis_fields_can_give_is_in_the_catalogs():
     from observer_portal.api import language_work, schemas, visits
     from observer_portal.lazy_text import LazyText
 
-    listed = {message._args[0] for message in schemas.FIELD_MESSAGES if isinstance(message, LazyText)}
+    listed = {message._msgid for message in schemas.FIELD_MESSAGES if isinstance(message, LazyText)}
     needed = set()
     for module in (schemas, visits, language_work):
         for _name, schema in inspect.getmembers(module, inspect.isclass):

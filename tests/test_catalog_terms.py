@@ -97,7 +97,7 @@ def test_no_two_labels_of_one_kind_read_the_same(code):
             continue
         read = {}
         for text in table.values():
-            msgid = text._args[0]  # a LazyText's msgid
+            msgid = text._msgid  # a LazyText's msgid
             read.setdefault(translations.ugettext(msgid), set()).add(msgid)
         same |= {(name, reading): msgids for reading, msgids in read.items() if len(msgids) > 1}
     assert same == {}
@@ -122,5 +122,5 @@ def test_the_words_of_the_label_tables_tell_translators_what_they_name():
     with open(CATALOGS / "messages.pot", "rb") as template:
         commented = {message.id for message in read_po(template) if message.auto_comments}
     tables = ("ROLE_LABELS", "STATUS_LABELS", "PRIORITY_LABELS", "CONDITION_LABELS", "ACTION_LABELS")
-    silent = [text._args[0] for name in tables for text in getattr(labels, name).values()]
+    silent = [text._msgid for name in tables for text in getattr(labels, name).values()]
     assert [msgid for msgid in silent if msgid not in commented] == []

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from observer_portal.extensions import db
 from observer_portal.models import TranslationJob
-from observer_portal.services import glossary
+from observer_portal.services import glossary, glossary_terms
 from observer_portal.services.glossary import GlossaryError, Term
 from tests.briefing_helpers import make_briefing
 from tests.helpers import login, make_centre, post_form
@@ -35,6 +35,14 @@ def messages_of(code: str) -> dict[str, str]:
         else:
             found[message.id] = message.string
     return found
+
+
+@pytest.fixture
+def seeded_glossary(app):
+    """The installation's glossary as `flask demo` and `flask setup` load it."""
+    with app.app_context():
+        assert glossary_terms.load_seed(db.session, None).added == 21
+        db.session.commit()
 
 
 def test_the_seed_glossary_round_trips_through_tbx_and_csv():
@@ -64,14 +72,14 @@ def test_a_tbx_file_written_by_translate_toolkit_is_read():
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (b"<html><body>no</body></html>", "no <termEntry>"),
+        (b"<html><body>no</body></html>", "no term entries"),
         (
             b"<martif><text><body><termEntry><langSet lang='ru'><tig><term>x</term></tig></langSet></termEntry>"
             b"</body></text></martif>",
-            "no English term",
+            "Term 1 has no English term",
         ),
-        (b'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY a "aaaa">]><martif>&a;</martif>', "not a TBX file"),
-        (b"\xff\xfe not xml", "not a TBX file"),
+        (b'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY a "aaaa">]><martif>&a;</martif>', "declares entities"),
+        (b"\xff\xfe not xml", "not well-formed XML"),
     ],
 )
 def test_what_is_not_a_glossary_is_refused_with_a_reason(data, reason):
@@ -80,9 +88,9 @@ def test_what_is_not_a_glossary_is_refused_with_a_reason(data, reason):
 
 
 def test_a_csv_without_english_or_with_an_unknown_status_is_refused():
-    with pytest.raises(GlossaryError, match="'en' column"):
+    with pytest.raises(GlossaryError, match="a column named “en”"):
         glossary.read_csv("ru\nучасток\n")
-    with pytest.raises(GlossaryError, match="line 2"):
+    with pytest.raises(GlossaryError, match="Line 2: the status is “approved” or “proposed”, not “maybe”"):
         glossary.read_csv("en,status\npolling station,maybe\n")
 
 
@@ -114,7 +122,7 @@ def test_the_consistency_test_finds_a_term_translated_otherwise():
     ]
 
 
-def test_the_command_line_exports_imports_and_checks(app, tmp_path, monkeypatch):
+def test_the_command_line_exports_imports_and_checks_the_installations_glossary(app, seeded_glossary, tmp_path):
     runner = app.test_cli_runner()
     exported = tmp_path / "glossary.csv"
     result = runner.invoke(args=["glossary", "export", "--format", "csv", "--output", str(exported)])
@@ -122,25 +130,29 @@ def test_the_command_line_exports_imports_and_checks(app, tmp_path, monkeypatch)
     assert exported.read_text(encoding="utf-8").startswith(
         '"key","status","definition","note","en","de","fr","ru","kk"'
     )
-    replaced = tmp_path / "seed.tbx"
-    replaced.write_bytes(glossary.SEED.read_bytes())
-    monkeypatch.setattr(glossary, "SEED", replaced)  # import replaces the portal's file: a copy here
-    edited = exported.read_text(encoding="utf-8").replace('"Wahllokal",', '"Wahlraum",', 1)
+    edited = exported.read_text(encoding="utf-8").replace('"Wahllokal"', '"Wahlraum"')
     exported.write_text(edited, encoding="utf-8")
-    assert runner.invoke(args=["glossary", "import", str(exported)]).exit_code == 0
-    assert {term.key: term.texts["de"] for term in glossary.read_tbx(replaced.read_bytes())}[
-        "polling-station"
-    ] == "Wahlraum"
+    imported = runner.invoke(args=["glossary", "import", str(exported)])
+    assert imported.exit_code == 0, imported.output
+    assert "0 terms added, 1 changed, 20 unchanged." in imported.output
+    with app.app_context():
+        assert {term.key: term.texts["de"] for term in glossary_terms.terms(db.session)}[
+            "polling-station"
+        ] == "Wahlraum"
     broken = tmp_path / "broken.tbx"
     broken.write_bytes(b"<html/>")
     refused = runner.invoke(args=["glossary", "import", str(broken)])
     assert refused.exit_code == 1
-    assert "no <termEntry>" in refused.output
-    assert replaced.read_bytes() == glossary.write_tbx(glossary.read_csv(edited))  # the refused file changed nothing
-    monkeypatch.undo()
+    assert "no term entries" in refused.output
+    checked = runner.invoke(args=["glossary", "check"])
+    assert checked.exit_code == 1  # "Wahlraum" is now the approved term: the catalogs say "Wahllokal"
+    assert "de\tpolling-station\t" in checked.output
+    with app.app_context():
+        glossary_terms.merge(db.session, None, glossary.seed_terms())
+        db.session.commit()
     checked = runner.invoke(args=["glossary", "check"])
     assert checked.exit_code == 0, checked.output
-    assert "Every message uses the approved terms." in checked.output
+    assert "Every message uses the approved terms of the glossary's 21." in checked.output
 
 
 # ------------------------------------------------------------------- in translation work
@@ -158,7 +170,7 @@ def test_hits_are_the_terms_of_the_text_with_their_approved_translation_and_the_
     assert glossary.hits(terms, "Nothing of ours here.", "en", "ru") == []
 
 
-def test_the_language_job_workspace_shows_the_terms_and_flags_the_machine_draft(app, login_as):
+def test_the_language_job_workspace_shows_the_terms_and_flags_the_machine_draft(app, seeded_glossary, login_as):
     from tests.test_language_help import volunteer
 
     observer, _ = login_as("observer")
@@ -180,7 +192,7 @@ def test_the_language_job_workspace_shows_the_terms_and_flags_the_machine_draft(
     assert "The machine draft does not use this term." in panel
 
 
-def test_the_briefing_translation_workspace_shows_the_terms(app, login_as):
+def test_the_briefing_translation_workspace_shows_the_terms(app, seeded_glossary, login_as):
     coordinator, _ = login_as("coordinator")
     with app.app_context():
         briefing_id = make_briefing(make_centre("atyrau")).id  # "The region votes at 261 polling stations."

@@ -22,7 +22,7 @@ def top_level(menu: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("role", "most", "groups"), [("observer", 7, 0), ("volunteer", 11, 0), ("coordinator", 13, 2), ("admin", 13, 2)]
+    ("role", "most", "groups"), [("observer", 7, 0), ("volunteer", 11, 1), ("coordinator", 13, 2), ("admin", 13, 2)]
 )
 def test_each_role_sees_a_short_menu_bar(app, login_as, role, most, groups):
     client, _ = login_as(role)

@@ -252,6 +252,7 @@ def _demo_values() -> dict[str, list[str]]:
         "visitor_id": ids(m.VisitorProfile),
         "election_id": ids(m.Election),
         "organisation_id": ids(m.Organisation),
+        "term_id": ids(m.GlossaryTerm),
         "import_id": ids(m.AccreditationImport) or ["1"],
         "centre_slug": list(db.session.scalars(select(m.Centre.slug))),
         "centre": list(db.session.scalars(select(m.Centre.slug))),

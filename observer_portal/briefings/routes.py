@@ -27,6 +27,7 @@ from observer_portal.services import (
     briefing_reads,
     briefing_versions,
     glossary,
+    glossary_terms,
     language_help,
     machine_drafts,
 )
@@ -348,7 +349,7 @@ def translate(briefing_id: int, locale: str):
     return render_template(
         "briefings/translate.html",
         glossary_hits=glossary.hits(
-            glossary.current_terms(),
+            glossary_terms.terms(db.session),
             "\n".join([original.title, original.body, *(figure.label for figure in briefing.figures)]),
             briefing.original_locale,
             locale,

@@ -31,6 +31,7 @@ from observer_portal.models import (
 )
 from observer_portal.models.base import utcnow
 from observer_portal.security import hash_password
+from observer_portal.services import glossary_terms
 from observer_portal.services.accounts import set_languages
 from observer_portal.services.centres import CentreInput, create_centre, find_centre
 from observer_portal.services.organisations import OrganisationInput, create_organisation, find_by_name
@@ -280,5 +281,6 @@ def load_demo(session: Session, password: str = DEMO_PASSWORD) -> DemoResult:
     created += load_demo_language_help(session)
     created += load_demo_visits(session, past_election(session).id)
     created += load_demo_briefing_reads(session, past_election(session).id)
+    created += glossary_terms.load_seed(session, None).added
     session.flush()
     return DemoResult(created=created, accounts=accounts)

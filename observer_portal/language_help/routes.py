@@ -26,7 +26,7 @@ from observer_portal.lazy_text import _l
 from observer_portal.models import HelpMode, Role, User
 from observer_portal.models.base import utcnow
 from observer_portal.permissions import MANAGERS, STAFF, VISITORS, public, roles_required, signed_in
-from observer_portal.services import ServiceError, assistance, glossary, machine_drafts
+from observer_portal.services import ServiceError, assistance, glossary, glossary_terms, machine_drafts
 from observer_portal.services import language_help as service
 from observer_portal.services.centres import all_centres
 from observer_portal.services.documents import MAX_DOCUMENT_BYTES
@@ -163,7 +163,7 @@ def work(request_id: int):
     return render_template(
         "language_help/work.html",
         glossary_hits=glossary.hits(
-            glossary.current_terms(),
+            glossary_terms.terms(db.session),
             job.source_text,
             job.source_lang,
             job.target_lang,

@@ -26,6 +26,7 @@ from observer_portal.models.briefing import (
 )
 from observer_portal.models.centre import Centre
 from observer_portal.models.election import Election, ElectionState
+from observer_portal.models.glossary import GlossaryStatus, GlossaryTerm
 from observer_portal.models.inventory import Condition, EquipmentItem, EquipmentKind, Loan
 from observer_portal.models.language_help import HelpMode, InterpretationBooking, RoutingAttempt, TranslationJob
 from observer_portal.models.machine_draft import DraftOutcome, MachineDraft
@@ -46,6 +47,8 @@ from observer_portal.models.visitor import (
 )
 
 __all__ = [
+    "GlossaryStatus",
+    "GlossaryTerm",
     "VisitCount",
     "PUBLIC_TABLES",
     "PageVersion",

@@ -66,6 +66,11 @@ class AuditAction(enum.StrEnum):
     REQUESTS_EXPORTED = "requests.exported"
     TOKEN_CREATED = "token.created"  # noqa: S105 - an action name, not a secret
     TOKEN_REVOKED = "token.revoked"  # noqa: S105 - an action name, not a secret
+    GLOSSARY_TERM_PROPOSED = "glossary.proposed"
+    GLOSSARY_TERM_UPDATED = "glossary.updated"
+    GLOSSARY_TERM_APPROVED = "glossary.approved"
+    GLOSSARY_TERM_DELETED = "glossary.deleted"
+    GLOSSARY_IMPORTED = "glossary.imported"
 
 
 class AuditEvent(Base):

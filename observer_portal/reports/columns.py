@@ -14,7 +14,7 @@ from flask_babel import LazyString
 from observer_portal.durations import duration_text
 from observer_portal.i18n import LOCALES, language_name
 from observer_portal.labels import REQUEST_KIND_LABELS, UNROUTABLE_REASON_LABELS, VISITOR_KIND_LABELS
-from observer_portal.lazy_text import LazyText, _l
+from observer_portal.lazy_text import LazyText, _l, _lp
 from observer_portal.models import RequestKind
 from observer_portal.services.reports.equal_treatment import Figures, Flag, Row
 from observer_portal.services.reports.sql import Spread
@@ -50,7 +50,7 @@ REQUEST_COLUMNS = (
 
 SERVICE_COLUMNS = (
     # Translators: the share of a group's requests that were done (withdrawn ones aside)
-    Column(_l("Done"), SHARE, lambda f: f.share_done),
+    Column(_lp("share of requests", "Done"), SHARE, lambda f: f.share_done),
     Column(_l("Not yet taken on"), COUNT, lambda f: f.waiting),
     # Translators: a column: requests the asker withdrew (they do not count against "Done")
     Column(_l("Withdrawn"), COUNT, lambda f: f.cancelled),

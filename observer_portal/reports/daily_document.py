@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from observer_portal.i18n import language_name
 from observer_portal.labels import PURPOSE_LABELS, REQUEST_KIND_LABELS, VISITOR_KIND_LABELS
-from observer_portal.lazy_text import _l
+from observer_portal.lazy_text import _l, _lp
 from observer_portal.models import Centre, Election, RequestKind, VisitorKind, VisitPurpose
 from observer_portal.reports.columns import COUNT, DURATION, cell_text, cell_value, reason_label
 from observer_portal.services.reports.daily import DailyReport
@@ -55,8 +55,8 @@ def _requests(report: DailyReport) -> list[Line]:
         Line(str(_l("Filed and withdrawn")), COUNT, report.withdrawn),
         Line(str(_l("First response: median wait")), DURATION, first.median if first else None),
         Line(str(_l("First response: 9 in 10 within")), DURATION, first.p90 if first else None),
-        Line(str(_l("Equipment lent")), COUNT, report.loans_out),
-        Line(str(_l("Equipment returned")), COUNT, report.loans_back),
+        Line(str(_lp("number of loans", "Equipment lent")), COUNT, report.loans_out),
+        Line(str(_lp("number of returns", "Equipment returned")), COUNT, report.loans_back),
     ]
     return lines
 

@@ -97,6 +97,11 @@ def object_names(session: Session, events: list[AuditEvent]) -> dict[int, str]:
                 for i, name in session.execute(chosen.where(AccreditationImport.id.in_(wanted["AccreditationImport"])))
             }
         )
+    if wanted.get("GlossaryTerm"):
+        from observer_portal.models import GlossaryTerm
+
+        chosen = select(GlossaryTerm).where(GlossaryTerm.id.in_(wanted["GlossaryTerm"]))
+        names.update({("GlossaryTerm", term.id): term.english for term in session.scalars(chosen)})
     if wanted.get("Centre"):
         chosen = select(Centre).where(Centre.id.in_(wanted["Centre"]))
         names.update({("Centre", centre.id): centre.name for centre in session.scalars(chosen)})
@@ -122,5 +127,6 @@ def describe_object(kind: str, name: str | None) -> str:
         "Centre": _l("Centre “%(name)s”", name=name),
         "Organisation": _l("Mission or outlet “%(name)s”", name=name),
         "AccreditationImport": _l("List “%(name)s”", name=name),
+        "GlossaryTerm": _l("Glossary term “%(name)s”", name=name),
     }
     return str(templates.get(kind, name))

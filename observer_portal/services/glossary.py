@@ -15,12 +15,12 @@ import io
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - writing, and reading through defusedxml below
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from defusedxml.ElementTree import fromstring
 
 from observer_portal.i18n import LOCALES
+from observer_portal.lazy_text import _l
 from observer_portal.services.csv_safety import csv_line
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "glossary.tbx"
@@ -66,11 +66,11 @@ def read_tbx(data: bytes) -> list[Term]:
     languages; a tool that writes no id gets one from the English term)."""
     try:
         root = fromstring(data)
-    except Exception as error:  # defusedxml's and ElementTree's errors alike
-        raise GlossaryError(f"not a TBX file: {error}") from None
+    except Exception:  # defusedxml's (entities, bombs) and ElementTree's (not XML) errors alike
+        raise GlossaryError(_l("This is not a TBX file: it is not well-formed XML, or it declares entities.")) from None
     entries = root.findall(".//termEntry")
     if root.tag not in ("martif", "tbx") or not entries:
-        raise GlossaryError("not a TBX file: no <termEntry> in a <martif> or <tbx> document")
+        raise GlossaryError(_l("This is not a TBX file: it holds no term entries."))
     terms = []
     for number, entry in enumerate(entries, start=1):
         term = Term(key=entry.get("id", ""), texts={})
@@ -91,7 +91,7 @@ def read_tbx(data: bytes) -> list[Term]:
                 if kind == "x-stem" and value:
                     term.stems[locale] = value
         if "en" not in term.texts:
-            raise GlossaryError(f"term entry {number} has no English term")
+            raise GlossaryError(_l("Term %(n)d has no English term.", n=number))
         term.key = term.key or slug(term.texts["en"])
         terms.append(term)
     return terms
@@ -138,15 +138,17 @@ def write_csv(terms: list[Term]) -> str:
 def read_csv(text: str) -> list[Term]:
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or "en" not in reader.fieldnames:
-        raise GlossaryError("a glossary CSV needs an 'en' column (and one per language it translates)")
+        raise GlossaryError(_l("A glossary in CSV needs a column named “en” (and one per language it translates)."))
     terms = []
     for number, row in enumerate(reader, start=2):
         texts = {code: " ".join((row.get(code) or "").split()) for code in LOCALES if (row.get(code) or "").strip()}
         if "en" not in texts:
-            raise GlossaryError(f"line {number} has no English term")
+            raise GlossaryError(_l("Line %(n)d has no English term.", n=number))
         status = (row.get("status") or APPROVED).strip()
         if status not in STATUSES:
-            raise GlossaryError(f"line {number}: the status is {', '.join(STATUSES)}, not {status!r}")
+            raise GlossaryError(
+                _l("Line %(n)d: the status is “approved” or “proposed”, not “%(status)s”.", n=number, status=status)
+            )
         terms.append(
             Term(
                 key=(row.get("key") or "").strip() or slug(texts["en"]),
@@ -160,6 +162,16 @@ def read_csv(text: str) -> list[Term]:
             )
         )
     return terms
+
+
+def read_file(data: bytes, filename: str) -> list[Term]:
+    """A file of terms: CSV when its name says so, else TBX."""
+    if not filename.lower().endswith(".csv"):
+        return read_tbx(data)
+    try:
+        return read_csv(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise GlossaryError(_l("This CSV file is not in UTF-8: save it as “CSV UTF-8” and send it again.")) from None
 
 
 def slug(text: str) -> str:
@@ -200,16 +212,6 @@ def inconsistencies(terms: list[Term], messages: dict[str, str], locale: str) ->
 
 
 # ------------------------------------------------------------------- in translation work
-
-
-def current_terms() -> list[Term]:
-    """The glossary as the file says now (read again when the file changes)."""
-    return _terms_of(str(SEED), SEED.stat().st_mtime_ns)
-
-
-@lru_cache(maxsize=2)
-def _terms_of(path: str, _version: int) -> list[Term]:
-    return read_tbx(Path(path).read_bytes())
 
 
 @dataclass(frozen=True)

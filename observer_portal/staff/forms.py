@@ -6,7 +6,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from observer_portal.forms import PortalForm, StrongPassword, add_language_skill_fields, as_choices
-from observer_portal.lazy_text import _l
+from observer_portal.lazy_text import _l, _lp
 
 
 @add_language_skill_fields
@@ -42,7 +42,7 @@ class UserFilterForm(PortalForm):
     role = SelectField(_l("Role"), validators=[Optional()])
     status = SelectField(
         _l("Status"),
-        choices=as_choices([("", _l("All")), ("active", _l("Active")), ("inactive", _l("Deactivated"))]),
+        choices=as_choices([("", _l("All")), ("active", _lp("account", "Active")), ("inactive", _l("Deactivated"))]),
         validators=[Optional()],
     )
     submit = SubmitField(_l("Filter"))

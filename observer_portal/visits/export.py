@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 
 from observer_portal.labels import PURPOSE_LABELS, VISITOR_KIND_LABELS
-from observer_portal.lazy_text import _l
+from observer_portal.lazy_text import _l, _lp
 from observer_portal.services.csv_safety import csv_text
 from observer_portal.services.visit_log import ExportRow, VisitFilter
 from observer_portal.timezones import iso_utc, moment_text
@@ -22,15 +22,15 @@ from observer_portal.timezones import iso_utc, moment_text
 HEADER = (
     _l("Arrived"),
     _l("Left"),
-    _l("Visitor"),
-    _l("Name"),
+    _l("Kind of visitor"),
+    _lp("person", "Name"),
     _l("Accreditation or press card number"),
     _l("Mission or media outlet"),
     _l("Why they came"),
     _l("Notes"),
     _l("Registered by"),
     _l("Centre"),
-    _l("Visitor (code)"),
+    _l("Kind of visitor (code)"),
     _l("Why they came (codes)"),
     _l("Arrived (ISO 8601, UTC)"),
     _l("Left (ISO 8601, UTC)"),

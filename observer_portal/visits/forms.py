@@ -74,7 +74,7 @@ class VisitLogFilterForm(PortalForm):
     date_from = LocalDateField(_l("From (date)"), validators=[Optional()])
     date_to = LocalDateField(_l("To (date)"), validators=[Optional()])
     organisation = SelectField(_l("Mission or media outlet"), validators=[Optional()])
-    kind = SelectField(_l("Visitor"), validators=[Optional()])
+    kind = SelectField(_l("Kind of visitor"), validators=[Optional()])
     purpose = SelectField(_l("Why they came"), validators=[Optional()])
     volunteer = SelectField(_l("Registered by"), validators=[Optional()])
     text = StringField(_l("Name, accreditation or notes contain"), validators=[Optional(), Length(max=100)])

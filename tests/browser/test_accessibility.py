@@ -122,6 +122,10 @@ ROLE_PAGES = {
         "/manage/accreditations/{list}/columns",
         "/manage/accreditations/{list}",
         "/manage/accreditations/people",
+        "/glossary/",
+        "/glossary/propose",
+        "/glossary/{term}",
+        "/glossary/import",
     ],
     "volunteer": [
         "/",
@@ -146,6 +150,7 @@ ROLE_PAGES = {
         "/visits/visitors/{marta}",
         "/visits/visitors/{marta}/badge",
         "/visits/desk?q=kowalska&new=1",
+        "/glossary/",
     ],
     "observer": [
         "/",
@@ -280,7 +285,11 @@ def seed(app) -> dict[str, int]:
         )
         db.session.commit()
         osce = db.session.scalar(select(Organisation.id).where(Organisation.name.startswith("OSCE")))
+        from observer_portal.models import GlossaryTerm
+
+        term = db.session.scalar(select(GlossaryTerm.id).where(GlossaryTerm.key == "polling-station"))
         return {
+            "term": term,
             "list": problems.id,
             "osce": osce,
             "marta": marta,

@@ -244,7 +244,7 @@ def test_coordinator_filters_the_visit_log_and_downloads_the_csv(app, live_serve
     )
     page.get_by_label("Du (date)").fill("2022-11-18")
     page.get_by_label("Au (date)").fill("2022-11-21")
-    page.get_by_label("Visiteur", exact=True).select_option("media")
+    page.get_by_label("Type de visiteur", exact=True).select_option("media")
     page.get_by_role("button", name="Filtrer").click()
     status = page.get_by_role("status")
     expect(status).to_contain_text("correspond")

@@ -1,0 +1,261 @@
+"""The installation's glossary in the database: volunteers (its translators) propose terms,
+coordinators correct and approve them, and files from translators' tools merge into it.
+
+The portal ships a seed (`data/glossary.tbx`, the vocabulary of the seed story and the
+portal's own words); `flask demo`, `flask setup` and the import page load it, adding only
+the terms an installation does not have. Both translation workspaces read the terms from
+here (`terms`); `services/glossary.py` reads and writes the files and finds the terms in a
+text."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from observer_portal.collation import in_reading_order
+from observer_portal.i18n import LOCALES
+from observer_portal.lazy_text import _l
+from observer_portal.models import GlossaryStatus, GlossaryTerm, Role, User
+from observer_portal.services import InvalidInput, ServiceError
+from observer_portal.services.audit import record
+from observer_portal.services.glossary import GlossaryError, Term, seed_terms, slug
+from observer_portal.text_rules import is_one_line, is_text
+
+MAX_TERM = 200
+MAX_TEXT = 2000
+MAX_KEY = 80
+
+
+@dataclass
+class TermInput:
+    """A term as a form or a file gives it: locale → term, locale → stem, and the English
+    definition and note."""
+
+    texts: dict[str, str]
+    definition: str = ""
+    note: str = ""
+    stems: dict[str, str] = field(default_factory=dict)
+
+
+def terms(session: Session) -> list[Term]:
+    """The glossary as the workspaces, the files and the catalog check read it."""
+    return [as_term(entry) for entry in _all(session)]
+
+
+def as_term(entry: GlossaryTerm) -> Term:
+    return Term(
+        key=entry.key,
+        texts=dict(entry.texts),
+        definition=entry.definition,
+        note=entry.note,
+        status=entry.status.value,
+        stems=dict(entry.stems or {}),
+    )
+
+
+def _all(session: Session) -> list[GlossaryTerm]:
+    return list(session.scalars(select(GlossaryTerm).order_by(GlossaryTerm.id)))
+
+
+def listing(session: Session, query: str = "", status: GlossaryStatus | None = None) -> list[GlossaryTerm]:
+    """The page's list: the terms whose text in any language, definition or note holds
+    `query` (any case), proposed ones first, each group in the reader's alphabetical order
+    of the English term. A glossary is hundreds of terms, not thousands: filtered here."""
+    stmt = select(GlossaryTerm).options(selectinload(GlossaryTerm.proposed_by), selectinload(GlossaryTerm.approved_by))
+    if status is not None:
+        stmt = stmt.where(GlossaryTerm.status == status)
+    wanted = " ".join(query.split()).casefold()
+    found = [
+        entry
+        for entry in session.scalars(stmt)
+        if not wanted
+        or any(wanted in text.casefold() for text in (*entry.texts.values(), entry.definition, entry.note))
+    ]
+    ordered = in_reading_order(found, lambda entry: entry.english, "en")
+    return sorted(ordered, key=lambda entry: entry.status != GlossaryStatus.PROPOSED)
+
+
+def counts(session: Session) -> dict[GlossaryStatus, int]:
+    found = {status: 0 for status in GlossaryStatus}
+    for status in session.scalars(select(GlossaryTerm.status)):
+        found[status] += 1
+    return found
+
+
+# ------------------------------------------------------------------------------ checking
+
+
+def _clean(data: TermInput) -> TermInput:
+    return TermInput(
+        texts={code: " ".join(text.split()) for code, text in data.texts.items() if code in LOCALES and text.strip()},
+        definition=data.definition.strip(),
+        note=data.note.strip(),
+        stems={code: " ".join(text.split()) for code, text in data.stems.items() if code in LOCALES and text.strip()},
+    )
+
+
+def problems(data: TermInput) -> list[ServiceError]:
+    """Every problem of one term, each under its field (`text_en`, `stem_kk`, `definition`)."""
+    found = []
+    if not data.texts.get("en"):
+        found.append(ServiceError(_l("Give the term in English: it is what every translation is of."), "text_en"))
+    for kind, values in (("text", data.texts), ("stem", data.stems)):
+        for code, text in values.items():
+            if len(text) > MAX_TERM:
+                found.append(ServiceError(_l("At most %(n)d characters.", n=MAX_TERM), f"{kind}_{code}"))
+            elif not is_one_line(text):
+                found.append(
+                    ServiceError(_l("Write this on one line, without tabs or control characters."), f"{kind}_{code}")
+                )
+    for name in ("definition", "note"):
+        text = getattr(data, name)
+        if len(text) > MAX_TEXT:
+            found.append(ServiceError(_l("At most %(n)d characters.", n=MAX_TEXT), name))
+        elif not is_text(text):
+            found.append(ServiceError(_l("Remove the invisible control characters from this text."), name))
+    return found
+
+
+def _same_english(session: Session, english: str, itself: GlossaryTerm | None) -> GlossaryTerm | None:
+    wanted = english.casefold()
+    for entry in _all(session):
+        if entry is not itself and entry.english.casefold() == wanted:
+            return entry
+    return None
+
+
+def _new_key(session: Session, english: str) -> str:
+    key = slug(english)[:MAX_KEY].strip("-") or "term-" + hashlib.sha256(english.encode()).hexdigest()[:12]
+    taken = set(session.scalars(select(GlossaryTerm.key)))
+    candidate, number = key, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{key[: MAX_KEY - 6]}-{number}"
+    return candidate
+
+
+def _checked(session: Session, data: TermInput, itself: GlossaryTerm | None) -> TermInput:
+    clean = _clean(data)
+    found = problems(clean)
+    if not found and _same_english(session, clean.texts["en"], itself) is not None:
+        found.append(ServiceError(_l("This term is in the glossary already."), "text_en"))
+    if found:
+        raise InvalidInput(found)
+    return clean
+
+
+def _fill(entry: GlossaryTerm, data: TermInput) -> None:
+    entry.texts, entry.stems = data.texts, data.stems
+    entry.definition, entry.note = data.definition, data.note
+
+
+# ------------------------------------------------------------------------------- changes
+
+
+def propose(session: Session, actor: User, data: TermInput) -> GlossaryTerm:
+    """A new term, proposed: translators see it (marked as not yet approved) until a
+    coordinator approves it."""
+    clean = _checked(session, data, None)
+    entry = GlossaryTerm(key=_new_key(session, clean.texts["en"]), status=GlossaryStatus.PROPOSED, proposed_by=actor)
+    _fill(entry, clean)
+    session.add(entry)
+    session.flush()
+    record(session, actor, "glossary.proposed", entry)
+    return entry
+
+
+def may_edit(actor: User, entry: GlossaryTerm) -> bool:
+    """Coordinators and administrators correct any term; a volunteer their own proposal,
+    until it is approved."""
+    if actor.role in (Role.COORDINATOR, Role.ADMIN):
+        return True
+    return entry.status == GlossaryStatus.PROPOSED and entry.proposed_by_id == actor.id
+
+
+def update(session: Session, actor: User, entry: GlossaryTerm, data: TermInput) -> None:
+    if not may_edit(actor, entry):
+        raise ServiceError(_l("Only a coordinator can change an approved term."))
+    _fill(entry, _checked(session, data, entry))
+    record(session, actor, "glossary.updated", entry)
+
+
+def approve(session: Session, actor: User, entry: GlossaryTerm) -> None:
+    """Translators must use it from now on, in each language it gives."""
+    if entry.status == GlossaryStatus.APPROVED:
+        return
+    entry.status, entry.approved_by = GlossaryStatus.APPROVED, actor
+    record(session, actor, "glossary.approved", entry)
+
+
+def remove(session: Session, actor: User, entry: GlossaryTerm) -> None:
+    record(session, actor, "glossary.deleted", entry, term=entry.english)
+    session.delete(entry)
+
+
+# -------------------------------------------------------------------------------- files
+
+
+@dataclass
+class Merged:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def checked_file_terms(found: list[Term]) -> list[Term]:
+    """A file's terms held to the form's rules; the first problem names its entry."""
+    for number, term in enumerate(found, start=1):
+        data = _clean(TermInput(term.texts, term.definition, term.note, term.stems))
+        trouble = problems(data)
+        if trouble:
+            english = data.texts.get("en", "")
+            if english and is_one_line(english):  # a name that would show otherwise than it is, is not shown
+                raise GlossaryError(
+                    _l("Term %(n)d (“%(term)s”): %(problem)s", n=number, term=english, problem=trouble[0].message)
+                )
+            raise GlossaryError(_l("Term %(n)d: %(problem)s", n=number, problem=trouble[0].message))
+        term.texts, term.definition, term.note, term.stems = data.texts, data.definition, data.note, data.stems
+        if len(term.key) > MAX_KEY or not is_one_line(term.key):
+            term.key = ""
+    return found
+
+
+def merge(session: Session, actor: User | None, found: list[Term], *, add_only: bool = False) -> Merged:
+    """Each term of a file: the glossary's term of the same key (or, for a file from another
+    tool, the same English term) takes the file's texts and status; a term the glossary
+    lacks is added. Nothing is removed. `add_only`: terms it has already are left as they
+    are (loading the seed never undoes a coordinator's correction)."""
+    result = Merged()
+    entries = _all(session)
+    by_key = {entry.key: entry for entry in entries}
+    by_english = {entry.english.casefold(): entry for entry in entries}
+    for term in checked_file_terms(found):
+        entry = by_key.get(term.key) or by_english.get(term.texts["en"].casefold())
+        if entry is None:
+            entry = GlossaryTerm(key=term.key or _new_key(session, term.texts["en"]), proposed_by=actor)
+            session.add(entry)
+            result.added += 1
+        elif add_only or as_term(entry) == Term(
+            entry.key, term.texts, term.definition, term.note, term.status, term.stems
+        ):
+            result.unchanged += 1
+            continue
+        else:
+            result.updated += 1
+        _fill(entry, TermInput(term.texts, term.definition, term.note, term.stems))
+        entry.status = GlossaryStatus(term.status)
+        if entry.status == GlossaryStatus.APPROVED:
+            entry.approved_by = actor
+        session.flush()
+        by_key[entry.key], by_english[entry.english.casefold()] = entry, entry
+    if result.added or result.updated:
+        record(session, actor, "glossary.imported", None, added=result.added, updated=result.updated)
+    return result
+
+
+def load_seed(session: Session, actor: User | None) -> Merged:
+    """The portal's own glossary, for the terms this installation does not have yet."""
+    return merge(session, actor, seed_terms(), add_only=True)
