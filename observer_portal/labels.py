@@ -236,6 +236,7 @@ AUDIT_ACTION_LABELS = {
 ELECTION_STATE_LABELS = {
     ElectionState.PREPARING: _l("In preparation"),
     ElectionState.ACTIVE: _lp("election", "Active"),
+    # Translators: an election's state: it is over (Russian: выборы, plural)
     ElectionState.CLOSED: _l("Closed"),
 }
 

@@ -170,7 +170,7 @@ MATRIX = {
     # an approved term: coordinators and administrators correct it (a volunteer: their own proposal)
     "glossary.edit": ("GET", "/glossary/{term}", MANAGER_PAGE),
     "glossary.approve": ("POST", "/glossary/{term}/approve", MANAGER_ACTION),
-    "glossary.remove": ("POST", "/glossary/{term}/remove", MANAGER_ACTION),
+    "glossary.remove": ("GET", "/glossary/{term}/remove", MANAGER_PAGE),  # asks first
     "glossary.export_tbx": ("GET", "/glossary/glossary.tbx", expect(302, 403, 403, 200, 200, 200)),
     "glossary.export_csv": ("GET", "/glossary/glossary.csv", expect(302, 403, 403, 200, 200, 200)),
     "glossary.import_file": ("GET", "/glossary/import", MANAGER_PAGE),

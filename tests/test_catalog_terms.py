@@ -124,3 +124,59 @@ def test_the_words_of_the_label_tables_tell_translators_what_they_name():
     tables = ("ROLE_LABELS", "STATUS_LABELS", "PRIORITY_LABELS", "CONDITION_LABELS", "ACTION_LABELS")
     silent = [text._msgid for name in tables for text in getattr(labels, name).values()]
     assert [msgid for msgid in silent if msgid not in commented] == []
+
+
+#: one English word used as a noun and a verb, a state of things of different genders, a
+#: column whose meaning the header alone does not give: each tells translators which it is
+AMBIGUOUS_WORDS = (
+    "Open", "Close", "Closed", "Out", "Due", "Returned", "File", "Uploaded", "Filed", "Find",
+    "From", "Into", "Kept", "Left", "Lend", "New", "Overdue", "Report", "Request", "Revoked",
+    "Expired", "Show", "Visit", "Published", "Prepared", "Accepted", "Confirmed", "Deactivated",
+    "Comment", "Cancelled", "Assigned",
+)  # fmt: skip
+
+
+def test_every_ambiguous_word_tells_translators_what_it_is():
+    with open(CATALOGS / "messages.pot", "rb") as template:
+        entries = [message for message in read_po(template) if message.id in AMBIGUOUS_WORDS]
+    assert {message.id for message in entries} == set(AMBIGUOUS_WORDS)
+    assert [message.id for message in entries if not (message.auto_comments or message.context)] == []
+
+
+#: (language, context, msgid) → its translation: one English word, two uses a language words apart
+CONTEXTS = {
+    ("kk", "person", "Name"): "Аты-жөні",
+    ("kk", "thing", "Name"): "Атауы",
+    ("ru", "thing", "Name"): "Название",
+    ("ru", "account", "Active"): "Активна",
+    ("ru", "election", "Active"): "Активны",
+    ("fr", "account", "Active"): "Actif",
+    ("fr", "events", "Newest first"): "Les plus récents d’abord",
+    ("fr", "requests or visits", "Newest first"): "Les plus récentes d’abord",
+    ("ru", "kind of help", "Translation"): "Письменный перевод",
+    ("ru", "the translated text", "Translation"): "Перевод",
+    ("kk", "an account exists", "yes"): "бар",
+    ("ru", "number of loans", "Equipment lent"): "Выдано единиц техники",
+}
+
+
+@pytest.mark.parametrize(("code", "context", "msgid"), sorted(CONTEXTS))
+def test_one_english_word_in_two_uses_is_translated_for_each(app, code, context, msgid):
+    from observer_portal.lazy_text import _lp
+
+    with app.test_request_context(), force_locale(code):
+        assert str(_lp(context, msgid)) == CONTEXTS[code, context, msgid]
+        assert _lp(context, msgid).__html__() == CONTEXTS[code, context, msgid]
+
+
+def test_a_page_uses_the_word_of_its_use(app, login_as):
+    from observer_portal.extensions import db
+    from observer_portal.models import OrganisationKind
+    from observer_portal.services.organisations import find_or_create_organisation
+
+    with app.app_context():
+        find_or_create_organisation(db.session, "OSCE/ODIHR", OrganisationKind.OBSERVER_MISSION)
+        db.session.commit()
+    coordinator, _ = login_as("coordinator", preferred_locale="kk")
+    assert '<th scope="col">Атауы</th>' in coordinator.get("/manage/organisations/").get_data(as_text=True)
+    assert '<th scope="col">Аты-жөні</th>' in coordinator.get("/staff/").get_data(as_text=True)

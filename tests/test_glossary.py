@@ -201,3 +201,16 @@ def test_the_briefing_translation_workspace_shows_the_terms(app, seeded_glossary
     assert '<dt lang="en"><dfn>polling station</dfn></dt>' in panel
     assert '<span class="term" lang="ru">избирательный участок</span>' in panel
     assert "does not use" not in panel  # no machine draft to check
+
+
+def test_a_proposed_term_is_shown_but_a_draft_is_not_held_to_it():
+    proposed = Term("turnout", {"en": "voter turnout", "de": "Wahlbeteiligung"}, status="proposed")
+    (hit,) = glossary.hits([proposed], "The voter turnout was high.", "en", "de", draft="Die Beteiligung war hoch.")
+    assert not hit.approved
+    assert hit.draft_uses_it is None
+
+
+def test_a_declared_english_stem_finds_every_ending():
+    term = Term("elect", {"en": "electorate"}, stems={"en": "elector"})
+    assert term.pattern("en").search("the electoral roll")
+    assert not Term("visit", {"en": "visit"}).pattern("en").search("a visitor")  # without a stem: plural only

@@ -165,7 +165,8 @@ def test_a_tbx_file_from_another_tool_merges_by_english_term(app, seeded, login_
     assert added.key == "c7"
     polling = _entry(app, "polling station")
     assert polling.key == "polling-station"
-    assert polling.texts == {"en": "polling station", "de": "Wahlraum"}
+    assert polling.texts["de"] == "Wahlraum"  # the file's German; its other languages stay
+    assert polling.texts["kk"] == "сайлау учаскесі"
     assert _actions(app)[-1] == "glossary.imported"
 
 
@@ -174,7 +175,7 @@ def test_a_tbx_file_from_another_tool_merges_by_english_term(app, seeded, login_
     [
         ("broken.tbx", b"<html/>", "it holds no term entries"),
         ("bomb.tbx", b'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY a "aaaa">]><martif>&a;</martif>', "entities"),
-        ("terms.csv", "en,de\nWahl\u202eurne,x\n".encode(), "Term 1: Write this on one line"),
+        ("terms.csv", "en,de\nWahl\u202eurne,x\n".encode(), "Line 2: Write this on one line"),
         ("terms.csv", b"en,status\nballot,maybe\n", "Line 2: the status is"),
         ("terms.csv", "en\nurne électorale\n".encode("latin-1"), "not in UTF-8"),
         ("big.tbx", b" " * (1024 * 1024 + 1), "larger than 1 MB"),
@@ -244,3 +245,137 @@ def test_the_glossary_is_for_staff(app, login_as, role):
     client, _ = login_as(role)
     response = client.get("/glossary/")
     assert response.status_code in (302, 403)
+
+
+# ------------------------------------------------------- what an outside review found
+
+
+def _import(coordinator, name: str, data: bytes):
+    return post_form(
+        coordinator, "/glossary/import", {"file": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
+
+
+PARTIAL_TBX = """<?xml version="1.0" encoding="UTF-8"?>
+<tbx xml:lang="en"><text><body><termEntry>
+<langSet xml:lang="en-GB"><descrip type="definition">Where voters cast their ballots.</descrip>
+<tig><term>Polling station</term></tig></langSet>
+<langSet xml:lang="ru-RU">
+<tig><term>избирательный участок (ИУ)</term><termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></tig>
+</langSet></termEntry></body></text></tbx>""".encode()
+
+
+def test_a_partial_file_keeps_what_it_does_not_give_and_never_takes_a_deprecated_form(app, seeded, login_as):
+    before = _entry(app, "polling station")
+    coordinator, _ = login_as("coordinator")
+    assert _import(coordinator, "partial.tbx", PARTIAL_TBX).status_code == 302
+    after = _entry(app, "Polling station")
+    assert after.id == before.id
+    assert after.texts == {**before.texts, "en": "Polling station"}  # de, fr, ru, kk kept; ru not the deprecated form
+    assert (after.note, after.stems) == (before.note, before.stems)
+    assert after.definition == "Where voters cast their ballots."  # given on the English language
+
+
+def test_another_tools_ids_never_turn_a_term_into_another(app, seeded, login_as):
+    clash = b"""<martif type="TBX-Basic"><text><body>
+    <termEntry id="visit"><langSet xml:lang="en"><tig><term>ballot paper</term></tig></langSet></termEntry>
+    <termEntry id="1"><langSet xml:lang="en"><tig><term>VOLUNTEER</term></tig></langSet></termEntry>
+    </body></text></martif>"""
+    coordinator, _ = login_as("coordinator")
+    assert _import(coordinator, "other-tool.tbx", clash).status_code == 302
+    assert _entry(app, "visit") is not None  # the seed's "visit" keeps its name
+    assert _entry(app, "ballot paper").key != "visit"
+    with app.app_context():
+        english = [entry.english.casefold() for entry in db.session.scalars(select(GlossaryTerm))]
+    assert len(english) == len(set(english)) == 22  # "VOLUNTEER" is the seed's volunteer, not a second one
+
+
+def test_the_csv_export_imported_back_changes_nothing_even_for_formula_like_text(app, seeded, login_as):
+    coordinator, _ = login_as("coordinator")
+    for english, note in (("+1+1", "- first\n- second"), ("@SUM(A1)", "=1+1"), ("-2+3", "")):
+        post_form(coordinator, "/glossary/propose", {**TERM, "text_en": english, "note": note})
+    exported = coordinator.get("/glossary/glossary.csv")
+    assert exported.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert b"'+1+1" in exported.data  # a spreadsheet never runs it
+    with app.app_context():
+        before = glossary.write_tbx(glossary_terms.terms(db.session))
+    assert _import(coordinator, "glossary.csv", exported.data).status_code == 302
+    assert "Terms added: 0. Changed: 0. Left as they were: 24." in coordinator.get("/glossary/").get_data(as_text=True)
+    with app.app_context():
+        assert glossary.write_tbx(glossary_terms.terms(db.session)) == before
+
+
+def test_a_tbx_3_file_is_read(app, seeded, login_as):
+    tbx3 = """<?xml version="1.0"?>
+    <tbx xmlns="urn:iso:std:iso:30042:ed-2" type="TBX-Basic" style="dca" xml:lang="en"><text><body>
+    <conceptEntry id="c1"><descrip type="definition">A list of voters.</descrip>
+    <langSec xml:lang="en"><termSec><term>electoral roll</term>
+      <termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></termSec></langSec>
+    <langSec xml:lang="kk"><termSec><term>сайлаушылар тізімі</term></termSec></langSec>
+    </conceptEntry></body></text></tbx>""".encode()
+    coordinator, _ = login_as("coordinator")
+    assert _import(coordinator, "v3.tbx", tbx3).status_code == 302
+    roll = _entry(app, "electoral roll")
+    assert roll.texts == {"en": "electoral roll", "kk": "сайлаушылар тізімі"}
+    assert roll.definition == "A list of voters."
+
+
+def test_a_csv_with_an_enormous_field_is_refused_with_its_reason(app, seeded, login_as):
+    coordinator, _ = login_as("coordinator")
+    response = _import(coordinator, "big.csv", b"en,note\nbig," + b"a" * 200_000 + b"\n")
+    assert response.status_code == 422
+    assert "a field is too long" in response.get_data(as_text=True)
+
+
+def test_a_csv_problem_names_its_line(app, seeded, login_as):
+    coordinator, _ = login_as("coordinator")
+    response = _import(coordinator, "terms.csv", "en,stem_ru\nfine,\nbad,заявк|\n".encode())
+    assert response.status_code == 422
+    assert "Line 3 (“bad”): Separate alternatives with “|”" in response.get_data(as_text=True)
+
+
+def test_the_same_term_composed_otherwise_is_the_same_term(app, seeded, login_as):
+    coordinator, _ = login_as("coordinator")
+    assert post_form(coordinator, "/glossary/propose", {**TERM, "text_en": "café list"}).status_code == 302
+    again = post_form(coordinator, "/glossary/propose", {**TERM, "text_en": "cafe\u0301 list"})
+    assert again.status_code == 422
+    assert "This term is in the glossary already." in again.get_data(as_text=True)
+
+
+def test_every_problem_of_a_term_is_told_at_once_and_each_field_by_its_name(app, seeded, login_as):
+    coordinator, _ = login_as("coordinator")
+    html = post_form(coordinator, "/glossary/propose", {"text_en": "", "stem_ru": "x" * 201}).get_data(as_text=True)
+    assert "Give the term in English" in html
+    assert "Stem: Русский: Field cannot be longer than 200 characters." in html
+
+
+def test_the_audit_log_names_a_removed_term_and_counts_an_import_for_every_centres_coordinators(app, seeded, login_as):
+    from tests.helpers import make_user
+
+    with app.app_context():
+        other_email = make_user("coordinator", email="karaganda@example.org", centre="karaganda").email
+    coordinator, _ = login_as("coordinator")
+    invataxi = _entry(app, "invataxi")
+    page = coordinator.get(f"/glossary/{invataxi.id}/remove")
+    assert page.status_code == 200
+    assert "Remove it" in page.get_data(as_text=True)  # asked first
+    coordinator.post(f"/glossary/{invataxi.id}/remove", data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+    _import(coordinator, "t.tbx", TOOL_TBX)
+    from tests.helpers import login
+
+    karaganda = app.test_client()
+    login(karaganda, other_email)
+    audit = karaganda.get("/staff/audit").get_data(as_text=True)
+    assert "Glossary term removed" in audit
+    assert "Glossary term “invataxi”" in audit
+    assert "Terms added: 1. Changed: 1." in audit
+
+
+def test_a_volunteer_withdraws_their_own_proposal(app, seeded, login_as):
+    volunteer, _ = login_as("volunteer")
+    post_form(volunteer, "/glossary/propose", TERM)
+    entry = _entry(app, "ballot box")
+    assert post_form(volunteer, f"/glossary/{entry.id}/remove", {}).status_code == 302
+    assert _entry(app, "ballot box") is None
+    polling = _entry(app, "polling station")
+    assert volunteer.get(f"/glossary/{polling.id}/remove").status_code == 403

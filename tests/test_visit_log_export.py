@@ -440,7 +440,7 @@ def test_the_file_says_who_registered_each_visit_where_and_its_codes_and_is_name
     assert rows[0][8:] == [
         "Erfasst von",
         "Zentrum",
-        "Besucher (Code)",
+        "Art des Besuchers (Code)",
         "Warum sie gekommen sind (Codes)",
         "Angekommen (ISO 8601, UTC)",
         "Gegangen (ISO 8601, UTC)",

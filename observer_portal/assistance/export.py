@@ -28,6 +28,7 @@ from observer_portal.timezones import iso_utc, moment_text
 
 HEADER = (
     _l("Request"),
+    # Translators: a column: when the request for help was filed (submitted)
     _l("Filed"),
     _l("Needed by"),
     _l("Kind"),

@@ -60,5 +60,6 @@ class QueueFilterForm(PortalForm):
     status = SelectField(_l("Status"), validators=[Optional()])
     mine = BooleanField(_l("Assigned to me"))
     unassigned = BooleanField(_l("Not yet taken"))
+    # Translators: a filter: only requests past the time they were needed by
     overdue = BooleanField(_l("Overdue"))
     submit = SubmitField(_l("Filter"))

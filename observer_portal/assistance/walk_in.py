@@ -25,6 +25,7 @@ class WalkInForm(PortalForm):
     """The visitor fields that staff forms add to what a visitor fills in for themselves."""
 
     visitor = SelectField(_l("Visitor"), validators=[DataRequired()])
+    # Translators: a visit to the centre (a noun)
     visit = HiddenField(_l("Visit"))  # set by "file a request" at the front desk
 
 

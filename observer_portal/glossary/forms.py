@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from observer_portal.forms import PortalForm, as_choices
 from observer_portal.i18n import LOCALES
 from observer_portal.labels import GLOSSARY_STATUS_LABELS
 from observer_portal.lazy_text import _l
-from observer_portal.services.glossary_terms import MAX_TERM, MAX_TEXT, TermInput
+from observer_portal.services.glossary_terms import ENGLISH_REQUIRED, MAX_TERM, MAX_TEXT, TermInput
 
 
 class TermForm(PortalForm):
@@ -48,15 +48,20 @@ class TermForm(PortalForm):
 
 
 for _code, _autonym in LOCALES.items():  # each language labelled in that language
+    _first = DataRequired(ENGLISH_REQUIRED) if _code == "en" else Optional()
     setattr(
         TermForm,
         f"text_{_code}",
-        StringField(_autonym, validators=[Optional(), Length(max=MAX_TERM)], render_kw={"lang": _code}),
+        StringField(_autonym, validators=[_first, Length(max=MAX_TERM)], render_kw={"lang": _code}),
     )
     setattr(
         TermForm,
         f"stem_{_code}",
-        StringField(_autonym, validators=[Optional(), Length(max=MAX_TERM)], render_kw={"lang": _code}),
+        StringField(
+            _l("Stem: %(language)s", language=_autonym),
+            validators=[Optional(), Length(max=MAX_TERM)],
+            render_kw={"lang": _code},
+        ),
     )
 
 

@@ -11,6 +11,7 @@ from observer_portal.extensions import db
 from observer_portal.forms import ConfirmForm, read_filters, show_form_error
 from observer_portal.glossary import bp
 from observer_portal.glossary.forms import GlossaryFilterForm, ImportForm, TermForm
+from observer_portal.i18n import LOCALES, reader_locale
 from observer_portal.lazy_text import LocalNumber, _l
 from observer_portal.models import GlossaryStatus, GlossaryTerm
 from observer_portal.permissions import MANAGERS, STAFF, roles_required
@@ -35,7 +36,15 @@ def index():
         filtered=bool(query or status),
         action_form=ConfirmForm(),
         may_edit=lambda entry: glossary_terms.may_edit(current_user, entry),
+        languages=_columns(reader_locale()),
     )
+
+
+def _columns(reader: str) -> list[str]:
+    """The languages after English, the reader's own first (on a phone, the column they
+    need is beside the English without scrolling)."""
+    others = [code for code in LOCALES if code != "en"]
+    return sorted(others, key=lambda code: code != reader)
 
 
 @bp.route("/propose", methods=["GET", "POST"])
@@ -90,19 +99,24 @@ def approve(term_id: int):
     return redirect(url_for("glossary.index"))
 
 
-@bp.post("/<int:term_id>/remove")
-@roles_required(*MANAGERS)
+@bp.route("/<int:term_id>/remove", methods=["GET", "POST"])
+@roles_required(*STAFF)
 def remove(term_id: int):
+    """Asked first: a term is removed for every translator at once."""
     entry = _entry(term_id)
-    if ConfirmForm().validate_on_submit():
+    if not glossary_terms.may_remove(current_user, entry):
+        abort(403)
+    form = ConfirmForm()
+    if form.validate_on_submit():
         english = entry.english
         glossary_terms.remove(db.session, current_user, entry)
         flash(_l("“%(term)s” is removed from the glossary.", term=english), "success")
-    return redirect(url_for("glossary.index"))
+        return redirect(url_for("glossary.index"))
+    return render_template("glossary/remove.html", entry=entry, form=form)
 
 
-def _download(data: bytes, mimetype: str, name: str) -> Response:
-    response = Response(data, mimetype=mimetype)
+def _download(data: bytes, content_type: str, name: str) -> Response:
+    response = Response(data, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

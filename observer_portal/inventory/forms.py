@@ -28,6 +28,7 @@ class CheckoutForm(PortalForm):
     due_at = LocalDateTimeField(_l("Back by (local time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
     request_id = SelectField(_l("For request (optional)"), validators=[Optional()])
     notes = StringField(_l("Notes"), validators=[Optional(), Length(max=500)])
+    # Translators: a button: lend the item to the visitor (a verb)
     submit = SubmitField(_l("Lend"))
 
 

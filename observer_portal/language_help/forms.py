@@ -15,7 +15,9 @@ from observer_portal.services.language_help import MAX_TEXT
 
 
 class LanguageHelpForm(PortalForm):
+    # Translators: the language a text is translated from (German: Ausgangssprache)
     source = SelectField(_l("From"), validators=[DataRequired()])
+    # Translators: the language a text is translated into (German: Zielsprache)
     target = SelectField(_l("Into"), validators=[DataRequired()])
     mode = HiddenField()  # chosen on the "what do you need?" page; the form shows only its fields
     text = TextAreaField(_l("Text to translate"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 8})

@@ -45,6 +45,7 @@ def _header(sheet: Worksheet, labels: list[str]) -> None:
 def _summary(sheet: Worksheet, context: dict) -> None:
     sheet.title = _title(str(_l("Summary")))
     rows = [
+        # Translators: a label in a workbook: the report's title is next to it (a noun)
         (str(_l("Report")), str(_l("Equal treatment of missions and media"))),
         (str(_l("Election")), context["election_name"]),
         (str(_l("Centre")), str(context["place"])),

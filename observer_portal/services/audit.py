@@ -8,7 +8,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from observer_portal.i18n import reader_locale
-from observer_portal.models import AuditEvent, Centre, User
+from observer_portal.models import AuditAction, AuditEvent, Centre, User
 from observer_portal.paging import Keyset
 
 
@@ -26,6 +26,8 @@ def record(session: Session, actor: User | None, action: str, obj: Any = None, *
 
 
 NEWEST_FIRST = Keyset((AuditEvent.id,), descending=True)
+#: changes to what every centre shares: each centre's coordinators see them
+SHARED_ACTIONS = tuple(action for action in AuditAction if action.value.startswith("glossary."))
 
 
 def recent_events(session: Session, centre_id: int | None, before_id: int | None, size: int):
@@ -38,6 +40,7 @@ def recent_events(session: Session, centre_id: int | None, before_id: int | None
         stmt = stmt.where(
             or_(
                 AuditEvent.actor_id.in_(of_centre),
+                AuditEvent.action.in_(SHARED_ACTIONS),  # the glossary is every centre's
                 and_(
                     AuditEvent.actor_id.is_(None), AuditEvent.object_type == "User", AuditEvent.object_id.in_(of_centre)
                 ),
@@ -105,11 +108,31 @@ def object_names(session: Session, events: list[AuditEvent]) -> dict[int, str]:
     if wanted.get("Centre"):
         chosen = select(Centre).where(Centre.id.in_(wanted["Centre"]))
         names.update({("Centre", centre.id): centre.name for centre in session.scalars(chosen)})
-    return {
-        event.id: describe_object(event.object_type, names.get((event.object_type, event.object_id)))
+    described = {
+        event.id: describe_object(event.object_type, names.get((event.object_type, event.object_id)) or _kept(event))
         for event in events
         if event.object_type
     }
+    described.update({event.id: _imported(event) for event in events if event.action == "glossary.imported"})
+    return described
+
+
+def _kept(event: AuditEvent) -> str | None:
+    """The name an event kept of its object (a glossary term), for one removed since."""
+    return (event.details or {}).get("term") if event.object_type == "GlossaryTerm" else None
+
+
+def _imported(event: AuditEvent) -> str:
+    from observer_portal.lazy_text import LocalNumber, _l
+
+    details = event.details or {}
+    return str(
+        _l(
+            "Terms added: %(added)s. Changed: %(updated)s.",
+            added=LocalNumber(details.get("added", 0)),
+            updated=LocalNumber(details.get("updated", 0)),
+        )
+    )
 
 
 def describe_object(kind: str, name: str | None) -> str:

@@ -63,6 +63,18 @@ def safe_cell(value: Any) -> str:
     return "'" + safe if safe[:1] in ("\t", "\r") else safe
 
 
+def typed_text(cell: str) -> str:
+    """The text `safe_cell` was given, from the cell it wrote (the portal's own files read
+    back: a glossary exported, edited in a spreadsheet and imported again). A fragment typed
+    as `'=…` comes back as `=…`: the one text this cannot tell apart."""
+    text = cell[1:] if cell[:2] in ("'\t", "'\r") else cell
+    parts = SPLIT.split(text)
+    for i in range(0, len(parts), 2):
+        if parts[i].startswith("'") and starts_like_formula(parts[i][1:]):
+            parts[i] = parts[i][1:]
+    return "".join(parts)
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return value  # written by the app, not typed by people: stays a number

@@ -21,7 +21,7 @@ from defusedxml.ElementTree import fromstring
 
 from observer_portal.i18n import LOCALES
 from observer_portal.lazy_text import _l
-from observer_portal.services.csv_safety import csv_line
+from observer_portal.services.csv_safety import csv_line, typed_text
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "glossary.tbx"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -43,6 +43,7 @@ class Term:
     note: str = ""
     status: str = APPROVED
     stems: dict[str, str] = field(default_factory=dict)  # locale → what every inflected form contains
+    line: int | None = field(default=None, compare=False)  # where a CSV file gave it
 
     def stem(self, locale: str) -> str:
         return self.stems.get(locale) or self.texts.get(locale, "")
@@ -51,9 +52,10 @@ class Term:
         """Where the term stands in a text of `locale` (any case; inflected, by its stem; a
         stem may list alternatives with "|" where the word changes inside: "заявк|заявок")."""
         stem = "(?:" + "|".join(re.escape(part) for part in self.stem(locale).split("|")) + ")"
-        # English: the term or its plural ("visit" is not "visitor"); elsewhere any ending of
-        # the declared stem; German compounds hold it at their end ("Sprachanfrage")
-        ending = "s?" if locale == "en" else r"\w*" if self.stems.get(locale) else ""
+        # any ending of a declared stem (in every language, English too); without one, English
+        # the term or its plural ("visit" is not "visitor"), others the term itself; German
+        # compounds hold it at their end ("Sprachanfrage")
+        ending = r"\w*" if self.stems.get(locale) else "s?" if locale == "en" else ""
         start = r"\w*" if locale == "de" else r"(?<!\w)"
         return re.compile(rf"{start}{stem}{ending}(?!\w)", re.IGNORECASE)
 
@@ -61,37 +63,79 @@ class Term:
 # ------------------------------------------------------------------------------------ TBX
 
 
+#: TBX 2 (martif, TBX-Basic) and TBX 3 (ISO 30042:2019, namespaced) name the same parts otherwise
+ENTRY, LANGUAGE, TERM_GROUP = ("termEntry", "conceptEntry"), ("langSet", "langSec"), ("tig", "ntig", "termSec")
+#: a form a termbase marks as not to be used is never taken for the term
+NOT_TO_USE = ("deprecatedTerm-admn-sts", "supersededTerm-admn-sts", "deprecated", "superseded")
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _children(element, names: tuple[str, ...]) -> list:
+    return [child for child in element if _local(child.tag) in names]
+
+
+def _definition(element, *, deep: bool = True) -> str:
+    """The definition of an entry (its own, `deep=False`) or of a language (anywhere in it)."""
+    for child in element.iter() if deep else element:
+        if _local(child.tag) == "descrip" and child.get("type") == "definition":
+            return " ".join("".join(child.itertext()).split())
+    return ""
+
+
+def _form(group) -> tuple[str, str, str]:
+    """(the term, its administrative status, its stem) of one term group of a language."""
+    text = status = stem = ""
+    for child in group.iter():
+        name = _local(child.tag)
+        if name == "term":
+            text = " ".join("".join(child.itertext()).split())
+        elif name == "termNote" and child.get("type") == "administrativeStatus":
+            status = (child.text or "").strip()
+        elif name == "termNote" and child.get("type") == "x-stem":
+            stem = (child.text or "").strip()
+    return text, status, stem
+
+
 def read_tbx(data: bytes) -> list[Term]:
-    """A TBX file's term entries: ours, or one written by another tool (any subset of the
-    languages; a tool that writes no id gets one from the English term)."""
+    """A TBX file's term entries: ours, or one written by another tool — TBX 2 or 3, any
+    subset of the languages, regional tags (ru-RU), a definition on the entry or on a
+    language, several forms per language (a form marked deprecated or superseded is never
+    taken for the term). A tool that writes no id gets one from the English term."""
     try:
         root = fromstring(data)
     except Exception:  # defusedxml's (entities, bombs) and ElementTree's (not XML) errors alike
         raise GlossaryError(_l("This is not a TBX file: it is not well-formed XML, or it declares entities.")) from None
-    entries = root.findall(".//termEntry")
-    if root.tag not in ("martif", "tbx") or not entries:
+    entries = [element for element in root.iter() if _local(element.tag) in ENTRY]
+    if _local(root.tag) not in ("martif", "tbx") or not entries:
         raise GlossaryError(_l("This is not a TBX file: it holds no term entries."))
     terms = []
     for number, entry in enumerate(entries, start=1):
         term = Term(key=entry.get("id", ""), texts={})
-        for descrip in entry.findall("descrip"):
-            if descrip.get("type") == "definition":
-                term.definition = (descrip.text or "").strip()
-        term.note = " ".join((note.text or "").strip() for note in entry.findall("note")).strip()
-        for lang_set in entry.findall("langSet"):
-            locale = (lang_set.get(XML_LANG) or lang_set.get("lang") or "").split("-")[0].lower()
-            words = lang_set.find(".//term")
-            if locale not in LOCALES or words is None or not (words.text or "").strip():
+        notes = [" ".join("".join(note.itertext()).split()) for note in _children(entry, ("note",))]
+        term.note = " ".join(note for note in notes if note)
+        term.definition = _definition(entry, deep=False)
+        statuses = []
+        for language in _children(entry, LANGUAGE):
+            locale = (language.get(XML_LANG) or language.get("lang") or "").split("-")[0].split("_")[0].lower()
+            forms = [_form(group) for group in _children(language, TERM_GROUP)]
+            usable = [form for form in forms if form[0] and form[1] not in NOT_TO_USE]
+            if locale not in LOCALES or not usable:
                 continue
-            term.texts[locale] = " ".join(words.text.split())
-            for term_note in lang_set.iter("termNote"):
-                kind, value = term_note.get("type"), (term_note.text or "").strip()
-                if kind == "administrativeStatus" and value == TBX_STATUS[PROPOSED]:
-                    term.status = PROPOSED
-                if kind == "x-stem" and value:
-                    term.stems[locale] = value
+            text, status, stem = next((form for form in usable if form[1] == TBX_STATUS[APPROVED]), usable[0])
+            term.texts[locale] = text
+            statuses.append(status)
+            if stem:
+                term.stems[locale] = stem
+            if locale == "en" and not term.definition:
+                term.definition = _definition(language)
         if "en" not in term.texts:
             raise GlossaryError(_l("Term %(n)d has no English term.", n=number))
+        # proposed when a language's form is only admitted; approved otherwise (a tool that
+        # writes no status gives the coordinator's file as it is)
+        term.status = PROPOSED if TBX_STATUS[PROPOSED] in statuses else APPROVED
         term.key = term.key or slug(term.texts["en"])
         terms.append(term)
     return terms
@@ -136,29 +180,37 @@ def write_csv(terms: list[Term]) -> str:
 
 
 def read_csv(text: str) -> list[Term]:
+    """The portal's own CSV (or a spreadsheet's with its columns): the formula neutraliser
+    the export adds (`'=…`) is taken off again, so an export imported back changes nothing."""
     reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "en" not in reader.fieldnames:
+    try:
+        rows, columns = list(reader), reader.fieldnames
+    except csv.Error:  # a field over the csv module's limit, a NUL byte
+        raise GlossaryError(
+            _l("This CSV file cannot be read: a field is too long or holds a character CSV cannot.")
+        ) from None
+    if not columns or "en" not in columns:
         raise GlossaryError(_l("A glossary in CSV needs a column named “en” (and one per language it translates)."))
     terms = []
-    for number, row in enumerate(reader, start=2):
-        texts = {code: " ".join((row.get(code) or "").split()) for code in LOCALES if (row.get(code) or "").strip()}
+    for number, raw in enumerate(rows, start=2):
+        row = {name: typed_text(value or "") for name, value in raw.items() if isinstance(name, str)}
+        texts = {code: " ".join(row.get(code, "").split()) for code in LOCALES if row.get(code, "").strip()}
         if "en" not in texts:
             raise GlossaryError(_l("Line %(n)d has no English term.", n=number))
-        status = (row.get("status") or APPROVED).strip()
+        status = row.get("status", "").strip() or APPROVED
         if status not in STATUSES:
             raise GlossaryError(
                 _l("Line %(n)d: the status is “approved” or “proposed”, not “%(status)s”.", n=number, status=status)
             )
         terms.append(
             Term(
-                key=(row.get("key") or "").strip() or slug(texts["en"]),
+                key=row.get("key", "").strip() or slug(texts["en"]),
                 texts=texts,
-                definition=(row.get("definition") or "").strip(),
-                note=(row.get("note") or "").strip(),
+                definition=row.get("definition", "").strip(),
+                note=row.get("note", "").strip(),
                 status=status,
-                stems={
-                    code: row[f"stem_{code}"].strip() for code in LOCALES if (row.get(f"stem_{code}") or "").strip()
-                },
+                stems={code: row[f"stem_{code}"].strip() for code in LOCALES if row.get(f"stem_{code}", "").strip()},
+                line=number,
             )
         )
     return terms
@@ -231,6 +283,7 @@ def hits(terms: list[Term], text: str, source: str, target: str, draft: str | No
     found = []
     for term in terms:
         if source in term.texts and target in term.texts and term.pattern(source).search(text):
-            uses = None if draft is None else bool(term.pattern(target).search(draft))
+            checked = draft is not None and term.status == APPROVED  # a proposal binds nobody yet
+            uses = bool(term.pattern(target).search(draft)) if checked else None
             found.append(Hit(term.texts[source], term.texts[target], term.note, term.status == APPROVED, uses))
     return found

@@ -10,6 +10,7 @@ text."""
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from observer_portal.collation import in_reading_order
 from observer_portal.i18n import LOCALES
-from observer_portal.lazy_text import _l
+from observer_portal.lazy_text import LazyText, _l
 from observer_portal.models import GlossaryStatus, GlossaryTerm, Role, User
 from observer_portal.services import InvalidInput, ServiceError
 from observer_portal.services.audit import record
@@ -25,6 +26,7 @@ from observer_portal.services.glossary import GlossaryError, Term, seed_terms, s
 from observer_portal.text_rules import is_one_line, is_text
 
 MAX_TERM = 200
+ENGLISH_REQUIRED = _l("Give the term in English: it is what every translation is of.")
 MAX_TEXT = 2000
 MAX_KEY = 80
 
@@ -88,12 +90,18 @@ def counts(session: Session) -> dict[GlossaryStatus, int]:
 # ------------------------------------------------------------------------------ checking
 
 
+def _one_line(text: str) -> str:
+    """Spacing tidied and composed (NFC): "café" typed with a combining accent is the same
+    term as "café"."""
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
 def _clean(data: TermInput) -> TermInput:
     return TermInput(
-        texts={code: " ".join(text.split()) for code, text in data.texts.items() if code in LOCALES and text.strip()},
-        definition=data.definition.strip(),
-        note=data.note.strip(),
-        stems={code: " ".join(text.split()) for code, text in data.stems.items() if code in LOCALES and text.strip()},
+        texts={code: _one_line(text) for code, text in data.texts.items() if code in LOCALES and text.strip()},
+        definition=unicodedata.normalize("NFC", data.definition.strip()),
+        note=unicodedata.normalize("NFC", data.note.strip()),
+        stems={code: _one_line(text) for code, text in data.stems.items() if code in LOCALES and text.strip()},
     )
 
 
@@ -101,7 +109,7 @@ def problems(data: TermInput) -> list[ServiceError]:
     """Every problem of one term, each under its field (`text_en`, `stem_kk`, `definition`)."""
     found = []
     if not data.texts.get("en"):
-        found.append(ServiceError(_l("Give the term in English: it is what every translation is of."), "text_en"))
+        found.append(ServiceError(ENGLISH_REQUIRED, "text_en"))
     for kind, values in (("text", data.texts), ("stem", data.stems)):
         for code, text in values.items():
             if len(text) > MAX_TERM:
@@ -109,6 +117,10 @@ def problems(data: TermInput) -> list[ServiceError]:
             elif not is_one_line(text):
                 found.append(
                     ServiceError(_l("Write this on one line, without tabs or control characters."), f"{kind}_{code}")
+                )
+            elif kind == "stem" and not all(part.strip() for part in text.split("|")):
+                found.append(
+                    ServiceError(_l("Separate alternatives with “|”: none of them may be empty."), f"stem_{code}")
                 )
     for name in ("definition", "note"):
         text = getattr(data, name)
@@ -120,9 +132,9 @@ def problems(data: TermInput) -> list[ServiceError]:
 
 
 def _same_english(session: Session, english: str, itself: GlossaryTerm | None) -> GlossaryTerm | None:
-    wanted = english.casefold()
+    wanted = _english_key(english)
     for entry in _all(session):
-        if entry is not itself and entry.english.casefold() == wanted:
+        if entry is not itself and _english_key(entry.english) == wanted:
             return entry
     return None
 
@@ -163,23 +175,26 @@ def propose(session: Session, actor: User, data: TermInput) -> GlossaryTerm:
     _fill(entry, clean)
     session.add(entry)
     session.flush()
-    record(session, actor, "glossary.proposed", entry)
+    record(session, actor, "glossary.proposed", entry, term=entry.english)
     return entry
 
 
 def may_edit(actor: User, entry: GlossaryTerm) -> bool:
-    """Coordinators and administrators correct any term; a volunteer their own proposal,
-    until it is approved."""
+    """Coordinators and administrators correct and remove any term; a volunteer their own
+    proposal, until it is approved (and may withdraw it)."""
     if actor.role in (Role.COORDINATOR, Role.ADMIN):
         return True
     return entry.status == GlossaryStatus.PROPOSED and entry.proposed_by_id == actor.id
+
+
+may_remove = may_edit
 
 
 def update(session: Session, actor: User, entry: GlossaryTerm, data: TermInput) -> None:
     if not may_edit(actor, entry):
         raise ServiceError(_l("Only a coordinator can change an approved term."))
     _fill(entry, _checked(session, data, entry))
-    record(session, actor, "glossary.updated", entry)
+    record(session, actor, "glossary.updated", entry, term=entry.english)
 
 
 def approve(session: Session, actor: User, entry: GlossaryTerm) -> None:
@@ -187,10 +202,12 @@ def approve(session: Session, actor: User, entry: GlossaryTerm) -> None:
     if entry.status == GlossaryStatus.APPROVED:
         return
     entry.status, entry.approved_by = GlossaryStatus.APPROVED, actor
-    record(session, actor, "glossary.approved", entry)
+    record(session, actor, "glossary.approved", entry, term=entry.english)
 
 
 def remove(session: Session, actor: User, entry: GlossaryTerm) -> None:
+    if not may_remove(actor, entry):
+        raise ServiceError(_l("Only a coordinator can change an approved term."))
     record(session, actor, "glossary.deleted", entry, term=entry.english)
     session.delete(entry)
 
@@ -206,51 +223,88 @@ class Merged:
 
 
 def checked_file_terms(found: list[Term]) -> list[Term]:
-    """A file's terms held to the form's rules; the first problem names its entry."""
+    """A file's terms held to the form's rules; the first problem names its term (by its
+    line in a CSV file, its place in a TBX file)."""
     for number, term in enumerate(found, start=1):
         data = _clean(TermInput(term.texts, term.definition, term.note, term.stems))
         trouble = problems(data)
         if trouble:
-            english = data.texts.get("en", "")
-            if english and is_one_line(english):  # a name that would show otherwise than it is, is not shown
-                raise GlossaryError(
-                    _l("Term %(n)d (“%(term)s”): %(problem)s", n=number, term=english, problem=trouble[0].message)
-                )
-            raise GlossaryError(_l("Term %(n)d: %(problem)s", n=number, problem=trouble[0].message))
+            raise GlossaryError(_where(term.line, number, data.texts.get("en", ""), trouble[0].message))
         term.texts, term.definition, term.note, term.stems = data.texts, data.definition, data.note, data.stems
         if len(term.key) > MAX_KEY or not is_one_line(term.key):
             term.key = ""
     return found
 
 
+def _where(line: int | None, number: int, english: str, problem) -> LazyText:
+    """ "Line 3 (“ballot”): …" for a CSV file, "Term 3 (“ballot”): …" for a TBX file; a term
+    that would show otherwise than it is (a control character) is not shown."""
+    if not (english and is_one_line(english)):
+        if line:
+            return _l("Line %(n)d: %(problem)s", n=line, problem=problem)
+        return _l("Term %(n)d: %(problem)s", n=number, problem=problem)
+    if line:
+        return _l("Line %(n)d (“%(term)s”): %(problem)s", n=line, term=english, problem=problem)
+    return _l("Term %(n)d (“%(term)s”): %(problem)s", n=number, term=english, problem=problem)
+
+
+def _merged(entry: GlossaryTerm, term: Term) -> Term:
+    """The entry with what the file gives: its languages' terms and stems, and its definition
+    and note where it has one; what the file does not give stays."""
+    return Term(
+        key=entry.key,
+        texts={**entry.texts, **term.texts},
+        definition=term.definition or entry.definition,
+        note=term.note or entry.note,
+        status=term.status,
+        stems={**(entry.stems or {}), **term.stems},
+    )
+
+
+def _english_key(text: str) -> str:
+    return _one_line(text).casefold()
+
+
+def _match(by_key: dict, by_english: dict, term: Term) -> GlossaryTerm | None:
+    """The glossary's term a file's term is: the one of the same English term, else the one
+    of the same key and the same English. Another tool's ids ("1", "c7") never turn a
+    term into one of another English name: such a term is added."""
+    english = _english_key(term.texts["en"])
+    entry = by_english.get(english)
+    if entry is None and term.key in by_key and _english_key(by_key[term.key].english) == english:
+        entry = by_key[term.key]
+    return entry
+
+
 def merge(session: Session, actor: User | None, found: list[Term], *, add_only: bool = False) -> Merged:
-    """Each term of a file: the glossary's term of the same key (or, for a file from another
-    tool, the same English term) takes the file's texts and status; a term the glossary
-    lacks is added. Nothing is removed. `add_only`: terms it has already are left as they
-    are (loading the seed never undoes a coordinator's correction)."""
+    """Each term of a file updates the glossary's term of the same English term, or is
+    added; nothing is removed, and a language, stem, definition or note the file does not
+    give stays as it was. `add_only`: terms it has already are left as they are (loading
+    the seed never undoes a coordinator's correction)."""
     result = Merged()
     entries = _all(session)
     by_key = {entry.key: entry for entry in entries}
-    by_english = {entry.english.casefold(): entry for entry in entries}
+    by_english = {_english_key(entry.english): entry for entry in entries}
     for term in checked_file_terms(found):
-        entry = by_key.get(term.key) or by_english.get(term.texts["en"].casefold())
+        entry = _match(by_key, by_english, term)
         if entry is None:
-            entry = GlossaryTerm(key=term.key or _new_key(session, term.texts["en"]), proposed_by=actor)
+            key = term.key if term.key and term.key not in by_key else _new_key(session, term.texts["en"])
+            entry = GlossaryTerm(key=key, proposed_by=actor)
             session.add(entry)
             result.added += 1
-        elif add_only or as_term(entry) == Term(
-            entry.key, term.texts, term.definition, term.note, term.status, term.stems
-        ):
-            result.unchanged += 1
-            continue
+            merged = Term(key, term.texts, term.definition, term.note, term.status, term.stems)
         else:
+            merged = _merged(entry, term)
+            if add_only or as_term(entry) == merged:
+                result.unchanged += 1
+                continue
             result.updated += 1
-        _fill(entry, TermInput(term.texts, term.definition, term.note, term.stems))
-        entry.status = GlossaryStatus(term.status)
+        _fill(entry, TermInput(merged.texts, merged.definition, merged.note, merged.stems))
+        entry.status = GlossaryStatus(merged.status)
         if entry.status == GlossaryStatus.APPROVED:
             entry.approved_by = actor
         session.flush()
-        by_key[entry.key], by_english[entry.english.casefold()] = entry, entry
+        by_key[entry.key], by_english[_english_key(entry.english)] = entry, entry
     if result.added or result.updated:
         record(session, actor, "glossary.imported", None, added=result.added, updated=result.updated)
     return result
