@@ -152,9 +152,8 @@ def share_public_page(response):
     # the last change the page was drawn from (read before drawing), not the drawing time: a
     # page drawn while a change was being committed must not look newer than that change
     response.last_modified = datetime.fromtimestamp(max(stamp.changed_at, code_stamp(current_app)[1]), UTC)
-    response.cache_control.public = True
-    response.cache_control.max_age = 0
-    response.cache_control.s_maxage = current_app.config["SHARED_CACHE_SECONDS"]
+    # the header written once (each attribute of `cache_control` rewrites it)
+    response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={current_app.config['SHARED_CACHE_SECONDS']}"
     response.vary.update(("Accept-Language", "Cookie"))
     if not is_modified(request.environ, etag, stamp, code_stamp(current_app)[1]):
         response.status_code = 304

@@ -108,6 +108,9 @@ def _escaped(context, translated: str, variables: dict[str, Any]) -> str:
 def init_template_gettext(app: Flask) -> None:
     """After Flask-Babel installed its callables: templates use ours (the `_` alias calls it)."""
     app.jinja_env.globals["gettext"] = _template_gettext
+    # `_` straight to it: the i18n extension's alias looks `gettext` up and calls it through
+    # the template context again, on each of the dozens of strings of a page
+    app.jinja_env.globals["_"] = _template_gettext
     app.jinja_env.globals["pgettext"] = _template_pgettext
 
 

@@ -128,10 +128,12 @@ def set_security_headers(response):
         response.vary.add("Authorization")
     elif session.get("_user_id"):
         headers["Cache-Control"] = "no-store"
-    response.vary.add("Cookie")
-    if request.endpoint != "static":  # every page is in a language chosen, maybe, by Accept-Language
-        response.vary.add("Accept-Language")
+    # every page is in a language chosen, maybe, by Accept-Language; one update of the header
+    response.vary.update(VARY_STATIC if request.endpoint == "static" else VARY_PAGE)
     return response
+
+
+VARY_STATIC, VARY_PAGE = ("Cookie",), ("Cookie", "Accept-Language")
 
 
 def retry_after_an_outage(response):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urlencode
 
-from flask import Flask, request
+import flask_babel
+from babel.dates import format_date as babel_format_date
+from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 
 from observer_portal import labels, navigation, policies
@@ -19,11 +23,40 @@ from observer_portal.services.workflow import Action
 from observer_portal.timezones import when
 
 
-def switch_language_url(code: str) -> str:
-    """The current page in another language (GET parameters kept, `lang` replaced)."""
-    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
-    args.append(("lang", code))
-    return f"{request.path}?{urlencode(args)}"
+def language_links() -> list[tuple[str, str, str]]:
+    """The switcher: (code, name in itself, the current page in that language — its GET
+    parameters kept, `lang` replaced), the query read once."""
+    kept = urlencode([(key, value) for key, value in request.args.items(multi=True) if key != "lang"])
+    start = f"{request.path}?{kept}&lang=" if kept else f"{request.path}?lang="
+    return [(code, name, start + code) for code, name in LOCALES.items()]
+
+
+def page_url(endpoint: str, **values) -> str:
+    """`url_for` for the links every page draws — the stylesheet, the menu — remembered per
+    application root: the same few URLs were built again on every request."""
+    memo = current_app.extensions.setdefault("portal_page_urls", {})
+    key = (request.script_root, endpoint, tuple(sorted(values.items())))
+    if key not in memo:
+        if len(memo) >= PAGE_URLS:  # links with values (a briefing's languages): bounded
+            memo.clear()
+        memo[key] = url_for(endpoint, **values)
+    return memo[key]
+
+
+PAGE_URLS = 4096
+
+
+def local_date(value, format: str = "medium") -> str:
+    """The `dateformat` filter: Flask-Babel's `format_date`, remembered per day, style and
+    language for days (a datetime is converted to the reader's zone first, as before)."""
+    if isinstance(value, datetime):
+        return flask_babel.format_date(value, format)
+    return _day_text(value, format, str(get_locale() or "en"))
+
+
+@lru_cache(maxsize=1024)
+def _day_text(day, format: str, locale_id: str) -> str:
+    return babel_format_date(day, format=format, locale=locale_id)
 
 
 def current_locale_code() -> str:
@@ -104,7 +137,8 @@ def init_templating(app: Flask) -> None:
         main_menu=navigation.menu,
         briefing_text=briefing_text,
         LOCALES=LOCALES,
-        switch_language_url=switch_language_url,
+        language_links=language_links,
+        page_url=page_url,
         current_locale_code=current_locale_code,
         language_name=language_name,
         language_in_sentence=language_in_sentence,
@@ -124,6 +158,7 @@ def init_templating(app: Flask) -> None:
         **{name: value for name, value in vars(labels).items() if name.endswith(("_LABELS", "_BUTTONS", "_TITLES"))},
     )
     app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["dateformat"] = local_date
     app.jinja_env.filters["short_day"] = short_day
     app.jinja_env.filters["time_zone"] = time_zone_label
     app.jinja_env.filters["purpose_label"] = lambda code: labels.PURPOSE_LABELS.get(code, code)

@@ -4,7 +4,7 @@ on pages, in CSV files, e-mails and notifications — are written one way: `mome
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 
 from babel.dates import format_datetime, get_date_format, get_datetime_format, get_time_format
 from flask_babel import get_locale, get_timezone, to_user_timezone, to_utc
@@ -46,7 +46,16 @@ def moment_text(moment: datetime, locale_id: str, zone: tzinfo) -> str:
     """The one style of a date and time, to the minute: "Nov 21, 2022, 4:33 PM",
     "21.11.2022, 16:33", "2022 ж. 21 қар., 16:33" — in `zone` (a centre's)."""
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return format_datetime(aware.astimezone(zone), _minute_pattern(locale_id), locale=locale_id)
+    return _wall_clock_text(aware.astimezone(zone).replace(tzinfo=None), locale_id)
+
+
+@lru_cache(maxsize=4096)
+def _wall_clock_text(wall_clock: datetime, locale_id: str) -> str:
+    """Remembered per wall-clock time and language (the pattern names no zone; keyed on the
+    naive time, as two aware times of one instant in two zones are equal): a page of a list
+    shows the same times to everyone reading it, and Babel's formatting is among the
+    costliest calls of a page."""
+    return format_datetime(wall_clock, _minute_pattern(locale_id), locale=locale_id)
 
 
 def when(moment: datetime) -> str:
