@@ -55,11 +55,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_templating(app)
     register_cli(app)
     from observer_portal.api.identity import identify_api_caller
+    from observer_portal.auth.sessions import nobody_without_a_cookie
     from observer_portal.security import allow_large_uploads
 
     hooks = app.before_request_funcs.setdefault(None, [])
     # the token's owner first: the rate limit counts per token, the access check reads the owner
     hooks.insert(0, identify_api_caller)
+    hooks.insert(0, nobody_without_a_cookie)
     hooks.insert(0, allow_large_uploads)  # before the body is read
     _wrap_wsgi(app)
     return app

@@ -16,6 +16,7 @@ from observer_portal.forms import PROFICIENCY_LABELS, form_problems
 from observer_portal.i18n import LOCALES, country_name, language_in_sentence, language_name
 from observer_portal.lazy_text import local_number
 from observer_portal.models.glossary import GlossaryStatus
+from observer_portal.page_chrome import page_chrome
 from observer_portal.services import machine_drafts
 from observer_portal.services.markdown_text import render_markdown
 from observer_portal.services.notifications import target as notification_target
@@ -138,6 +139,7 @@ def init_templating(app: Flask) -> None:
         briefing_text=briefing_text,
         LOCALES=LOCALES,
         language_links=language_links,
+        page_chrome=page_chrome,
         page_url=page_url,
         current_locale_code=current_locale_code,
         language_name=language_name,

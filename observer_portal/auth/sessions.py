@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import login_user, logout_user
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from sqlalchemy import select
 from observer_portal.api_paths import is_api_request
 from observer_portal.errors import render_error, wants_json
 from observer_portal.extensions import db, login_manager
+from observer_portal.http_caching import has_personal_cookie
 from observer_portal.i18n import USER_LOCALE_KEY, remember_explicit_locale
 from observer_portal.lazy_text import _l
 from observer_portal.models import User
@@ -31,6 +32,15 @@ def load_user(token: str) -> User | None:
     if not token:
         return None
     return db.session.scalar(select(User).where(User.session_token == token, User.active.is_(True)))
+
+
+def nobody_without_a_cookie() -> None:
+    """`before_request`: a page request that carries no session or remember-me cookie is
+    nobody's. Flask-Login would find that out on every anonymous page by reading the empty
+    session, hashing the address and browser for session protection and sending its signals;
+    the request's person is set to nobody at once instead (the API's: its token decides)."""
+    if not is_api_request() and not has_personal_cookie(request.cookies, current_app.config):
+        g._login_user = login_manager.anonymous_user()
 
 
 def start_session(user: User) -> None:
