@@ -25,15 +25,15 @@ MAX_FILE_BYTES = 1024 * 1024  # a glossary of thousands of terms is well under t
 @roles_required(*STAFF)
 def index():
     form = GlossaryFilterForm(request.args)
-    valid = read_filters(form)
+    valid = read_filters(form)  # a refused search answers 400 and shows nothing as matching
     status = GlossaryStatus(form.status.data) if valid and form.status.data else None
-    query = (form.q.data or "") if valid else ""
+    query = form.q.data or ""
     return render_template(
         "glossary/index.html",
         form=form,
-        entries=glossary_terms.listing(db.session, query, status),
+        entries=glossary_terms.listing(db.session, query, status) if valid else [],
         counts=glossary_terms.counts(db.session),
-        filtered=bool(query or status),
+        filtered=bool(query or status) or not valid,
         action_form=ConfirmForm(),
         may_edit=lambda entry: glossary_terms.may_edit(current_user, entry),
         languages=_columns(reader_locale()),
