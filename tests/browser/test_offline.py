@@ -95,6 +95,7 @@ def test_the_very_first_page_a_reader_opens_is_kept_and_each_language_read(app, 
     page = context.new_page()
     page.goto(f"{live_server}/briefings/atyrau/atyrau-overview?lang=kk")
     page.wait_for_function(KEPT_IN, arg=["atyrau-overview?lang=kk", "kk"])
+    page.wait_for_function(KEPT_IN, arg=["/centres/atyrau?lang=kk", "kk"])  # its centre's too: the worker is done
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")  # the worker claimed the page
     context.set_offline(True)
     page.goto(f"{live_server}/briefings/atyrau/atyrau-overview?lang=kk")
