@@ -40,6 +40,8 @@ from observer_portal.i18n import LOCALES
 from observer_portal.models import (
     Briefing,
     EquipmentItem,
+    GlossaryStatus,
+    GlossaryTerm,
     Loan,
     Role,
     ServiceRequest,
@@ -300,3 +302,14 @@ def can_see_item(user: User, item: EquipmentItem) -> bool:
 def can_manage_item(user: User, item: EquipmentItem) -> bool:
     """Add, describe and retire items: the centre's coordinators and admins."""
     return manages(user, item.centre_id)
+
+
+# ---------------------------------------------------------------- the glossary
+
+
+def can_change_glossary_term(user: User, term: GlossaryTerm) -> bool:
+    """Correct or remove a term: coordinators and administrators (the glossary is every
+    centre's); a volunteer their own proposal, until it is approved."""
+    if user.role in (Role.COORDINATOR, Role.ADMIN):
+        return True
+    return term.status == GlossaryStatus.PROPOSED and term.proposed_by_id == user.id

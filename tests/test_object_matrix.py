@@ -313,6 +313,7 @@ def test_searches_refuse_hidden_characters_with_400(world):
         "/requests/queue",
         "/inventory/",
         "/briefings/",
+        "/glossary/",
     ):
         client = clients["coordinator_a"]
         response = client.get(f"{url}?q=Anna%E2%80%AEx&kind=nonsense&topic=nonsense")

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from observer_portal import policies
 from observer_portal.collation import in_reading_order
 from observer_portal.i18n import LOCALES
 from observer_portal.lazy_text import LazyText, _l
-from observer_portal.models import GlossaryStatus, GlossaryTerm, Role, User
+from observer_portal.models import GlossaryStatus, GlossaryTerm, User
 from observer_portal.services import InvalidInput, ServiceError
 from observer_portal.services.audit import record
 from observer_portal.services.glossary import GlossaryError, Term, seed_terms, slug
@@ -64,8 +65,8 @@ def _all(session: Session) -> list[GlossaryTerm]:
 
 def listing(session: Session, query: str = "", status: GlossaryStatus | None = None) -> list[GlossaryTerm]:
     """The page's list: the terms whose text in any language, definition or note holds
-    `query` (any case), proposed ones first, each group in the reader's alphabetical order
-    of the English term. A glossary is hundreds of terms, not thousands: filtered here."""
+    `query` (any case), proposed ones first, each group in the alphabetical order of the
+    English term. A glossary is hundreds of terms, not thousands: filtered here."""
     stmt = select(GlossaryTerm).options(selectinload(GlossaryTerm.proposed_by), selectinload(GlossaryTerm.approved_by))
     if status is not None:
         stmt = stmt.where(GlossaryTerm.status == status)
@@ -179,15 +180,7 @@ def propose(session: Session, actor: User, data: TermInput) -> GlossaryTerm:
     return entry
 
 
-def may_edit(actor: User, entry: GlossaryTerm) -> bool:
-    """Coordinators and administrators correct and remove any term; a volunteer their own
-    proposal, until it is approved (and may withdraw it)."""
-    if actor.role in (Role.COORDINATOR, Role.ADMIN):
-        return True
-    return entry.status == GlossaryStatus.PROPOSED and entry.proposed_by_id == actor.id
-
-
-may_remove = may_edit
+may_edit = may_remove = policies.can_change_glossary_term
 
 
 def update(session: Session, actor: User, entry: GlossaryTerm, data: TermInput) -> None:
