@@ -11,7 +11,7 @@ from flask import current_app, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from observer_portal.lazy_text import _l, current_translations
+from observer_portal.lazy_text import _l
 
 #: name → the text (markup: our catalog's, like `_()` in a template)
 WORDS = {
@@ -45,6 +45,21 @@ ADDRESSES = {
 }
 
 
+def page_url(endpoint: str, **values) -> str:
+    """`url_for` for the links every page draws — the stylesheet, the menu — remembered per
+    application root: the same few URLs were built again on every request."""
+    memo = current_app.extensions.setdefault("portal_page_urls", {})
+    key = (request.script_root, endpoint, tuple(sorted(values.items())))
+    if key not in memo:
+        if len(memo) >= PAGE_URLS:  # links with values (a briefing's languages): bounded
+            memo.clear()
+        memo[key] = url_for(endpoint, **values)
+    return memo[key]
+
+
+PAGE_URLS = 4096
+
+
 @dataclass(frozen=True)
 class Chrome:
     words: dict[str, Markup]
@@ -57,8 +72,7 @@ def page_chrome() -> Chrome:
     key = (str(get_locale()), request.script_root)
     chrome = memo.get(key)
     if chrome is None:
-        translations = current_translations()
-        words = {name: Markup(translations.ugettext(text._msgid)) for name, text in WORDS.items()}  # noqa: S704
-        urls = {name: url_for(endpoint, **values) for name, (endpoint, values) in ADDRESSES.items()}
+        words = {name: text.__html__() for name, text in WORDS.items()}  # as `_()` draws it
+        urls = {name: page_url(endpoint, **values) for name, (endpoint, values) in ADDRESSES.items()}
         chrome = memo[key] = Chrome(words, urls)
     return chrome

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import flask_babel
 from babel.dates import format_date as babel_format_date
-from flask import Flask, current_app, request, url_for
+from flask import Flask, request
 from flask_babel import get_locale
 
 from observer_portal import labels, navigation, policies
@@ -16,7 +16,7 @@ from observer_portal.forms import PROFICIENCY_LABELS, form_problems
 from observer_portal.i18n import LOCALES, country_name, language_in_sentence, language_name
 from observer_portal.lazy_text import local_number
 from observer_portal.models.glossary import GlossaryStatus
-from observer_portal.page_chrome import page_chrome
+from observer_portal.page_chrome import page_chrome, page_url
 from observer_portal.services import machine_drafts
 from observer_portal.services.markdown_text import render_markdown
 from observer_portal.services.notifications import target as notification_target
@@ -30,21 +30,6 @@ def language_links() -> list[tuple[str, str, str]]:
     kept = urlencode([(key, value) for key, value in request.args.items(multi=True) if key != "lang"])
     start = f"{request.path}?{kept}&lang=" if kept else f"{request.path}?lang="
     return [(code, name, start + code) for code, name in LOCALES.items()]
-
-
-def page_url(endpoint: str, **values) -> str:
-    """`url_for` for the links every page draws — the stylesheet, the menu — remembered per
-    application root: the same few URLs were built again on every request."""
-    memo = current_app.extensions.setdefault("portal_page_urls", {})
-    key = (request.script_root, endpoint, tuple(sorted(values.items())))
-    if key not in memo:
-        if len(memo) >= PAGE_URLS:  # links with values (a briefing's languages): bounded
-            memo.clear()
-        memo[key] = url_for(endpoint, **values)
-    return memo[key]
-
-
-PAGE_URLS = 4096
 
 
 def local_date(value, format: str = "medium") -> str:

@@ -13,7 +13,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from observer_portal import policies
@@ -82,9 +82,10 @@ def listing(session: Session, query: str = "", status: GlossaryStatus | None = N
 
 
 def counts(session: Session) -> dict[GlossaryStatus, int]:
-    found = {status: 0 for status in GlossaryStatus}
-    for status in session.scalars(select(GlossaryTerm.status)):
-        found[status] += 1
+    found = dict.fromkeys(GlossaryStatus, 0)
+    found.update(
+        session.execute(select(GlossaryTerm.status, func.count()).group_by(GlossaryTerm.status)).tuples().all()
+    )
     return found
 
 
